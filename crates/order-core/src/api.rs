@@ -1,0 +1,399 @@
+//! The public browser ↔ proxy API: JSON, camelCase, money as integer won.
+//!
+//! Partners build on these shapes; change them only in a backwards-compatible way.
+
+use crate::money::Won;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Timing the widget needs, from the upstream's documented behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientConfig {
+    /// How often to poll the table's orders while one is in flight (the guide says 5 s).
+    pub poll_interval_ms: u64,
+    /// An order not delivered to the POS within this long of its receipt never will be (60 s).
+    pub accept_window_ms: u64,
+    /// How long to wait before retrying an order refused because the table is occupied.
+    pub occupied_retry_ms: u64,
+    /// How many automatic retries on an occupied table before asking the guest.
+    pub max_occupied_retries: u32,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            poll_interval_ms: 5_000,
+            accept_window_ms: 60_000,
+            occupied_retry_ms: 10_000,
+            max_occupied_retries: 6,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreInfo {
+    pub name: String,
+    /// Business opened on the POS today and the Order Agent reachable.
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Menu {
+    pub store: StoreInfo,
+    /// Changes whenever the menu changes; lets a client skip re-rendering.
+    pub version: String,
+    pub categories: Vec<Category>,
+    /// Set when the upstream could not be reached and this is the last good copy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
+}
+
+impl Menu {
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.categories.iter().flat_map(|c| c.items.iter())
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items().find(|i| i.id == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub price: Won,
+    pub sold_out: bool,
+    pub set_menu: bool,
+    pub option_groups: Vec<OptionGroup>,
+}
+
+impl Item {
+    pub fn option_group(&self, id: &str) -> Option<&OptionGroup> {
+        self.option_groups.iter().find(|g| g.id == id)
+    }
+}
+
+/// A choice the guest makes about an item ("맵기", "사이즈"): pick between `min` and `max`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionGroup {
+    pub id: String,
+    pub name: String,
+    pub min: u32,
+    pub max: u32,
+    pub options: Vec<OptionChoice>,
+}
+
+impl OptionGroup {
+    pub fn option(&self, id: &str) -> Option<&OptionChoice> {
+        self.options.iter().find(|o| o.id == id)
+    }
+
+    /// One pick exactly: shown as radio buttons.
+    pub fn is_single_choice(&self) -> bool {
+        self.min == 1 && self.max == 1
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionChoice {
+    pub id: String,
+    pub name: String,
+    pub price: Won,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Table {
+    /// `FLOOR-TABLE`, e.g. `0001-0003`.
+    pub id: String,
+    pub floor: String,
+    pub name: String,
+}
+
+/// Where an order stands, as the real-time inquiry reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Received by Smartro, not yet delivered to the POS.
+    Waiting,
+    /// Delivered to the POS: the kitchen has it.
+    Accepted,
+    /// Completed on the POS.
+    Done,
+    Cancelled,
+    Returned,
+    /// Paid and closed: the table is free again.
+    Paid,
+    /// Never reached the POS.
+    Failed,
+}
+
+impl OrderStatus {
+    /// The order keeps the table occupied: further orders are added onto it.
+    pub fn is_open(self) -> bool {
+        matches!(self, OrderStatus::Accepted | OrderStatus::Done)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableOrders {
+    /// The order that occupies the table, onto which the next order is added.
+    pub open_order_no: Option<String>,
+    pub orders: Vec<PlacedOrder>,
+}
+
+impl TableOrders {
+    pub fn find_client_order(&self, client_order_id: &str) -> Option<&PlacedOrder> {
+        self.orders
+            .iter()
+            .find(|o| o.client_order_id.as_deref() == Some(client_order_id))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlacedOrder {
+    pub order_no: String,
+    pub client_order_id: Option<String>,
+    pub status: OrderStatus,
+    /// RFC 3339 in Korean time, e.g. `2026-11-28T19:02:11+09:00`.
+    pub received_at: String,
+    pub total: Won,
+    pub lines: Vec<PlacedLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlacedLine {
+    pub item_id: String,
+    pub name: String,
+    pub count: u32,
+    /// The item's price plus its options', for one.
+    pub unit_price: Won,
+    pub options: Vec<PlacedOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlacedOption {
+    pub option_id: String,
+    pub name: String,
+    pub count: u32,
+    pub price: Won,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderKind {
+    /// The table has no open order: start one.
+    New,
+    /// Add onto the table's open order.
+    Add,
+}
+
+/// What the browser sends: ids and counts, never prices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OrderRequest {
+    pub client_order_id: String,
+    pub kind: OrderKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_order_no: Option<String>,
+    pub lines: Vec<OrderLine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memo: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OrderLine {
+    pub item_id: String,
+    pub count: u32,
+    #[serde(default)]
+    pub options: Vec<ChosenOption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memo: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChosenOption {
+    pub group_id: String,
+    pub option_id: String,
+    pub count: u32,
+}
+
+/// The 1st response: Smartro received the order. Delivery to the POS is seen by polling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderReceipt {
+    pub order_no: String,
+    pub client_order_id: String,
+    pub received_at: String,
+    pub total: Won,
+}
+
+/// Every error the public API answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    TableOccupied,
+    StoreClosed,
+    TableHasOpenOrder,
+    OpenOrderMismatch,
+    UnknownItem,
+    BadOptions,
+    SoldOut,
+    InvalidRequest,
+    NotFound,
+    TooLarge,
+    RateLimited,
+    Unauthorized,
+    /// The POS side could not be reached or did not answer in time (502, or 504 on a timeout).
+    UpstreamUnavailable,
+}
+
+impl ErrorCode {
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::TableOccupied | ErrorCode::TableHasOpenOrder | ErrorCode::OpenOrderMismatch => 409,
+            ErrorCode::StoreClosed => 503,
+            ErrorCode::UnknownItem | ErrorCode::BadOptions | ErrorCode::SoldOut | ErrorCode::InvalidRequest => 422,
+            ErrorCode::NotFound => 404,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::UpstreamUnavailable => 502,
+        }
+    }
+
+    /// Trying the same request again later may succeed.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::TableOccupied
+                | ErrorCode::StoreClosed
+                | ErrorCode::RateLimited
+                | ErrorCode::UpstreamUnavailable
+        )
+    }
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::TableOccupied => "table_occupied",
+            ErrorCode::StoreClosed => "store_closed",
+            ErrorCode::TableHasOpenOrder => "table_has_open_order",
+            ErrorCode::OpenOrderMismatch => "open_order_mismatch",
+            ErrorCode::UnknownItem => "unknown_item",
+            ErrorCode::BadOptions => "bad_options",
+            ErrorCode::SoldOut => "sold_out",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::UpstreamUnavailable => "upstream_unavailable",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiError {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+}
+
+/// A store's public slug, as it appears in URLs and QR codes.
+pub fn is_valid_store_slug(slug: &str) -> bool {
+    (1..=40).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Splits `FLOOR-TABLE` into its codes; `None` for anything else.
+pub fn parse_table_id(id: &str) -> Option<(&str, &str)> {
+    let (floor, table) = id.split_once('-')?;
+    let ok = |s: &str| (1..=16).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    (ok(floor) && ok(table)).then_some((floor, table))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_request_is_camel_case_and_rejects_prices() {
+        let json = r#"{"clientOrderId":"c1","kind":"add","openOrderNo":"TO1",
+            "lines":[{"itemId":"I1","count":2,"options":[{"groupId":"G","optionId":"O","count":1}]}]}"#;
+        let req: OrderRequest = serde_json::from_str(json).unwrap();
+        assert_eq!(req.kind, OrderKind::Add);
+        assert_eq!(req.lines[0].options[0].option_id, "O");
+
+        let tampered = r#"{"clientOrderId":"c1","kind":"new","lines":[{"itemId":"I1","count":1,"price":1}]}"#;
+        assert!(serde_json::from_str::<OrderRequest>(tampered).is_err());
+    }
+
+    #[test]
+    fn error_codes_serialise_as_documented() {
+        let e = ApiError {
+            error: ErrorBody {
+                code: ErrorCode::TableOccupied,
+                message: "m".into(),
+                retry_after_ms: Some(10_000),
+            },
+        };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["error"]["code"], "table_occupied");
+        assert_eq!(v["error"]["retryAfterMs"], 10_000);
+        for code in [ErrorCode::OpenOrderMismatch, ErrorCode::UpstreamUnavailable, ErrorCode::TooLarge] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+        assert_eq!(ErrorCode::TableOccupied.http_status(), 409);
+    }
+
+    #[test]
+    fn slugs_and_table_ids_are_strict() {
+        assert!(is_valid_store_slug("demo"));
+        assert!(!is_valid_store_slug("../etc"));
+        assert!(!is_valid_store_slug(""));
+        assert_eq!(parse_table_id("0001-0003"), Some(("0001", "0003")));
+        assert_eq!(parse_table_id("0001-00/3"), None);
+        assert_eq!(parse_table_id("0001"), None);
+        assert_eq!(parse_table_id("-0001"), None);
+        assert_eq!(parse_table_id("a-b-c"), None);
+    }
+}

@@ -1,0 +1,11 @@
+//! The ordering domain of tableorder, with no I/O.
+//!
+//! `order-core` decides; the widget and the proxy do. It holds the types of the public
+//! browser ↔ proxy API, money in integer won, the cart and its validation against the menu,
+//! and the order flow as a state machine that takes events and a `now` and returns commands.
+
+pub mod api;
+pub mod money;
+
+pub use api::*;
+pub use money::Won;

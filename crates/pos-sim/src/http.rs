@@ -1,0 +1,387 @@
+//! The simulator over HTTP: the upstream paths of the Order Agent API, and `/sim/...` to
+//! make trouble happen on demand.
+
+use crate::clock::Clock;
+use crate::fixture::Fixture;
+use crate::pos::{stamp, Delivery, OrderKind, Pos, PosError, Timing};
+use crate::wire::{CancelRequest, Credentials, Envelope, MenuStateRequest, OrderBody, TableInquiryRequest};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// Trouble injected into upstream calls.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Faults {
+    /// Added before every upstream answer.
+    pub latency_ms: u64,
+    /// Share of upstream calls answered with a server error, before anything is done.
+    pub error_rate: f64,
+    /// Share of new/add orders committed whose answer is then lost on the wire.
+    pub drop_after_commit_rate: f64,
+    /// Whether a resent MCHT_ORDERNO yields the first order instead of a second one.
+    pub dedupe_mcht_order_no: bool,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            latency_ms: 0,
+            error_rate: 0.0,
+            drop_after_commit_rate: 0.0,
+            dedupe_mcht_order_no: true,
+        }
+    }
+}
+
+/// The shared simulator: the POS model, its clock, injected faults and call counts.
+pub struct Sim {
+    pos: Mutex<Pos>,
+    timing: Timing,
+    pub clock: Clock,
+    faults: Mutex<Faults>,
+    calls: Mutex<BTreeMap<String, u64>>,
+    rng: Mutex<fastrand::Rng>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain data behind; keep serving.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Sim {
+    pub fn new(fixture: Fixture, timing: Timing) -> Arc<Sim> {
+        Arc::new(Sim {
+            pos: Mutex::new(Pos::new(fixture, timing)),
+            timing,
+            clock: Clock::default(),
+            faults: Mutex::new(Faults::default()),
+            calls: Mutex::new(BTreeMap::new()),
+            rng: Mutex::new(fastrand::Rng::with_seed(0x5eed)),
+        })
+    }
+
+    pub fn pos(&self) -> MutexGuard<'_, Pos> {
+        lock(&self.pos)
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.faults) = faults;
+        self.pos().set_dedupe(faults.dedupe_mcht_order_no);
+    }
+
+    pub fn calls(&self) -> BTreeMap<String, u64> {
+        lock(&self.calls).clone()
+    }
+
+    fn roll(&self, rate: f64) -> bool {
+        rate > 0.0 && lock(&self.rng).f64() < rate
+    }
+
+    /// Fresh state, with the same timing, optionally another store.
+    pub fn reset(&self, fixture: Option<Fixture>) {
+        let mut pos = self.pos();
+        let fixture = fixture.unwrap_or_else(|| pos.fixture().clone());
+        *pos = Pos::new(fixture, self.timing);
+        drop(pos);
+        *lock(&self.faults) = Faults::default();
+        lock(&self.calls).clear();
+    }
+}
+
+/// The whole simulator: upstream API and control API.
+pub fn router(sim: Arc<Sim>) -> Router {
+    upstream_router(sim.clone()).merge(control_router(sim))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Call {
+    Tables,
+    MenuState,
+    Menu,
+    TableOrders,
+    StoreOrders,
+    New,
+    Add,
+    Cancel,
+}
+
+/// The Order Agent API, as a partner server calls it.
+pub fn upstream_router(sim: Arc<Sim>) -> Router {
+    let route = |call: Call| post(move |State(sim): State<Arc<Sim>>, body: Bytes| upstream(sim, call, body));
+    Router::new()
+        .route("/partner/v1/table", route(Call::Tables))
+        .route("/partner/v1/menu/state", route(Call::MenuState))
+        .route("/partner/v1/menu/edit", route(Call::Menu))
+        .route("/partner/v1/table/order", route(Call::TableOrders))
+        .route("/partner/v2/table/order", route(Call::StoreOrders))
+        .route("/partner/v1/table/order/new", route(Call::New))
+        .route("/partner/v1/table/order/add", route(Call::Add))
+        .route("/partner/v1/table/order/cancel", route(Call::Cancel))
+        .with_state(sim)
+}
+
+fn envelope(status: StatusCode, env: Envelope) -> Response {
+    (status, Json(env)).into_response()
+}
+
+fn parse<T: DeserializeOwned>(v: &Value) -> Result<T, PosError> {
+    T::deserialize(v).map_err(|e| PosError::BadRequest(e.to_string()))
+}
+
+async fn upstream(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
+    let path = match call {
+        Call::Tables => "/partner/v1/table",
+        Call::MenuState => "/partner/v1/menu/state",
+        Call::Menu => "/partner/v1/menu/edit",
+        Call::TableOrders => "/partner/v1/table/order",
+        Call::StoreOrders => "/partner/v2/table/order",
+        Call::New => "/partner/v1/table/order/new",
+        Call::Add => "/partner/v1/table/order/add",
+        Call::Cancel => "/partner/v1/table/order/cancel",
+    };
+    *lock(&sim.calls).entry(path.to_string()).or_default() += 1;
+    let faults = *lock(&sim.faults);
+    if faults.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
+    }
+    if sim.roll(faults.error_rate) {
+        tracing::warn!(path, "injected server error");
+        let env = Envelope::failure("E9999", "일시적인 서버 오류입니다.", "injected".into());
+        return envelope(StatusCode::INTERNAL_SERVER_ERROR, env);
+    }
+    let result = serde_json::from_slice::<Value>(&body)
+        .map_err(|e| PosError::BadRequest(format!("JSON: {e}")))
+        .and_then(|v| handle(&sim, call, &v).map(|obj| (v, obj)));
+    match result {
+        Ok((request, obj)) => {
+            tracing::info!(path, request = %request, "upstream call answered");
+            let committed_order = matches!(call, Call::New | Call::Add);
+            if committed_order && sim.roll(faults.drop_after_commit_rate) {
+                tracing::warn!(path, "order committed, answer dropped");
+                return broken_response();
+            }
+            envelope(StatusCode::OK, Envelope::success(obj))
+        }
+        Err(e) => {
+            tracing::info!(path, errcode = e.errcode(), error = %e, "upstream call refused");
+            envelope(StatusCode::OK, Envelope::failure(e.errcode(), e.msg(), e.detail()))
+        }
+    }
+}
+
+/// Headers go out, then the body breaks: the caller cannot know what happened.
+fn broken_response() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped"))
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(stream))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+fn handle(sim: &Sim, call: Call, request: &Value) -> Result<Value, PosError> {
+    let creds: Credentials = parse(request)?;
+    let now = sim.clock.now();
+    let mut pos = sim.pos();
+    pos.check_credentials(&creds.store_id, &creds.service_id)?;
+    let f = pos.fixture();
+    Ok(match call {
+        Call::Tables => json!({ "STORE_NAME": f.store_name, "TABLE_LIST": f.table_list }),
+        Call::MenuState => {
+            let req: MenuStateRequest = parse(request)?;
+            json!({
+                "UPDATE_YN": if pos.menu_changed_since(&req.update_check_dtime) { "Y" } else { "N" },
+                "UPDATE_DTIME": f.update_dtime,
+                "OPEN_YN": if pos.is_open() { "Y" } else { "N" },
+            })
+        }
+        Call::Menu => json!([{ "ITEM_GROUP_LIST": f.item_group_list, "UPDATE_DTIME": f.update_dtime }]),
+        Call::TableOrders => {
+            let req: TableInquiryRequest = parse(request)?;
+            json!({ "ORDER_LIST": pos.table_orders(&req.flr_code, &req.tbl_code, now)? })
+        }
+        Call::StoreOrders => json!({ "ORDER_LIST": pos.store_orders(now) }),
+        Call::New | Call::Add => {
+            let body: OrderBody = parse(request)?;
+            let kind = if matches!(call, Call::New) { OrderKind::New } else { OrderKind::Add };
+            let placed = pos.place(kind, body, now)?;
+            if placed.replayed {
+                tracing::info!(order = %placed.ack.orderno, "MCHT_ORDERNO seen before: first answer repeated");
+            }
+            serde_json::to_value(placed.ack).map_err(|e| PosError::BadRequest(e.to_string()))?
+        }
+        Call::Cancel => {
+            let req: CancelRequest = parse(request)?;
+            pos.cancel_bill(&req.org_orderno, now)?;
+            json!({ "ORG_ORDERNO": req.org_orderno })
+        }
+    })
+}
+
+/// `/sim/...`: the POS screen, the Agent and the network, driven by tests and demos.
+pub fn control_router(sim: Arc<Sim>) -> Router {
+    Router::new()
+        .route("/sim/tables/{table}/occupy", post(occupy))
+        .route("/sim/business", post(business))
+        .route("/sim/agent", post(agent))
+        .route("/sim/delivery", post(delivery))
+        .route("/sim/faults", get(get_faults).post(set_faults))
+        .route("/sim/orders", get(orders))
+        .route("/sim/orders/{order}/cancel", post(cancel_order))
+        .route("/sim/orders/{order}/pay", post(pay_order))
+        .route("/sim/items/{item}/sold-out", post(sold_out))
+        .route("/sim/calls", get(calls))
+        .route("/sim/clock", post(clock))
+        .route("/sim/reset", post(reset))
+        .with_state(sim)
+}
+
+/// A control call that could not be done.
+struct ControlError(StatusCode, String);
+
+impl IntoResponse for ControlError {
+    fn into_response(self) -> Response {
+        let code = if self.0 == StatusCode::NOT_FOUND { "not_found" } else { "invalid_request" };
+        (self.0, Json(json!({ "error": { "code": code, "message": self.1 } }))).into_response()
+    }
+}
+
+impl From<PosError> for ControlError {
+    fn from(e: PosError) -> Self {
+        let status = match e {
+            PosError::UnknownTable | PosError::UnknownOrder => StatusCode::NOT_FOUND,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ControlError(status, e.to_string())
+    }
+}
+
+type Control = Result<Json<Value>, ControlError>;
+
+fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ControlError> {
+    serde_json::from_slice(body).map_err(|e| ControlError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
+}
+
+#[derive(Deserialize)]
+struct On {
+    on: bool,
+}
+
+async fn occupy(State(sim): State<Arc<Sim>>, Path(table): Path<String>, body: Bytes) -> Control {
+    let On { on } = json_body(&body)?;
+    let (floor, tbl) = table
+        .split_once('-')
+        .ok_or_else(|| ControlError(StatusCode::NOT_FOUND, format!("no table {table}")))?;
+    sim.pos().set_occupied(floor, tbl, on)?;
+    tracing::info!(table, on, "POS screen holds the table");
+    Ok(Json(json!({ "table": table, "occupied": on })))
+}
+
+async fn business(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
+    #[derive(Deserialize)]
+    struct B {
+        open: bool,
+    }
+    let B { open } = json_body(&body)?;
+    sim.pos().set_business_open(open);
+    Ok(Json(json!({ "open": open })))
+}
+
+async fn agent(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
+    #[derive(Deserialize)]
+    struct A {
+        running: bool,
+    }
+    let A { running } = json_body(&body)?;
+    sim.pos().set_agent_running(running);
+    Ok(Json(json!({ "running": running })))
+}
+
+async fn delivery(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
+    let d: Delivery = json_body(&body)?;
+    sim.pos().set_delivery(d);
+    Ok(Json(serde_json::to_value(d).unwrap_or_default()))
+}
+
+async fn get_faults(State(sim): State<Arc<Sim>>) -> Json<Faults> {
+    Json(*lock(&sim.faults))
+}
+
+async fn set_faults(State(sim): State<Arc<Sim>>, body: Bytes) -> Result<Json<Faults>, ControlError> {
+    let f: Faults = json_body(&body)?;
+    let rates_ok = (0.0..=1.0).contains(&f.error_rate) && (0.0..=1.0).contains(&f.drop_after_commit_rate);
+    if !rates_ok {
+        return Err(ControlError(StatusCode::UNPROCESSABLE_ENTITY, "rates are between 0 and 1".into()));
+    }
+    sim.set_faults(f);
+    Ok(Json(f))
+}
+
+async fn orders(State(sim): State<Arc<Sim>>) -> Control {
+    let now = sim.clock.now();
+    Ok(Json(json!({ "orders": sim.pos().all_orders(now) })))
+}
+
+async fn cancel_order(State(sim): State<Arc<Sim>>, Path(order): Path<String>) -> Control {
+    let now = sim.clock.now();
+    sim.pos().pos_cancel(&order, now)?;
+    Ok(Json(json!({ "orderNo": order, "status": "cancelled" })))
+}
+
+async fn pay_order(State(sim): State<Arc<Sim>>, Path(order): Path<String>) -> Control {
+    let now = sim.clock.now();
+    sim.pos().pos_pay(&order, now)?;
+    Ok(Json(json!({ "orderNo": order, "status": "paid" })))
+}
+
+async fn sold_out(State(sim): State<Arc<Sim>>, Path(item): Path<String>, body: Bytes) -> Control {
+    let On { on } = json_body(&body)?;
+    let now = sim.clock.now();
+    sim.pos()
+        .set_sold_out(&item, on, now)
+        .map_err(|e| ControlError(StatusCode::NOT_FOUND, e.to_string()))?;
+    Ok(Json(json!({ "item": item, "soldOut": on, "menuChanged": stamp(now) })))
+}
+
+async fn calls(State(sim): State<Arc<Sim>>) -> Json<BTreeMap<String, u64>> {
+    Json(sim.calls())
+}
+
+async fn clock(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct C {
+        advance_ms: i64,
+    }
+    let C { advance_ms } = json_body(&body)?;
+    sim.clock.advance(advance_ms);
+    Ok(Json(json!({ "now": stamp(sim.clock.now()) })))
+}
+
+async fn reset(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
+    #[derive(Deserialize, Default)]
+    struct R {
+        fixture: Option<Value>,
+    }
+    let r: R = if body.is_empty() { R::default() } else { json_body(&body)? };
+    let fixture = match r.fixture {
+        Some(v) => Some(
+            Fixture::parse(&v.to_string()).map_err(|e| ControlError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?,
+        ),
+        None => None,
+    };
+    sim.reset(fixture);
+    Ok(Json(json!({ "reset": true })))
+}

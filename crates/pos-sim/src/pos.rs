@@ -1,0 +1,670 @@
+//! The Order Agent and the Smile POS behind it, as one pure state machine.
+//!
+//! Every call takes `now` (milliseconds since the Unix epoch); nothing here reads a clock,
+//! sleeps or does I/O, so each rule of the guide can be tested exactly, in microseconds.
+//! Delivery is decided when an order is received and read off against `now` when asked.
+
+use crate::fixture::{Fixture, MenuItem};
+use crate::wire::{InquiryEntry, OrderAck, OrderBody};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub type Millis = i64;
+
+pub const STATUS_RECEIVED: &str = "SMRO000068";
+pub const STATUS_DONE: &str = "SMRO000069";
+pub const STATUS_CANCELLED: &str = "SMRO000070";
+pub const STATUS_RETURNED: &str = "SMRO000071";
+pub const STATUS_PAID: &str = "SMRO000088";
+
+/// How long things take between the Agent and the POS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// An order not delivered within this long of its receipt never is; it then vanishes.
+    pub accept_window_ms: Millis,
+    /// Receipt to delivery on the POS, when delivery works.
+    pub delivery_delay_ms: Millis,
+    /// Delivery (접수) to completion (완료) on the POS.
+    pub complete_after_ms: Millis,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            accept_window_ms: 60_000,
+            delivery_delay_ms: 1_500,
+            complete_after_ms: 30_000,
+        }
+    }
+}
+
+/// How received orders reach the POS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "mode")]
+pub enum Delivery {
+    /// After the configured delivery delay.
+    Normal,
+    /// After `delay_ms`; at or past the acceptance window that means never.
+    Delay {
+        #[serde(rename = "delayMs")]
+        delay_ms: Millis,
+    },
+    /// Never: the POS cannot be reached. The order shows as failed, then vanishes.
+    Drop,
+}
+
+/// Why the upstream refuses a call. Codes are the simulator's (assumed) ERRCODEs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PosError {
+    #[error("credentials rejected")]
+    Credentials,
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    #[error("table occupied on the POS")]
+    Occupied,
+    #[error("business not opened on the POS today")]
+    BusinessClosed,
+    #[error("the Order Agent is not running")]
+    AgentStopped,
+    #[error("the table already has an open order")]
+    HasOpenOrder,
+    #[error("the order to add onto is not open on this table")]
+    NotOpenOrder,
+    #[error("unusable item or option: {0}")]
+    BadItem(String),
+    #[error("no such table")]
+    UnknownTable,
+    #[error("no such order")]
+    UnknownOrder,
+}
+
+impl PosError {
+    pub fn errcode(&self) -> &'static str {
+        match self {
+            PosError::Credentials => "E0001",
+            PosError::BadRequest(_) => "E0002",
+            PosError::Occupied => "E1001",
+            PosError::BusinessClosed | PosError::AgentStopped => "E1002",
+            PosError::HasOpenOrder => "E1003",
+            PosError::NotOpenOrder => "E1004",
+            PosError::BadItem(_) => "E2001",
+            PosError::UnknownTable => "E2002",
+            PosError::UnknownOrder => "E3001",
+        }
+    }
+
+    /// The Korean text a person at the partner reads (MSG).
+    pub fn msg(&self) -> &'static str {
+        match self {
+            PosError::Credentials => "인증 정보가 올바르지 않습니다.",
+            PosError::BadRequest(_) => "요청 형식이 올바르지 않습니다.",
+            PosError::Occupied => "POS에서 테이블을 사용 중입니다. 잠시 후 다시 시도해 주세요.",
+            PosError::BusinessClosed => "POS 영업 개시 전입니다.",
+            PosError::AgentStopped => "주문 에이전트가 실행 중이 아닙니다.",
+            PosError::HasOpenOrder => "이미 주문이 있는 테이블입니다. 추가주문으로 요청해 주세요.",
+            PosError::NotOpenOrder => "테이블에 진행 중인 해당 주문이 없습니다.",
+            PosError::BadItem(_) => "상품 정보가 올바르지 않습니다.",
+            PosError::UnknownTable => "테이블 정보가 없습니다.",
+            PosError::UnknownOrder => "주문 정보가 없습니다.",
+        }
+    }
+
+    /// Detail for MSG2.
+    pub fn detail(&self) -> String {
+        match self {
+            PosError::BadRequest(d) | PosError::BadItem(d) => d.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderKind {
+    New,
+    Add,
+}
+
+/// What the POS did with a delivered order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Settlement {
+    Open,
+    Cancelled,
+    Returned,
+    Paid,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    ack: OrderAck,
+    kind: OrderKind,
+    received_at: Millis,
+    /// `None`: this order will never reach the POS.
+    deliver_at: Option<Millis>,
+    /// When a failed delivery attempt is known; only for orders that will not arrive.
+    fails_at: Millis,
+    settlement: Settlement,
+    body: OrderBody,
+}
+
+/// Where an entry stands at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Waiting,
+    Failed,
+    /// Past the acceptance window without delivery: no longer listed, never delivered.
+    Vanished,
+    Delivered,
+}
+
+impl Entry {
+    fn stage(&self, now: Millis, window: Millis) -> Stage {
+        match self.deliver_at {
+            Some(at) if at <= now => Stage::Delivered,
+            _ if now >= self.received_at + window => Stage::Vanished,
+            None if now >= self.fails_at => Stage::Failed,
+            _ => Stage::Waiting,
+        }
+    }
+
+    fn prepaid(&self) -> bool {
+        self.body.prepay_flag == "Y"
+    }
+
+    fn table(&self) -> (&str, &str) {
+        (&self.body.flr_code, &self.body.tbl_code)
+    }
+}
+
+/// One row of `GET /sim/orders`: what the POS holds, for tests that count orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PosOrder {
+    pub order_no: String,
+    pub org_order_no: String,
+    pub mcht_order_no: String,
+    pub table: String,
+    pub kind: OrderKind,
+    pub stage: Stage,
+    /// Delivered to the POS: the kitchen has it.
+    pub on_pos: bool,
+    pub status: String,
+    pub prepaid: bool,
+    pub amount: String,
+}
+
+/// The answer to a new or additional order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub ack: OrderAck,
+    /// The same MCHT_ORDERNO was seen before: this is the first order's answer.
+    pub replayed: bool,
+}
+
+pub struct Pos {
+    fixture: Fixture,
+    timing: Timing,
+    business_open: bool,
+    agent_running: bool,
+    delivery: Delivery,
+    dedupe_mcht_orderno: bool,
+    occupied: BTreeSet<(String, String)>,
+    entries: Vec<Entry>,
+    seq: u64,
+}
+
+const KST_SECONDS: i32 = 9 * 3600;
+
+fn kst(now: Millis) -> DateTime<FixedOffset> {
+    let offset = FixedOffset::east_opt(KST_SECONDS).expect("UTC+9 is a valid offset");
+    DateTime::from_timestamp_millis(now)
+        .unwrap_or_default()
+        .with_timezone(&offset)
+}
+
+/// `yyyyMMddHHmmss` in Korean time, as the upstream stamps changes.
+pub fn stamp(now: Millis) -> String {
+    kst(now).format("%Y%m%d%H%M%S").to_string()
+}
+
+fn amount(s: &str, what: &str) -> Result<i64, PosError> {
+    s.trim()
+        .parse::<i64>()
+        .map_err(|_| PosError::BadRequest(format!("{what} is not an amount: {s:?}")))
+}
+
+fn count(s: &str, what: &str) -> Result<u32, PosError> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(PosError::BadItem(format!("{what} must be a count of at least 1: {s:?}"))),
+    }
+}
+
+/// Checks one order line against the menu; returns what the guest pays for it.
+fn price_line(menu: &MenuItem, line: &crate::wire::OrderItem) -> Result<i64, PosError> {
+    let id = &menu.item_id;
+    if menu.sold_out_yn == "Y" {
+        return Err(PosError::BadItem(format!("{id} 품절")));
+    }
+    let cnt = i64::from(count(&line.item_cnt, "ITEM_CNT")?);
+    let base = amount(&menu.sale_price, "menu price")?;
+    let mut options = 0i64;
+    let mut per_group: BTreeMap<&str, u32> = BTreeMap::new();
+    for add in &line.additive_item_list {
+        let group = menu
+            .additive_group_list
+            .iter()
+            .find(|g| g.additive_group_code == add.rule_id)
+            .ok_or_else(|| PosError::BadItem(format!("{id}: no option group {}", add.rule_id)))?;
+        let option = group
+            .additive_item_list
+            .iter()
+            .find(|a| a.additive_id == add.additive_id)
+            .ok_or_else(|| PosError::BadItem(format!("{id}: no option {}", add.additive_id)))?;
+        let price = amount(&option.additive_sale_price, "option price")?;
+        if amount(&add.additive_price, "ADDITIVE_PRICE")? != price {
+            return Err(PosError::BadItem(format!("{id}: price of {} is {price}", add.additive_id)));
+        }
+        let n = count(&add.additive_cnt, "ADDITIVE_CNT")?;
+        *per_group.entry(group.additive_group_code.as_str()).or_default() += n;
+        options += price * i64::from(n);
+    }
+    for g in &menu.additive_group_list {
+        let picked = per_group.get(g.additive_group_code.as_str()).copied().unwrap_or(0);
+        let (min, max) = (g.min_cnt.parse().unwrap_or(0), g.max_cnt.parse().unwrap_or(u32::MAX));
+        if picked < min || picked > max {
+            return Err(PosError::BadItem(format!(
+                "{id}: {} needs {min}..={max} options, got {picked}",
+                g.additive_group_code
+            )));
+        }
+    }
+    // A set menu's SALE_PRICE is the parent's price only; its options are charged beside it.
+    let set = menu.item_set_gbn == "Y";
+    let unit = if set { base } else { base + options };
+    if amount(&line.sale_price, "SALE_PRICE")? != unit {
+        return Err(PosError::BadItem(format!("{id}: SALE_PRICE should be {unit}")));
+    }
+    if amount(&line.sale_amt, "SALE_AMT")? != unit * cnt {
+        return Err(PosError::BadItem(format!("{id}: SALE_AMT should be {}", unit * cnt)));
+    }
+    Ok((base + options) * cnt)
+}
+
+impl Pos {
+    pub fn new(fixture: Fixture, timing: Timing) -> Pos {
+        Pos {
+            fixture,
+            timing,
+            business_open: true,
+            agent_running: true,
+            delivery: Delivery::Normal,
+            dedupe_mcht_orderno: true,
+            occupied: BTreeSet::new(),
+            entries: Vec::new(),
+            seq: 0,
+        }
+    }
+
+    pub fn fixture(&self) -> &Fixture {
+        &self.fixture
+    }
+
+    pub fn timing(&self) -> Timing {
+        self.timing
+    }
+
+    pub fn check_credentials(&self, store_id: &str, service_id: &str) -> Result<(), PosError> {
+        if store_id == self.fixture.store_id && service_id == self.fixture.service_id {
+            Ok(())
+        } else {
+            Err(PosError::Credentials)
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.business_open && self.agent_running
+    }
+
+    pub fn set_business_open(&mut self, open: bool) {
+        self.business_open = open;
+    }
+
+    pub fn set_agent_running(&mut self, running: bool) {
+        self.agent_running = running;
+    }
+
+    pub fn set_delivery(&mut self, delivery: Delivery) {
+        self.delivery = delivery;
+    }
+
+    pub fn set_dedupe(&mut self, on: bool) {
+        self.dedupe_mcht_orderno = on;
+    }
+
+    pub fn set_occupied(&mut self, floor: &str, table: &str, on: bool) -> Result<(), PosError> {
+        if !self.fixture.has_table(floor, table) {
+            return Err(PosError::UnknownTable);
+        }
+        let key = (floor.to_string(), table.to_string());
+        if on {
+            self.occupied.insert(key);
+        } else {
+            self.occupied.remove(&key);
+        }
+        Ok(())
+    }
+
+    /// Marks an item sold out (or back) on the POS; the menu's change stamp moves.
+    pub fn set_sold_out(&mut self, item_id: &str, on: bool, now: Millis) -> Result<(), PosError> {
+        let item = self
+            .fixture
+            .item_mut(item_id)
+            .ok_or_else(|| PosError::BadItem(format!("no item {item_id}")))?;
+        item.sold_out_yn = if on { "Y" } else { "N" }.into();
+        self.fixture.update_dtime = stamp(now);
+        Ok(())
+    }
+
+    /// `menu/state`: has the menu changed after `since` (`yyyyMMddHHmmss`)?
+    pub fn menu_changed_since(&self, since: &str) -> bool {
+        self.fixture.update_dtime.as_str() > since
+    }
+
+    /// The open bill on a table at `now`: the ORG_ORDERNO further orders are added onto.
+    pub fn open_order(&self, floor: &str, table: &str, now: Millis) -> Option<&str> {
+        let window = self.timing.accept_window_ms;
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| {
+                e.table() == (floor, table)
+                    && !e.prepaid()
+                    && e.settlement == Settlement::Open
+                    && e.stage(now, window) == Stage::Delivered
+            })
+            .map(|e| e.ack.org_orderno.as_str())
+    }
+
+    /// A `new` order on the table still on its way to the POS.
+    fn new_order_pending(&self, floor: &str, table: &str, now: Millis) -> bool {
+        let window = self.timing.accept_window_ms;
+        self.entries.iter().any(|e| {
+            e.table() == (floor, table)
+                && e.kind == OrderKind::New
+                && !e.prepaid()
+                && e.stage(now, window) == Stage::Waiting
+        })
+    }
+
+    /// 신규주문 / 추가주문: checks, then commits the order as received.
+    pub fn place(&mut self, kind: OrderKind, mut body: OrderBody, now: Millis) -> Result<Placed, PosError> {
+        if body.mcht_orderno.trim().is_empty() {
+            return Err(PosError::BadRequest("MCHT_ORDERNO is required".into()));
+        }
+        // The partner's own order number makes a resend safe: answer it as the first time.
+        if self.dedupe_mcht_orderno {
+            if let Some(e) = self.entries.iter().find(|e| e.body.mcht_orderno == body.mcht_orderno) {
+                return Ok(Placed {
+                    ack: e.ack.clone(),
+                    replayed: true,
+                });
+            }
+        }
+        if !self.business_open {
+            return Err(PosError::BusinessClosed);
+        }
+        if !self.agent_running {
+            return Err(PosError::AgentStopped);
+        }
+        let (floor, table) = (body.flr_code.clone(), body.tbl_code.clone());
+        if !self.fixture.has_table(&floor, &table) {
+            return Err(PosError::UnknownTable);
+        }
+        if self.occupied.contains(&(floor.clone(), table.clone())) {
+            return Err(PosError::Occupied);
+        }
+        let prepaid = match body.prepay_flag.as_str() {
+            "Y" => true,
+            "N" => false,
+            other => return Err(PosError::BadRequest(format!("PREPAY_FLAG must be Y or N, not {other:?}"))),
+        };
+        let org_orderno = match kind {
+            OrderKind::New if prepaid => None,
+            OrderKind::New => {
+                if self.open_order(&floor, &table, now).is_some() || self.new_order_pending(&floor, &table, now) {
+                    return Err(PosError::HasOpenOrder);
+                }
+                None
+            }
+            OrderKind::Add if prepaid => {
+                return Err(PosError::BadRequest("a prepaid order is always a new order".into()))
+            }
+            OrderKind::Add => {
+                let wanted = body.org_orderno.as_deref().or(body.orderno.as_deref()).unwrap_or_default();
+                match self.open_order(&floor, &table, now) {
+                    Some(open) if open == wanted => Some(open.to_string()),
+                    _ => return Err(PosError::NotOpenOrder),
+                }
+            }
+        };
+        self.check_amounts(&body, prepaid)?;
+
+        self.seq += 1;
+        let date = kst(now).format("%Y%m%d").to_string();
+        let order_no = format!("TO{date}{:07}", self.seq);
+        let ack = OrderAck {
+            org_orderno: org_orderno.unwrap_or_else(|| order_no.clone()),
+            orderno: order_no,
+            mcht_orderno: body.mcht_orderno.clone(),
+            pos_orderno: format!("{:04}", self.seq % 10_000),
+        };
+        let window = self.timing.accept_window_ms;
+        let delay = match self.delivery {
+            Delivery::Normal => Some(self.timing.delivery_delay_ms),
+            Delivery::Delay { delay_ms } => Some(delay_ms),
+            Delivery::Drop => None,
+        };
+        let deliver_at = delay.filter(|d| *d < window).map(|d| now + d.max(0));
+        // A dropped delivery is known to have failed after one attempt; a slow one just waits.
+        let fails_at = match delay {
+            None => now + self.timing.delivery_delay_ms.min(window),
+            Some(_) => now + window,
+        };
+        body.orderno = None;
+        body.org_orderno = None;
+        self.entries.push(Entry {
+            ack: ack.clone(),
+            kind,
+            received_at: now,
+            deliver_at,
+            fails_at,
+            settlement: Settlement::Open,
+            body,
+        });
+        Ok(Placed { ack, replayed: false })
+    }
+
+    fn check_amounts(&self, body: &OrderBody, prepaid: bool) -> Result<(), PosError> {
+        if body.item_list.is_empty() {
+            return Err(PosError::BadItem("ITEM_LIST is empty".into()));
+        }
+        let mut total = 0i64;
+        for line in &body.item_list {
+            let menu = self
+                .fixture
+                .shown_item(&line.item_id)
+                .ok_or_else(|| PosError::BadItem(format!("no item {}", line.item_id)))?;
+            total += price_line(menu, line)?;
+        }
+        if amount(&body.org_order_pay_amt, "ORG_ORDER_PAY_AMT")? != total {
+            return Err(PosError::BadItem(format!("ORG_ORDER_PAY_AMT should be {total}")));
+        }
+        let discount = if body.disc_amt.is_empty() { 0 } else { amount(&body.disc_amt, "DISC_AMT")? };
+        let to_pay = total - discount;
+        if amount(&body.order_pay_amt, "ORDER_PAY_AMT")? != to_pay {
+            return Err(PosError::BadItem(format!("ORDER_PAY_AMT should be {to_pay}")));
+        }
+        if prepaid {
+            let mut paid = 0i64;
+            for p in body.ord_pay_list.iter().filter(|p| p.can_flag != "Y") {
+                paid += amount(&p.sale_amt, "ORD_PAY_LIST SALE_AMT")?;
+            }
+            if body.ord_pay_list.is_empty() || paid != to_pay {
+                return Err(PosError::BadItem(format!("payments total {paid}, order is {to_pay}")));
+            }
+        }
+        Ok(())
+    }
+
+    fn inquiry_entry(&self, e: &Entry, now: Millis) -> Option<InquiryEntry> {
+        let (status, name, flag) = match e.stage(now, self.timing.accept_window_ms) {
+            Stage::Vanished => return None,
+            Stage::Waiting => ("", "대기", ""),
+            Stage::Failed => ("", "실패", "N"),
+            Stage::Delivered => match e.settlement {
+                Settlement::Cancelled => (STATUS_CANCELLED, "취소", "Y"),
+                Settlement::Returned => (STATUS_RETURNED, "반품", "Y"),
+                Settlement::Paid => (STATUS_PAID, "결제완료", "Y"),
+                Settlement::Open => {
+                    let delivered = e.deliver_at.unwrap_or(e.received_at);
+                    if now >= delivered + self.timing.complete_after_ms {
+                        (STATUS_DONE, "완료", "Y")
+                    } else {
+                        (STATUS_RECEIVED, "접수", "Y")
+                    }
+                }
+            },
+        };
+        let at = kst(e.received_at);
+        Some(InquiryEntry {
+            orderno: e.ack.orderno.clone(),
+            org_orderno: e.ack.org_orderno.clone(),
+            pos_orderno: e.ack.pos_orderno.clone(),
+            order_date: at.format("%Y%m%d").to_string(),
+            order_time: at.format("%H%M%S").to_string(),
+            order_status: status.into(),
+            order_status_name: name.into(),
+            success_flag: flag.into(),
+            body: e.body.clone(),
+        })
+    }
+
+    /// 실시간 주문조회 of one table: its latest 10 orders, newest first.
+    pub fn table_orders(&self, floor: &str, table: &str, now: Millis) -> Result<Vec<InquiryEntry>, PosError> {
+        if !self.fixture.has_table(floor, table) {
+            return Err(PosError::UnknownTable);
+        }
+        Ok(self
+            .entries
+            .iter()
+            .rev()
+            .filter(|e| e.table() == (floor, table))
+            .filter_map(|e| self.inquiry_entry(e, now))
+            .take(10)
+            .collect())
+    }
+
+    /// The whole store's inquiry: the latest 5 orders of every table.
+    pub fn store_orders(&self, now: Millis) -> Vec<InquiryEntry> {
+        let mut per_table: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        let mut out = Vec::new();
+        for e in self.entries.iter().rev() {
+            let n = per_table.entry(e.table()).or_default();
+            if *n < 5 {
+                if let Some(entry) = self.inquiry_entry(e, now) {
+                    *n += 1;
+                    out.push(entry);
+                }
+            }
+        }
+        out
+    }
+
+    fn bill_entries_mut(&mut self, org: &str) -> impl Iterator<Item = &mut Entry> {
+        let org = org.to_string();
+        self.entries.iter_mut().filter(move |e| e.ack.org_orderno == org)
+    }
+
+    /// The partner's cancel request: the whole bill is cancelled, or returned if paid.
+    pub fn cancel_bill(&mut self, org_orderno: &str, now: Millis) -> Result<(), PosError> {
+        let window = self.timing.accept_window_ms;
+        let mut found = false;
+        for e in self.bill_entries_mut(org_orderno) {
+            if e.stage(now, window) == Stage::Delivered {
+                found = true;
+                e.settlement = match e.settlement {
+                    Settlement::Paid | Settlement::Returned => Settlement::Returned,
+                    _ => Settlement::Cancelled,
+                };
+            }
+        }
+        found.then_some(()).ok_or(PosError::UnknownOrder)
+    }
+
+    fn delivered_entry(&self, order_no: &str, now: Millis) -> Result<&Entry, PosError> {
+        self.entries
+            .iter()
+            .find(|e| e.ack.orderno == order_no)
+            .filter(|e| e.stage(now, self.timing.accept_window_ms) == Stage::Delivered)
+            .ok_or(PosError::UnknownOrder)
+    }
+
+    /// Staff cancel one order on the POS; cancelling the first order of a bill cancels it all.
+    pub fn pos_cancel(&mut self, order_no: &str, now: Millis) -> Result<(), PosError> {
+        let e = self.delivered_entry(order_no, now)?;
+        if e.ack.orderno == e.ack.org_orderno {
+            let org = e.ack.org_orderno.clone();
+            return self.cancel_bill(&org, now);
+        }
+        if let Some(e) = self.entries.iter_mut().find(|e| e.ack.orderno == order_no) {
+            e.settlement = Settlement::Cancelled;
+        }
+        Ok(())
+    }
+
+    /// The guest pays at the counter: the bill closes and the table is free again.
+    pub fn pos_pay(&mut self, order_no: &str, now: Millis) -> Result<(), PosError> {
+        let org = self.delivered_entry(order_no, now)?.ack.org_orderno.clone();
+        let window = self.timing.accept_window_ms;
+        for e in self.bill_entries_mut(&org) {
+            if e.settlement == Settlement::Open && e.stage(now, window) == Stage::Delivered {
+                e.settlement = Settlement::Paid;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every order ever received, as the POS side sees it at `now`.
+    pub fn all_orders(&self, now: Millis) -> Vec<PosOrder> {
+        let window = self.timing.accept_window_ms;
+        self.entries
+            .iter()
+            .map(|e| {
+                let stage = e.stage(now, window);
+                PosOrder {
+                    order_no: e.ack.orderno.clone(),
+                    org_order_no: e.ack.org_orderno.clone(),
+                    mcht_order_no: e.body.mcht_orderno.clone(),
+                    table: format!("{}-{}", e.body.flr_code, e.body.tbl_code),
+                    kind: e.kind,
+                    stage,
+                    on_pos: stage == Stage::Delivered,
+                    status: self
+                        .inquiry_entry(e, now)
+                        .map(|i| i.order_status_name)
+                        .unwrap_or_else(|| "미전송".into()),
+                    prepaid: e.prepaid(),
+                    amount: e.body.order_pay_amt.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+#[path = "pos_tests.rs"]
+mod tests;
