@@ -272,9 +272,14 @@ pub enum ErrorCode {
 impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::TableOccupied | ErrorCode::TableHasOpenOrder | ErrorCode::OpenOrderMismatch => 409,
+            ErrorCode::TableOccupied
+            | ErrorCode::TableHasOpenOrder
+            | ErrorCode::OpenOrderMismatch => 409,
             ErrorCode::StoreClosed => 503,
-            ErrorCode::UnknownItem | ErrorCode::BadOptions | ErrorCode::SoldOut | ErrorCode::InvalidRequest => 422,
+            ErrorCode::UnknownItem
+            | ErrorCode::BadOptions
+            | ErrorCode::SoldOut
+            | ErrorCode::InvalidRequest => 422,
             ErrorCode::NotFound => 404,
             ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,
@@ -363,7 +368,8 @@ mod tests {
         assert_eq!(req.kind, OrderKind::Add);
         assert_eq!(req.lines[0].options[0].option_id, "O");
 
-        let tampered = r#"{"clientOrderId":"c1","kind":"new","lines":[{"itemId":"I1","count":1,"price":1}]}"#;
+        let tampered =
+            r#"{"clientOrderId":"c1","kind":"new","lines":[{"itemId":"I1","count":1,"price":1}]}"#;
         assert!(serde_json::from_str::<OrderRequest>(tampered).is_err());
     }
 
@@ -379,7 +385,11 @@ mod tests {
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["error"]["code"], "table_occupied");
         assert_eq!(v["error"]["retryAfterMs"], 10_000);
-        for code in [ErrorCode::OpenOrderMismatch, ErrorCode::UpstreamUnavailable, ErrorCode::TooLarge] {
+        for code in [
+            ErrorCode::OpenOrderMismatch,
+            ErrorCode::UpstreamUnavailable,
+            ErrorCode::TooLarge,
+        ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }
         assert_eq!(ErrorCode::TableOccupied.http_status(), 409);

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod money;
+pub mod pricing;
 
 pub use api::*;
 pub use money::Won;

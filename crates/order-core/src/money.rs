@@ -5,7 +5,9 @@ use std::fmt;
 use std::ops::{Add, AddAssign, Mul};
 
 /// An amount in Korean won.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Won(pub i64);
 

@@ -94,16 +94,30 @@ impl Fixture {
         }
         for item in self.items() {
             if item.sale_price.parse::<i64>().is_err() {
-                return bad(format!("item {} has a SALE_PRICE that is not a number", item.item_id));
+                return bad(format!(
+                    "item {} has a SALE_PRICE that is not a number",
+                    item.item_id
+                ));
             }
             for g in &item.additive_group_list {
                 let (min, max) = (g.min_cnt.parse::<u32>(), g.max_cnt.parse::<u32>());
                 match (min, max) {
                     (Ok(min), Ok(max)) if min <= max => {}
-                    _ => return bad(format!("option group {} has bad MIN_CNT/MAX_CNT", g.additive_group_code)),
+                    _ => {
+                        return bad(format!(
+                            "option group {} has bad MIN_CNT/MAX_CNT",
+                            g.additive_group_code
+                        ))
+                    }
                 }
-                if g.additive_item_list.iter().any(|a| a.additive_sale_price.parse::<i64>().is_err()) {
-                    return bad(format!("option group {} has a price that is not a number", g.additive_group_code));
+                if g.additive_item_list
+                    .iter()
+                    .any(|a| a.additive_sale_price.parse::<i64>().is_err())
+                {
+                    return bad(format!(
+                        "option group {} has a price that is not a number",
+                        g.additive_group_code
+                    ));
                 }
             }
         }
@@ -135,7 +149,9 @@ impl Fixture {
     }
 
     pub fn has_table(&self, floor: &str, table: &str) -> bool {
-        self.table_list.iter().any(|t| t.flr_code == floor && t.tbl_code == table)
+        self.table_list
+            .iter()
+            .any(|t| t.flr_code == floor && t.tbl_code == table)
     }
 }
 
@@ -146,16 +162,24 @@ mod tests {
     #[test]
     fn demo_store_is_a_real_restaurant() {
         let f = Fixture::demo();
-        let shown: Vec<_> = f.item_group_list.iter().filter(|g| g.item_group_use_flag == "N").collect();
+        let shown: Vec<_> = f
+            .item_group_list
+            .iter()
+            .filter(|g| g.item_group_use_flag == "N")
+            .collect();
         assert!(shown.len() >= 5, "at least 5 categories");
-        assert!(shown.iter().map(|g| g.item_list.len()).sum::<usize>() >= 30, "at least 30 items");
+        assert!(
+            shown.iter().map(|g| g.item_list.len()).sum::<usize>() >= 30,
+            "at least 30 items"
+        );
         let with_min_max = f
             .items()
             .flat_map(|i| &i.additive_group_list)
             .filter(|g| g.min_cnt != g.max_cnt || g.min_cnt != "0")
             .count();
         assert!(with_min_max >= 3);
-        let floors: std::collections::BTreeSet<_> = f.table_list.iter().map(|t| &t.flr_code).collect();
+        let floors: std::collections::BTreeSet<_> =
+            f.table_list.iter().map(|t| &t.flr_code).collect();
         assert_eq!(floors.len(), 2);
     }
 
@@ -163,7 +187,10 @@ mod tests {
     fn rejects_inconsistent_fixtures() {
         let mut v: serde_json::Value = serde_json::from_str(DEMO_FIXTURE).unwrap();
         v["ITEM_GROUP_LIST"][0]["ITEM_LIST"][0]["SALE_PRICE"] = "9천원".into();
-        assert!(matches!(Fixture::parse(&v.to_string()), Err(FixtureError::Invalid(_))));
+        assert!(matches!(
+            Fixture::parse(&v.to_string()),
+            Err(FixtureError::Invalid(_))
+        ));
         assert!(matches!(Fixture::parse("{"), Err(FixtureError::Json(_))));
     }
 }

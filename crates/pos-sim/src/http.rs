@@ -4,7 +4,9 @@
 use crate::clock::Clock;
 use crate::fixture::Fixture;
 use crate::pos::{stamp, Delivery, OrderKind, Pos, PosError, Timing};
-use crate::wire::{CancelRequest, Credentials, Envelope, MenuStateRequest, OrderBody, TableInquiryRequest};
+use crate::wire::{
+    CancelRequest, Credentials, Envelope, MenuStateRequest, OrderBody, TableInquiryRequest,
+};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -117,7 +119,9 @@ enum Call {
 
 /// The Order Agent API, as a partner server calls it.
 pub fn upstream_router(sim: Arc<Sim>) -> Router {
-    let route = |call: Call| post(move |State(sim): State<Arc<Sim>>, body: Bytes| upstream(sim, call, body));
+    let route = |call: Call| {
+        post(move |State(sim): State<Arc<Sim>>, body: Bytes| upstream(sim, call, body))
+    };
     Router::new()
         .route("/partner/v1/table", route(Call::Tables))
         .route("/partner/v1/menu/state", route(Call::MenuState))
@@ -174,7 +178,10 @@ async fn upstream(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
         }
         Err(e) => {
             tracing::info!(path, errcode = e.errcode(), error = %e, "upstream call refused");
-            envelope(StatusCode::OK, Envelope::failure(e.errcode(), e.msg(), e.detail()))
+            envelope(
+                StatusCode::OK,
+                Envelope::failure(e.errcode(), e.msg(), e.detail()),
+            )
         }
     }
 }
@@ -182,7 +189,10 @@ async fn upstream(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
 /// Headers go out, then the body breaks: the caller cannot know what happened.
 fn broken_response() -> Response {
     let stream = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped"))
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "dropped",
+        ))
     });
     Response::builder()
         .status(StatusCode::OK)
@@ -207,7 +217,9 @@ fn handle(sim: &Sim, call: Call, request: &Value) -> Result<Value, PosError> {
                 "OPEN_YN": if pos.is_open() { "Y" } else { "N" },
             })
         }
-        Call::Menu => json!([{ "ITEM_GROUP_LIST": f.item_group_list, "UPDATE_DTIME": f.update_dtime }]),
+        Call::Menu => {
+            json!([{ "ITEM_GROUP_LIST": f.item_group_list, "UPDATE_DTIME": f.update_dtime }])
+        }
         Call::TableOrders => {
             let req: TableInquiryRequest = parse(request)?;
             json!({ "ORDER_LIST": pos.table_orders(&req.flr_code, &req.tbl_code, now)? })
@@ -215,7 +227,11 @@ fn handle(sim: &Sim, call: Call, request: &Value) -> Result<Value, PosError> {
         Call::StoreOrders => json!({ "ORDER_LIST": pos.store_orders(now) }),
         Call::New | Call::Add => {
             let body: OrderBody = parse(request)?;
-            let kind = if matches!(call, Call::New) { OrderKind::New } else { OrderKind::Add };
+            let kind = if matches!(call, Call::New) {
+                OrderKind::New
+            } else {
+                OrderKind::Add
+            };
             let placed = pos.place(kind, body, now)?;
             if placed.replayed {
                 tracing::info!(order = %placed.ack.orderno, "MCHT_ORDERNO seen before: first answer repeated");
@@ -253,8 +269,16 @@ struct ControlError(StatusCode, String);
 
 impl IntoResponse for ControlError {
     fn into_response(self) -> Response {
-        let code = if self.0 == StatusCode::NOT_FOUND { "not_found" } else { "invalid_request" };
-        (self.0, Json(json!({ "error": { "code": code, "message": self.1 } }))).into_response()
+        let code = if self.0 == StatusCode::NOT_FOUND {
+            "not_found"
+        } else {
+            "invalid_request"
+        };
+        (
+            self.0,
+            Json(json!({ "error": { "code": code, "message": self.1 } })),
+        )
+            .into_response()
     }
 }
 
@@ -271,7 +295,8 @@ impl From<PosError> for ControlError {
 type Control = Result<Json<Value>, ControlError>;
 
 fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ControlError> {
-    serde_json::from_slice(body).map_err(|e| ControlError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
+    serde_json::from_slice(body)
+        .map_err(|e| ControlError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
 }
 
 #[derive(Deserialize)]
@@ -319,11 +344,18 @@ async fn get_faults(State(sim): State<Arc<Sim>>) -> Json<Faults> {
     Json(*lock(&sim.faults))
 }
 
-async fn set_faults(State(sim): State<Arc<Sim>>, body: Bytes) -> Result<Json<Faults>, ControlError> {
+async fn set_faults(
+    State(sim): State<Arc<Sim>>,
+    body: Bytes,
+) -> Result<Json<Faults>, ControlError> {
     let f: Faults = json_body(&body)?;
-    let rates_ok = (0.0..=1.0).contains(&f.error_rate) && (0.0..=1.0).contains(&f.drop_after_commit_rate);
+    let rates_ok =
+        (0.0..=1.0).contains(&f.error_rate) && (0.0..=1.0).contains(&f.drop_after_commit_rate);
     if !rates_ok {
-        return Err(ControlError(StatusCode::UNPROCESSABLE_ENTITY, "rates are between 0 and 1".into()));
+        return Err(ControlError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "rates are between 0 and 1".into(),
+        ));
     }
     sim.set_faults(f);
     Ok(Json(f))
@@ -352,7 +384,9 @@ async fn sold_out(State(sim): State<Arc<Sim>>, Path(item): Path<String>, body: B
     sim.pos()
         .set_sold_out(&item, on, now)
         .map_err(|e| ControlError(StatusCode::NOT_FOUND, e.to_string()))?;
-    Ok(Json(json!({ "item": item, "soldOut": on, "menuChanged": stamp(now) })))
+    Ok(Json(
+        json!({ "item": item, "soldOut": on, "menuChanged": stamp(now) }),
+    ))
 }
 
 async fn calls(State(sim): State<Arc<Sim>>) -> Json<BTreeMap<String, u64>> {
@@ -375,10 +409,15 @@ async fn reset(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
     struct R {
         fixture: Option<Value>,
     }
-    let r: R = if body.is_empty() { R::default() } else { json_body(&body)? };
+    let r: R = if body.is_empty() {
+        R::default()
+    } else {
+        json_body(&body)?
+    };
     let fixture = match r.fixture {
         Some(v) => Some(
-            Fixture::parse(&v.to_string()).map_err(|e| ControlError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?,
+            Fixture::parse(&v.to_string())
+                .map_err(|e| ControlError(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?,
         ),
         None => None,
     };

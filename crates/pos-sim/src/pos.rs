@@ -239,7 +239,9 @@ fn amount(s: &str, what: &str) -> Result<i64, PosError> {
 fn count(s: &str, what: &str) -> Result<u32, PosError> {
     match s.trim().parse::<u32>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(PosError::BadItem(format!("{what} must be a count of at least 1: {s:?}"))),
+        _ => Err(PosError::BadItem(format!(
+            "{what} must be a count of at least 1: {s:?}"
+        ))),
     }
 }
 
@@ -266,15 +268,26 @@ fn price_line(menu: &MenuItem, line: &crate::wire::OrderItem) -> Result<i64, Pos
             .ok_or_else(|| PosError::BadItem(format!("{id}: no option {}", add.additive_id)))?;
         let price = amount(&option.additive_sale_price, "option price")?;
         if amount(&add.additive_price, "ADDITIVE_PRICE")? != price {
-            return Err(PosError::BadItem(format!("{id}: price of {} is {price}", add.additive_id)));
+            return Err(PosError::BadItem(format!(
+                "{id}: price of {} is {price}",
+                add.additive_id
+            )));
         }
         let n = count(&add.additive_cnt, "ADDITIVE_CNT")?;
-        *per_group.entry(group.additive_group_code.as_str()).or_default() += n;
+        *per_group
+            .entry(group.additive_group_code.as_str())
+            .or_default() += n;
         options += price * i64::from(n);
     }
     for g in &menu.additive_group_list {
-        let picked = per_group.get(g.additive_group_code.as_str()).copied().unwrap_or(0);
-        let (min, max) = (g.min_cnt.parse().unwrap_or(0), g.max_cnt.parse().unwrap_or(u32::MAX));
+        let picked = per_group
+            .get(g.additive_group_code.as_str())
+            .copied()
+            .unwrap_or(0);
+        let (min, max) = (
+            g.min_cnt.parse().unwrap_or(0),
+            g.max_cnt.parse().unwrap_or(u32::MAX),
+        );
         if picked < min || picked > max {
             return Err(PosError::BadItem(format!(
                 "{id}: {} needs {min}..={max} options, got {picked}",
@@ -286,10 +299,15 @@ fn price_line(menu: &MenuItem, line: &crate::wire::OrderItem) -> Result<i64, Pos
     let set = menu.item_set_gbn == "Y";
     let unit = if set { base } else { base + options };
     if amount(&line.sale_price, "SALE_PRICE")? != unit {
-        return Err(PosError::BadItem(format!("{id}: SALE_PRICE should be {unit}")));
+        return Err(PosError::BadItem(format!(
+            "{id}: SALE_PRICE should be {unit}"
+        )));
     }
     if amount(&line.sale_amt, "SALE_AMT")? != unit * cnt {
-        return Err(PosError::BadItem(format!("{id}: SALE_AMT should be {}", unit * cnt)));
+        return Err(PosError::BadItem(format!(
+            "{id}: SALE_AMT should be {}",
+            unit * cnt
+        )));
     }
     Ok((base + options) * cnt)
 }
@@ -401,13 +419,22 @@ impl Pos {
     }
 
     /// 신규주문 / 추가주문: checks, then commits the order as received.
-    pub fn place(&mut self, kind: OrderKind, mut body: OrderBody, now: Millis) -> Result<Placed, PosError> {
+    pub fn place(
+        &mut self,
+        kind: OrderKind,
+        mut body: OrderBody,
+        now: Millis,
+    ) -> Result<Placed, PosError> {
         if body.mcht_orderno.trim().is_empty() {
             return Err(PosError::BadRequest("MCHT_ORDERNO is required".into()));
         }
         // The partner's own order number makes a resend safe: answer it as the first time.
         if self.dedupe_mcht_orderno {
-            if let Some(e) = self.entries.iter().find(|e| e.body.mcht_orderno == body.mcht_orderno) {
+            if let Some(e) = self
+                .entries
+                .iter()
+                .find(|e| e.body.mcht_orderno == body.mcht_orderno)
+            {
                 return Ok(Placed {
                     ack: e.ack.clone(),
                     replayed: true,
@@ -430,21 +457,33 @@ impl Pos {
         let prepaid = match body.prepay_flag.as_str() {
             "Y" => true,
             "N" => false,
-            other => return Err(PosError::BadRequest(format!("PREPAY_FLAG must be Y or N, not {other:?}"))),
+            other => {
+                return Err(PosError::BadRequest(format!(
+                    "PREPAY_FLAG must be Y or N, not {other:?}"
+                )))
+            }
         };
         let org_orderno = match kind {
             OrderKind::New if prepaid => None,
             OrderKind::New => {
-                if self.open_order(&floor, &table, now).is_some() || self.new_order_pending(&floor, &table, now) {
+                if self.open_order(&floor, &table, now).is_some()
+                    || self.new_order_pending(&floor, &table, now)
+                {
                     return Err(PosError::HasOpenOrder);
                 }
                 None
             }
             OrderKind::Add if prepaid => {
-                return Err(PosError::BadRequest("a prepaid order is always a new order".into()))
+                return Err(PosError::BadRequest(
+                    "a prepaid order is always a new order".into(),
+                ))
             }
             OrderKind::Add => {
-                let wanted = body.org_orderno.as_deref().or(body.orderno.as_deref()).unwrap_or_default();
+                let wanted = body
+                    .org_orderno
+                    .as_deref()
+                    .or(body.orderno.as_deref())
+                    .unwrap_or_default();
                 match self.open_order(&floor, &table, now) {
                     Some(open) if open == wanted => Some(open.to_string()),
                     _ => return Err(PosError::NotOpenOrder),
@@ -485,7 +524,10 @@ impl Pos {
             settlement: Settlement::Open,
             body,
         });
-        Ok(Placed { ack, replayed: false })
+        Ok(Placed {
+            ack,
+            replayed: false,
+        })
     }
 
     fn check_amounts(&self, body: &OrderBody, prepaid: bool) -> Result<(), PosError> {
@@ -501,12 +543,20 @@ impl Pos {
             total += price_line(menu, line)?;
         }
         if amount(&body.org_order_pay_amt, "ORG_ORDER_PAY_AMT")? != total {
-            return Err(PosError::BadItem(format!("ORG_ORDER_PAY_AMT should be {total}")));
+            return Err(PosError::BadItem(format!(
+                "ORG_ORDER_PAY_AMT should be {total}"
+            )));
         }
-        let discount = if body.disc_amt.is_empty() { 0 } else { amount(&body.disc_amt, "DISC_AMT")? };
+        let discount = if body.disc_amt.is_empty() {
+            0
+        } else {
+            amount(&body.disc_amt, "DISC_AMT")?
+        };
         let to_pay = total - discount;
         if amount(&body.order_pay_amt, "ORDER_PAY_AMT")? != to_pay {
-            return Err(PosError::BadItem(format!("ORDER_PAY_AMT should be {to_pay}")));
+            return Err(PosError::BadItem(format!(
+                "ORDER_PAY_AMT should be {to_pay}"
+            )));
         }
         if prepaid {
             let mut paid = 0i64;
@@ -514,7 +564,9 @@ impl Pos {
                 paid += amount(&p.sale_amt, "ORD_PAY_LIST SALE_AMT")?;
             }
             if body.ord_pay_list.is_empty() || paid != to_pay {
-                return Err(PosError::BadItem(format!("payments total {paid}, order is {to_pay}")));
+                return Err(PosError::BadItem(format!(
+                    "payments total {paid}, order is {to_pay}"
+                )));
             }
         }
         Ok(())
@@ -554,7 +606,12 @@ impl Pos {
     }
 
     /// 실시간 주문조회 of one table: its latest 10 orders, newest first.
-    pub fn table_orders(&self, floor: &str, table: &str, now: Millis) -> Result<Vec<InquiryEntry>, PosError> {
+    pub fn table_orders(
+        &self,
+        floor: &str,
+        table: &str,
+        now: Millis,
+    ) -> Result<Vec<InquiryEntry>, PosError> {
         if !self.fixture.has_table(floor, table) {
             return Err(PosError::UnknownTable);
         }
@@ -586,7 +643,9 @@ impl Pos {
 
     fn bill_entries_mut(&mut self, org: &str) -> impl Iterator<Item = &mut Entry> {
         let org = org.to_string();
-        self.entries.iter_mut().filter(move |e| e.ack.org_orderno == org)
+        self.entries
+            .iter_mut()
+            .filter(move |e| e.ack.org_orderno == org)
     }
 
     /// The partner's cancel request: the whole bill is cancelled, or returned if paid.

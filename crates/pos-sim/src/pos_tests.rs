@@ -21,8 +21,16 @@ fn body(table: &str, mcht: &str, lines: &[(&str, u32, &[(&str, &str, u32)])]) ->
             let adds: Vec<OrderAdditive> = opts
                 .iter()
                 .map(|(g, o, n)| {
-                    let grp = m.additive_group_list.iter().find(|x| x.additive_group_code == *g).unwrap();
-                    let opt = grp.additive_item_list.iter().find(|x| x.additive_id == *o).unwrap();
+                    let grp = m
+                        .additive_group_list
+                        .iter()
+                        .find(|x| x.additive_group_code == *g)
+                        .unwrap();
+                    let opt = grp
+                        .additive_item_list
+                        .iter()
+                        .find(|x| x.additive_id == *o)
+                        .unwrap();
                     OrderAdditive {
                         additive_id: o.to_string(),
                         additive_name: opt.additive_name.clone(),
@@ -34,7 +42,10 @@ fn body(table: &str, mcht: &str, lines: &[(&str, u32, &[(&str, &str, u32)])]) ->
                 .collect();
             let opt_sum: i64 = adds
                 .iter()
-                .map(|a| a.additive_price.parse::<i64>().unwrap() * a.additive_cnt.parse::<i64>().unwrap())
+                .map(|a| {
+                    a.additive_price.parse::<i64>().unwrap()
+                        * a.additive_cnt.parse::<i64>().unwrap()
+                })
                 .sum();
             let set = m.item_set_gbn == "Y";
             let unit = if set { base } else { base + opt_sum };
@@ -96,7 +107,10 @@ fn status(p: &Pos, table: &str, order_no: &str, now: Millis) -> Option<(String, 
 fn credentials_are_checked() {
     let p = pos();
     assert_eq!(p.check_credentials("S0000001", "SV-DEMO-0001"), Ok(()));
-    assert_eq!(p.check_credentials("S0000001", "wrong"), Err(PosError::Credentials));
+    assert_eq!(
+        p.check_credentials("S0000001", "wrong"),
+        Err(PosError::Credentials)
+    );
     assert_eq!(p.check_credentials("", ""), Err(PosError::Credentials));
 }
 
@@ -105,7 +119,10 @@ fn order_numbers_carry_the_korean_date_and_a_sequence() {
     let mut p = pos();
     // 2026-11-28 23:30 UTC is already the 29th in Korea.
     let late = 1_795_995_000_000;
-    let a = p.place(OrderKind::New, simple("0001-0001", "m1"), late).unwrap().ack;
+    let a = p
+        .place(OrderKind::New, simple("0001-0001", "m1"), late)
+        .unwrap()
+        .ack;
     assert_eq!(a.orderno, format!("TO{}0000001", &stamp(late)[..8]));
     assert_eq!(a.orderno.len(), "TO202310180006066".len());
     assert_eq!(a.org_orderno, a.orderno);
@@ -116,17 +133,34 @@ fn order_numbers_carry_the_korean_date_and_a_sequence() {
 fn an_order_is_waiting_then_delivered_then_done() {
     let mut p = pos();
     let t = Timing::default();
-    let a = p.place(OrderKind::New, simple("0001-0001", "m1"), T0).unwrap().ack;
-    assert_eq!(status(&p, "0001-0001", &a.orderno, T0), Some(("".into(), "".into())));
+    let a = p
+        .place(OrderKind::New, simple("0001-0001", "m1"), T0)
+        .unwrap()
+        .ack;
+    assert_eq!(
+        status(&p, "0001-0001", &a.orderno, T0),
+        Some(("".into(), "".into()))
+    );
     let delivered = T0 + t.delivery_delay_ms;
-    assert_eq!(status(&p, "0001-0001", &a.orderno, delivered - 1).unwrap().1, "");
+    assert_eq!(
+        status(&p, "0001-0001", &a.orderno, delivered - 1)
+            .unwrap()
+            .1,
+        ""
+    );
     assert_eq!(
         status(&p, "0001-0001", &a.orderno, delivered),
         Some((STATUS_RECEIVED.into(), "Y".into()))
     );
-    assert_eq!(p.open_order("0001", "0001", delivered), Some(a.orderno.as_str()));
+    assert_eq!(
+        p.open_order("0001", "0001", delivered),
+        Some(a.orderno.as_str())
+    );
     let done = delivered + t.complete_after_ms;
-    assert_eq!(status(&p, "0001-0001", &a.orderno, done).unwrap().0, STATUS_DONE);
+    assert_eq!(
+        status(&p, "0001-0001", &a.orderno, done).unwrap().0,
+        STATUS_DONE
+    );
     assert_eq!(p.open_order("0001", "0001", done), Some(a.orderno.as_str()));
 }
 
@@ -135,44 +169,90 @@ fn a_dropped_delivery_fails_and_vanishes_after_the_window() {
     let mut p = pos();
     let t = Timing::default();
     p.set_delivery(Delivery::Drop);
-    let a = p.place(OrderKind::New, simple("0001-0002", "m1"), T0).unwrap().ack;
+    let a = p
+        .place(OrderKind::New, simple("0001-0002", "m1"), T0)
+        .unwrap()
+        .ack;
     assert_eq!(status(&p, "0001-0002", &a.orderno, T0).unwrap().1, "");
     let failed = T0 + t.delivery_delay_ms;
     assert_eq!(status(&p, "0001-0002", &a.orderno, failed).unwrap().1, "N");
-    assert_eq!(status(&p, "0001-0002", &a.orderno, T0 + t.accept_window_ms - 1).unwrap().1, "N");
-    assert_eq!(status(&p, "0001-0002", &a.orderno, T0 + t.accept_window_ms), None);
+    assert_eq!(
+        status(&p, "0001-0002", &a.orderno, T0 + t.accept_window_ms - 1)
+            .unwrap()
+            .1,
+        "N"
+    );
+    assert_eq!(
+        status(&p, "0001-0002", &a.orderno, T0 + t.accept_window_ms),
+        None
+    );
     // Never on the POS, and the table is free for a new order.
     let later = T0 + t.accept_window_ms;
     assert!(!p.all_orders(later)[0].on_pos);
     p.set_delivery(Delivery::Normal);
-    assert!(p.place(OrderKind::New, simple("0001-0002", "m2"), later).is_ok());
+    assert!(p
+        .place(OrderKind::New, simple("0001-0002", "m2"), later)
+        .is_ok());
 }
 
 #[test]
 fn a_delivery_slower_than_the_window_never_arrives() {
     let mut p = pos();
     let t = Timing::default();
-    p.set_delivery(Delivery::Delay { delay_ms: t.accept_window_ms });
-    let a = p.place(OrderKind::New, simple("0001-0003", "m1"), T0).unwrap().ack;
-    assert_eq!(status(&p, "0001-0003", &a.orderno, T0 + t.accept_window_ms - 1).unwrap().1, "");
-    assert_eq!(status(&p, "0001-0003", &a.orderno, T0 + t.accept_window_ms), None);
+    p.set_delivery(Delivery::Delay {
+        delay_ms: t.accept_window_ms,
+    });
+    let a = p
+        .place(OrderKind::New, simple("0001-0003", "m1"), T0)
+        .unwrap()
+        .ack;
+    assert_eq!(
+        status(&p, "0001-0003", &a.orderno, T0 + t.accept_window_ms - 1)
+            .unwrap()
+            .1,
+        ""
+    );
+    assert_eq!(
+        status(&p, "0001-0003", &a.orderno, T0 + t.accept_window_ms),
+        None
+    );
     assert!(!p.all_orders(T0 + 10 * t.accept_window_ms)[0].on_pos);
 
-    p.set_delivery(Delivery::Delay { delay_ms: t.accept_window_ms - 1 });
-    let b = p.place(OrderKind::New, simple("0001-0004", "m2"), T0).unwrap().ack;
+    p.set_delivery(Delivery::Delay {
+        delay_ms: t.accept_window_ms - 1,
+    });
+    let b = p
+        .place(OrderKind::New, simple("0001-0004", "m2"), T0)
+        .unwrap()
+        .ack;
     let at = T0 + t.accept_window_ms - 1;
-    assert_eq!(status(&p, "0001-0004", &b.orderno, at).unwrap().0, STATUS_RECEIVED);
+    assert_eq!(
+        status(&p, "0001-0004", &b.orderno, at).unwrap().0,
+        STATUS_RECEIVED
+    );
 }
 
 #[test]
 fn an_occupied_table_refuses_orders_until_released() {
     let mut p = pos();
     p.set_occupied("0001", "0005", true).unwrap();
-    assert_eq!(p.place(OrderKind::New, simple("0001-0005", "m1"), T0), Err(PosError::Occupied));
-    assert!(p.place(OrderKind::New, simple("0001-0006", "m2"), T0).is_ok(), "other tables unaffected");
+    assert_eq!(
+        p.place(OrderKind::New, simple("0001-0005", "m1"), T0),
+        Err(PosError::Occupied)
+    );
+    assert!(
+        p.place(OrderKind::New, simple("0001-0006", "m2"), T0)
+            .is_ok(),
+        "other tables unaffected"
+    );
     p.set_occupied("0001", "0005", false).unwrap();
-    assert!(p.place(OrderKind::New, simple("0001-0005", "m1"), T0).is_ok());
-    assert_eq!(p.set_occupied("0009", "0001", true), Err(PosError::UnknownTable));
+    assert!(p
+        .place(OrderKind::New, simple("0001-0005", "m1"), T0)
+        .is_ok());
+    assert_eq!(
+        p.set_occupied("0009", "0001", true),
+        Err(PosError::UnknownTable)
+    );
 }
 
 #[test]
@@ -180,28 +260,49 @@ fn business_closed_and_agent_stopped_refuse_orders() {
     let mut p = pos();
     p.set_business_open(false);
     assert!(!p.is_open());
-    let e = p.place(OrderKind::New, simple("0001-0001", "m1"), T0).unwrap_err();
-    assert_eq!((e.clone(), e.errcode()), (PosError::BusinessClosed, "E1002"));
+    let e = p
+        .place(OrderKind::New, simple("0001-0001", "m1"), T0)
+        .unwrap_err();
+    assert_eq!(
+        (e.clone(), e.errcode()),
+        (PosError::BusinessClosed, "E1002")
+    );
     p.set_business_open(true);
     p.set_agent_running(false);
-    let e = p.place(OrderKind::New, simple("0001-0001", "m1"), T0).unwrap_err();
+    let e = p
+        .place(OrderKind::New, simple("0001-0001", "m1"), T0)
+        .unwrap_err();
     assert_eq!((e.clone(), e.errcode()), (PosError::AgentStopped, "E1002"));
     p.set_agent_running(true);
     assert!(p.is_open());
-    assert!(p.place(OrderKind::New, simple("0001-0001", "m1"), T0).is_ok());
+    assert!(p
+        .place(OrderKind::New, simple("0001-0001", "m1"), T0)
+        .is_ok());
 }
 
 #[test]
 fn new_on_a_table_with_an_open_order_is_refused() {
     let mut p = pos();
-    let a = p.place(OrderKind::New, simple("0002-0001", "m1"), T0).unwrap().ack;
+    let a = p
+        .place(OrderKind::New, simple("0002-0001", "m1"), T0)
+        .unwrap()
+        .ack;
     // Still on its way to the POS: a second `new` would open a second bill.
-    assert_eq!(p.place(OrderKind::New, simple("0002-0001", "m2"), T0 + 10), Err(PosError::HasOpenOrder));
+    assert_eq!(
+        p.place(OrderKind::New, simple("0002-0001", "m2"), T0 + 10),
+        Err(PosError::HasOpenOrder)
+    );
     let delivered = T0 + Timing::default().delivery_delay_ms;
-    let e = p.place(OrderKind::New, simple("0002-0001", "m2"), delivered).unwrap_err();
+    let e = p
+        .place(OrderKind::New, simple("0002-0001", "m2"), delivered)
+        .unwrap_err();
     assert_eq!(e.errcode(), "E1003");
     let b = p
-        .place(OrderKind::Add, add_onto(simple("0002-0001", "m2"), &a.orderno), delivered)
+        .place(
+            OrderKind::Add,
+            add_onto(simple("0002-0001", "m2"), &a.orderno),
+            delivered,
+        )
         .unwrap()
         .ack;
     assert_eq!(b.org_orderno, a.orderno);
@@ -212,15 +313,30 @@ fn new_on_a_table_with_an_open_order_is_refused() {
 fn add_onto_an_order_not_open_on_the_table_is_refused() {
     let mut p = pos();
     let delivered = T0 + Timing::default().delivery_delay_ms;
-    let a = p.place(OrderKind::New, simple("0001-0001", "m1"), T0).unwrap().ack;
+    let a = p
+        .place(OrderKind::New, simple("0001-0001", "m1"), T0)
+        .unwrap()
+        .ack;
     // Not yet delivered: not open.
-    let e = p.place(OrderKind::Add, add_onto(simple("0001-0001", "m2"), &a.orderno), T0 + 1);
+    let e = p.place(
+        OrderKind::Add,
+        add_onto(simple("0001-0001", "m2"), &a.orderno),
+        T0 + 1,
+    );
     assert_eq!(e, Err(PosError::NotOpenOrder));
     // Another table's order.
-    let e = p.place(OrderKind::Add, add_onto(simple("0001-0002", "m3"), &a.orderno), delivered);
+    let e = p.place(
+        OrderKind::Add,
+        add_onto(simple("0001-0002", "m3"), &a.orderno),
+        delivered,
+    );
     assert_eq!(e.unwrap_err().errcode(), "E1004");
     // An order number that does not exist.
-    let e = p.place(OrderKind::Add, add_onto(simple("0001-0001", "m4"), "TO000"), delivered);
+    let e = p.place(
+        OrderKind::Add,
+        add_onto(simple("0001-0001", "m4"), "TO000"),
+        delivered,
+    );
     assert_eq!(e, Err(PosError::NotOpenOrder));
 }
 
@@ -232,13 +348,25 @@ fn unknown_items_options_counts_and_prices_are_refused() {
     b.item_list[0].item_id = "NOPE".into();
     assert_eq!(bad(&mut p, b), "E2001");
     // Hidden item (its use flag says hidden).
-    assert_eq!(bad(&mut p, body("0001-0001", "b", &[("I0801", 1, &[])])), "E2001");
+    assert_eq!(
+        bad(&mut p, body("0001-0001", "b", &[("I0801", 1, &[])])),
+        "E2001"
+    );
     // Sold out.
-    assert_eq!(bad(&mut p, body("0001-0001", "c", &[("I0108", 1, &[])])), "E2001");
+    assert_eq!(
+        bad(&mut p, body("0001-0001", "c", &[("I0108", 1, &[])])),
+        "E2001"
+    );
     // 맵기 선택 is min 1 max 1: none picked, two picked.
-    assert_eq!(bad(&mut p, body("0001-0001", "d", &[("I0102", 1, &[])])), "E2001");
+    assert_eq!(
+        bad(&mut p, body("0001-0001", "d", &[("I0102", 1, &[])])),
+        "E2001"
+    );
     let two: &[(&str, &str, u32)] = &[("R01", "A0101", 1), ("R01", "A0102", 1)];
-    assert_eq!(bad(&mut p, body("0001-0001", "e", &[("I0102", 1, two)])), "E2001");
+    assert_eq!(
+        bad(&mut p, body("0001-0001", "e", &[("I0102", 1, two)])),
+        "E2001"
+    );
     // An option of another item's group.
     let mut b = body("0001-0001", "f", &[("I0102", 1, &[("R01", "A0101", 1)])]);
     b.item_list[0].additive_item_list[0].rule_id = "R03".into();
@@ -261,9 +389,22 @@ fn unknown_items_options_counts_and_prices_are_refused() {
     b.item_list[0].sale_amt = "many".into();
     assert_eq!(bad(&mut p, b), "E0002");
     // And a right one goes through, options and all.
-    let ok: &[(&str, &str, u32)] = &[("R01", "A0104", 1), ("R02", "A0201", 1), ("R02", "A0202", 2)];
-    assert!(p.place(OrderKind::New, body("0001-0001", "l", &[("I0101", 2, ok)]), T0).is_ok());
-    assert!(p.all_orders(T0).iter().all(|o| o.mcht_order_no == "l"), "nothing refused was kept");
+    let ok: &[(&str, &str, u32)] = &[
+        ("R01", "A0104", 1),
+        ("R02", "A0201", 1),
+        ("R02", "A0202", 2),
+    ];
+    assert!(p
+        .place(
+            OrderKind::New,
+            body("0001-0001", "l", &[("I0101", 2, ok)]),
+            T0
+        )
+        .is_ok());
+    assert!(
+        p.all_orders(T0).iter().all(|o| o.mcht_order_no == "l"),
+        "nothing refused was kept"
+    );
 }
 
 #[test]
@@ -279,17 +420,32 @@ fn set_menus_price_the_parent_alone_and_charge_options_beside() {
 fn paying_closes_the_bill_and_frees_the_table() {
     let mut p = pos();
     let d = T0 + Timing::default().delivery_delay_ms;
-    let a = p.place(OrderKind::New, simple("0001-0007", "m1"), T0).unwrap().ack;
+    let a = p
+        .place(OrderKind::New, simple("0001-0007", "m1"), T0)
+        .unwrap()
+        .ack;
     let b = p
-        .place(OrderKind::Add, add_onto(simple("0001-0007", "m2"), &a.orderno), d)
+        .place(
+            OrderKind::Add,
+            add_onto(simple("0001-0007", "m2"), &a.orderno),
+            d,
+        )
         .unwrap()
         .ack;
     let d2 = d + Timing::default().delivery_delay_ms;
     p.pos_pay(&b.orderno, d2).unwrap();
-    assert_eq!(status(&p, "0001-0007", &a.orderno, d2).unwrap().0, STATUS_PAID);
-    assert_eq!(status(&p, "0001-0007", &b.orderno, d2).unwrap().0, STATUS_PAID);
+    assert_eq!(
+        status(&p, "0001-0007", &a.orderno, d2).unwrap().0,
+        STATUS_PAID
+    );
+    assert_eq!(
+        status(&p, "0001-0007", &b.orderno, d2).unwrap().0,
+        STATUS_PAID
+    );
     assert_eq!(p.open_order("0001", "0007", d2), None);
-    assert!(p.place(OrderKind::New, simple("0001-0007", "m3"), d2).is_ok());
+    assert!(p
+        .place(OrderKind::New, simple("0001-0007", "m3"), d2)
+        .is_ok());
     assert_eq!(p.pos_pay("TO-nope", d2), Err(PosError::UnknownOrder));
 }
 
@@ -297,11 +453,17 @@ fn paying_closes_the_bill_and_frees_the_table() {
 fn cancelling_on_the_pos_marks_cancelled_and_frees_the_table() {
     let mut p = pos();
     let d = T0 + Timing::default().delivery_delay_ms;
-    let a = p.place(OrderKind::New, simple("0001-0008", "m1"), T0).unwrap().ack;
+    let a = p
+        .place(OrderKind::New, simple("0001-0008", "m1"), T0)
+        .unwrap()
+        .ack;
     // Not on the POS yet: nothing to cancel there.
     assert_eq!(p.pos_cancel(&a.orderno, T0), Err(PosError::UnknownOrder));
     p.pos_cancel(&a.orderno, d).unwrap();
-    assert_eq!(status(&p, "0001-0008", &a.orderno, d).unwrap().0, STATUS_CANCELLED);
+    assert_eq!(
+        status(&p, "0001-0008", &a.orderno, d).unwrap().0,
+        STATUS_CANCELLED
+    );
     assert_eq!(p.open_order("0001", "0008", d), None);
 }
 
@@ -309,18 +471,28 @@ fn cancelling_on_the_pos_marks_cancelled_and_frees_the_table() {
 fn cancel_request_returns_a_paid_bill() {
     let mut p = pos();
     let d = T0 + Timing::default().delivery_delay_ms;
-    let a = p.place(OrderKind::New, simple("0001-0009", "m1"), T0).unwrap().ack;
+    let a = p
+        .place(OrderKind::New, simple("0001-0009", "m1"), T0)
+        .unwrap()
+        .ack;
     p.pos_pay(&a.orderno, d).unwrap();
     p.cancel_bill(&a.org_orderno, d).unwrap();
-    assert_eq!(status(&p, "0001-0009", &a.orderno, d).unwrap().0, STATUS_RETURNED);
+    assert_eq!(
+        status(&p, "0001-0009", &a.orderno, d).unwrap().0,
+        STATUS_RETURNED
+    );
     assert_eq!(p.cancel_bill("TO-nope", d), Err(PosError::UnknownOrder));
 }
 
 #[test]
 fn the_same_mcht_orderno_yields_one_order_unless_switched_off() {
     let mut p = pos();
-    let first = p.place(OrderKind::New, simple("0001-0001", "same"), T0).unwrap();
-    let again = p.place(OrderKind::New, simple("0001-0001", "same"), T0 + 5).unwrap();
+    let first = p
+        .place(OrderKind::New, simple("0001-0001", "same"), T0)
+        .unwrap();
+    let again = p
+        .place(OrderKind::New, simple("0001-0001", "same"), T0 + 5)
+        .unwrap();
     assert!(!first.replayed && again.replayed);
     assert_eq!(first.ack, again.ack);
     assert_eq!(p.all_orders(T0).len(), 1);
@@ -328,40 +500,64 @@ fn the_same_mcht_orderno_yields_one_order_unless_switched_off() {
     let mut p = pos();
     p.set_dedupe(false);
     p.set_delivery(Delivery::Drop);
-    p.place(OrderKind::New, simple("0001-0001", "same"), T0).unwrap();
+    p.place(OrderKind::New, simple("0001-0001", "same"), T0)
+        .unwrap();
     let t = T0 + Timing::default().delivery_delay_ms;
-    p.place(OrderKind::New, simple("0001-0001", "same"), t).unwrap();
-    assert_eq!(p.all_orders(t).len(), 2, "an upstream that does not dedupe makes a second order");
+    p.place(OrderKind::New, simple("0001-0001", "same"), t)
+        .unwrap();
+    assert_eq!(
+        p.all_orders(t).len(),
+        2,
+        "an upstream that does not dedupe makes a second order"
+    );
 }
 
 #[test]
 fn inquiry_lists_latest_ten_per_table_and_five_per_table_for_the_store() {
     let mut p = pos();
     let mut now = T0;
-    let first = p.place(OrderKind::New, simple("0001-0001", "m0"), now).unwrap().ack;
+    let first = p
+        .place(OrderKind::New, simple("0001-0001", "m0"), now)
+        .unwrap()
+        .ack;
     now += Timing::default().delivery_delay_ms;
     for i in 1..12 {
         let b = add_onto(simple("0001-0001", &format!("m{i}")), &first.orderno);
         p.place(OrderKind::Add, b, now).unwrap();
     }
-    p.place(OrderKind::New, simple("0001-0002", "other"), now).unwrap();
+    p.place(OrderKind::New, simple("0001-0002", "other"), now)
+        .unwrap();
     let list = p.table_orders("0001", "0001", now).unwrap();
     assert_eq!(list.len(), 10);
     assert_eq!(list[0].body.mcht_orderno, "m11", "newest first");
     let store = p.store_orders(now);
-    assert_eq!(store.iter().filter(|e| e.body.tbl_code == "0001").count(), 5);
-    assert_eq!(store.iter().filter(|e| e.body.tbl_code == "0002").count(), 1);
-    assert_eq!(p.table_orders("0009", "0009", now), Err(PosError::UnknownTable));
+    assert_eq!(
+        store.iter().filter(|e| e.body.tbl_code == "0001").count(),
+        5
+    );
+    assert_eq!(
+        store.iter().filter(|e| e.body.tbl_code == "0002").count(),
+        1
+    );
+    assert_eq!(
+        p.table_orders("0009", "0009", now),
+        Err(PosError::UnknownTable)
+    );
 }
 
 #[test]
 fn prepaid_orders_are_new_with_payments_matching_the_amount() {
     let mut p = pos();
     let d = T0 + Timing::default().delivery_delay_ms;
-    p.place(OrderKind::New, simple("0001-0001", "open"), T0).unwrap();
+    p.place(OrderKind::New, simple("0001-0001", "open"), T0)
+        .unwrap();
     let mut b = simple("0001-0001", "pre");
     b.prepay_flag = "Y".into();
-    assert_eq!(p.place(OrderKind::New, b.clone(), d).unwrap_err().errcode(), "E2001", "no payment");
+    assert_eq!(
+        p.place(OrderKind::New, b.clone(), d).unwrap_err().errcode(),
+        "E2001",
+        "no payment"
+    );
     b.ord_pay_list = vec![PayEntry {
         pay_type: "card".into(),
         can_flag: "N".into(),
@@ -371,7 +567,10 @@ fn prepaid_orders_are_new_with_payments_matching_the_amount() {
     }];
     // A prepaid order stands on its own, even at a table with an open bill.
     assert!(p.place(OrderKind::New, b, d).is_ok());
-    assert_eq!(p.open_order("0001", "0001", d + 10_000), p.all_orders(d).first().map(|o| o.order_no.as_str()));
+    assert_eq!(
+        p.open_order("0001", "0001", d + 10_000),
+        p.all_orders(d).first().map(|o| o.order_no.as_str())
+    );
 }
 
 #[test]

@@ -1,1 +1,193 @@
-fn main() {}
+//! `tableorder`: the proxy (`serve`) and the simulator (`sim`).
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tableorder_proxy::config::Config;
+use tableorder_proxy::server;
+
+#[derive(Parser)]
+#[command(
+    name = "tableorder",
+    version,
+    about = "QR table ordering for Smartro Smile POS"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the proxy and serve the widget. With no upstream, a simulated POS runs inside.
+    Serve {
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// TOML config file; every key can also be set as TABLEORDER_… in the environment.
+        #[arg(long, env = "TABLEORDER_CONFIG")]
+        config: Option<PathBuf>,
+        /// The built widget.
+        #[arg(long)]
+        dist: Option<PathBuf>,
+        /// Smartro's base URL (or a standalone simulator's).
+        #[arg(long)]
+        upstream: Option<String>,
+        /// Mount the embedded simulator's /sim control API (never in production).
+        #[arg(long)]
+        sim_control: bool,
+    },
+    /// Run the simulated Order Agent and POS alone, speaking the upstream API.
+    Sim {
+        #[arg(long, default_value = "127.0.0.1:9090")]
+        listen: SocketAddr,
+        /// A store in the upstream's shapes (default: the bundled demo store).
+        #[arg(long)]
+        fixture: Option<PathBuf>,
+        #[arg(long, default_value_t = 60_000)]
+        accept_window_ms: i64,
+        #[arg(long, default_value_t = 1_500)]
+        delivery_delay_ms: i64,
+        #[arg(long, default_value_t = 30_000)]
+        complete_after_ms: i64,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TABLEORDER_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match cli.command {
+        Command::Serve {
+            listen,
+            config,
+            dist,
+            upstream,
+            sim_control,
+        } => runtime.block_on(serve(listen, config, dist, upstream, sim_control)),
+        Command::Sim {
+            listen,
+            fixture,
+            accept_window_ms,
+            delivery_delay_ms,
+            complete_after_ms,
+        } => {
+            let timing = pos_sim::Timing {
+                accept_window_ms,
+                delivery_delay_ms,
+                complete_after_ms,
+            };
+            runtime.block_on(sim(listen, fixture, timing))
+        }
+    }
+}
+
+async fn serve(
+    listen: Option<SocketAddr>,
+    config_path: Option<PathBuf>,
+    dist: Option<PathBuf>,
+    upstream: Option<String>,
+    sim_control: bool,
+) -> ExitCode {
+    let vars = std::env::vars().filter(|(k, _)| k != "TABLEORDER_CONFIG" && k != "TABLEORDER_LOG");
+    let mut config = match Config::load(config_path.as_deref(), vars) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(l) = listen {
+        config.listen = l;
+    }
+    if let Some(d) = dist {
+        config.dist = d;
+    }
+    if upstream.is_some() {
+        config.upstream = upstream;
+    }
+    if sim_control && config.upstream.is_some() {
+        eprintln!("error: --sim-control mounts the embedded simulator's controls; with an upstream set, call /sim/... on the simulator itself");
+        return ExitCode::from(2);
+    }
+    config.sim_control |= sim_control;
+    let slugs: Vec<String> = config.stores.keys().cloned().collect();
+    match server::start(config, server::shutdown_signal()).await {
+        Ok(running) => {
+            let base = format!("http://{}", running.addr);
+            println!("tableorder is serving on {base}");
+            if let Some(first) = slugs.first() {
+                if let Ok(info) = running.state.catalog.get(first).await {
+                    if let Some(table) = info.tables.first() {
+                        println!("open a table: {base}/?store={first}&table={}", table.id);
+                    }
+                }
+            }
+            match running.task.await {
+                Ok(Ok(())) => ExitCode::SUCCESS,
+                Ok(Err(e)) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+async fn sim(listen: SocketAddr, fixture: Option<PathBuf>, timing: pos_sim::Timing) -> ExitCode {
+    let fixture = match fixture {
+        None => pos_sim::Fixture::demo(),
+        Some(path) => match std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| pos_sim::Fixture::parse(&t).map_err(|e| e.to_string()))
+        {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: fixture {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {listen}: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    println!(
+        "simulated Order Agent for {} on http://{listen} (control API under /sim)",
+        fixture.store_name
+    );
+    let sim = pos_sim::Sim::new(fixture, timing);
+    let app = pos_sim::router(sim);
+    match axum::serve(listener, app)
+        .with_graceful_shutdown(server::shutdown_signal())
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

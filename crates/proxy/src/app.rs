@@ -1,0 +1,58 @@
+//! The application: shared state and the router, assembled from one `Config`.
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::orders::OrderDesk;
+use crate::routes;
+use crate::upstream::{Upstream, UpstreamError};
+use axum::Router;
+use order_core::ClientConfig;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub client: ClientConfig,
+    pub catalog: Arc<Catalog>,
+    pub desk: Arc<OrderDesk>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// `upstream_url` is the configured one, or the embedded simulator's.
+    pub fn new(config: Config, upstream_url: &str) -> Result<AppState, UpstreamError> {
+        let limits = &config.limits;
+        let upstream = Upstream::new(
+            upstream_url,
+            Duration::from_millis(limits.upstream_connect_timeout_ms),
+            Duration::from_millis(limits.upstream_timeout_ms),
+        )?;
+        let metrics = Arc::new(Metrics::default());
+        let stores = config
+            .stores
+            .keys()
+            .filter_map(|slug| Some((slug.clone(), config.credentials(slug)?)));
+        let catalog = Arc::new(Catalog::new(upstream.clone(), stores));
+        let client = ClientConfig::from(config.timing);
+        let desk = Arc::new(OrderDesk::new(
+            upstream,
+            metrics.clone(),
+            Duration::from_secs(limits.idempotency_secs),
+            Duration::from_millis(client.poll_interval_ms),
+            client.occupied_retry_ms,
+        ));
+        Ok(AppState {
+            config: Arc::new(config),
+            client,
+            catalog,
+            desk,
+            metrics,
+        })
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    routes::router(state)
+}

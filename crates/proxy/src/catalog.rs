@@ -1,0 +1,171 @@
+//! The base-information cache: each store's tables and menu, fetched from the upstream and
+//! kept here, as the guide asks partners to. Refreshed in full daily, checked cheaply through
+//! `menu/state` every few minutes, and on demand from the admin API. When the upstream is down
+//! the last good copy is served, marked stale.
+
+use crate::error::AppError;
+use crate::upstream::{StoreCredentials, Upstream, UpstreamError};
+use order_core::{Category, Menu, StoreInfo, Table};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// One store's base information at the time it was fetched.
+#[derive(Debug)]
+pub struct BaseInfo {
+    pub name: String,
+    pub tables: Vec<Table>,
+    pub categories: Vec<Category>,
+    /// The upstream's menu change stamp.
+    pub stamp: String,
+}
+
+impl BaseInfo {
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+}
+
+struct StoreSlot {
+    creds: StoreCredentials,
+    info: RwLock<Option<Arc<BaseInfo>>>,
+    /// The last refresh failed: what is served is the last good copy.
+    stale: AtomicBool,
+    open: AtomicBool,
+    /// One refresh at a time per store.
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+pub struct Catalog {
+    upstream: Upstream,
+    stores: BTreeMap<String, StoreSlot>,
+}
+
+impl Catalog {
+    pub fn new(
+        upstream: Upstream,
+        stores: impl IntoIterator<Item = (String, StoreCredentials)>,
+    ) -> Catalog {
+        let stores = stores
+            .into_iter()
+            .map(|(slug, creds)| {
+                let slot = StoreSlot {
+                    creds,
+                    info: RwLock::new(None),
+                    stale: AtomicBool::new(false),
+                    open: AtomicBool::new(true),
+                    refreshing: tokio::sync::Mutex::new(()),
+                };
+                (slug, slot)
+            })
+            .collect();
+        Catalog { upstream, stores }
+    }
+
+    pub fn slugs(&self) -> impl Iterator<Item = &str> {
+        self.stores.keys().map(String::as_str)
+    }
+
+    fn slot(&self, slug: &str) -> Result<&StoreSlot, AppError> {
+        self.stores
+            .get(slug)
+            .ok_or_else(|| AppError::NotFound(format!("no store {slug:?}")))
+    }
+
+    pub fn credentials(&self, slug: &str) -> Result<&StoreCredentials, AppError> {
+        Ok(&self.slot(slug)?.creds)
+    }
+
+    fn cached(slot: &StoreSlot) -> Option<Arc<BaseInfo>> {
+        slot.info.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The store's base information, fetched now if it never was.
+    pub async fn get(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
+        let slot = self.slot(slug)?;
+        if let Some(info) = Self::cached(slot) {
+            return Ok(info);
+        }
+        self.refresh(slug).await
+    }
+
+    /// Fetches tables and menu again; on failure the last good copy stays and is marked stale.
+    pub async fn refresh(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
+        let slot = self.slot(slug)?;
+        let _one_at_a_time = slot.refreshing.lock().await;
+        match self.fetch(&slot.creds).await {
+            Ok(info) => {
+                let info = Arc::new(info);
+                *slot.info.write().unwrap_or_else(|p| p.into_inner()) = Some(info.clone());
+                slot.stale.store(false, Ordering::Relaxed);
+                tracing::info!(store = slug, tables = info.tables.len(), menu = %info.stamp, "base information refreshed");
+                Ok(info)
+            }
+            Err(e) => {
+                slot.stale.store(true, Ordering::Relaxed);
+                match Self::cached(slot) {
+                    Some(last_good) => {
+                        tracing::warn!(store = slug, error = %e, "refresh failed; serving the last good copy");
+                        Ok(last_good)
+                    }
+                    None => Err(AppError::Upstream(e)),
+                }
+            }
+        }
+    }
+
+    async fn fetch(&self, creds: &StoreCredentials) -> Result<BaseInfo, UpstreamError> {
+        let (tables, menu) =
+            tokio::try_join!(self.upstream.tables(creds), self.upstream.menu(creds))?;
+        Ok(BaseInfo {
+            name: tables.name,
+            tables: tables.tables,
+            categories: menu.categories,
+            stamp: menu.stamp,
+        })
+    }
+
+    /// The cheap check: refetch only when `menu/state` says the menu changed.
+    pub async fn check(&self, slug: &str) -> Result<(), AppError> {
+        let slot = self.slot(slug)?;
+        let since = Self::cached(slot)
+            .map(|i| i.stamp.clone())
+            .unwrap_or_default();
+        match self.upstream.menu_state(&slot.creds, &since).await {
+            Ok(state) => {
+                if let Some(open) = state.open {
+                    slot.open.store(open, Ordering::Relaxed);
+                }
+                if state.changed || slot.stale.load(Ordering::Relaxed) {
+                    self.refresh(slug).await?;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                slot.stale.store(true, Ordering::Relaxed);
+                Err(AppError::Upstream(e))
+            }
+        }
+    }
+
+    /// What order outcomes reveal about business being open.
+    pub fn note_open(&self, slug: &str, open: bool) {
+        if let Ok(slot) = self.slot(slug) {
+            slot.open.store(open, Ordering::Relaxed);
+        }
+    }
+
+    pub async fn menu(&self, slug: &str) -> Result<Menu, AppError> {
+        let info = self.get(slug).await?;
+        let slot = self.slot(slug)?;
+        Ok(Menu {
+            store: StoreInfo {
+                name: info.name.clone(),
+                open: slot.open.load(Ordering::Relaxed),
+            },
+            version: info.stamp.clone(),
+            categories: info.categories.clone(),
+            stale: slot.stale.load(Ordering::Relaxed),
+        })
+    }
+}

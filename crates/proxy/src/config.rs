@@ -1,0 +1,456 @@
+//! All settings in one struct: defaults, then a TOML file, then `TABLEORDER_…` environment
+//! variables (`__` separates levels: `TABLEORDER_TIMING__POLL_INTERVAL_MS`,
+//! `TABLEORDER_STORES__DEMO__SERVICE_ID`), then command-line flags.
+
+use crate::upstream::StoreCredentials;
+use order_core::{is_valid_store_slug, ClientConfig};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The demo store's ids in the bundled simulator fixture.
+pub const DEMO_SLUG: &str = "demo";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// The built widget (trunk's output).
+    pub dist: PathBuf,
+    /// Smartro's base URL. Absent: the simulator runs inside the proxy.
+    pub upstream: Option<String>,
+    /// Bearer token for `/api/v1/admin/...`. Secret: from the environment in production.
+    pub admin_token: Option<String>,
+    /// The PIN staff enter to confirm a cash order. Secret.
+    pub staff_pin: Option<String>,
+    /// Origins of partner pages allowed to call the API from a browser.
+    pub allowed_origins: Vec<String>,
+    /// Public slug → the store's credentials at Smartro.
+    pub stores: BTreeMap<String, StoreConfig>,
+    pub timing: TimingConfig,
+    pub refresh: RefreshConfig,
+    pub limits: Limits,
+    pub simulator: SimulatorConfig,
+    /// Mount the simulator's `/sim` control API (tests and demos only).
+    pub sim_control: bool,
+}
+
+#[derive(Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    pub store_id: String,
+    pub service_id: String,
+}
+
+impl std::fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreConfig")
+            .field("store_id", &self.store_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the widget is told about the upstream's timing (`GET /api/v1/config`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TimingConfig {
+    pub poll_interval_ms: u64,
+    pub accept_window_ms: u64,
+    pub occupied_retry_ms: u64,
+    pub max_occupied_retries: u32,
+}
+
+impl Default for TimingConfig {
+    fn default() -> Self {
+        let c = ClientConfig::default();
+        TimingConfig {
+            poll_interval_ms: c.poll_interval_ms,
+            accept_window_ms: c.accept_window_ms,
+            occupied_retry_ms: c.occupied_retry_ms,
+            max_occupied_retries: c.max_occupied_retries,
+        }
+    }
+}
+
+impl From<TimingConfig> for ClientConfig {
+    fn from(t: TimingConfig) -> ClientConfig {
+        ClientConfig {
+            poll_interval_ms: t.poll_interval_ms,
+            accept_window_ms: t.accept_window_ms,
+            occupied_retry_ms: t.occupied_retry_ms,
+            max_occupied_retries: t.max_occupied_retries,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RefreshConfig {
+    /// Tables and menu fetched again in full (the guide recommends daily).
+    pub full_secs: u64,
+    /// A cheap `menu/state` check.
+    pub check_secs: u64,
+}
+
+impl Default for RefreshConfig {
+    fn default() -> Self {
+        RefreshConfig {
+            full_secs: 24 * 3600,
+            check_secs: 300,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub body_bytes: usize,
+    pub upstream_connect_timeout_ms: u64,
+    pub upstream_timeout_ms: u64,
+    pub request_timeout_ms: u64,
+    /// How long a clientOrderId's answer is kept for replays.
+    pub idempotency_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_bytes: 64 * 1024,
+            upstream_connect_timeout_ms: 3_000,
+            upstream_timeout_ms: 10_000,
+            request_timeout_ms: 30_000,
+            idempotency_secs: 30 * 60,
+        }
+    }
+}
+
+/// Timing of the embedded simulator (only when no upstream is configured).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimulatorConfig {
+    pub accept_window_ms: i64,
+    pub delivery_delay_ms: i64,
+    pub complete_after_ms: i64,
+    pub fixture: Option<PathBuf>,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        let t = pos_sim::Timing::default();
+        SimulatorConfig {
+            accept_window_ms: t.accept_window_ms,
+            delivery_delay_ms: t.delivery_delay_ms,
+            complete_after_ms: t.complete_after_ms,
+            fixture: None,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            dist: PathBuf::from("dist"),
+            upstream: None,
+            admin_token: None,
+            staff_pin: None,
+            allowed_origins: Vec::new(),
+            stores: BTreeMap::new(),
+            timing: TimingConfig::default(),
+            refresh: RefreshConfig::default(),
+            limits: Limits::default(),
+            simulator: SimulatorConfig::default(),
+            sim_control: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("environment variable {name}: {message}")]
+    Env { name: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+const ENV_PREFIX: &str = "TABLEORDER_";
+
+impl Config {
+    /// Reads the file (if any) and the environment; `vars` is the process environment.
+    pub fn load(
+        path: Option<&Path>,
+        vars: impl Iterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut table = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let value: toml::Table =
+                    text.parse()
+                        .map_err(|e: toml::de::Error| ConfigError::Parse {
+                            path: path.to_path_buf(),
+                            message: e.message().to_string(),
+                        })?;
+                let secrets_in_file = secret_keys(&value);
+                if value.contains_key("upstream") && !secrets_in_file.is_empty() {
+                    return Err(ConfigError::Invalid(format!(
+                        "{} holds secrets ({}) while pointing at a real upstream: \
+                         set them as TABLEORDER_… environment variables instead",
+                        path.display(),
+                        secrets_in_file.join(", ")
+                    )));
+                }
+                value
+            }
+            None => toml::Table::new(),
+        };
+        for (name, value) in vars {
+            let Some(key) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            let segments: Vec<String> = key.split("__").map(str::to_lowercase).collect();
+            set_path(&mut table, &segments, &value).map_err(|message| ConfigError::Env {
+                name: name.clone(),
+                message,
+            })?;
+        }
+        let config: Config =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::Parse {
+                    path: path
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| PathBuf::from("(environment)")),
+                    message: e.message().to_string(),
+                })?;
+        config.validated()
+    }
+
+    fn validated(mut self) -> Result<Config, ConfigError> {
+        if let Some(url) = &self.upstream {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Invalid(format!(
+                    "upstream must be an http(s) URL, not {url:?}"
+                )));
+            }
+            if self.stores.is_empty() {
+                return Err(ConfigError::Invalid(
+                    "an upstream is configured but no [stores.SLUG] with store_id and service_id"
+                        .into(),
+                ));
+            }
+        }
+        if self.stores.is_empty() {
+            let demo = pos_sim::Fixture::demo();
+            self.stores.insert(
+                DEMO_SLUG.into(),
+                StoreConfig {
+                    store_id: demo.store_id,
+                    service_id: demo.service_id,
+                },
+            );
+        }
+        for (slug, store) in &self.stores {
+            if !is_valid_store_slug(slug) {
+                return Err(ConfigError::Invalid(format!(
+                    "store slug {slug:?}: use 1-40 lowercase letters, digits, - or _"
+                )));
+            }
+            if store.store_id.is_empty() || store.service_id.is_empty() {
+                return Err(ConfigError::Invalid(format!(
+                    "store {slug}: store_id and service_id are required \
+                     (TABLEORDER_STORES__{}__SERVICE_ID)",
+                    slug.to_uppercase().replace('-', "_")
+                )));
+            }
+        }
+        if self.timing.poll_interval_ms < 500
+            || self.timing.accept_window_ms < self.timing.poll_interval_ms
+        {
+            return Err(ConfigError::Invalid(
+                "timing: poll_interval_ms must be at least 500 and below accept_window_ms".into(),
+            ));
+        }
+        if let Some(pin) = &self.staff_pin {
+            if pin.len() < 4 || !pin.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ConfigError::Invalid(
+                    "staff_pin must be at least 4 digits".into(),
+                ));
+            }
+        }
+        Ok(self)
+    }
+
+    pub fn credentials(&self, slug: &str) -> Option<StoreCredentials> {
+        self.stores.get(slug).map(|s| StoreCredentials {
+            store_id: s.store_id.clone(),
+            service_id: s.service_id.clone(),
+        })
+    }
+}
+
+fn secret_keys(table: &toml::Table) -> Vec<String> {
+    let mut found: Vec<String> = ["admin_token", "staff_pin"]
+        .into_iter()
+        .filter(|k| table.contains_key(*k))
+        .map(String::from)
+        .collect();
+    if let Some(toml::Value::Table(stores)) = table.get("stores") {
+        for (slug, store) in stores {
+            if store.get("service_id").is_some() {
+                found.push(format!("stores.{slug}.service_id"));
+            }
+        }
+    }
+    found
+}
+
+/// Sets `a.b.c = value` in a TOML table. Store slugs may be written with `_` for `-`.
+fn set_path(table: &mut toml::Table, segments: &[String], raw: &str) -> Result<(), String> {
+    let (last, parents) = segments.split_last().ok_or("empty key")?;
+    let mut here = table;
+    for seg in parents {
+        let key = here
+            .keys()
+            .find(|k| k.replace('-', "_") == *seg)
+            .cloned()
+            .unwrap_or_else(|| seg.clone());
+        here = here
+            .entry(key)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            .as_table_mut()
+            .ok_or_else(|| format!("{seg} is not a section"))?;
+    }
+    here.insert(last.clone(), env_value(last, raw));
+    Ok(())
+}
+
+fn env_value(key: &str, raw: &str) -> toml::Value {
+    if key == "allowed_origins" {
+        let list = raw.split(',').map(str::trim).filter(|s| !s.is_empty());
+        return toml::Value::Array(list.map(|s| toml::Value::String(s.into())).collect());
+    }
+    if let Ok(n) = raw.parse::<i64>() {
+        // Ids and secrets made of digits stay strings.
+        if !matches!(key, "store_id" | "service_id" | "staff_pin" | "admin_token") {
+            return toml::Value::Integer(n);
+        }
+    }
+    match raw {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(raw.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn no_file_gives_the_demo_store_on_the_embedded_simulator() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert!(c.upstream.is_none());
+        assert_eq!(c.credentials(DEMO_SLUG).unwrap().store_id, "S0000001");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn environment_overrides_every_level() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("TABLEORDER_LISTEN", "0.0.0.0:9000"),
+                ("TABLEORDER_UPSTREAM", "https://smartro.example"),
+                ("TABLEORDER_STORES__GANGNAM_1__STORE_ID", "0042"),
+                ("TABLEORDER_STORES__GANGNAM_1__SERVICE_ID", "1234"),
+                ("TABLEORDER_TIMING__POLL_INTERVAL_MS", "3000"),
+                (
+                    "TABLEORDER_ALLOWED_ORIGINS",
+                    "https://a.example, https://b.example",
+                ),
+                ("TABLEORDER_STAFF_PIN", "0000"),
+                ("UNRELATED", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.timing.poll_interval_ms, 3000);
+        assert_eq!(c.allowed_origins.len(), 2);
+        assert_eq!(c.staff_pin.as_deref(), Some("0000"));
+        let creds = c.credentials("gangnam_1").unwrap();
+        assert_eq!(
+            (creds.store_id.as_str(), creds.service_id.as_str()),
+            ("0042", "1234")
+        );
+        assert!(
+            !format!("{creds:?}").contains("1234"),
+            "secrets stay out of logs"
+        );
+    }
+
+    #[test]
+    fn secrets_in_a_production_file_are_refused_and_errors_are_plain() {
+        let dir = std::env::temp_dir().join(format!("tableorder-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("prod.toml");
+        std::fs::write(
+            &file,
+            "upstream = \"https://x.example\"\n[stores.gangnam]\nstore_id = \"1\"\nservice_id = \"secret\"\n",
+        )
+        .unwrap();
+        let e = Config::load(Some(&file), env(&[])).unwrap_err().to_string();
+        assert!(
+            e.contains("stores.gangnam.service_id") && e.contains("environment"),
+            "{e}"
+        );
+
+        std::fs::write(
+            &file,
+            "upstream = \"https://x.example\"\n[stores.gangnam]\nstore_id = \"1\"\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&file),
+            env(&[("TABLEORDER_STORES__GANGNAM__SERVICE_ID", "s")]),
+        )
+        .unwrap();
+        assert_eq!(c.credentials("gangnam").unwrap().service_id, "s");
+
+        std::fs::write(&file, "listen = 5\n").unwrap();
+        assert!(matches!(
+            Config::load(Some(&file), env(&[])),
+            Err(ConfigError::Parse { .. })
+        ));
+        std::fs::write(&file, "lisen = \"127.0.0.1:1\"\n").unwrap();
+        assert!(Config::load(Some(&file), env(&[]))
+            .unwrap_err()
+            .to_string()
+            .contains("lisen"));
+        assert!(matches!(
+            Config::load(Some(&dir.join("missing.toml")), env(&[])),
+            Err(ConfigError::Read { .. })
+        ));
+        let bad_slug = Config::load(None, env(&[("TABLEORDER_STORES__BAD%SLUG__STORE_ID", "1")]));
+        assert!(bad_slug.is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

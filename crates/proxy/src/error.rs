@@ -1,0 +1,101 @@
+//! Every failure of the public API, turned into `{error:{code,message}}` in one place.
+
+use crate::upstream::{Refusal, UpstreamError};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use order_core::pricing::OrderProblem;
+use order_core::{ApiError, ErrorBody, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Order(#[from] OrderProblem),
+    #[error("the table is being handled at the counter")]
+    TableOccupied { retry_after_ms: u64 },
+    #[error("the store is not taking orders right now")]
+    StoreClosed,
+    #[error("the table already has an open order: add onto it")]
+    TableHasOpenOrder,
+    #[error("that order is not open on this table any more")]
+    OpenOrderMismatch,
+    #[error("the request body is too large")]
+    TooLarge,
+    #[error("too many requests")]
+    RateLimited { retry_after_ms: u64 },
+    #[error("a valid admin token is required")]
+    Unauthorized,
+    #[error("the restaurant's system could not be reached; try again")]
+    Upstream(#[source] UpstreamError),
+}
+
+impl AppError {
+    /// Maps an upstream failure; `occupied_retry_ms` is what the guest is told to wait.
+    pub fn from_upstream(e: UpstreamError, occupied_retry_ms: u64) -> AppError {
+        match e.refusal() {
+            Some(Refusal::TableOccupied) => AppError::TableOccupied {
+                retry_after_ms: occupied_retry_ms,
+            },
+            Some(Refusal::StoreClosed) => AppError::StoreClosed,
+            Some(Refusal::TableHasOpenOrder) => AppError::TableHasOpenOrder,
+            Some(Refusal::OpenOrderMismatch) => AppError::OpenOrderMismatch,
+            Some(Refusal::BadItem) => AppError::Order(OrderProblem::UnknownItem(
+                "the restaurant's menu changed; reload it".into(),
+            )),
+            Some(Refusal::UnknownTable) => AppError::NotFound("no such table".into()),
+            _ => AppError::Upstream(e),
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, ErrorCode, Option<u64>) {
+        let (code, retry) = match self {
+            AppError::NotFound(_) => (ErrorCode::NotFound, None),
+            AppError::Invalid(_) => (ErrorCode::InvalidRequest, None),
+            AppError::Order(p) => (p.code(), None),
+            AppError::TableOccupied { retry_after_ms } => {
+                (ErrorCode::TableOccupied, Some(*retry_after_ms))
+            }
+            AppError::StoreClosed => (ErrorCode::StoreClosed, None),
+            AppError::TableHasOpenOrder => (ErrorCode::TableHasOpenOrder, None),
+            AppError::OpenOrderMismatch => (ErrorCode::OpenOrderMismatch, None),
+            AppError::TooLarge => (ErrorCode::TooLarge, None),
+            AppError::RateLimited { retry_after_ms } => {
+                (ErrorCode::RateLimited, Some(*retry_after_ms))
+            }
+            AppError::Unauthorized => (ErrorCode::Unauthorized, None),
+            AppError::Upstream(UpstreamError::Timeout) => {
+                return (
+                    StatusCode::GATEWAY_TIMEOUT,
+                    ErrorCode::UpstreamUnavailable,
+                    None,
+                )
+            }
+            AppError::Upstream(_) => (ErrorCode::UpstreamUnavailable, None),
+        };
+        let status =
+            StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, code, retry)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code, retry_after_ms) = self.parts();
+        if let AppError::Upstream(e) = &self {
+            // The guest sees a plain message; the operator sees why.
+            tracing::warn!(error = %e, "upstream failure");
+        }
+        let body = ApiError {
+            error: ErrorBody {
+                code,
+                message: self.to_string(),
+                retry_after_ms,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,14 @@
+//! The tableorder server: a thin proxy between guests' browsers and Smartro's Order Agent.
+//!
+//! It holds the credentials, caches each store's tables and menu, reprices every order from
+//! that menu, makes resends safe, coalesces polling, and serves the built widget.
+
+pub mod app;
+pub mod catalog;
+pub mod config;
+pub mod error;
+pub mod metrics;
+pub mod orders;
+mod routes;
+pub mod server;
+pub mod upstream;

@@ -1,0 +1,80 @@
+//! Counters for `/metrics`, in Prometheus text format.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+#[derive(Default)]
+pub struct Metrics {
+    pub requests: AtomicU64,
+    pub inquiries_coalesced: AtomicU64,
+    pub idempotent_replays: AtomicU64,
+    /// (operation, outcome) → (count, total seconds).
+    upstream: Mutex<BTreeMap<(&'static str, &'static str), (u64, f64)>>,
+}
+
+impl Metrics {
+    /// Runs one upstream call and records how long it took and how it ended.
+    pub async fn time_upstream<T, E>(
+        &self,
+        op: &'static str,
+        call: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
+        let started = Instant::now();
+        let result = call.await;
+        let outcome = if result.is_ok() { "ok" } else { "error" };
+        let mut map = self.upstream.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = map.entry((op, outcome)).or_default();
+        entry.0 += 1;
+        entry.1 += started.elapsed().as_secs_f64();
+        result
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let counter = |out: &mut String, name: &str, help: &str, v: &AtomicU64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                v.load(Ordering::Relaxed)
+            );
+        };
+        counter(
+            &mut out,
+            "tableorder_http_requests_total",
+            "HTTP requests served.",
+            &self.requests,
+        );
+        counter(
+            &mut out,
+            "tableorder_inquiries_coalesced_total",
+            "Table inquiries answered from the shared cache.",
+            &self.inquiries_coalesced,
+        );
+        counter(
+            &mut out,
+            "tableorder_idempotent_replays_total",
+            "Orders answered again for a resent clientOrderId.",
+            &self.idempotent_replays,
+        );
+        let map = self.upstream.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(out, "# HELP tableorder_upstream_calls_total Calls to the upstream.\n# TYPE tableorder_upstream_calls_total counter");
+        for ((op, outcome), (n, _)) in map.iter() {
+            let _ = writeln!(
+                out,
+                "tableorder_upstream_calls_total{{op=\"{op}\",outcome=\"{outcome}\"}} {n}"
+            );
+        }
+        let _ = writeln!(out, "# HELP tableorder_upstream_seconds_total Time spent in upstream calls.\n# TYPE tableorder_upstream_seconds_total counter");
+        for ((op, outcome), (_, secs)) in map.iter() {
+            let _ = writeln!(
+                out,
+                "tableorder_upstream_seconds_total{{op=\"{op}\",outcome=\"{outcome}\"}} {secs:.6}"
+            );
+        }
+        out
+    }
+}
