@@ -1,1 +1,42 @@
-//! placeholder
+//! The tableorder widget: what a guest sees after scanning the table's QR code.
+//!
+//! A Leptos client-side app. It executes what `order-core` decides; it holds no flow logic.
+
+pub mod api;
+pub mod components;
+pub mod options;
+
+use leptos::prelude::*;
+use options::WidgetOptions;
+use wasm_bindgen::prelude::*;
+
+/// Mounts the widget into `element` with the given options.
+fn mount_with(element: web_sys::HtmlElement, options: Result<WidgetOptions, options::OptionsError>) {
+    leptos::mount::mount_to(element, move || view! { <components::Widget options=options/> }).forget();
+}
+
+/// Boots the page: every `[data-tableorder]` element gets a widget configured by its
+/// `data-*` attributes, falling back to the page's query string (the QR code's URL).
+pub fn boot() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let hosts = document.query_selector_all("[data-tableorder]").ok();
+    let count = hosts.as_ref().map(|h| h.length()).unwrap_or(0);
+    for i in 0..count {
+        let host = hosts.as_ref().and_then(|h| h.item(i)).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(host) = host {
+            let opts = WidgetOptions::from_dataset_and_query(&host.dataset(), &query);
+            mount_with(host, opts);
+        }
+    }
+}
+
+/// For partner pages: `mount(element, {store, table, apiBase, lang, mode})`.
+#[wasm_bindgen]
+pub fn mount(element: web_sys::HtmlElement, options: JsValue) {
+    mount_with(element, WidgetOptions::from_js(&options));
+}

@@ -167,7 +167,12 @@ async fn upstream(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
         .map_err(|e| PosError::BadRequest(format!("JSON: {e}")))
         .and_then(|v| handle(&sim, call, &v).map(|obj| (v, obj)));
     match result {
-        Ok((request, obj)) => {
+        Ok((mut request, obj)) => {
+            // What the POS received, minus the partner's credentials.
+            if let Some(fields) = request.as_object_mut() {
+                fields.remove("STORE_ID");
+                fields.remove("SERVICE_ID");
+            }
             tracing::info!(path, request = %request, "upstream call answered");
             let committed_order = matches!(call, Call::New | Call::Add);
             if committed_order && sim.roll(faults.drop_after_commit_rate) {

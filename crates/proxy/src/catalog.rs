@@ -86,6 +86,12 @@ impl Catalog {
         if let Some(info) = Self::cached(slot) {
             return Ok(info);
         }
+        // Someone else may be fetching it right now: wait for them rather than fetch twice.
+        let fetching = slot.refreshing.lock().await;
+        if let Some(info) = Self::cached(slot) {
+            return Ok(info);
+        }
+        drop(fetching);
         self.refresh(slug).await
     }
 

@@ -6,6 +6,9 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
 use std::path::Path;
 use tower_http::services::ServeDir;
 
@@ -22,16 +25,44 @@ fn is_hashed_asset(path: &str) -> bool {
         .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-                   img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *";
-
-pub fn router(dist: &Path) -> Router<AppState> {
-    Router::new()
-        .fallback_service(ServeDir::new(dist))
-        .layer(middleware::from_fn(cache_headers))
+/// The hashes of the inline scripts in `html` (trunk's loader), as CSP sources.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<script") {
+        let after_open = &rest[open..];
+        let Some(tag_end) = after_open.find('>') else { break };
+        let body_and_more = &after_open[tag_end + 1..];
+        let Some(close) = body_and_more.find("</script>") else { break };
+        let tag = &after_open[..tag_end];
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(body_and_more[..close].as_bytes());
+            hashes.push(format!("'sha256-{}'", STANDARD.encode(digest)));
+        }
+        rest = &body_and_more[close..];
+    }
+    hashes
 }
 
-async fn cache_headers(req: Request, next: Next) -> Response {
+/// A policy that lets the widget's own wasm and loader run, and nothing injected.
+fn content_security_policy(dist: &Path) -> HeaderValue {
+    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let scripts = inline_script_hashes(&html).join(" ");
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
+    );
+    HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+}
+
+pub fn router(dist: &Path) -> Router<AppState> {
+    let csp = content_security_policy(dist);
+    Router::new()
+        .fallback_service(ServeDir::new(dist))
+        .layer(middleware::from_fn(move |req, next| cache_headers(csp.clone(), req, next)))
+}
+
+async fn cache_headers(csp: HeaderValue, req: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(req.uri().path());
     let mut res = next.run(req).await;
     let cache = match (res.status().is_success(), hashed) {
@@ -41,15 +72,21 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     };
     let headers = res.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     res
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hashes_inline_scripts_only() {
+        let html = "<script type=\"module\">init()</script><script src=\"/a.js\"></script><script>x</script>";
+        let hashes = super::inline_script_hashes(html);
+        assert_eq!(hashes.len(), 2);
+        // echo -n 'init()' | openssl dgst -sha256 -binary | base64
+        assert_eq!(hashes[0], "'sha256-w4ujnOpjBoH2vcasx+reJRUwYivG8Q3afx/XevGJod8='");
+    }
+
     #[test]
     fn recognises_trunk_hashed_names() {
         assert!(super::is_hashed_asset(

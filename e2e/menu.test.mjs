@@ -1,0 +1,42 @@
+// A guest scans the table's code and sees the menu.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, phonePage, shot } from './support.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+test('the table URL shows the store, the table and the menu with won prices', async () => {
+  const page = await phonePage(browser);
+  await page.goto(server.tableUrl('0001-0003'));
+  await page.locator('.to-store').waitFor();
+  assert.equal(await page.locator('.to-store').textContent(), '스마일 한식당 데모점');
+  assert.equal(await page.locator('.to-table').textContent(), '3번 테이블');
+  const firstCategory = page.locator('section.to-category').first();
+  assert.equal(await firstCategory.locator('h2').textContent(), '식사');
+  const firstItem = firstCategory.locator('.to-item').first();
+  assert.equal(await firstItem.locator('.to-item-name').textContent(), '김치찌개');
+  assert.equal(await firstItem.locator('.to-item-price').textContent(), '9,000원');
+  assert.ok(await firstItem.isVisible());
+  assert.ok((await page.locator('.to-tab').count()) >= 5, 'category tabs');
+  await shot(page, 'menu-ko');
+  assert.deepEqual(page.problems, []);
+});
+
+test('a QR code without a table says what to do', async () => {
+  const page = await phonePage(browser);
+  await page.goto(`${server.base}/?store=demo`);
+  const notice = page.locator('.to-notice[role=alert]');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /QR/);
+  await shot(page, 'bad-qr');
+});
+
+test('an unknown table is reported, not a blank page', async () => {
+  const page = await phonePage(browser);
+  await page.goto(server.tableUrl('0009-0009'));
+  const notice = page.locator('.to-notice[role=alert]');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /no table|테이블/);
+});

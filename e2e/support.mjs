@@ -1,0 +1,72 @@
+// Shared e2e harness: a real `tableorder serve` with its simulated POS on a short clock,
+// and Debian's Chromium at phone size.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ARTIFACTS = join(here, 'artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const BIN = process.env.E2E_BIN ?? join(here, '..', 'target', 'debug', 'tableorder');
+const DIST = process.env.E2E_DIST ?? join(here, '..', 'dist');
+
+/** Starts the proxy with the embedded simulator; resolves once it serves. */
+export async function startServer(env = {}) {
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--dist', DIST, '--sim-control'], {
+    env: {
+      PATH: process.env.PATH,
+      TABLEORDER_LOG: 'warn',
+      TABLEORDER_SIMULATOR__DELIVERY_DELAY_MS: '300',
+      TABLEORDER_SIMULATOR__ACCEPT_WINDOW_MS: '4000',
+      TABLEORDER_TIMING__POLL_INTERVAL_MS: '500',
+      TABLEORDER_TIMING__OCCUPIED_RETRY_MS: '1000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15000);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving on (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  return {
+    base,
+    tableUrl: (table, extra = '') => `${base}/?store=demo&table=${table}${extra}`,
+    sim: (path, body) => fetch(`${base}/sim${path}`, body === undefined ? {} : {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    }).then((r) => r.json()),
+    stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+/** A phone-sized page that records what went wrong in it. */
+export async function phonePage(browser, { locale = 'ko-KR' } = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale, hasTouch: true });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  return page;
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+}

@@ -1,0 +1,66 @@
+use leptos::prelude::*;
+use order_core::{Category, Item};
+
+fn section_id(category: &Category) -> String {
+    format!("to-cat-{}", category.id)
+}
+
+/// Category tabs that scroll the list to their section.
+#[component]
+pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
+    view! {
+        <nav class="to-tabs" aria-label="메뉴 분류">
+            {categories
+                .into_iter()
+                .map(|c| {
+                    let target = section_id(&c);
+                    let scroll = move |_| {
+                        let el = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|d| d.get_element_by_id(&target));
+                        if let Some(el) = el {
+                            el.scroll_into_view();
+                        }
+                    };
+                    view! { <button type="button" class="to-tab" on:click=scroll>{c.name}</button> }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// The menu, one section per category.
+#[component]
+pub fn MenuList(categories: Vec<Category>) -> impl IntoView {
+    view! {
+        <main class="to-menu">
+            {categories
+                .into_iter()
+                .map(|c| {
+                    let id = section_id(&c);
+                    let label = c.name.clone();
+                    view! {
+                        <section class="to-category" id=id aria-label=label>
+                            <h2 class="to-category-name">{c.name}</h2>
+                            <ul class="to-items">
+                                {c.items.into_iter().map(|item| view! { <ItemRow item=item/> }).collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+                .collect_view()}
+        </main>
+    }
+}
+
+#[component]
+fn ItemRow(item: Item) -> impl IntoView {
+    let class = if item.sold_out { "to-item to-sold-out" } else { "to-item" };
+    view! {
+        <li class=class>
+            <span class="to-item-name">{item.name}</span>
+            <span class="to-item-price">{item.price.korean()}</span>
+            {item.sold_out.then(|| view! { <span class="to-badge">"품절"</span> })}
+        </li>
+    }
+}

@@ -1,0 +1,117 @@
+//! How a host configures the widget: the QR code's query string, `data-*` attributes, or
+//! an options object given to `mount()` from JavaScript.
+
+use order_core::{is_valid_store_slug, parse_table_id};
+use wasm_bindgen::JsValue;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ko,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Lang {
+        if s.eq_ignore_ascii_case("en") || s.to_ascii_lowercase().starts_with("en-") {
+            Lang::En
+        } else {
+            Lang::Ko
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ko => "ko",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// How the widget takes payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Order now, pay at the counter (QR ordering).
+    #[default]
+    Postpaid,
+    /// A tablet or kiosk: the host page takes payment first.
+    Prepaid,
+    /// A tablet: staff confirm a cash payment.
+    Cash,
+}
+
+impl Mode {
+    fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "" | "postpaid" => Some(Mode::Postpaid),
+            "prepaid" => Some(Mode::Prepaid),
+            "cash" => Some(Mode::Cash),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WidgetOptions {
+    pub store: String,
+    pub table: String,
+    /// Where the proxy is; empty means the page's own origin.
+    pub api_base: String,
+    pub lang: Lang,
+    pub mode: Mode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptionsError {
+    /// The page was opened without a store or table: the QR code is incomplete.
+    Missing(&'static str),
+    Invalid(&'static str, String),
+}
+
+/// Looks up one setting by its name (`store`, `table`, `apiBase`, `lang`, `mode`).
+fn build(get: impl Fn(&str) -> Option<String>) -> Result<WidgetOptions, OptionsError> {
+    let store = get("store").filter(|s| !s.is_empty()).ok_or(OptionsError::Missing("store"))?;
+    if !is_valid_store_slug(&store) {
+        return Err(OptionsError::Invalid("store", store));
+    }
+    let table = get("table").filter(|s| !s.is_empty()).ok_or(OptionsError::Missing("table"))?;
+    if parse_table_id(&table).is_none() {
+        return Err(OptionsError::Invalid("table", table));
+    }
+    let mode_raw = get("mode").unwrap_or_default();
+    let mode = Mode::parse(&mode_raw).ok_or(OptionsError::Invalid("mode", mode_raw))?;
+    Ok(WidgetOptions {
+        store,
+        table,
+        api_base: get("apiBase").unwrap_or_default().trim_end_matches('/').to_string(),
+        lang: get("lang").map(|l| Lang::parse(&l)).unwrap_or_default(),
+        mode,
+    })
+}
+
+impl WidgetOptions {
+    /// From a query string like `?store=demo&table=0001-0003`.
+    pub fn from_query(query: &str) -> Result<WidgetOptions, OptionsError> {
+        let params = web_sys::UrlSearchParams::new_with_str(query).ok();
+        build(|key| params.as_ref().and_then(|p| p.get(key)))
+    }
+
+    /// `data-store`, `data-table`, `data-api-base`, … on the host element win over the query.
+    pub fn from_dataset_and_query(data: &web_sys::DomStringMap, query: &str) -> Result<WidgetOptions, OptionsError> {
+        let params = web_sys::UrlSearchParams::new_with_str(query).ok();
+        build(|key| data.get(key).or_else(|| params.as_ref().and_then(|p| p.get(key))))
+    }
+
+    /// From a JavaScript object `{store, table, apiBase, lang, mode}`.
+    pub fn from_js(options: &JsValue) -> Result<WidgetOptions, OptionsError> {
+        build(|key| {
+            js_sys::Reflect::get(options, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+        })
+    }
+
+    pub fn api(&self) -> crate::api::Api {
+        crate::api::Api::new(&self.api_base)
+    }
+}
