@@ -1,7 +1,9 @@
 //! The proxy's public API, from the browser.
 
 use gloo_net::http::{Request, Response};
-use order_core::{ApiError, ClientConfig, ErrorBody, Menu, OrderReceipt, OrderRequest, Table, TableOrders};
+use order_core::{
+    ApiError, ClientConfig, ErrorBody, Menu, OrderReceipt, OrderRequest, Table, TableOrders,
+};
 use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,21 +23,31 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: &str) -> Api {
-        Api { base: base.to_string() }
+        Api {
+            base: base.to_string(),
+        }
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.base)
     }
 
-    async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
+    async fn read<T: DeserializeOwned>(
+        response: Result<Response, gloo_net::Error>,
+    ) -> Result<T, ApiFailure> {
         let response = response.map_err(|e| ApiFailure::Network(e.to_string()))?;
         let status = response.status();
         if (200..300).contains(&status) {
-            return response.json::<T>().await.map_err(|e| ApiFailure::Unexpected(e.to_string()));
+            return response
+                .json::<T>()
+                .await
+                .map_err(|e| ApiFailure::Unexpected(e.to_string()));
         }
         match response.json::<ApiError>().await {
-            Ok(e) => Err(ApiFailure::Refused { status, error: e.error }),
+            Ok(e) => Err(ApiFailure::Refused {
+                status,
+                error: e.error,
+            }),
             Err(_) => Err(ApiFailure::Unexpected(format!("HTTP {status}"))),
         }
     }
@@ -57,10 +69,16 @@ impl Api {
     }
 
     pub async fn table_orders(&self, store: &str, table: &str) -> Result<TableOrders, ApiFailure> {
-        self.get(&format!("/stores/{store}/tables/{table}/orders")).await
+        self.get(&format!("/stores/{store}/tables/{table}/orders"))
+            .await
     }
 
-    pub async fn place(&self, store: &str, table: &str, order: &OrderRequest) -> Result<OrderReceipt, ApiFailure> {
+    pub async fn place(
+        &self,
+        store: &str,
+        table: &str,
+        order: &OrderRequest,
+    ) -> Result<OrderReceipt, ApiFailure> {
         let request = Request::post(&self.url(&format!("/stores/{store}/tables/{table}/orders")))
             .json(order)
             .map_err(|e| ApiFailure::Unexpected(e.to_string()))?;

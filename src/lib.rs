@@ -11,8 +11,15 @@ use options::WidgetOptions;
 use wasm_bindgen::prelude::*;
 
 /// Mounts the widget into `element` with the given options.
-fn mount_with(element: web_sys::HtmlElement, options: Result<WidgetOptions, options::OptionsError>) {
-    leptos::mount::mount_to(element, move || view! { <components::Widget options=options/> }).forget();
+fn mount_with(
+    element: web_sys::HtmlElement,
+    options: Result<WidgetOptions, options::OptionsError>,
+) {
+    leptos::mount::mount_to(
+        element,
+        move || view! { <components::Widget options=options/> },
+    )
+    .forget();
 }
 
 /// Boots the page: every `[data-tableorder]` element gets a widget configured by its
@@ -27,7 +34,10 @@ pub fn boot() {
     let hosts = document.query_selector_all("[data-tableorder]").ok();
     let count = hosts.as_ref().map(|h| h.length()).unwrap_or(0);
     for i in 0..count {
-        let host = hosts.as_ref().and_then(|h| h.item(i)).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
+        let host = hosts
+            .as_ref()
+            .and_then(|h| h.item(i))
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(host) = host {
             let opts = WidgetOptions::from_dataset_and_query(&host.dataset(), &query);
             mount_with(host, opts);

@@ -70,11 +70,15 @@ pub enum OptionsError {
 
 /// Looks up one setting by its name (`store`, `table`, `apiBase`, `lang`, `mode`).
 fn build(get: impl Fn(&str) -> Option<String>) -> Result<WidgetOptions, OptionsError> {
-    let store = get("store").filter(|s| !s.is_empty()).ok_or(OptionsError::Missing("store"))?;
+    let store = get("store")
+        .filter(|s| !s.is_empty())
+        .ok_or(OptionsError::Missing("store"))?;
     if !is_valid_store_slug(&store) {
         return Err(OptionsError::Invalid("store", store));
     }
-    let table = get("table").filter(|s| !s.is_empty()).ok_or(OptionsError::Missing("table"))?;
+    let table = get("table")
+        .filter(|s| !s.is_empty())
+        .ok_or(OptionsError::Missing("table"))?;
     if parse_table_id(&table).is_none() {
         return Err(OptionsError::Invalid("table", table));
     }
@@ -83,7 +87,10 @@ fn build(get: impl Fn(&str) -> Option<String>) -> Result<WidgetOptions, OptionsE
     Ok(WidgetOptions {
         store,
         table,
-        api_base: get("apiBase").unwrap_or_default().trim_end_matches('/').to_string(),
+        api_base: get("apiBase")
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_string(),
         lang: get("lang").map(|l| Lang::parse(&l)).unwrap_or_default(),
         mode,
     })
@@ -97,9 +104,15 @@ impl WidgetOptions {
     }
 
     /// `data-store`, `data-table`, `data-api-base`, … on the host element win over the query.
-    pub fn from_dataset_and_query(data: &web_sys::DomStringMap, query: &str) -> Result<WidgetOptions, OptionsError> {
+    pub fn from_dataset_and_query(
+        data: &web_sys::DomStringMap,
+        query: &str,
+    ) -> Result<WidgetOptions, OptionsError> {
         let params = web_sys::UrlSearchParams::new_with_str(query).ok();
-        build(|key| data.get(key).or_else(|| params.as_ref().and_then(|p| p.get(key))))
+        build(|key| {
+            data.get(key)
+                .or_else(|| params.as_ref().and_then(|p| p.get(key)))
+        })
     }
 
     /// From a JavaScript object `{store, table, apiBase, lang, mode}`.

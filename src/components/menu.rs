@@ -55,7 +55,11 @@ pub fn MenuList(categories: Vec<Category>) -> impl IntoView {
 
 #[component]
 fn ItemRow(item: Item) -> impl IntoView {
-    let class = if item.sold_out { "to-item to-sold-out" } else { "to-item" };
+    let class = if item.sold_out {
+        "to-item to-sold-out"
+    } else {
+        "to-item"
+    };
     view! {
         <li class=class>
             <span class="to-item-name">{item.name}</span>

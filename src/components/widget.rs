@@ -20,7 +20,9 @@ pub fn Widget(options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
 
 fn options_message(e: &OptionsError) -> String {
     match e {
-        OptionsError::Missing(what) => format!("이 주소에는 {what} 정보가 없습니다. 테이블의 QR 코드를 다시 스캔해 주세요."),
+        OptionsError::Missing(what) => {
+            format!("이 주소에는 {what} 정보가 없습니다. 테이블의 QR 코드를 다시 스캔해 주세요.")
+        }
         OptionsError::Invalid(what, value) => format!("{what} 값이 올바르지 않습니다: {value}"),
     }
 }

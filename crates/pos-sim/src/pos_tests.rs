@@ -7,8 +7,11 @@ fn pos() -> Pos {
     Pos::new(Fixture::demo(), Timing::default())
 }
 
-/// A correctly priced order body for the demo store: (item, count, [(group, option, count)]).
-fn body(table: &str, mcht: &str, lines: &[(&str, u32, &[(&str, &str, u32)])]) -> OrderBody {
+/// (option group, option, count)
+type Pick<'a> = (&'a str, &'a str, u32);
+
+/// A correctly priced order body for the demo store: (item, count, picks) per line.
+fn body(table: &str, mcht: &str, lines: &[(&str, u32, &[Pick])]) -> OrderBody {
     let f = Fixture::demo();
     let (floor, tbl) = table.split_once('-').unwrap();
     let mut total = 0;
@@ -362,7 +365,7 @@ fn unknown_items_options_counts_and_prices_are_refused() {
         bad(&mut p, body("0001-0001", "d", &[("I0102", 1, &[])])),
         "E2001"
     );
-    let two: &[(&str, &str, u32)] = &[("R01", "A0101", 1), ("R01", "A0102", 1)];
+    let two: &[Pick] = &[("R01", "A0101", 1), ("R01", "A0102", 1)];
     assert_eq!(
         bad(&mut p, body("0001-0001", "e", &[("I0102", 1, two)])),
         "E2001"
@@ -389,7 +392,7 @@ fn unknown_items_options_counts_and_prices_are_refused() {
     b.item_list[0].sale_amt = "many".into();
     assert_eq!(bad(&mut p, b), "E0002");
     // And a right one goes through, options and all.
-    let ok: &[(&str, &str, u32)] = &[
+    let ok: &[Pick] = &[
         ("R01", "A0104", 1),
         ("R02", "A0201", 1),
         ("R02", "A0202", 2),

@@ -7,13 +7,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
+/// (operation, outcome) → (count, total seconds).
+type UpstreamTimings = BTreeMap<(&'static str, &'static str), (u64, f64)>;
+
 #[derive(Default)]
 pub struct Metrics {
     pub requests: AtomicU64,
     pub inquiries_coalesced: AtomicU64,
     pub idempotent_replays: AtomicU64,
-    /// (operation, outcome) → (count, total seconds).
-    upstream: Mutex<BTreeMap<(&'static str, &'static str), (u64, f64)>>,
+    upstream: Mutex<UpstreamTimings>,
 }
 
 impl Metrics {

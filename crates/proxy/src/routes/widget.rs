@@ -31,12 +31,16 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(open) = rest.find("<script") {
         let after_open = &rest[open..];
-        let Some(tag_end) = after_open.find('>') else { break };
+        let Some(tag_end) = after_open.find('>') else {
+            break;
+        };
         let body_and_more = &after_open[tag_end + 1..];
-        let Some(close) = body_and_more.find("</script>") else { break };
+        let Some(close) = body_and_more.find("</script>") else {
+            break;
+        };
         let tag = &after_open[..tag_end];
         if !tag.contains(" src=") {
-            let digest = Sha256::digest(body_and_more[..close].as_bytes());
+            let digest = Sha256::digest(&body_and_more.as_bytes()[..close]);
             hashes.push(format!("'sha256-{}'", STANDARD.encode(digest)));
         }
         rest = &body_and_more[close..];
@@ -59,7 +63,9 @@ pub fn router(dist: &Path) -> Router<AppState> {
     let csp = content_security_policy(dist);
     Router::new()
         .fallback_service(ServeDir::new(dist))
-        .layer(middleware::from_fn(move |req, next| cache_headers(csp.clone(), req, next)))
+        .layer(middleware::from_fn(move |req, next| {
+            cache_headers(csp.clone(), req, next)
+        }))
 }
 
 async fn cache_headers(csp: HeaderValue, req: Request, next: Next) -> Response {
@@ -84,7 +90,10 @@ mod tests {
         let hashes = super::inline_script_hashes(html);
         assert_eq!(hashes.len(), 2);
         // echo -n 'init()' | openssl dgst -sha256 -binary | base64
-        assert_eq!(hashes[0], "'sha256-w4ujnOpjBoH2vcasx+reJRUwYivG8Q3afx/XevGJod8='");
+        assert_eq!(
+            hashes[0],
+            "'sha256-w4ujnOpjBoH2vcasx+reJRUwYivG8Q3afx/XevGJod8='"
+        );
     }
 
     #[test]
