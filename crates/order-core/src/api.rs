@@ -218,6 +218,51 @@ pub struct OrderRequest {
     pub lines: Vec<OrderLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
+    /// Prepaid (tablet, kiosk) and cash orders: how it was paid. Absent for postpaid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<Payment>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// Paid by card (or another approved means) before ordering; approvals attached.
+    Card,
+    /// Cash taken by staff, confirmed with the staff PIN.
+    Cash,
+}
+
+/// How a prepaid or cash order was paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Payment {
+    pub method: PaymentMethod,
+    /// One per payment; a split payment has several. Empty for cash.
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
+    /// Cash only: checked by the server, never stored in the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_pin: Option<String>,
+}
+
+/// A payment approval, as the host page's payment (e.g. Smartro VCAT) reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Approval {
+    pub amount: Won,
+    pub approval_no: String,
+    /// `yyyyMMddHHmmss`, Korean time.
+    pub approved_at: String,
+    #[serde(default)]
+    pub terminal_id: String,
+    #[serde(default)]
+    pub card_no_masked: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub acquirer: String,
+    #[serde(default)]
+    pub instalment_months: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

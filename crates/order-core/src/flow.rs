@@ -1,0 +1,746 @@
+//! The ordering flow of one cart submission, as a state machine with no I/O.
+//!
+//! The shell (the widget) feeds it events — answers, timer expiries, the guest's taps —
+//! with the current time, and executes the commands it returns: fetch, wake me at, persist,
+//! ask the host page for payment. Time is a parameter: the same code runs under a fake clock
+//! in tests, through thousands of interleavings.
+//!
+//! The rules, from Smartro's guide: inquire the table first, then a new order or an add onto
+//! the open one; the 1st answer means received; delivery to the POS is seen only by polling;
+//! an order not delivered within the acceptance window never will be, and only then is a
+//! resend safe. A lost answer is never taken as a failure: the same clientOrderId is looked
+//! for in the inquiry and sent again, never a new one.
+
+use crate::api::{
+    Approval, ClientConfig, ErrorBody, ErrorCode, OrderKind, OrderLine, OrderReceipt, OrderRequest,
+    OrderStatus, Payment, PaymentMethod, PlacedOrder, TableOrders,
+};
+use crate::money::Won;
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds on a clock the shell keeps (e.g. `Date.now()`); only differences matter.
+pub type Millis = u64;
+
+/// Longest pause between automatic retries.
+const MAX_BACKOFF_MS: Millis = 30_000;
+/// How long a request the proxy may still be working on can take to land upstream
+/// (the proxy's own request timeout), on top of the acceptance window.
+const IN_FLIGHT_MS: Millis = 30_000;
+/// After this many automatic attempts without an answer, the guest is asked (postpaid).
+const MAX_UNANSWERED: u32 = 6;
+
+/// How the order is paid; decides the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayMode {
+    /// QR ordering: inquire, then new or add; pay at the counter.
+    Postpaid,
+    /// Tablet/kiosk: the host page takes payment, then one `new` with the approvals.
+    Prepaid,
+    /// Tablet: staff confirm cash with their PIN, then one `new` with a cash payment.
+    Cash,
+}
+
+/// What went wrong with a call, as the shell saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Failure {
+    /// No answer (offline, connection broken, timeout): what was sent may have arrived.
+    NoAnswer,
+    /// The proxy answered with an error.
+    Refused(ErrorBody),
+}
+
+impl Failure {
+    fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Failure::NoAnswer => None,
+            Failure::Refused(e) => Some(e.code),
+        }
+    }
+
+    /// The answer says nothing certain about whether an order was made.
+    fn is_ambiguous(&self) -> bool {
+        matches!(self.code(), None | Some(ErrorCode::UpstreamUnavailable))
+    }
+}
+
+/// A request the machine is waiting on; answers carry its number so stale ones are dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket(pub u32);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    /// A `wake_at` time has come.
+    Timer,
+    InquiryAnswered(Ticket, Result<TableOrders, Failure>),
+    SendAnswered(Ticket, Result<OrderReceipt, Failure>),
+    /// The host page's payment went through (prepaid).
+    PaymentApproved(Vec<Approval>),
+    PaymentFailed(String),
+    /// Staff entered their PIN (cash).
+    StaffConfirmed {
+        pin: String,
+    },
+    /// Stop trying. Honoured at once when nothing can have reached the POS, otherwise as soon
+    /// as that is certain.
+    GuestCancel,
+    /// Try again after the guest was asked (occupied too long, store closed, unreachable).
+    GuestRetry,
+    /// The page was reloaded and this state restored: whatever was in flight is gone.
+    Resumed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    /// GET the table's orders; answer with `InquiryAnswered(ticket, …)`.
+    Inquire(Ticket),
+    /// POST this order; answer with `SendAnswered(ticket, …)`.
+    Send(Ticket, OrderRequest),
+    /// Deliver `Event::Timer` at (or after) this time.
+    WakeAt(Millis),
+    /// Ask the host page to take payment (prepaid), once.
+    RequestPayment {
+        client_order_id: String,
+        amount: Won,
+    },
+    /// Save the state (it survives a reload).
+    Persist,
+}
+
+/// What the guest is shown, and where the submission stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum Stage {
+    /// Prepaid: the host page is taking payment.
+    Paying,
+    /// Prepaid, after a reload while paying: the payment may or may not have gone through.
+    PaymentUnclear,
+    /// Cash: waiting for staff to confirm with their PIN.
+    StaffConfirm { wrong_pin: bool },
+    /// Inquiring and sending.
+    Sending,
+    /// The POS screen holds the table; retrying automatically at `retry_at`.
+    Occupied { retry_at: Millis, attempt: u32 },
+    /// Occupied through every automatic retry: ask the guest.
+    OccupiedAsk,
+    /// The store is not taking orders (business not opened, or the Agent is down).
+    StoreClosed,
+    /// No answer, or the restaurant's system is down; retrying at `retry_at`.
+    Unreachable { retry_at: Millis },
+    /// Unanswered through every automatic retry, and certainly nothing reached the POS.
+    UnreachableAsk,
+    /// The guest asked to stop; making sure nothing was placed before saying so.
+    Cancelling,
+    /// 1st answer: Smartro has it; waiting for delivery to the POS (the kitchen).
+    Received { order_no: String, since: Millis },
+    /// Final: the POS has it (the 2nd answer).
+    Accepted { order_no: String },
+    /// Final: the store cancelled it.
+    CancelledByStore { order_no: String },
+    /// Final: it never reached the POS and never will; resending is safe.
+    NotDelivered,
+    /// Final: the order cannot be taken as it is (menu changed, sold out, …); nothing placed.
+    Rejected { code: ErrorCode, message: String },
+    /// Final: the guest stopped; nothing was placed.
+    Cancelled,
+    /// Final, prepaid: the payment was declined; nothing was placed.
+    PaymentDeclined { message: String },
+    /// Final, after payment: the order could not be placed; staff must help (refund or enter).
+    NeedsStaff { message: String },
+}
+
+impl Stage {
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            Stage::Accepted { .. }
+                | Stage::CancelledByStore { .. }
+                | Stage::NotDelivered
+                | Stage::Rejected { .. }
+                | Stage::Cancelled
+                | Stage::PaymentDeclined { .. }
+                | Stage::NeedsStaff { .. }
+        )
+    }
+
+    /// Waiting on the guest, the staff or the host page: no timer is due.
+    pub fn awaits_person(&self) -> bool {
+        matches!(
+            self,
+            Stage::Paying
+                | Stage::PaymentUnclear
+                | Stage::StaffConfirm { .. }
+                | Stage::OccupiedAsk
+                | Stage::StoreClosed
+                | Stage::UnreachableAsk
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Pending {
+    Inquiry(Ticket),
+    Send(Ticket),
+}
+
+/// One cart submission, from the order button to its end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub client_order_id: String,
+    pub lines: Vec<OrderLine>,
+    pub memo: Option<String>,
+    /// What the guest pays, priced from the menu (for the payment request).
+    pub total: Won,
+    pub mode: PayMode,
+    pub config: ClientConfig,
+    pub stage: Stage,
+    /// Prepaid: the approvals, kept whatever happens after payment.
+    pub approvals: Vec<Approval>,
+    /// Never persisted: after a reload staff confirm again.
+    #[serde(skip)]
+    staff_pin: Option<String>,
+    payment_requested: bool,
+    pending: Option<Pending>,
+    next_ticket: u32,
+    wake_at: Option<Millis>,
+    /// A send may have reached the upstream without an answer reaching us.
+    unsure: bool,
+    last_send_at: Option<Millis>,
+    /// The last time an answered inquiry did not show this order.
+    absent_at: Option<Millis>,
+    cancel_requested: bool,
+    occupied_retries: u32,
+    unanswered: u32,
+    conflicts: u32,
+}
+
+impl Submission {
+    /// Starts a submission; `client_order_id` is fresh and unique (made by the shell).
+    pub fn start(
+        client_order_id: String,
+        lines: Vec<OrderLine>,
+        memo: Option<String>,
+        total: Won,
+        mode: PayMode,
+        config: ClientConfig,
+    ) -> (Submission, Vec<Command>) {
+        let mut s = Submission {
+            client_order_id,
+            lines,
+            memo,
+            total,
+            mode,
+            config,
+            stage: Stage::Sending,
+            approvals: Vec::new(),
+            staff_pin: None,
+            payment_requested: false,
+            pending: None,
+            next_ticket: 0,
+            wake_at: None,
+            unsure: false,
+            last_send_at: None,
+            absent_at: None,
+            cancel_requested: false,
+            occupied_retries: 0,
+            unanswered: 0,
+            conflicts: 0,
+        };
+        let mut out = Vec::new();
+        match mode {
+            PayMode::Postpaid => s.inquire(&mut out),
+            PayMode::Prepaid => {
+                s.stage = Stage::Paying;
+                s.payment_requested = true;
+                out.push(Command::RequestPayment {
+                    client_order_id: s.client_order_id.clone(),
+                    amount: s.total,
+                });
+            }
+            PayMode::Cash => s.stage = Stage::StaffConfirm { wrong_pin: false },
+        }
+        out.push(Command::Persist);
+        (s, out)
+    }
+
+    /// After "not delivered": the same cart again under a fresh clientOrderId. Safe, because
+    /// the first can no longer reach the POS.
+    pub fn resend(&self, client_order_id: String) -> Option<(Submission, Vec<Command>)> {
+        if self.stage != Stage::NotDelivered {
+            return None;
+        }
+        let (mut s, mut out) = Submission::start(
+            client_order_id,
+            self.lines.clone(),
+            self.memo.clone(),
+            self.total,
+            self.mode,
+            self.config,
+        );
+        if !self.approvals.is_empty() {
+            // Paid already: never ask for payment twice.
+            s.approvals = self.approvals.clone();
+            s.payment_requested = true;
+            s.stage = Stage::Sending;
+            out.clear();
+            s.inquire(&mut out);
+            out.push(Command::Persist);
+        }
+        Some((s, out))
+    }
+
+    /// When the shell should next deliver `Event::Timer`, if at all.
+    pub fn wake_at(&self) -> Option<Millis> {
+        self.wake_at
+    }
+
+    /// Something is in flight or a timer is set: the machine will move by itself.
+    pub fn is_moving(&self) -> bool {
+        self.pending.is_some() || self.wake_at.is_some()
+    }
+
+    /// After payment, the approval numbers staff need when something goes wrong.
+    pub fn approval_numbers(&self) -> Vec<&str> {
+        self.approvals
+            .iter()
+            .map(|a| a.approval_no.as_str())
+            .collect()
+    }
+
+    /// Too many attempts without success after payment: show the approval to staff.
+    pub fn needs_staff_attention(&self) -> bool {
+        !self.approvals.is_empty() && (self.unanswered >= 3 || self.occupied_retries >= 3)
+    }
+
+    fn ticket(&mut self) -> Ticket {
+        self.next_ticket = self.next_ticket.wrapping_add(1);
+        Ticket(self.next_ticket)
+    }
+
+    fn inquire(&mut self, out: &mut Vec<Command>) {
+        let t = self.ticket();
+        self.pending = Some(Pending::Inquiry(t));
+        self.wake_at = None;
+        out.push(Command::Inquire(t));
+    }
+
+    fn wake(&mut self, at: Millis, out: &mut Vec<Command>) {
+        self.wake_at = Some(at);
+        out.push(Command::WakeAt(at));
+    }
+
+    fn backoff(&self, attempt: u32) -> Millis {
+        let base = self.config.poll_interval_ms.clamp(500, 5_000);
+        base.saturating_mul(1 << attempt.min(6)).min(MAX_BACKOFF_MS)
+    }
+
+    fn payment(&self) -> Option<Payment> {
+        match self.mode {
+            PayMode::Postpaid => None,
+            PayMode::Prepaid => Some(Payment {
+                method: PaymentMethod::Card,
+                approvals: self.approvals.clone(),
+                staff_pin: None,
+            }),
+            PayMode::Cash => Some(Payment {
+                method: PaymentMethod::Cash,
+                approvals: Vec::new(),
+                staff_pin: self.staff_pin.clone(),
+            }),
+        }
+    }
+
+    fn send(
+        &mut self,
+        kind: OrderKind,
+        open_order_no: Option<String>,
+        now: Millis,
+        out: &mut Vec<Command>,
+    ) {
+        let t = self.ticket();
+        self.pending = Some(Pending::Send(t));
+        self.wake_at = None;
+        self.last_send_at = Some(now);
+        self.absent_at = None;
+        self.stage = Stage::Sending;
+        out.push(Command::Send(
+            t,
+            OrderRequest {
+                client_order_id: self.client_order_id.clone(),
+                kind,
+                open_order_no,
+                lines: self.lines.clone(),
+                memo: self.memo.clone(),
+                payment: self.payment(),
+            },
+        ));
+    }
+
+    /// Nothing sent can be on the POS or still reach it: no send was ever ambiguous, or an
+    /// answered inquiry did not show it so long after the last send that, had it landed
+    /// undelivered, it would have vanished — and had it been delivered, it would be listed.
+    /// Time passing alone proves nothing: a delivered order never vanishes.
+    fn certainly_not_placed(&self) -> bool {
+        if !self.unsure {
+            return true;
+        }
+        match (self.last_send_at, self.absent_at) {
+            (None, _) => true,
+            (Some(sent), Some(absent)) => {
+                absent >= sent + self.config.accept_window_ms + IN_FLIGHT_MS
+            }
+            (Some(_), None) => false,
+        }
+    }
+
+    fn finish(&mut self, stage: Stage, out: &mut Vec<Command>) {
+        self.stage = stage;
+        self.pending = None;
+        self.wake_at = None;
+        out.push(Command::Persist);
+    }
+
+    /// Moves the machine by one event.
+    pub fn handle(&mut self, event: Event, now: Millis) -> Vec<Command> {
+        let mut out = Vec::new();
+        if self.stage.is_final() {
+            return out;
+        }
+        match event {
+            Event::Timer => {
+                if self.wake_at.is_some_and(|at| at <= now) {
+                    self.wake_at = None;
+                    self.inquire(&mut out);
+                }
+            }
+            Event::InquiryAnswered(t, result) => {
+                if self.pending != Some(Pending::Inquiry(t)) {
+                    return out;
+                }
+                self.pending = None;
+                self.on_inquiry(result, now, &mut out);
+            }
+            Event::SendAnswered(t, result) => {
+                if self.pending != Some(Pending::Send(t)) {
+                    return out;
+                }
+                self.pending = None;
+                self.on_send(result, now, &mut out);
+            }
+            Event::PaymentApproved(approvals) => {
+                if matches!(self.stage, Stage::Paying | Stage::PaymentUnclear)
+                    && !approvals.is_empty()
+                {
+                    self.approvals = approvals;
+                    self.stage = Stage::Sending;
+                    self.inquire(&mut out);
+                }
+            }
+            Event::PaymentFailed(message) => {
+                if matches!(self.stage, Stage::Paying | Stage::PaymentUnclear) {
+                    self.finish(Stage::PaymentDeclined { message }, &mut out);
+                    return out;
+                }
+            }
+            Event::StaffConfirmed { pin } => {
+                if matches!(self.stage, Stage::StaffConfirm { .. }) {
+                    self.staff_pin = Some(pin);
+                    self.stage = Stage::Sending;
+                    self.inquire(&mut out);
+                }
+            }
+            Event::GuestCancel => self.on_cancel(&mut out),
+            Event::GuestRetry => {
+                if matches!(
+                    self.stage,
+                    Stage::OccupiedAsk | Stage::StoreClosed | Stage::UnreachableAsk
+                ) {
+                    self.occupied_retries = 0;
+                    self.unanswered = 0;
+                    self.stage = Stage::Sending;
+                    self.inquire(&mut out);
+                }
+            }
+            Event::Resumed => self.on_resume(&mut out),
+        }
+        if !out.contains(&Command::Persist) {
+            out.push(Command::Persist);
+        }
+        out
+    }
+
+    fn on_cancel(&mut self, out: &mut Vec<Command>) {
+        match self.stage {
+            Stage::Received { .. } => {} // It is with the restaurant now: staff can cancel it.
+            Stage::Paying | Stage::PaymentUnclear if !self.approvals.is_empty() => {}
+            _ if !self.approvals.is_empty() => {} // Paid: never drop it.
+            _ => {
+                self.cancel_requested = true;
+                let send_in_flight = matches!(self.pending, Some(Pending::Send(_)));
+                if !send_in_flight && self.certainly_not_placed() {
+                    self.finish(Stage::Cancelled, out);
+                } else {
+                    self.stage = Stage::Cancelling;
+                    if self.pending.is_none() {
+                        self.inquire(out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_resume(&mut self, out: &mut Vec<Command>) {
+        if matches!(self.pending, Some(Pending::Send(_))) {
+            self.unsure = true;
+        }
+        self.pending = None;
+        match &self.stage {
+            Stage::Paying => self.stage = Stage::PaymentUnclear,
+            Stage::PaymentUnclear
+            | Stage::OccupiedAsk
+            | Stage::StoreClosed
+            | Stage::UnreachableAsk => {}
+            Stage::StaffConfirm { .. } => {}
+            Stage::Received { .. } => self.inquire(out),
+            _ if self.mode == PayMode::Cash && self.staff_pin.is_none() && !self.unsure => {
+                self.stage = Stage::StaffConfirm { wrong_pin: false };
+                self.wake_at = None;
+            }
+            _ => {
+                // Whatever was under way: look first, it may have landed.
+                self.inquire(out);
+            }
+        }
+    }
+
+    fn on_inquiry(
+        &mut self,
+        result: Result<TableOrders, Failure>,
+        now: Millis,
+        out: &mut Vec<Command>,
+    ) {
+        let orders = match result {
+            Ok(orders) => orders,
+            Err(failure) => return self.on_unanswered_inquiry(failure, now, out),
+        };
+        if let Stage::Received { order_no, since } = self.stage.clone() {
+            return self.on_poll(&orders, &order_no, since, now, out);
+        }
+        if let Some(placed) = orders.find_client_order(&self.client_order_id) {
+            return self.adopt(placed, now, out);
+        }
+        // Not found: nothing of ours is there (yet).
+        self.absent_at = Some(now);
+        if self.cancel_requested {
+            if self.certainly_not_placed() {
+                return self.finish(Stage::Cancelled, out);
+            }
+            self.stage = Stage::Cancelling;
+            let at = now + self.config.poll_interval_ms;
+            return self.wake(at, out);
+        }
+        if self.mode == PayMode::Cash && self.staff_pin.is_none() {
+            self.stage = Stage::StaffConfirm { wrong_pin: false };
+            return;
+        }
+        match (self.mode, orders.open_order_no) {
+            (PayMode::Postpaid, Some(open)) => self.send(OrderKind::Add, Some(open), now, out),
+            _ => self.send(OrderKind::New, None, now, out),
+        }
+    }
+
+    /// The order is in the inquiry: carry on from where it stands.
+    fn adopt(&mut self, placed: &PlacedOrder, now: Millis, out: &mut Vec<Command>) {
+        self.unsure = false;
+        let order_no = placed.order_no.clone();
+        match placed.status {
+            OrderStatus::Waiting => {
+                self.stage = Stage::Received {
+                    order_no,
+                    since: now,
+                };
+                let at = now + self.config.poll_interval_ms;
+                self.wake(at, out);
+            }
+            OrderStatus::Accepted | OrderStatus::Done | OrderStatus::Paid => {
+                self.finish(Stage::Accepted { order_no }, out)
+            }
+            OrderStatus::Cancelled | OrderStatus::Returned => {
+                self.finish(Stage::CancelledByStore { order_no }, out)
+            }
+            OrderStatus::Failed => self.not_delivered(out),
+        }
+    }
+
+    /// Paid or not, the page offers a resend; after payment it keeps the approval on screen.
+    fn not_delivered(&mut self, out: &mut Vec<Command>) {
+        self.finish(Stage::NotDelivered, out);
+    }
+
+    fn on_poll(
+        &mut self,
+        orders: &TableOrders,
+        order_no: &str,
+        since: Millis,
+        now: Millis,
+        out: &mut Vec<Command>,
+    ) {
+        let found = orders.orders.iter().find(|o| {
+            o.order_no == order_no || o.client_order_id.as_deref() == Some(&self.client_order_id)
+        });
+        let window_over =
+            now >= since + self.config.accept_window_ms + 2 * self.config.poll_interval_ms;
+        match found {
+            Some(o) if o.status != OrderStatus::Waiting => return self.adopt(o, now, out),
+            // Past the window and still waiting, or gone from the inquiry: it will never arrive.
+            Some(_) | None if window_over => return self.not_delivered(out),
+            None if now >= since + self.config.accept_window_ms => return self.not_delivered(out),
+            _ => {}
+        }
+        let at = now + self.config.poll_interval_ms;
+        self.wake(at, out);
+    }
+
+    fn on_unanswered_inquiry(&mut self, failure: Failure, now: Millis, out: &mut Vec<Command>) {
+        if let Stage::Received { .. } = self.stage {
+            // Keep polling through trouble: the order is with Smartro already.
+            let at = now + self.config.poll_interval_ms;
+            return self.wake(at, out);
+        }
+        match failure.code() {
+            Some(ErrorCode::StoreClosed) if !self.unsure && self.approvals.is_empty() => {
+                self.stage = Stage::StoreClosed;
+                self.wake_at = None;
+            }
+            Some(ErrorCode::NotFound) if !self.unsure => self.reject(failure, out),
+            _ => self.retry_later(&failure, now, out),
+        }
+    }
+
+    fn retry_later(&mut self, failure: &Failure, now: Millis, out: &mut Vec<Command>) {
+        self.unanswered += 1;
+        let postpaid_give_up = self.approvals.is_empty()
+            && self.unanswered >= MAX_UNANSWERED
+            && !self.cancel_requested;
+        if postpaid_give_up && self.certainly_not_placed() {
+            self.stage = Stage::UnreachableAsk;
+            self.wake_at = None;
+            return;
+        }
+        let wait = match failure {
+            Failure::Refused(e) if e.code == ErrorCode::RateLimited => {
+                e.retry_after_ms.unwrap_or(5_000)
+            }
+            _ => self.backoff(self.unanswered.saturating_sub(1)),
+        };
+        let retry_at = now + wait;
+        self.stage = if self.cancel_requested {
+            Stage::Cancelling
+        } else {
+            Stage::Unreachable { retry_at }
+        };
+        self.wake(retry_at, out);
+    }
+
+    fn reject(&mut self, failure: Failure, out: &mut Vec<Command>) {
+        let (code, message) = match failure {
+            Failure::Refused(e) => (e.code, e.message),
+            Failure::NoAnswer => (ErrorCode::UpstreamUnavailable, String::new()),
+        };
+        if self.approvals.is_empty() {
+            self.finish(Stage::Rejected { code, message }, out);
+        } else {
+            self.finish(Stage::NeedsStaff { message }, out);
+        }
+    }
+
+    fn on_send(
+        &mut self,
+        result: Result<OrderReceipt, Failure>,
+        now: Millis,
+        out: &mut Vec<Command>,
+    ) {
+        let failure = match result {
+            Ok(receipt) => {
+                self.unsure = false;
+                self.stage = Stage::Received {
+                    order_no: receipt.order_no,
+                    since: now,
+                };
+                let at = now + self.config.poll_interval_ms;
+                return self.wake(at, out);
+            }
+            Err(f) => f,
+        };
+        if failure.is_ambiguous() {
+            // It may have landed: look for it before anything else.
+            self.unsure = true;
+            return self.retry_later(&failure, now, out);
+        }
+        // A definite refusal: this attempt placed nothing.
+        self.unsure = false;
+        let Failure::Refused(error) = &failure else {
+            return;
+        };
+        match error.code {
+            ErrorCode::TableOccupied => {
+                self.occupied_retries += 1;
+                if self.cancel_requested {
+                    return self.finish(Stage::Cancelled, out);
+                }
+                let automatic = !self.approvals.is_empty()
+                    || self.occupied_retries <= self.config.max_occupied_retries;
+                if automatic {
+                    let wait = error
+                        .retry_after_ms
+                        .unwrap_or(self.config.occupied_retry_ms);
+                    let retry_at = now + wait.max(500);
+                    self.stage = Stage::Occupied {
+                        retry_at,
+                        attempt: self.occupied_retries,
+                    };
+                    self.wake(retry_at, out);
+                } else {
+                    self.stage = Stage::OccupiedAsk;
+                    self.wake_at = None;
+                }
+            }
+            ErrorCode::TableHasOpenOrder | ErrorCode::OpenOrderMismatch => {
+                // Another phone was faster, or the bill changed: look again, then add.
+                self.conflicts += 1;
+                if self.cancel_requested {
+                    return self.finish(Stage::Cancelled, out);
+                }
+                if self.conflicts == 1 {
+                    self.inquire(out);
+                } else {
+                    let at = now + self.config.poll_interval_ms;
+                    self.wake(at, out);
+                }
+            }
+            ErrorCode::StoreClosed => {
+                if self.cancel_requested {
+                    return self.finish(Stage::Cancelled, out);
+                }
+                if self.approvals.is_empty() {
+                    self.stage = Stage::StoreClosed;
+                    self.wake_at = None;
+                } else {
+                    self.retry_later(&failure, now, out);
+                }
+            }
+            ErrorCode::RateLimited => self.retry_later(&failure, now, out),
+            ErrorCode::Unauthorized if self.mode == PayMode::Cash => {
+                self.staff_pin = None;
+                self.stage = Stage::StaffConfirm { wrong_pin: true };
+                self.wake_at = None;
+            }
+            _ => {
+                if self.cancel_requested {
+                    return self.finish(Stage::Cancelled, out);
+                }
+                self.reject(failure, out)
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Prepaid (tablet/kiosk): the host page takes payment, then exactly one `new` order with it.
+mod common;
+use common::*;
+use order_core::flow::{Command, Event, Failure, PayMode, Stage};
+use order_core::{ErrorBody, ErrorCode, OrderKind, PaymentMethod, Won};
+
+#[test]
+fn payment_first_then_one_new_order_with_the_approval() {
+    let mut m = Manual::start(PayMode::Prepaid);
+    assert_eq!(m.sub.stage, Stage::Paying);
+    assert!(m.out.iter().any(|c| matches!(
+        c,
+        Command::RequestPayment {
+            amount: Won(32_000),
+            ..
+        }
+    )));
+    m.handle(Event::PaymentApproved(vec![approval(32_000)]));
+    m.answer_inquiry();
+    let req = m.answer_send();
+    assert_eq!(req.kind, OrderKind::New);
+    let payment = req.payment.unwrap();
+    assert_eq!(payment.method, PaymentMethod::Card);
+    assert_eq!(payment.approvals[0].approval_no, "30001234");
+    m.run(10);
+    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+}
+
+#[test]
+fn after_payment_failures_keep_the_approval_and_keep_trying() {
+    let mut m = Manual::start(PayMode::Prepaid);
+    m.handle(Event::PaymentApproved(vec![approval(32_000)]));
+    let down = || {
+        Failure::Refused(ErrorBody {
+            code: ErrorCode::UpstreamUnavailable,
+            message: "down".into(),
+            retry_after_ms: None,
+        })
+    };
+    for _ in 0..20 {
+        let t = m.inquiry_ticket();
+        m.handle(Event::InquiryAnswered(t, Err(down())));
+        assert!(!m.sub.stage.is_final(), "a paid order is never dropped");
+        assert!(m.sub.wake_at().is_some(), "retries by itself");
+        m.handle(Event::GuestCancel);
+        assert!(
+            !m.sub.stage.is_final(),
+            "cannot be cancelled away after payment"
+        );
+        m.wake();
+    }
+    assert!(m.sub.needs_staff_attention());
+    assert_eq!(m.sub.approval_numbers(), ["30001234"]);
+    m.run(10);
+    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert_eq!(m.model.orders.len(), 1);
+}
+
+#[test]
+fn a_declined_payment_places_nothing() {
+    let mut m = Manual::start(PayMode::Prepaid);
+    m.handle(Event::PaymentFailed("한도 초과".into()));
+    assert_eq!(
+        m.sub.stage,
+        Stage::PaymentDeclined {
+            message: "한도 초과".into()
+        }
+    );
+    assert!(m.model.orders.is_empty());
+}
+
+#[test]
+fn a_refused_paid_order_goes_to_staff_with_the_approval() {
+    let mut m = Manual::start(PayMode::Prepaid);
+    m.handle(Event::PaymentApproved(vec![approval(32_000)]));
+    m.answer_inquiry();
+    let (t, _) = m.sent();
+    let sold_out = ErrorBody {
+        code: ErrorCode::SoldOut,
+        message: "품절".into(),
+        retry_after_ms: None,
+    };
+    m.handle(Event::SendAnswered(t, Err(Failure::Refused(sold_out))));
+    assert!(matches!(m.sub.stage, Stage::NeedsStaff { .. }));
+    assert_eq!(m.sub.approval_numbers(), ["30001234"]);
+}
+
+#[test]
+fn a_reload_while_paying_never_asks_for_payment_again_by_itself() {
+    let mut m = Manual::start(PayMode::Prepaid);
+    let saved = serde_json::to_string(&m.sub).unwrap();
+    m.sub = serde_json::from_str(&saved).unwrap();
+    m.handle(Event::Resumed);
+    assert_eq!(m.sub.stage, Stage::PaymentUnclear);
+    assert!(!m
+        .out
+        .iter()
+        .any(|c| matches!(c, Command::RequestPayment { .. })));
+}
