@@ -2,9 +2,20 @@
 //!
 //! A Leptos client-side app. It executes what `order-core` decides; it holds no flow logic.
 
+// Translations from locales/*.json, checked at compile time (keys and interpolations).
+#[allow(deprecated)]
+mod locales {
+    leptos_i18n::load_locales!();
+}
+pub use locales::i18n;
+
 pub mod api;
+pub mod clock;
 pub mod components;
 pub mod options;
+pub mod ordering;
+pub mod shop;
+pub mod storage;
 
 use leptos::prelude::*;
 use options::WidgetOptions;

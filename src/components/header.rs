@@ -1,15 +1,33 @@
+use crate::i18n::*;
+use crate::shop::use_shop;
 use leptos::prelude::*;
 
-/// The store's name and the guest's table, always in view.
+/// The store's name, the guest's table, the language switch and the table's orders.
 #[component]
-pub fn Header(store: String, open: bool, table: String) -> impl IntoView {
+pub fn Header(store: String, open: bool, stale: bool, table: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let shop = use_shop();
+    let switch = move |_| {
+        let next = if i18n.get_locale() == Locale::ko { Locale::en } else { Locale::ko };
+        i18n.set_locale(next);
+    };
     view! {
         <header class="to-header">
-            <h1 class="to-store">{store}</h1>
-            <p class="to-table">{table}</p>
+            <div class="to-header-text">
+                <h1 class="to-store">{store}</h1>
+                <p class="to-table">{table}</p>
+            </div>
+            <div class="to-header-actions">
+                <button type="button" class="to-chip" on:click=move |_| shop.history_open.set(true)>
+                    {t!(i18n, history)}
+                </button>
+                <button type="button" class="to-chip to-lang" on:click=switch
+                    aria-label=move || t_string!(i18n, language_label).to_string()>
+                    {t!(i18n, language)}
+                </button>
+            </div>
         </header>
-        {(!open).then(|| view! {
-            <p class="to-banner" role="status">"지금은 주문을 받지 않습니다. 메뉴는 둘러보실 수 있어요."</p>
-        })}
+        {(!open).then(|| view! { <p class="to-banner" role="status">{t!(i18n, closed_banner)}</p> })}
+        {stale.then(|| view! { <p class="to-banner to-banner-soft" role="status">{t!(i18n, stale_banner)}</p> })}
     }
 }

@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use leptos::prelude::*;
 use order_core::{Category, Item};
 
@@ -8,8 +9,9 @@ fn section_id(category: &Category) -> String {
 /// Category tabs that scroll the list to their section.
 #[component]
 pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <nav class="to-tabs" aria-label="메뉴 분류">
+        <nav class="to-tabs" aria-label=move || t_string!(i18n, menu_categories).to_string()>
             {categories
                 .into_iter()
                 .map(|c| {
@@ -53,18 +55,27 @@ pub fn MenuList(categories: Vec<Category>) -> impl IntoView {
     }
 }
 
+/// One item: a button that opens its sheet, or a plain row when sold out.
 #[component]
 fn ItemRow(item: Item) -> impl IntoView {
-    let class = if item.sold_out {
-        "to-item to-sold-out"
-    } else {
-        "to-item"
+    let i18n = use_i18n();
+    let shop = use_context::<crate::shop::Shop>();
+    let class = if item.sold_out { "to-item to-sold-out" } else { "to-item" };
+    let sold_out = item.sold_out;
+    let price = item.price.korean();
+    let name = item.name.clone();
+    let open = move |_| {
+        if let Some(shop) = shop {
+            shop.sheet.set(Some(item.clone()));
+        }
     };
     view! {
         <li class=class>
-            <span class="to-item-name">{item.name}</span>
-            <span class="to-item-price">{item.price.korean()}</span>
-            {item.sold_out.then(|| view! { <span class="to-badge">"품절"</span> })}
+            <button type="button" class="to-item-button" disabled=sold_out on:click=open>
+                <span class="to-item-name">{name}</span>
+                <span class="to-item-price">{price}</span>
+                {sold_out.then(|| view! { <span class="to-badge">{t!(i18n, sold_out)}</span> })}
+            </button>
         </li>
     }
 }

@@ -1,13 +1,23 @@
 //! The widget's components, one per file.
 
+mod cart;
 mod header;
+mod history;
+mod item_sheet;
 mod menu;
 mod notice;
 mod skeleton;
+mod staff_pin;
+mod status_panel;
 mod widget;
 
+pub use cart::{CartBar, CartSheet};
 pub use header::Header;
+pub use history::HistorySheet;
+pub use item_sheet::{Counter, ItemSheet};
 pub use menu::{CategoryTabs, MenuList};
 pub use notice::Notice;
 pub use skeleton::Skeleton;
+pub use staff_pin::StaffPin;
+pub use status_panel::{StatusBody, StatusPanel};
 pub use widget::Widget;

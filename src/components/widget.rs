@@ -1,74 +1,119 @@
-use super::{CategoryTabs, Header, MenuList, Notice, Skeleton};
+use super::{CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet, MenuList, Notice, Skeleton, StatusPanel};
 use crate::api::ApiFailure;
-use crate::options::{OptionsError, WidgetOptions};
+use crate::i18n::*;
+use crate::options::{Lang, Mode, OptionsError, WidgetOptions};
+use crate::ordering::Ordering;
+use crate::shop::Shop;
 use leptos::prelude::*;
+use order_core::flow::PayMode;
+use order_core::{ClientConfig, Menu, Table};
 
 /// The root: everything the widget draws sits under one `.tableorder` element, so a host
-/// page's styles and the widget's never meet.
+/// page's styles and the widget's never meet. The host page's `<html lang>` is left alone.
 #[component]
 pub fn Widget(options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
-    let lang = options.as_ref().map(|o| o.lang.code()).unwrap_or("ko");
+    let lang = options.as_ref().map(|o| o.lang).unwrap_or_default();
     view! {
-        <div class="tableorder" lang=lang>
+        <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false>
+            <Root lang=lang options=options/>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Root(lang: Lang, options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
+    let i18n = use_i18n();
+    let initial = match lang {
+        Lang::Ko => Locale::ko,
+        Lang::En => Locale::en,
+    };
+    // After the provider's own first effect, which would pick the browser's language:
+    // Korean unless the host asked for another.
+    Effect::new(move |_| i18n.set_locale(initial));
+    let code = move || if i18n.get_locale() == Locale::en { "en" } else { "ko" };
+    view! {
+        <div class="tableorder" lang=code>
             {match options {
                 Ok(options) => view! { <StorePage options=options/> }.into_any(),
-                Err(e) => view! { <Notice title="QR 코드를 다시 확인해 주세요" detail=options_message(&e)/> }.into_any(),
+                Err(_) => view! { <Notice title=t_string!(i18n, qr_title).to_string() detail=t_string!(i18n, qr_detail).to_string()/> }.into_any(),
             }}
         </div>
     }
 }
 
-fn options_message(e: &OptionsError) -> String {
+pub fn failure_message(e: &ApiFailure, offline: &str) -> String {
     match e {
-        OptionsError::Missing(what) => {
-            format!("이 주소에는 {what} 정보가 없습니다. 테이블의 QR 코드를 다시 스캔해 주세요.")
-        }
-        OptionsError::Invalid(what, value) => format!("{what} 값이 올바르지 않습니다: {value}"),
-    }
-}
-
-pub fn failure_message(e: &ApiFailure) -> String {
-    match e {
-        ApiFailure::Network(_) => "인터넷 연결을 확인해 주세요. 연결되면 다시 시도합니다.".into(),
+        ApiFailure::Network(_) => offline.to_string(),
         ApiFailure::Refused { error, .. } => error.message.clone(),
-        ApiFailure::Unexpected(detail) => format!("잠시 후 다시 시도해 주세요. ({detail})"),
+        ApiFailure::Unexpected(detail) => detail.clone(),
     }
 }
 
-/// One table of one store: the header and the menu.
+/// Everything the page needs before it can show the menu, fetched together.
+async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), ApiFailure> {
+    let api = options.api();
+    // In parallel: on a weak connection each round trip counts.
+    let (config, menu, table) = futures_util::join!(
+        api.config(),
+        api.menu(&options.store),
+        api.table(&options.store, &options.table),
+    );
+    Ok((config?, menu?, table?))
+}
+
 #[component]
 fn StorePage(options: WidgetOptions) -> impl IntoView {
-    let api = options.api();
-    let (store, table) = (options.store.clone(), options.table.clone());
-    let menu = LocalResource::new({
-        let (api, store) = (api.clone(), store.clone());
-        move || {
-            let (api, store) = (api.clone(), store.clone());
-            async move { api.menu(&store).await }
-        }
-    });
-    let table_info = LocalResource::new(move || {
-        let (api, store, table) = (api.clone(), store.clone(), table.clone());
-        async move { api.table(&store, &table).await }
+    let i18n = use_i18n();
+    let opts = StoredValue::new(options);
+    let loaded = LocalResource::new(move || {
+        let options = opts.get_value();
+        async move { load(&options).await }
     });
     view! {
         <Suspense fallback=|| view! { <Skeleton/> }>
             {move || {
-                let menu = menu.get()?;
-                let table = table_info.get()?;
-                Some(match (menu, table) {
-                    (Ok(menu), Ok(table)) => view! {
-                        <Header store=menu.store.name.clone() open=menu.store.open table=table.name.clone()/>
-                        <CategoryTabs categories=menu.categories.clone()/>
-                        <MenuList categories=menu.categories/>
+                loaded.get().map(|result| match result {
+                    Ok((config, menu, table)) => view! {
+                        <Storefront options=opts.get_value() config=config menu=menu table=table/>
+                    }.into_any(),
+                    Err(e) => {
+                        let detail = failure_message(&e, t_string!(i18n, offline));
+                        view! {
+                            <Notice title=t_string!(i18n, menu_failed).to_string() detail=detail/>
+                            <p class="to-center">
+                                <button type="button" class="to-button" on:click=move |_| loaded.refetch()>
+                                    {t!(i18n, try_again)}
+                                </button>
+                            </p>
+                        }.into_any()
                     }
-                    .into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! {
-                        <Notice title="메뉴를 불러오지 못했습니다" detail=failure_message(&e)/>
-                    }
-                    .into_any(),
                 })
             }}
         </Suspense>
+    }
+}
+
+/// One table's page: contexts for the menu, the cart and the order in flight.
+#[component]
+fn Storefront(options: WidgetOptions, config: ClientConfig, menu: Menu, table: Table) -> impl IntoView {
+    let mode = match options.mode {
+        Mode::Postpaid => PayMode::Postpaid,
+        Mode::Prepaid => PayMode::Prepaid,
+        Mode::Cash => PayMode::Cash,
+    };
+    let store_info = menu.store.clone();
+    let stale = menu.stale;
+    let categories = menu.categories.clone();
+    Shop::provide(menu, &options.store, &options.table, config);
+    Ordering::provide(options.api(), options.store.clone(), options.table.clone(), config, mode);
+    view! {
+        <Header store=store_info.name open=store_info.open stale=stale table=table.name/>
+        <CategoryTabs categories=categories.clone()/>
+        <MenuList categories=categories/>
+        <CartBar/>
+        <ItemSheet/>
+        <CartSheet/>
+        <HistorySheet store=options.store.clone() table=options.table.clone() api=options.api()/>
+        <StatusPanel/>
     }
 }

@@ -5,6 +5,7 @@
 //! and the order flow as a state machine that takes events and a `now` and returns commands.
 
 pub mod api;
+pub mod cart;
 pub mod flow;
 pub mod money;
 pub mod pricing;

@@ -1,0 +1,159 @@
+use super::item_sheet::focused_element;
+use crate::i18n::*;
+use crate::ordering::Ordering;
+use crate::shop::use_shop;
+use leptos::html;
+use leptos::prelude::*;
+use order_core::cart::CartLine;
+use order_core::pricing::{MAX_COUNT, MAX_ORDER_MEMO_CHARS};
+use order_core::Menu;
+
+/// Always in reach: how much is in the cart, and the way to it.
+#[component]
+pub fn CartBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let shop = use_shop();
+    let count = move || shop.cart.with(|c| c.count());
+    let total = move || shop.cart.with(|c| shop.menu.with_value(|m| c.price(m).map(|p| p.total.korean()).ok()));
+    view! {
+        <div class="to-cart-bar" aria-live="polite">
+            <Show when=move || { count() > 0 }>
+                <button type="button" class="to-button to-primary to-wide" on:click=move |_| shop.cart_open.set(true)>
+                    <span>{t!(i18n, view_cart)}</span>
+                    <span class="to-pill">{t!(i18n, cart_count, count = count)}</span>
+                    <span class="to-cart-total">{total}</span>
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+fn line_label(menu: &Menu, line: &CartLine) -> (String, String) {
+    let Some(item) = menu.item(&line.item_id) else {
+        return (line.item_id.clone(), String::new());
+    };
+    let options: Vec<String> = line
+        .options
+        .iter()
+        .filter_map(|c| item.option_group(&c.group_id)?.option(&c.option_id).map(|o| o.name.clone()))
+        .collect();
+    let mut detail = options.join(", ");
+    if !line.memo.is_empty() {
+        if !detail.is_empty() {
+            detail.push_str(" · ");
+        }
+        detail.push_str(&format!("“{}”", line.memo));
+    }
+    (item.name.clone(), detail)
+}
+
+/// The cart: counts, removal, a note for the kitchen, the total, and the order button.
+#[component]
+pub fn CartSheet() -> impl IntoView {
+    let shop = use_shop();
+    view! { <Show when=move || shop.cart_open.get()><CartSheetBody/></Show> }
+}
+
+#[component]
+fn CartSheetBody() -> impl IntoView {
+    let i18n = use_i18n();
+    let shop = use_shop();
+    let ordering = expect_context::<Ordering>();
+    let opener = StoredValue::new_local(focused_element());
+    let heading = NodeRef::<html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    let close = move || {
+        shop.cart_open.set(false);
+        opener.with_value(|o| {
+            if let Some(o) = o {
+                let _ = o.focus();
+            }
+        });
+    };
+    let priced = Memo::new(move |_| shop.cart.with(|c| shop.menu.with_value(|m| c.price(m).map_err(|e| e.to_string()))));
+    let order = move |_| {
+        if let Ok(p) = priced.get_untracked() {
+            ordering.submit(shop.cart, p.total);
+            shop.cart_open.set(false);
+        }
+    };
+    let lines = move || {
+        shop.cart.with(|c| {
+            c.lines
+                .iter()
+                .enumerate()
+                .map(|(index, line)| {
+                    let (name, detail) = shop.menu.with_value(|m| line_label(m, line));
+                    let count = line.count;
+                    let amount = shop.menu.with_value(|m| {
+                        order_core::pricing::price_line(m, &c.order_lines()[index]).map(|p| p.amount().korean()).ok()
+                    });
+                    view! {
+                        <li class="to-cart-line">
+                            <div class="to-cart-line-text">
+                                <span class="to-item-name">{name}</span>
+                                <span class="to-cart-line-detail">{detail}</span>
+                                <span class="to-item-price">{amount}</span>
+                            </div>
+                            <div class="to-counter">
+                                <button type="button" class="to-icon-button"
+                                    on:click=move |_| shop.cart.update(|c| c.set_count(index, count - 1))
+                                    aria-label=move || t_string!(i18n, decrease).to_string()>"−"</button>
+                                <output class="to-count">{count}</output>
+                                <button type="button" class="to-icon-button" disabled={ count >= MAX_COUNT }
+                                    on:click=move |_| shop.cart.update(|c| c.set_count(index, count + 1))
+                                    aria-label=move || t_string!(i18n, increase).to_string()>"+"</button>
+                            </div>
+                            <button type="button" class="to-link" on:click=move |_| shop.cart.update(|c| c.remove(index))>
+                                {t!(i18n, remove)}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            close();
+        }
+    };
+    view! {
+        <div class="to-backdrop" on:click=move |_| close()></div>
+        <div class="to-sheet" role="dialog" aria-modal="true" aria-labelledby="to-cart-title" on:keydown=on_key>
+            <div class="to-sheet-head">
+                <h2 id="to-cart-title" tabindex="-1" node_ref=heading>{t!(i18n, cart)}</h2>
+                <button type="button" class="to-icon-button" on:click=move |_| close()
+                    aria-label=move || t_string!(i18n, close).to_string()>"✕"</button>
+            </div>
+            <Show when=move || !shop.cart.with(|c| c.is_empty()) fallback=move || view! { <p class="to-muted">{t!(i18n, cart_empty)}</p> }>
+                <ul class="to-cart-lines">{lines}</ul>
+                <label class="to-field">
+                    <span>{t!(i18n, order_memo)}</span>
+                    <textarea class="to-input" rows="2" maxlength=MAX_ORDER_MEMO_CHARS.to_string()
+                        placeholder=move || t_string!(i18n, order_memo_placeholder).to_string()
+                        prop:value=move || shop.cart.with(|c| c.memo.clone())
+                        on:input=move |ev| shop.cart.update(|c| c.memo = event_target_value(&ev))></textarea>
+                </label>
+                <p class="to-total-row">
+                    <span>{t!(i18n, total)}</span>
+                    <strong class="to-cart-total">{move || priced.get().ok().map(|p| p.total.korean())}</strong>
+                </p>
+                <p class="to-reason" role="status">
+                    {move || priced.get().err().map(|reason| t!(i18n, cart_problem, reason = move || reason.clone()))}
+                </p>
+                <button type="button" class="to-button to-primary to-wide to-order"
+                    disabled=move || priced.get().is_err() || ordering.busy() on:click=order>
+                    {move || priced.get().ok().map(|p| {
+                        let total = p.total.korean();
+                        t!(i18n, place_order, total = move || total.clone())
+                    })}
+                </button>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,107 @@
+use super::item_sheet::focused_element;
+use crate::api::Api;
+use crate::i18n::*;
+use crate::shop::use_shop;
+use chrono::DateTime;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_use::use_interval_fn;
+use order_core::{OrderStatus, PlacedOrder};
+
+/// `HH:MM` of an RFC 3339 time, in Korean time as the server sends it.
+fn clock_time(received_at: &str) -> String {
+    DateTime::parse_from_rfc3339(received_at)
+        .map(|t| t.format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn status_text(status: OrderStatus, i18n: I18nContext<Locale>) -> String {
+    match status {
+        OrderStatus::Waiting => t_string!(i18n, history_status_waiting),
+        OrderStatus::Accepted => t_string!(i18n, history_status_accepted),
+        OrderStatus::Done => t_string!(i18n, history_status_done),
+        OrderStatus::Cancelled => t_string!(i18n, history_status_cancelled),
+        OrderStatus::Returned => t_string!(i18n, history_status_returned),
+        OrderStatus::Paid => t_string!(i18n, history_status_paid),
+        OrderStatus::Failed => t_string!(i18n, history_status_failed),
+    }
+    .to_string()
+}
+
+/// The table's orders from the real-time inquiry, refreshed while the sheet is open.
+#[component]
+pub fn HistorySheet(store: String, table: String, api: Api) -> impl IntoView {
+    let shop = use_shop();
+    let place = StoredValue::new((store, table, api));
+    view! {
+        <Show when=move || shop.history_open.get()>
+            {move || {
+                let (store, table, api) = place.get_value();
+                view! { <HistoryBody store=store table=table api=api/> }
+            }}
+        </Show>
+    }
+}
+
+#[component]
+fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
+    let i18n = use_i18n();
+    let shop = use_shop();
+    let opener = StoredValue::new_local(focused_element());
+    let heading = NodeRef::<html::H2>::new();
+    let place = StoredValue::new((store, table, api));
+    let orders = LocalResource::new(move || {
+        let (store, table, api) = place.get_value();
+        async move { api.table_orders(&store, &table).await }
+    });
+    use_interval_fn(move || orders.refetch(), shop.config.poll_interval_ms);
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    let close = move || {
+        shop.history_open.set(false);
+        opener.with_value(|o| {
+            if let Some(o) = o {
+                let _ = o.focus();
+            }
+        });
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            close();
+        }
+    };
+    let row = move |o: PlacedOrder| {
+        let names: Vec<String> = o.lines.iter().map(|l| format!("{} × {}", l.name, l.count)).collect();
+        view! {
+            <li class="to-history-row">
+                <div class="to-history-top">
+                    <span class="to-muted">{clock_time(&o.received_at)}</span>
+                    <span class=format!("to-tag to-tag-{:?}", o.status).to_lowercase()>{status_text(o.status, i18n)}</span>
+                    <strong>{o.total.korean()}</strong>
+                </div>
+                <p class="to-cart-line-detail">{names.join(", ")}</p>
+            </li>
+        }
+    };
+    view! {
+        <div class="to-backdrop" on:click=move |_| close()></div>
+        <div class="to-sheet" role="dialog" aria-modal="true" aria-labelledby="to-history-title" on:keydown=on_key>
+            <div class="to-sheet-head">
+                <h2 id="to-history-title" tabindex="-1" node_ref=heading>{t!(i18n, history)}</h2>
+                <button type="button" class="to-icon-button" on:click=move |_| close()
+                    aria-label=move || t_string!(i18n, close).to_string()>"✕"</button>
+            </div>
+            <Transition fallback=move || view! { <p class="to-muted">{t!(i18n, loading)}</p> }>
+                {move || orders.get().map(|r| match r {
+                    Ok(list) if list.orders.is_empty() => view! { <p class="to-muted">{t!(i18n, history_empty)}</p> }.into_any(),
+                    Ok(list) => view! { <ul class="to-history">{list.orders.into_iter().map(row).collect_view()}</ul> }.into_any(),
+                    Err(_) => view! { <p class="to-reason">{t!(i18n, offline)}</p> }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}

@@ -1,0 +1,207 @@
+use crate::i18n::*;
+use crate::shop::use_shop;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use order_core::cart::CartLine;
+use order_core::pricing::{check_choice, ChoiceProblem, MAX_COUNT, MAX_LINE_MEMO_CHARS};
+use order_core::{ChosenOption, Item, OptionGroup, Won};
+use wasm_bindgen::JsCast;
+
+/// The element focused before a sheet opened, to give focus back when it closes.
+pub fn focused_element() -> Option<web_sys::HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .active_element()?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
+/// The sheet for the item the guest tapped: options, count, memo, a running price.
+#[component]
+pub fn ItemSheet() -> impl IntoView {
+    let shop = use_shop();
+    view! {
+        {move || shop.sheet.get().map(|item| view! { <ItemSheetBody item=item/> })}
+    }
+}
+
+fn choice_text(group: &OptionGroup, i18n: I18nContext<Locale>) -> AnyView {
+    let (min, max) = (group.min, group.max);
+    if min == 1 && max == 1 {
+        t!(i18n, choose_one).into_any()
+    } else if min == 0 {
+        t!(i18n, choose_up_to, max = move || max).into_any()
+    } else {
+        t!(i18n, choose_range, min = move || min, max = move || max).into_any()
+    }
+}
+
+fn problem_text(problem: &ChoiceProblem, i18n: I18nContext<Locale>) -> AnyView {
+    match problem.clone() {
+        ChoiceProblem::TooFew { group, min } => {
+            t!(i18n, options_required, group = move || group.clone(), min = move || min).into_any()
+        }
+        ChoiceProblem::TooMany { group, max } => {
+            t!(i18n, options_too_many, group = move || group.clone(), max = move || max).into_any()
+        }
+        other => other.to_string().into_any(),
+    }
+}
+
+#[component]
+fn ItemSheetBody(item: Item) -> impl IntoView {
+    let i18n = use_i18n();
+    let shop = use_shop();
+    let opener = StoredValue::new_local(focused_element());
+    let picks = RwSignal::new(Vec::<ChosenOption>::new());
+    let count = RwSignal::new(1u32);
+    let memo = RwSignal::new(String::new());
+    let item = StoredValue::new(item);
+    let heading = NodeRef::<html::H2>::new();
+
+    // Focus moves into the sheet when it opens, and back to the item when it closes.
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    let close = move || {
+        shop.sheet.set(None);
+        opener.with_value(|o| {
+            if let Some(o) = o {
+                let _ = o.focus();
+            }
+        });
+    };
+    let problem = Memo::new(move |_| item.with_value(|i| picks.with(|p| check_choice(i, p).err())));
+    let unit = Memo::new(move |_| {
+        item.with_value(|i| {
+            picks.with(|p| {
+                p.iter().fold(i.price, |sum, pick| {
+                    let price = i
+                        .option_group(&pick.group_id)
+                        .and_then(|g| g.option(&pick.option_id))
+                        .map(|o| o.price)
+                        .unwrap_or(Won::ZERO);
+                    sum + price * pick.count
+                })
+            })
+        })
+    });
+    let add = move |_| {
+        if problem.get_untracked().is_some() {
+            return;
+        }
+        let line = CartLine {
+            item_id: item.with_value(|i| i.id.clone()),
+            options: picks.get_untracked(),
+            count: count.get_untracked(),
+            memo: memo.get_untracked().trim().to_string(),
+        };
+        shop.cart.update(|c| c.add(line));
+        close();
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            close();
+        }
+    };
+    let title_id = item.with_value(|i| format!("to-sheet-{}", i.id));
+    let labelled_by = title_id.clone();
+    let groups = item.with_value(|i| i.option_groups.clone());
+
+    view! {
+        <div class="to-backdrop" on:click=move |_| close()></div>
+        <div class="to-sheet" role="dialog" aria-modal="true" aria-labelledby=labelled_by on:keydown=on_key>
+            <div class="to-sheet-head">
+                <h2 id=title_id tabindex="-1" node_ref=heading>{item.with_value(|i| i.name.clone())}</h2>
+                <button type="button" class="to-icon-button" on:click=move |_| close()
+                    aria-label=move || t_string!(i18n, close).to_string()>"✕"</button>
+            </div>
+            <p class="to-sheet-price">{item.with_value(|i| i.price.korean())}</p>
+            {groups.into_iter().map(|g| view! { <OptionGroupField group=g picks=picks/> }).collect_view()}
+            <label class="to-field">
+                <span>{t!(i18n, item_memo)}</span>
+                <textarea class="to-input" rows="2" maxlength=MAX_LINE_MEMO_CHARS.to_string()
+                    placeholder=move || t_string!(i18n, item_memo_placeholder).to_string()
+                    prop:value=move || memo.get()
+                    on:input=move |ev| memo.set(event_target_value(&ev))></textarea>
+            </label>
+            <div class="to-sheet-foot">
+                <Counter count=count/>
+                <button type="button" class="to-button to-primary" disabled=move || problem.get().is_some() on:click=add
+                    aria-describedby="to-sheet-reason">
+                    {t!(i18n, add_to_cart, price = move || (unit.get() * count.get()).korean())}
+                </button>
+            </div>
+            <p id="to-sheet-reason" class="to-reason" role="status">
+                {move || problem.get().map(|p| problem_text(&p, i18n))}
+            </p>
+        </div>
+    }
+}
+
+/// A count from 1 to 99 with buttons a thumb can hit.
+#[component]
+pub fn Counter(count: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="to-counter" role="group" aria-label=move || t_string!(i18n, quantity).to_string()>
+            <button type="button" class="to-icon-button" disabled=move || { count.get() <= 1 }
+                on:click=move |_| count.update(|c| *c = c.saturating_sub(1).max(1))
+                aria-label=move || t_string!(i18n, decrease).to_string()>"−"</button>
+            <output class="to-count" aria-live="polite">{move || count.get()}</output>
+            <button type="button" class="to-icon-button" disabled=move || { count.get() >= MAX_COUNT }
+                on:click=move |_| count.update(|c| *c = (*c + 1).min(MAX_COUNT))
+                aria-label=move || t_string!(i18n, increase).to_string()>"+"</button>
+        </div>
+    }
+}
+
+/// One option group: radio buttons for exactly one, checkboxes otherwise.
+#[component]
+fn OptionGroupField(group: OptionGroup, picks: RwSignal<Vec<ChosenOption>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let single = group.max == 1;
+    let group_id = group.id.clone();
+    let hint = {
+        let g = group.clone();
+        move || choice_text(&g, i18n)
+    };
+    view! {
+        <fieldset class="to-options">
+            <legend>
+                <span class="to-options-name">{group.name.clone()}</span>
+                <span class="to-options-hint">{hint}</span>
+            </legend>
+            {group.options.iter().map(|o| {
+                let (gid, oid) = (group_id.clone(), o.id.clone());
+                let (gid2, oid2) = (gid.clone(), oid.clone());
+                let checked = move || picks.with(|p| p.iter().any(|c| c.group_id == gid2 && c.option_id == oid2));
+                let toggle = move |ev: leptos::ev::Event| {
+                    let on = event_target_checked(&ev);
+                    picks.update(|p| {
+                        if single {
+                            p.retain(|c| c.group_id != gid);
+                        } else {
+                            p.retain(|c| !(c.group_id == gid && c.option_id == oid));
+                        }
+                        if on {
+                            p.push(ChosenOption { group_id: gid.clone(), option_id: oid.clone(), count: 1 });
+                        }
+                    });
+                };
+                let price = (o.price != Won::ZERO).then(|| format!("+{}", o.price.korean()));
+                view! {
+                    <label class="to-option">
+                        <input type=if single { "radio" } else { "checkbox" } name=group_id.clone()
+                            prop:checked=checked on:change=toggle/>
+                        <span class="to-option-name">{o.name.clone()}</span>
+                        <span class="to-option-price">{price}</span>
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}

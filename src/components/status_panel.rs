@@ -1,0 +1,132 @@
+use crate::clock::now_ms;
+use crate::i18n::*;
+use crate::ordering::Ordering;
+use crate::shop::use_shop;
+use leptos::prelude::*;
+use leptos_use::use_interval_fn;
+use order_core::flow::{Event, Stage};
+
+fn seconds_until(at: u64, now: u64) -> u64 {
+    at.saturating_sub(now).div_ceil(1000)
+}
+
+/// Where the guest's order stands, live; a polite live region reads every change aloud.
+#[component]
+pub fn StatusPanel() -> impl IntoView {
+    let ordering = expect_context::<Ordering>();
+    let now = RwSignal::new(now_ms());
+    // Countdowns tick once a second; leptos-use stops the interval with the page.
+    use_interval_fn(move || now.set(now_ms()), 1000);
+    let stage = Memo::new(move |_| ordering.submission.with(|s| s.as_ref().map(|s| s.stage.clone())));
+    view! {
+        <section class="to-status" aria-live="polite" aria-atomic="true"
+            class:to-hidden=move || stage.with(|s| s.is_none())>
+            {move || stage.get().map(|stage| view! { <StatusBody stage=stage now=now/> })}
+        </section>
+    }
+}
+
+#[component]
+pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let shop = use_shop();
+    let ordering = expect_context::<Ordering>();
+    let approvals = ordering
+        .submission
+        .with_untracked(|s| s.as_ref().map(|s| s.approvals.iter().map(|a| a.approval_no.clone()).collect::<Vec<_>>()))
+        .unwrap_or_default();
+    let window = shop.config.accept_window_ms;
+    let cancel = move |_| ordering.dispatch(Event::GuestCancel);
+    let retry = move |_| ordering.dispatch(Event::GuestRetry);
+    let dismiss = move |_| ordering.dismiss(shop.cart);
+    let resend = move |_| ordering.resend();
+    let kind = match &stage {
+        Stage::Accepted { .. } => "to-ok",
+        Stage::Sending | Stage::Received { .. } | Stage::Cancelling | Stage::Paying => "to-busy",
+        _ if stage.is_final() => "to-bad",
+        _ => "to-warn",
+    };
+    let body = match stage {
+        Stage::Sending => view! { <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_sending)}</p> }.into_any(),
+        Stage::Received { order_no, since } => view! {
+            <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_received)}</p>
+            <p class="to-muted">
+                {t!(i18n, status_received_countdown, seconds = move || seconds_until(since + window, now.get()))}
+                " · " {t!(i18n, order_no, number = move || order_no.clone())}
+            </p>
+        }.into_any(),
+        Stage::Accepted { order_no } => view! {
+            <p class="to-strong">{t!(i18n, status_accepted)}</p>
+            <p class="to-muted">{t!(i18n, order_no, number = move || order_no.clone())}</p>
+            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+        }.into_any(),
+        Stage::CancelledByStore { .. } => view! {
+            <p>{t!(i18n, status_cancelled_by_store)}</p>
+            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+        }.into_any(),
+        Stage::NotDelivered => view! {
+            <p>{t!(i18n, status_not_delivered)}</p>
+            <div class="to-actions">
+                <button type="button" class="to-button to-primary" on:click=resend>{t!(i18n, resend)}</button>
+                <button type="button" class="to-button" on:click=dismiss>{t!(i18n, cancel)}</button>
+            </div>
+        }.into_any(),
+        Stage::Occupied { retry_at, .. } => view! {
+            <p>{t!(i18n, status_occupied, seconds = move || seconds_until(retry_at, now.get()))}</p>
+            <button type="button" class="to-button" on:click=cancel>{t!(i18n, cancel)}</button>
+        }.into_any(),
+        Stage::Unreachable { retry_at } => view! {
+            <p>{t!(i18n, status_unreachable, seconds = move || seconds_until(retry_at, now.get()))}</p>
+            <button type="button" class="to-button" on:click=cancel>{t!(i18n, cancel)}</button>
+        }.into_any(),
+        Stage::OccupiedAsk | Stage::StoreClosed | Stage::UnreachableAsk => {
+            let text = match stage {
+                Stage::OccupiedAsk => t!(i18n, status_occupied_ask).into_any(),
+                Stage::StoreClosed => t!(i18n, status_store_closed).into_any(),
+                _ => t!(i18n, status_unreachable_ask).into_any(),
+            };
+            view! {
+                <p>{text}</p>
+                <div class="to-actions">
+                    <button type="button" class="to-button to-primary" on:click=retry>{t!(i18n, retry)}</button>
+                    <button type="button" class="to-button" on:click=cancel>{t!(i18n, cancel)}</button>
+                </div>
+            }.into_any()
+        }
+        Stage::Cancelling => view! { <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_cancelling)}</p> }.into_any(),
+        Stage::Rejected { message, .. } => view! {
+            <p>{t!(i18n, status_rejected, reason = move || message.clone())}</p>
+            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+        }.into_any(),
+        Stage::Cancelled => view! {
+            <p>{t!(i18n, status_cancelled)}</p>
+            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+        }.into_any(),
+        Stage::Paying => view! { <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_paying)}</p> }.into_any(),
+        Stage::PaymentUnclear => view! { <p>{t!(i18n, status_payment_unclear)}</p> }.into_any(),
+        Stage::StaffConfirm { wrong_pin } => view! { <super::StaffPin wrong_pin=wrong_pin/> }.into_any(),
+        Stage::PaymentDeclined { message } => view! {
+            <p>{t!(i18n, status_payment_declined, reason = move || message.clone())}</p>
+            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+        }.into_any(),
+        Stage::NeedsStaff { .. } => view! {
+            <p class="to-strong">{t!(i18n, status_needs_staff)}</p>
+            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+        }.into_any(),
+    };
+    let show_approvals = !approvals.is_empty();
+    view! {
+        <div class=format!("to-status-card {kind}")>
+            {body}
+            {show_approvals.then(|| view! {
+                <ul class="to-approval">
+                    {approvals.iter().map(|n| {
+                        let n = n.clone();
+                        view! { <li>{t!(i18n, approval_no, number = move || n.clone())}</li> }
+                    }).collect_view()}
+                </ul>
+                <p class="to-muted">{t!(i18n, show_staff)}</p>
+            })}
+        </div>
+    }
+}

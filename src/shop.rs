@@ -1,0 +1,42 @@
+//! What every part of the page shares for one table: the menu, the cart, what is open.
+
+use crate::storage;
+use leptos::prelude::*;
+use order_core::cart::Cart;
+use order_core::{ClientConfig, Item, Menu};
+
+#[derive(Clone, Copy)]
+pub struct Shop {
+    pub menu: StoredValue<Menu>,
+    pub cart: RwSignal<Cart>,
+    /// The item whose sheet is open.
+    pub sheet: RwSignal<Option<Item>>,
+    pub cart_open: RwSignal<bool>,
+    pub history_open: RwSignal<bool>,
+    pub config: ClientConfig,
+}
+
+impl Shop {
+    /// The cart comes back from the last visit to this table, and is saved on every change.
+    pub fn provide(menu: Menu, store: &str, table: &str, config: ClientConfig) -> Shop {
+        let key = storage::key(store, table, "cart");
+        let mut cart: Cart = storage::load(&key).unwrap_or_default();
+        // Lines for items no longer on the menu cannot be ordered; keep the rest.
+        cart.lines.retain(|l| menu.item(&l.item_id).is_some());
+        let shop = Shop {
+            menu: StoredValue::new(menu),
+            cart: RwSignal::new(cart),
+            sheet: RwSignal::new(None),
+            cart_open: RwSignal::new(false),
+            history_open: RwSignal::new(false),
+            config,
+        };
+        Effect::new(move |_| shop.cart.with(|c| storage::save(&key, c)));
+        provide_context(shop);
+        shop
+    }
+}
+
+pub fn use_shop() -> Shop {
+    expect_context::<Shop>()
+}
