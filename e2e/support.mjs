@@ -59,7 +59,8 @@ export async function launchBrowser() {
 
 /** A phone-sized page that records what went wrong in it. */
 export async function phonePage(browser, { locale = 'ko-KR' } = {}) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale, hasTouch: true });
+  // bypassCSP only lets the tests inject axe-core; the page itself runs under the real policy.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale, hasTouch: true, bypassCSP: true });
   const page = await context.newPage();
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
@@ -69,4 +70,43 @@ export async function phonePage(browser, { locale = 'ko-KR' } = {}) {
 
 export async function shot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+/** Opens the table page and waits for the menu. */
+export async function openTable(page, server, table, extra = '') {
+  await page.goto(server.tableUrl(table, extra));
+  await page.locator('.to-item-button').first().waitFor();
+}
+
+/** Puts `count` of a plain item in the cart and presses "order". */
+export async function orderPlain(page, name = '삼겹살 (200g)') {
+  await page.locator('.to-item-button', { hasText: name }).click();
+  await page.locator('.to-sheet .to-primary').click();
+  await page.locator('.to-cart-bar button').click();
+  await page.locator('.to-order').click();
+}
+
+export async function statusText(page) {
+  return (await page.locator('.to-status').textContent()) ?? '';
+}
+
+/** Waits until the status card says `pattern`. */
+export async function waitForStatus(page, pattern, timeout = 15000) {
+  await page.waitForFunction(
+    ([source, flags]) => new RegExp(source, flags).test(document.querySelector('.to-status')?.textContent ?? ''),
+    [pattern.source, pattern.flags],
+    { timeout },
+  );
+}
+
+/** axe-core on the widget: no serious or critical violation. */
+export async function expectAccessible(page, label) {
+  await page.addScriptTag({ path: join(here, '..', 'node_modules', 'axe-core', 'axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document.querySelector('.tableorder'), { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  if (violations.length) throw new Error(`${label}: ${violations.join('\n')}`);
 }

@@ -12,6 +12,7 @@ pub use locales::i18n;
 pub mod api;
 pub mod clock;
 pub mod components;
+pub mod money;
 pub mod options;
 pub mod ordering;
 pub mod shop;

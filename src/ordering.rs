@@ -34,7 +34,13 @@ impl From<ApiFailure> for Failure {
 
 impl Ordering {
     /// Creates the driver for one table and resumes an order left in flight by a reload.
-    pub fn provide(api: Api, store: String, table: String, config: ClientConfig, mode: PayMode) -> Ordering {
+    pub fn provide(
+        api: Api,
+        store: String,
+        table: String,
+        config: ClientConfig,
+        mode: PayMode,
+    ) -> Ordering {
         let key = storage::key(&store, &table, "order");
         let ordering = Ordering {
             submission: RwSignal::new(storage::load::<Submission>(&key)),
@@ -54,7 +60,10 @@ impl Ordering {
                 (timer.start)(());
             }
         });
-        if ordering.submission.with_untracked(|s| s.as_ref().is_some_and(|s| !s.stage.is_final())) {
+        if ordering
+            .submission
+            .with_untracked(|s| s.as_ref().is_some_and(|s| !s.stage.is_final()))
+        {
             ordering.dispatch(Event::Resumed);
         }
         provide_context(ordering);
@@ -118,11 +127,16 @@ impl Ordering {
     /// The guest closes a finished order. Unless it reached the kitchen, its lines go back
     /// into the cart: nothing the guest picked is ever lost.
     pub fn dismiss(&self, cart: RwSignal<Cart>) {
-        let Some(done) = self.submission.get_untracked() else { return };
+        let Some(done) = self.submission.get_untracked() else {
+            return;
+        };
         if !done.stage.is_final() {
             return;
         }
-        if !matches!(done.stage, Stage::Accepted { .. } | Stage::CancelledByStore { .. }) {
+        if !matches!(
+            done.stage,
+            Stage::Accepted { .. } | Stage::CancelledByStore { .. }
+        ) {
             cart.update(|c| {
                 for l in &done.lines {
                     c.add(CartLine {
@@ -148,14 +162,20 @@ impl Ordering {
                 Command::Inquire(ticket) => {
                     let (api, (store, table)) = (self.api.get_value(), self.place.get_value());
                     spawn_local(async move {
-                        let result = api.table_orders(&store, &table).await.map_err(Failure::from);
+                        let result = api
+                            .table_orders(&store, &table)
+                            .await
+                            .map_err(Failure::from);
                         this.dispatch(Event::InquiryAnswered(ticket, result));
                     });
                 }
                 Command::Send(ticket, request) => {
                     let (api, (store, table)) = (self.api.get_value(), self.place.get_value());
                     spawn_local(async move {
-                        let result = api.place(&store, &table, &request).await.map_err(Failure::from);
+                        let result = api
+                            .place(&store, &table, &request)
+                            .await
+                            .map_err(Failure::from);
                         this.dispatch(Event::SendAnswered(ticket, result));
                     });
                 }

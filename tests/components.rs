@@ -2,8 +2,16 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use order_core::{Category, Item, OptionChoice, OptionGroup, Won};
-use tableorder_widget::components::{Header, MenuList};
+use order_core::cart::{Cart, CartLine};
+use order_core::flow::{PayMode, Stage};
+use order_core::{Category, ClientConfig, Item, Menu, OptionChoice, OptionGroup, StoreInfo, Won};
+use tableorder_widget::api::Api;
+use tableorder_widget::components::{
+    CartSheet, Header, ItemSheet, Localized, MenuList, StatusBody,
+};
+use tableorder_widget::options::Lang;
+use tableorder_widget::ordering::Ordering;
+use tableorder_widget::shop::Shop;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -16,107 +24,319 @@ fn host() -> web_sys::HtmlElement {
     div.dyn_into().unwrap()
 }
 
-fn item(id: &str, name: &str, price: i64, sold_out: bool) -> Item {
+fn text(el: &web_sys::HtmlElement, selector: &str) -> String {
+    el.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn kimchi() -> Item {
     Item {
-        id: id.into(),
-        name: name.into(),
-        price: Won(price),
-        sold_out,
+        id: "I1".into(),
+        name: "김치찌개".into(),
+        price: Won(9_000),
+        sold_out: false,
         set_menu: false,
-        option_groups: vec![OptionGroup {
-            id: "R01".into(),
-            name: "맵기".into(),
-            min: 1,
-            max: 1,
-            options: vec![OptionChoice {
-                id: "A1".into(),
-                name: "순한맛".into(),
-                price: Won(0),
-            }],
-        }],
+        option_groups: vec![
+            OptionGroup {
+                id: "R01".into(),
+                name: "맵기".into(),
+                min: 1,
+                max: 1,
+                options: vec![
+                    OptionChoice {
+                        id: "A1".into(),
+                        name: "순한맛".into(),
+                        price: Won(0),
+                    },
+                    OptionChoice {
+                        id: "A2".into(),
+                        name: "아주 매운맛".into(),
+                        price: Won(500),
+                    },
+                ],
+            },
+            OptionGroup {
+                id: "R02".into(),
+                name: "토핑".into(),
+                min: 0,
+                max: 2,
+                options: vec![OptionChoice {
+                    id: "T1".into(),
+                    name: "치즈".into(),
+                    price: Won(2_000),
+                }],
+            },
+        ],
     }
+}
+
+fn menu() -> Menu {
+    let mut makgeolli = kimchi();
+    makgeolli.id = "I2".into();
+    makgeolli.name = "막걸리".into();
+    makgeolli.price = Won(12_500);
+    makgeolli.sold_out = true;
+    makgeolli.option_groups.clear();
+    Menu {
+        store: StoreInfo {
+            name: "스마일 한식당".into(),
+            open: true,
+        },
+        version: "1".into(),
+        stale: false,
+        categories: vec![
+            Category {
+                id: "G1".into(),
+                name: "식사".into(),
+                items: vec![kimchi()],
+            },
+            Category {
+                id: "G2".into(),
+                name: "주류".into(),
+                items: vec![makgeolli],
+            },
+        ],
+    }
+}
+
+/// Mounts `f` inside the contexts the page gives its parts, at a table of its own.
+async fn mount<V: IntoView + 'static>(
+    table: &'static str,
+    f: impl FnOnce() -> V + Send + 'static,
+) -> web_sys::HtmlElement {
+    let el = host();
+    leptos::mount::mount_to(el.clone(), move || {
+        view! {
+            <Localized lang=Lang::Ko>
+                {
+                    Shop::provide(menu(), "test", table, ClientConfig::default());
+                    Ordering::provide(Api::new("http://127.0.0.1:9"), "test".into(), table.into(), ClientConfig::default(), PayMode::Postpaid);
+                    f()
+                }
+            </Localized>
+        }
+    })
+    .forget();
+    leptos::task::tick().await;
+    el
 }
 
 #[wasm_bindgen_test]
 async fn menu_list_shows_categories_items_and_won_prices() {
-    let el = host();
-    let categories = vec![
-        Category {
-            id: "G1".into(),
-            name: "식사".into(),
-            items: vec![item("I1", "김치찌개", 9_000, false)],
-        },
-        Category {
-            id: "G2".into(),
-            name: "주류".into(),
-            items: vec![item("I2", "막걸리", 12_500, true)],
-        },
-    ];
-    leptos::mount::mount_to(
-        el.clone(),
-        move || view! { <MenuList categories=categories/> },
+    let el = mount(
+        "0001-0001",
+        || view! { <MenuList categories=menu().categories/> },
     )
-    .forget();
-    leptos::task::tick().await;
-
-    let sections = el.query_selector_all("section.to-category").unwrap();
-    assert_eq!(sections.length(), 2);
-    let first = el.query_selector("#to-cat-G1 .to-item").unwrap().unwrap();
+    .await;
     assert_eq!(
-        first
-            .query_selector(".to-item-name")
+        el.query_selector_all("section.to-category")
             .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "김치찌개"
+            .length(),
+        2
     );
-    assert_eq!(
-        first
-            .query_selector(".to-item-price")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "9,000원"
-    );
+    assert_eq!(text(&el, "#to-cat-G1 .to-item-name"), "김치찌개");
+    assert_eq!(text(&el, "#to-cat-G1 .to-item-price"), "9,000원");
     let sold = el.query_selector("#to-cat-G2 .to-item").unwrap().unwrap();
     assert!(sold.class_list().contains("to-sold-out"));
-    assert_eq!(
-        sold.query_selector(".to-badge")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "품절"
-    );
-    assert!(el.query_selector("#to-cat-G1 .to-badge").unwrap().is_none());
+    assert_eq!(text(&el, "#to-cat-G2 .to-badge"), "품절");
+    let button: web_sys::HtmlButtonElement = el
+        .query_selector("#to-cat-G2 button")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(button.disabled(), "a sold-out item cannot be opened");
 }
 
 #[wasm_bindgen_test]
 async fn header_names_the_store_and_table_and_warns_when_closed() {
-    let el = host();
-    leptos::mount::mount_to(el.clone(), || {
-        view! { <Header store="스마일 한식당".to_string() open=false table="3번 테이블".to_string()/> }
+    let el = mount("0001-0002", || {
+        view! { <Header store="스마일 한식당".to_string() open=false stale=false table="3번 테이블".to_string()/> }
     })
-    .forget();
+    .await;
+    assert_eq!(text(&el, ".to-store"), "스마일 한식당");
+    assert_eq!(text(&el, ".to-table"), "3번 테이블");
+    assert!(
+        el.query_selector("[role=status].to-banner")
+            .unwrap()
+            .is_some(),
+        "a closed store says so"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn item_sheet_enforces_option_groups_and_prices_as_you_choose() {
+    let el = mount("0001-0003", || {
+        let shop = expect_context::<Shop>();
+        shop.sheet.set(Some(kimchi()));
+        view! { <ItemSheet/> }
+    })
+    .await;
+    let add: web_sys::HtmlButtonElement = el
+        .query_selector(".to-sheet .to-primary")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(add.disabled(), "a required choice is missing");
+    assert!(
+        text(&el, ".to-reason").contains("맵기"),
+        "and the reason is given: {}",
+        text(&el, ".to-reason")
+    );
+    assert!(add.text_content().unwrap().contains("9,000원"));
+
+    let radios = el.query_selector_all("input[type=radio]").unwrap();
+    let hot: web_sys::HtmlInputElement = radios.item(1).unwrap().dyn_into().unwrap();
+    hot.click();
+    leptos::task::tick().await;
+    assert!(!add.disabled());
+    assert_eq!(text(&el, ".to-reason"), "");
+    assert!(
+        add.text_content().unwrap().contains("9,500원"),
+        "{}",
+        add.text_content().unwrap()
+    );
+
+    let plus: web_sys::HtmlButtonElement = el
+        .query_selector_all(".to-counter button")
+        .unwrap()
+        .item(1)
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    plus.click();
+    leptos::task::tick().await;
+    assert!(add.text_content().unwrap().contains("19,000원"));
+
+    add.click();
     leptos::task::tick().await;
     assert_eq!(
-        el.query_selector(".to-store")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "스마일 한식당"
+        saved_cart_count("0001-0003"),
+        2,
+        "two in the cart, saved for a reload"
     );
-    assert_eq!(
-        el.query_selector(".to-table")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "3번 테이블"
+    assert!(
+        el.query_selector(".to-sheet").unwrap().is_none(),
+        "the sheet closes"
     );
-    let banner = el.query_selector("[role=status].to-banner").unwrap();
-    assert!(banner.is_some(), "a closed store says so");
+}
+
+/// How many things the page saved in a table's cart.
+fn saved_cart_count(table: &str) -> u32 {
+    let raw = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(&format!("tableorder:test:{table}:cart"))
+        .unwrap()
+        .unwrap();
+    serde_json::from_str::<Cart>(&raw).unwrap().count()
+}
+
+#[wasm_bindgen_test]
+async fn cart_shows_lines_options_and_the_total() {
+    let el = mount("0001-0004", || {
+        let shop = expect_context::<Shop>();
+        shop.cart.update(|c| {
+            c.add(CartLine {
+                item_id: "I1".into(),
+                options: vec![order_core::ChosenOption {
+                    group_id: "R01".into(),
+                    option_id: "A2".into(),
+                    count: 1,
+                }],
+                count: 2,
+                memo: "덜 짜게".into(),
+            })
+        });
+        shop.cart_open.set(true);
+        view! { <CartSheet/> }
+    })
+    .await;
+    assert_eq!(text(&el, ".to-cart-line .to-item-name"), "김치찌개");
+    assert!(text(&el, ".to-cart-line-detail").contains("아주 매운맛"));
+    assert!(text(&el, ".to-cart-line-detail").contains("덜 짜게"));
+    assert_eq!(text(&el, ".to-total-row .to-cart-total"), "19,000원");
+    assert!(text(&el, ".to-order").contains("19,000원"));
+}
+
+async fn status(table: &'static str, stage: Stage) -> web_sys::HtmlElement {
+    mount(table, move || {
+        let now = RwSignal::new(1_000_000u64);
+        view! { <StatusBody stage=stage now=now/> }
+    })
+    .await
+}
+
+#[wasm_bindgen_test]
+async fn status_panel_renders_every_state_of_the_flow() {
+    let el = status("0002-0001", Stage::Sending).await;
+    assert!(text(&el, ".to-status-card").contains("보내는 중"));
+    let el = status(
+        "0002-0002",
+        Stage::Received {
+            order_no: "TO1".into(),
+            since: 1_000_000,
+        },
+    )
+    .await;
+    assert!(
+        text(&el, ".to-status-card").contains("60초"),
+        "{}",
+        text(&el, ".to-status-card")
+    );
+    let el = status(
+        "0002-0003",
+        Stage::Accepted {
+            order_no: "TO1".into(),
+        },
+    )
+    .await;
+    assert!(el
+        .query_selector(".to-status-card.to-ok")
+        .unwrap()
+        .is_some());
+    assert!(text(&el, ".to-status-card").contains("TO1"));
+    let el = status("0002-0004", Stage::NotDelivered).await;
+    assert!(text(&el, ".to-status-card").contains("다시 보내기"));
+    let el = status(
+        "0002-0005",
+        Stage::Occupied {
+            retry_at: 1_010_000,
+            attempt: 1,
+        },
+    )
+    .await;
+    assert!(
+        text(&el, ".to-status-card").contains("10초"),
+        "{}",
+        text(&el, ".to-status-card")
+    );
+    assert!(text(&el, ".to-status-card").contains("취소"));
+    let el = status("0002-0006", Stage::StoreClosed).await;
+    assert!(text(&el, ".to-status-card").contains("주문을 받지 않습니다"));
+    let el = status(
+        "0002-0007",
+        Stage::CancelledByStore {
+            order_no: "TO1".into(),
+        },
+    )
+    .await;
+    assert!(text(&el, ".to-status-card").contains("취소"));
+    let el = status(
+        "0002-0008",
+        Stage::Unreachable {
+            retry_at: 1_005_000,
+        },
+    )
+    .await;
+    assert!(text(&el, ".to-status-card").contains("5초"));
+    let el = status("0002-0009", Stage::StaffConfirm { wrong_pin: true }).await;
+    assert!(el.query_selector("input[type=password]").unwrap().is_some());
+    assert!(text(&el, ".to-status-card").contains("PIN이 올바르지 않습니다"));
 }

@@ -1,5 +1,6 @@
 use super::item_sheet::focused_element;
 use crate::i18n::*;
+use crate::money::won;
 use crate::ordering::Ordering;
 use crate::shop::use_shop;
 use leptos::html;
@@ -14,7 +15,12 @@ pub fn CartBar() -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
     let count = move || shop.cart.with(|c| c.count());
-    let total = move || shop.cart.with(|c| shop.menu.with_value(|m| c.price(m).map(|p| p.total.korean()).ok()));
+    let total = move || {
+        shop.cart.with(|c| {
+            shop.menu
+                .with_value(|m| c.price(m).map(|p| won(i18n.get_locale(), p.total)).ok())
+        })
+    };
     view! {
         <div class="to-cart-bar" aria-live="polite">
             <Show when=move || { count() > 0 }>
@@ -35,7 +41,11 @@ fn line_label(menu: &Menu, line: &CartLine) -> (String, String) {
     let options: Vec<String> = line
         .options
         .iter()
-        .filter_map(|c| item.option_group(&c.group_id)?.option(&c.option_id).map(|o| o.name.clone()))
+        .filter_map(|c| {
+            item.option_group(&c.group_id)?
+                .option(&c.option_id)
+                .map(|o| o.name.clone())
+        })
         .collect();
     let mut detail = options.join(", ");
     if !line.memo.is_empty() {
@@ -74,7 +84,12 @@ fn CartSheetBody() -> impl IntoView {
             }
         });
     };
-    let priced = Memo::new(move |_| shop.cart.with(|c| shop.menu.with_value(|m| c.price(m).map_err(|e| e.to_string()))));
+    let priced = Memo::new(move |_| {
+        shop.cart.with(|c| {
+            shop.menu
+                .with_value(|m| c.price(m).map_err(|e| e.to_string()))
+        })
+    });
     let order = move |_| {
         if let Ok(p) = priced.get_untracked() {
             ordering.submit(shop.cart, p.total);
@@ -90,14 +105,14 @@ fn CartSheetBody() -> impl IntoView {
                     let (name, detail) = shop.menu.with_value(|m| line_label(m, line));
                     let count = line.count;
                     let amount = shop.menu.with_value(|m| {
-                        order_core::pricing::price_line(m, &c.order_lines()[index]).map(|p| p.amount().korean()).ok()
+                        order_core::pricing::price_line(m, &c.order_lines()[index]).map(|p| p.amount()).ok()
                     });
                     view! {
                         <li class="to-cart-line">
                             <div class="to-cart-line-text">
                                 <span class="to-item-name">{name}</span>
                                 <span class="to-cart-line-detail">{detail}</span>
-                                <span class="to-item-price">{amount}</span>
+                                <span class="to-item-price">{move || amount.map(|a| won(i18n.get_locale(), a))}</span>
                             </div>
                             <div class="to-counter">
                                 <button type="button" class="to-icon-button"
@@ -141,7 +156,7 @@ fn CartSheetBody() -> impl IntoView {
                 </label>
                 <p class="to-total-row">
                     <span>{t!(i18n, total)}</span>
-                    <strong class="to-cart-total">{move || priced.get().ok().map(|p| p.total.korean())}</strong>
+                    <strong class="to-cart-total">{move || priced.get().ok().map(|p| won(i18n.get_locale(), p.total))}</strong>
                 </p>
                 <p class="to-reason" role="status">
                     {move || priced.get().err().map(|reason| t!(i18n, cart_problem, reason = move || reason.clone()))}
@@ -149,8 +164,7 @@ fn CartSheetBody() -> impl IntoView {
                 <button type="button" class="to-button to-primary to-wide to-order"
                     disabled=move || priced.get().is_err() || ordering.busy() on:click=order>
                     {move || priced.get().ok().map(|p| {
-                        let total = p.total.korean();
-                        t!(i18n, place_order, total = move || total.clone())
+                        t!(i18n, place_order, total = move || won(i18n.get_locale(), p.total))
                     })}
                 </button>
             </Show>

@@ -8,7 +8,11 @@ pub fn Header(store: String, open: bool, stale: bool, table: String) -> impl Int
     let i18n = use_i18n();
     let shop = use_shop();
     let switch = move |_| {
-        let next = if i18n.get_locale() == Locale::ko { Locale::en } else { Locale::ko };
+        let next = if i18n.get_locale() == Locale::ko {
+            Locale::en
+        } else {
+            Locale::ko
+        };
         i18n.set_locale(next);
     };
     view! {

@@ -1,6 +1,7 @@
 use super::item_sheet::focused_element;
 use crate::api::Api;
 use crate::i18n::*;
+use crate::money::won;
 use crate::shop::use_shop;
 use chrono::DateTime;
 use leptos::html;
@@ -75,13 +76,17 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
         }
     };
     let row = move |o: PlacedOrder| {
-        let names: Vec<String> = o.lines.iter().map(|l| format!("{} × {}", l.name, l.count)).collect();
+        let names: Vec<String> = o
+            .lines
+            .iter()
+            .map(|l| format!("{} × {}", l.name, l.count))
+            .collect();
         view! {
             <li class="to-history-row">
                 <div class="to-history-top">
                     <span class="to-muted">{clock_time(&o.received_at)}</span>
                     <span class=format!("to-tag to-tag-{:?}", o.status).to_lowercase()>{status_text(o.status, i18n)}</span>
-                    <strong>{o.total.korean()}</strong>
+                    <strong>{move || won(i18n.get_locale(), o.total)}</strong>
                 </div>
                 <p class="to-cart-line-detail">{names.join(", ")}</p>
             </li>

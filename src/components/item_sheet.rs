@@ -1,4 +1,5 @@
 use crate::i18n::*;
+use crate::money::won;
 use crate::shop::use_shop;
 use leptos::html;
 use leptos::prelude::*;
@@ -39,12 +40,20 @@ fn choice_text(group: &OptionGroup, i18n: I18nContext<Locale>) -> AnyView {
 
 fn problem_text(problem: &ChoiceProblem, i18n: I18nContext<Locale>) -> AnyView {
     match problem.clone() {
-        ChoiceProblem::TooFew { group, min } => {
-            t!(i18n, options_required, group = move || group.clone(), min = move || min).into_any()
-        }
-        ChoiceProblem::TooMany { group, max } => {
-            t!(i18n, options_too_many, group = move || group.clone(), max = move || max).into_any()
-        }
+        ChoiceProblem::TooFew { group, min } => t!(
+            i18n,
+            options_required,
+            group = move || group.clone(),
+            min = move || min
+        )
+        .into_any(),
+        ChoiceProblem::TooMany { group, max } => t!(
+            i18n,
+            options_too_many,
+            group = move || group.clone(),
+            max = move || max
+        )
+        .into_any(),
         other => other.to_string().into_any(),
     }
 }
@@ -119,7 +128,7 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
                 <button type="button" class="to-icon-button" on:click=move |_| close()
                     aria-label=move || t_string!(i18n, close).to_string()>"✕"</button>
             </div>
-            <p class="to-sheet-price">{item.with_value(|i| i.price.korean())}</p>
+            <p class="to-sheet-price">{move || won(i18n.get_locale(), item.with_value(|i| i.price))}</p>
             {groups.into_iter().map(|g| view! { <OptionGroupField group=g picks=picks/> }).collect_view()}
             <label class="to-field">
                 <span>{t!(i18n, item_memo)}</span>
@@ -132,7 +141,7 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
                 <Counter count=count/>
                 <button type="button" class="to-button to-primary" disabled=move || problem.get().is_some() on:click=add
                     aria-describedby="to-sheet-reason">
-                    {t!(i18n, add_to_cart, price = move || (unit.get() * count.get()).korean())}
+                    {t!(i18n, add_to_cart, price = move || won(i18n.get_locale(), unit.get() * count.get()))}
                 </button>
             </div>
             <p id="to-sheet-reason" class="to-reason" role="status">
@@ -192,7 +201,8 @@ fn OptionGroupField(group: OptionGroup, picks: RwSignal<Vec<ChosenOption>>) -> i
                         }
                     });
                 };
-                let price = (o.price != Won::ZERO).then(|| format!("+{}", o.price.korean()));
+                let option_price = o.price;
+                let price = move || (option_price != Won::ZERO).then(|| format!("+{}", won(i18n.get_locale(), option_price)));
                 view! {
                     <label class="to-option">
                         <input type=if single { "radio" } else { "checkbox" } name=group_id.clone()

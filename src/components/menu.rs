@@ -1,4 +1,5 @@
 use crate::i18n::*;
+use crate::money::won;
 use leptos::prelude::*;
 use order_core::{Category, Item};
 
@@ -60,9 +61,14 @@ pub fn MenuList(categories: Vec<Category>) -> impl IntoView {
 fn ItemRow(item: Item) -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_context::<crate::shop::Shop>();
-    let class = if item.sold_out { "to-item to-sold-out" } else { "to-item" };
+    let class = if item.sold_out {
+        "to-item to-sold-out"
+    } else {
+        "to-item"
+    };
     let sold_out = item.sold_out;
-    let price = item.price.korean();
+    let amount = item.price;
+    let price = move || won(i18n.get_locale(), amount);
     let name = item.name.clone();
     let open = move |_| {
         if let Some(shop) = shop {

@@ -20,4 +20,4 @@ pub use notice::Notice;
 pub use skeleton::Skeleton;
 pub use staff_pin::StaffPin;
 pub use status_panel::{StatusBody, StatusPanel};
-pub use widget::Widget;
+pub use widget::{Localized, Widget};

@@ -17,7 +17,11 @@ pub fn StatusPanel() -> impl IntoView {
     let now = RwSignal::new(now_ms());
     // Countdowns tick once a second; leptos-use stops the interval with the page.
     use_interval_fn(move || now.set(now_ms()), 1000);
-    let stage = Memo::new(move |_| ordering.submission.with(|s| s.as_ref().map(|s| s.stage.clone())));
+    let stage = Memo::new(move |_| {
+        ordering
+            .submission
+            .with(|s| s.as_ref().map(|s| s.stage.clone()))
+    });
     view! {
         <section class="to-status" aria-live="polite" aria-atomic="true"
             class:to-hidden=move || stage.with(|s| s.is_none())>
@@ -33,7 +37,14 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
     let ordering = expect_context::<Ordering>();
     let approvals = ordering
         .submission
-        .with_untracked(|s| s.as_ref().map(|s| s.approvals.iter().map(|a| a.approval_no.clone()).collect::<Vec<_>>()))
+        .with_untracked(|s| {
+            s.as_ref().map(|s| {
+                s.approvals
+                    .iter()
+                    .map(|a| a.approval_no.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
         .unwrap_or_default();
     let window = shop.config.accept_window_ms;
     let cancel = move |_| ordering.dispatch(Event::GuestCancel);

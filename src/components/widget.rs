@@ -1,4 +1,7 @@
-use super::{CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet, MenuList, Notice, Skeleton, StatusPanel};
+use super::{
+    CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet, MenuList, Notice, Skeleton,
+    StatusPanel,
+};
 use crate::api::ApiFailure;
 use crate::i18n::*;
 use crate::options::{Lang, Mode, OptionsError, WidgetOptions};
@@ -14,23 +17,45 @@ use order_core::{ClientConfig, Menu, Table};
 pub fn Widget(options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
     let lang = options.as_ref().map(|o| o.lang).unwrap_or_default();
     view! {
+        <Localized lang=lang>
+            <Root options=options/>
+        </Localized>
+    }
+}
+
+/// Translations for everything inside, in `lang` (Korean unless the host asks otherwise),
+/// without touching the host page's `<html>`.
+#[component]
+pub fn Localized(lang: Lang, children: Children) -> impl IntoView {
+    view! {
         <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false>
-            <Root lang=lang options=options/>
+            <InitialLocale lang=lang/>
+            {children()}
         </I18nContextProvider>
     }
 }
 
 #[component]
-fn Root(lang: Lang, options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
+fn InitialLocale(lang: Lang) -> impl IntoView {
     let i18n = use_i18n();
     let initial = match lang {
         Lang::Ko => Locale::ko,
         Lang::En => Locale::en,
     };
-    // After the provider's own first effect, which would pick the browser's language:
-    // Korean unless the host asked for another.
+    // Runs after the provider's own first effect, which would follow the browser's language.
     Effect::new(move |_| i18n.set_locale(initial));
-    let code = move || if i18n.get_locale() == Locale::en { "en" } else { "ko" };
+}
+
+#[component]
+fn Root(options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
+    let i18n = use_i18n();
+    let code = move || {
+        if i18n.get_locale() == Locale::en {
+            "en"
+        } else {
+            "ko"
+        }
+    };
     view! {
         <div class="tableorder" lang=code>
             {match options {
@@ -95,7 +120,12 @@ fn StorePage(options: WidgetOptions) -> impl IntoView {
 
 /// One table's page: contexts for the menu, the cart and the order in flight.
 #[component]
-fn Storefront(options: WidgetOptions, config: ClientConfig, menu: Menu, table: Table) -> impl IntoView {
+fn Storefront(
+    options: WidgetOptions,
+    config: ClientConfig,
+    menu: Menu,
+    table: Table,
+) -> impl IntoView {
     let mode = match options.mode {
         Mode::Postpaid => PayMode::Postpaid,
         Mode::Prepaid => PayMode::Prepaid,
@@ -105,7 +135,13 @@ fn Storefront(options: WidgetOptions, config: ClientConfig, menu: Menu, table: T
     let stale = menu.stale;
     let categories = menu.categories.clone();
     Shop::provide(menu, &options.store, &options.table, config);
-    Ordering::provide(options.api(), options.store.clone(), options.table.clone(), config, mode);
+    Ordering::provide(
+        options.api(),
+        options.store.clone(),
+        options.table.clone(),
+        config,
+        mode,
+    );
     view! {
         <Header store=store_info.name open=store_info.open stale=stale table=table.name/>
         <CategoryTabs categories=categories.clone()/>

@@ -21,10 +21,9 @@ pub struct Cart {
 impl Cart {
     /// Adds a line; the same item with the same options and memo just counts up (to 99).
     pub fn add(&mut self, line: CartLine) {
-        let same = self
-            .lines
-            .iter_mut()
-            .find(|l| l.item_id == line.item_id && l.options == line.options && l.memo == line.memo);
+        let same = self.lines.iter_mut().find(|l| {
+            l.item_id == line.item_id && l.options == line.options && l.memo == line.memo
+        });
         match same {
             Some(l) => l.count = l.count.saturating_add(line.count).min(MAX_COUNT),
             None => self.lines.push(CartLine {
