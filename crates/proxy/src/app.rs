@@ -2,6 +2,7 @@
 
 use crate::catalog::Catalog;
 use crate::config::Config;
+use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
 use crate::orders::OrderDesk;
 use crate::routes;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub desk: Arc<OrderDesk>,
     pub metrics: Arc<Metrics>,
+    pub per_client: Arc<RateLimiter>,
+    pub per_table: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -44,6 +47,8 @@ impl AppState {
             client.occupied_retry_ms,
         ));
         Ok(AppState {
+            per_client: Arc::new(RateLimiter::new(limits.requests_per_minute_per_client)),
+            per_table: Arc::new(RateLimiter::new(limits.orders_per_minute_per_table)),
             config: Arc::new(config),
             client,
             catalog,

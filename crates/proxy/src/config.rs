@@ -111,6 +111,12 @@ pub struct Limits {
     pub request_timeout_ms: u64,
     /// How long a clientOrderId's answer is kept for replays.
     pub idempotency_secs: u64,
+    /// API requests per minute from one client address (polling every 5 s is 12).
+    pub requests_per_minute_per_client: u32,
+    /// Order submissions per minute at one table.
+    pub orders_per_minute_per_table: u32,
+    /// Take the client's address from X-Forwarded-For (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Limits {
@@ -121,6 +127,9 @@ impl Default for Limits {
             upstream_timeout_ms: 10_000,
             request_timeout_ms: 30_000,
             idempotency_secs: 30 * 60,
+            requests_per_minute_per_client: 240,
+            orders_per_minute_per_table: 20,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod catalog;
 pub mod config;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod orders;
 mod routes;

@@ -34,7 +34,12 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
 }
 
 /// The guide's "button event": fetch tables and menu again now.
-async fn refresh(
+#[utoipa::path(post, path = "/api/v1/admin/stores/{store}/refresh", tag = "staff",
+    params(("store" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "refreshed (or stale: the last good copy kept)"),
+        (status = 401, body = order_core::ApiError)))]
+pub async fn refresh(
     State(state): State<AppState>,
     Path(store): Path<String>,
     headers: HeaderMap,

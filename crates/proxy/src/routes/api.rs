@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use order_core::{
-    is_valid_store_slug, parse_table_id, ClientConfig, Menu, OrderReceipt, OrderRequest, Table,
-    TableOrders,
+    is_valid_store_slug, parse_table_id, ApiError, ClientConfig, Menu, OrderReceipt, OrderRequest,
+    Table, TableOrders,
 };
 
 pub fn router() -> Router<AppState> {
@@ -36,11 +36,18 @@ fn checked(store: &str, table: Option<&str>) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn config(State(state): State<AppState>) -> Json<ClientConfig> {
+/// Timing the widget follows, from the upstream's documented behaviour.
+#[utoipa::path(get, path = "/api/v1/config", tag = "guest",
+    responses((status = 200, body = ClientConfig)))]
+pub async fn config(State(state): State<AppState>) -> Json<ClientConfig> {
     Json(state.client)
 }
 
-async fn menu(
+/// The store's menu as guests may see it, from the base-information cache.
+#[utoipa::path(get, path = "/api/v1/stores/{store}/menu", tag = "guest",
+    params(("store" = String, Path, description = "the store's public slug")),
+    responses((status = 200, body = Menu), (status = 404, body = ApiError), (status = 502, body = ApiError)))]
+pub async fn menu(
     State(state): State<AppState>,
     Path(store): Path<String>,
 ) -> Result<Json<Menu>, AppError> {
@@ -48,7 +55,11 @@ async fn menu(
     Ok(Json(state.catalog.menu(&store).await?))
 }
 
-async fn table(
+/// One table of the store.
+#[utoipa::path(get, path = "/api/v1/stores/{store}/tables/{table}", tag = "guest",
+    params(("store" = String, Path), ("table" = String, Path, description = "FLOOR-TABLE, e.g. 0001-0003")),
+    responses((status = 200, body = Table), (status = 404, body = ApiError)))]
+pub async fn table(
     State(state): State<AppState>,
     Path((store, table)): Path<(String, String)>,
 ) -> Result<Json<Table>, AppError> {
@@ -60,7 +71,11 @@ async fn table(
         .ok_or_else(|| AppError::NotFound(format!("no table {table:?}")))
 }
 
-async fn table_orders(
+/// The table's orders from the real-time inquiry (coalesced across phones).
+#[utoipa::path(get, path = "/api/v1/stores/{store}/tables/{table}/orders", tag = "guest",
+    params(("store" = String, Path), ("table" = String, Path)),
+    responses((status = 200, body = TableOrders), (status = 404, body = ApiError), (status = 502, body = ApiError)))]
+pub async fn table_orders(
     State(state): State<AppState>,
     Path((store, table)): Path<(String, String)>,
 ) -> Result<Json<TableOrders>, AppError> {
@@ -70,12 +85,27 @@ async fn table_orders(
     ))
 }
 
-async fn place_order(
+/// Places an order (new, or added onto the table's open order). Ids and counts only: the
+/// server prices it from the menu. The same clientOrderId always yields the first answer.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/tables/{table}/orders", tag = "guest",
+    params(("store" = String, Path), ("table" = String, Path)),
+    request_body = OrderRequest,
+    responses(
+        (status = 202, description = "received by Smartro (the 1st answer)", body = OrderReceipt),
+        (status = 409, description = "table_occupied, table_has_open_order, open_order_mismatch", body = ApiError),
+        (status = 422, description = "unknown_item, bad_options, sold_out, invalid_request", body = ApiError),
+        (status = 429, body = ApiError), (status = 502, body = ApiError), (status = 503, description = "store_closed", body = ApiError),
+        (status = 504, body = ApiError)))]
+pub async fn place_order(
     State(state): State<AppState>,
     Path((store, table)): Path<(String, String)>,
     JsonBody(request): JsonBody<OrderRequest>,
 ) -> Result<(StatusCode, Json<OrderReceipt>), AppError> {
     checked(&store, Some(&table))?;
+    state
+        .per_table
+        .check(&format!("{store}/{table}"))
+        .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
     let receipt = state
         .desk
         .place(&state.catalog, &store, &table, &request, &[])

@@ -3,15 +3,18 @@
 mod admin;
 mod api;
 mod body;
+mod openapi;
 mod widget;
 
 use crate::app::AppState;
-use axum::extract::State;
+use crate::error::AppError;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
@@ -24,6 +27,8 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let api = api::router()
         .merge(admin::router())
+        .merge(openapi::router())
+        .layer(middleware::from_fn_with_state(state.clone(), limit_clients))
         .layer(axum::extract::DefaultBodyLimit::max(
             config.limits.body_bytes,
         ))
@@ -64,6 +69,38 @@ fn cors(origins: &[String]) -> CorsLayer {
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE])
         .max_age(Duration::from_secs(600))
+}
+
+/// The client's address, for rate limits: the connection's, or a trusted proxy's header.
+fn client_address(state: &AppState, req: &axum::extract::Request) -> String {
+    if state.config.limits.trust_forwarded_for {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim);
+        if let Some(ip) = forwarded.filter(|ip| !ip.is_empty()) {
+            return ip.to_string();
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+async fn limit_clients(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Result<axum::response::Response, AppError> {
+    let client = client_address(&state, &req);
+    state
+        .per_client
+        .check(&client)
+        .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
+    Ok(next.run(req).await)
 }
 
 async fn count_requests(
