@@ -10,6 +10,7 @@ pub mod error;
 pub mod limits;
 pub mod metrics;
 pub mod orders;
+pub mod qr;
 mod routes;
 pub mod server;
 pub mod upstream;

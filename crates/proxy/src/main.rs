@@ -37,6 +37,22 @@ enum Command {
         #[arg(long)]
         sim_control: bool,
     },
+    /// Write printable table QR codes (one SVG per table and an A4 sheet) from the store's
+    /// table list at the upstream.
+    Qr {
+        /// The store's public slug.
+        #[arg(long)]
+        store: String,
+        /// Where guests open the page, e.g. https://order.example.com
+        #[arg(long)]
+        base_url: String,
+        #[arg(long, default_value = "qr")]
+        out: PathBuf,
+        #[arg(long, env = "TABLEORDER_CONFIG")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        upstream: Option<String>,
+    },
     /// Run the simulated Order Agent and POS alone, speaking the upstream API.
     Sim {
         #[arg(long, default_value = "127.0.0.1:9090")]
@@ -76,6 +92,13 @@ fn main() -> ExitCode {
             upstream,
             sim_control,
         } => runtime.block_on(serve(listen, config, dist, upstream, sim_control)),
+        Command::Qr {
+            store,
+            base_url,
+            out,
+            config,
+            upstream,
+        } => runtime.block_on(qr(store, base_url, out, config, upstream)),
         Command::Sim {
             listen,
             fixture,
@@ -93,6 +116,81 @@ fn main() -> ExitCode {
     }
 }
 
+/// The configuration from the file and the environment (minus the variables that name
+/// the file and the log level, which are not settings).
+fn load_config(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
+    let vars = std::env::vars().filter(|(k, _)| k != "TABLEORDER_CONFIG" && k != "TABLEORDER_LOG");
+    Config::load(path, vars).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+async fn qr(
+    store: String,
+    base_url: String,
+    out: PathBuf,
+    config_path: Option<PathBuf>,
+    upstream: Option<String>,
+) -> ExitCode {
+    let mut config = match load_config(config_path.as_deref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if upstream.is_some() {
+        config.upstream = upstream;
+    }
+    let Some(creds) = config.credentials(&store) else {
+        let known: Vec<&str> = config.stores.keys().map(String::as_str).collect();
+        eprintln!(
+            "error: no store {store:?} in the configuration (known: {})",
+            known.join(", ")
+        );
+        return ExitCode::from(2);
+    };
+    let (url, _sim) = match server::resolve_upstream(&mut config).await {
+        Ok(u) => u,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let limits = &config.limits;
+    let tables = match tableorder_proxy::upstream::Upstream::new(
+        &url,
+        std::time::Duration::from_millis(limits.upstream_connect_timeout_ms),
+        std::time::Duration::from_millis(limits.upstream_timeout_ms),
+    ) {
+        Ok(up) => up.tables(&creds).await,
+        Err(e) => Err(e),
+    };
+    let tables = match tables {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot fetch the table list of {store:?} from {url}: {e}");
+            return ExitCode::from(4);
+        }
+    };
+    match tableorder_proxy::qr::write_all(&out, &tables.name, &store, &base_url, &tables.tables) {
+        Ok(files) => {
+            println!(
+                "{} table codes for {} written to {}",
+                tables.tables.len(),
+                tables.name,
+                out.display()
+            );
+            if let Some(sheet) = files.last() {
+                println!("print this sheet: {}", sheet.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 async fn serve(
     listen: Option<SocketAddr>,
     config_path: Option<PathBuf>,
@@ -100,13 +198,9 @@ async fn serve(
     upstream: Option<String>,
     sim_control: bool,
 ) -> ExitCode {
-    let vars = std::env::vars().filter(|(k, _)| k != "TABLEORDER_CONFIG" && k != "TABLEORDER_LOG");
-    let mut config = match Config::load(config_path.as_deref(), vars) {
+    let mut config = match load_config(config_path.as_deref()) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     if let Some(l) = listen {
         config.listen = l;

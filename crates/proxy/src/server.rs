@@ -41,34 +41,38 @@ fn sim_timing(config: &Config) -> Timing {
     }
 }
 
+/// The upstream to talk to: the configured one, or a simulator started here with the demo
+/// store (or the configured fixture). The guest is then told the simulator's real window.
+pub async fn resolve_upstream(
+    config: &mut Config,
+) -> Result<(String, Option<Arc<Sim>>), ServeError> {
+    if let Some(url) = &config.upstream {
+        return Ok((url.clone(), None));
+    }
+    let fixture = match &config.simulator.fixture {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ServeError::Simulator(format!("{}: {e}", path.display())))?;
+            Fixture::parse(&text)
+                .map_err(|e| ServeError::Simulator(format!("{}: {e}", path.display())))?
+        }
+        None => Fixture::demo(),
+    };
+    let timing = sim_timing(config);
+    config.timing.accept_window_ms = u64::try_from(timing.accept_window_ms).unwrap_or(60_000);
+    let (addr, sim) = pos_sim::spawn(fixture, timing)
+        .await
+        .map_err(|e| ServeError::Simulator(e.to_string()))?;
+    tracing::info!(%addr, "embedded simulator running");
+    Ok((format!("http://{addr}"), Some(sim)))
+}
+
 /// Binds, starts the embedded simulator if needed, and serves in the background.
 pub async fn start(
     mut config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, ServeError> {
-    let (upstream_url, sim) = match &config.upstream {
-        Some(url) => (url.clone(), None),
-        None => {
-            let fixture = match &config.simulator.fixture {
-                Some(path) => {
-                    let text = std::fs::read_to_string(path)
-                        .map_err(|e| ServeError::Simulator(format!("{}: {e}", path.display())))?;
-                    Fixture::parse(&text)
-                        .map_err(|e| ServeError::Simulator(format!("{}: {e}", path.display())))?
-                }
-                None => Fixture::demo(),
-            };
-            let timing = sim_timing(&config);
-            // The guest is told the window the simulated upstream really keeps.
-            config.timing.accept_window_ms =
-                u64::try_from(timing.accept_window_ms).unwrap_or(60_000);
-            let (addr, sim) = pos_sim::spawn(fixture, timing)
-                .await
-                .map_err(|e| ServeError::Simulator(e.to_string()))?;
-            tracing::info!(%addr, "embedded simulator running");
-            (format!("http://{addr}"), Some(sim))
-        }
-    };
+    let (upstream_url, sim) = resolve_upstream(&mut config).await?;
     if !config.dist.join("index.html").exists() {
         tracing::warn!(dist = %config.dist.display(), "no built widget there: run `trunk build --release` (or ./run demo)");
     }

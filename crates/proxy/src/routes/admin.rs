@@ -2,14 +2,19 @@
 
 use crate::app::AppState;
 use crate::error::AppError;
+use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::routing::post;
+use axum::response::Html;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/stores/{store}/refresh", post(refresh))
+    Router::new()
+        .route("/admin/stores/{store}/refresh", post(refresh))
+        .route("/admin/stores/{store}/qr", get(qr_sheet))
 }
 
 /// Compares without leaking where the first difference is.
@@ -54,4 +59,29 @@ pub async fn refresh(
         "items": menu.items().count(),
         "stale": menu.stale,
     })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QrQuery {
+    base_url: String,
+}
+
+/// The printable sheet of table QR codes, for the table list as cached.
+#[utoipa::path(get, path = "/api/v1/admin/stores/{store}/qr", tag = "staff",
+    params(("store" = String, Path), ("baseUrl" = String, Query, description = "where guests open the page")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "an A4 HTML sheet", content_type = "text/html"),
+        (status = 401, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
+pub async fn qr_sheet(
+    State(state): State<AppState>,
+    Path(store): Path<String>,
+    Query(query): Query<QrQuery>,
+    headers: HeaderMap,
+) -> Result<Html<String>, AppError> {
+    authorize(&state, &headers)?;
+    let info = state.catalog.get(&store).await?;
+    crate::qr::sheet_html(&info.name, &store, &query.base_url, &info.tables)
+        .map(Html)
+        .map_err(|e| AppError::Invalid(e.to_string()))
 }

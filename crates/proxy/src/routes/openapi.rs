@@ -23,7 +23,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tableorder", description = "QR table ordering for Smartro Smile POS: the browser ↔ proxy API. JSON, camelCase, money as integer won."),
-    paths(api::config, api::menu, api::table, api::table_orders, api::place_order, admin::refresh),
+    paths(api::config, api::menu, api::table, api::table_orders, api::place_order, admin::refresh, admin::qr_sheet),
     components(schemas(
         ClientConfig, Menu, StoreInfo, Category, Item, OptionGroup, OptionChoice, Table, TableOrders, PlacedOrder,
         PlacedLine, PlacedOption, OrderStatus, OrderKind, OrderRequest, OrderLine, ChosenOption, Payment,

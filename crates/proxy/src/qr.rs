@@ -1,0 +1,133 @@
+//! Printable table QR codes: one SVG per table and an A4 sheet with all of them.
+
+use order_core::Table;
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum QrError {
+    #[error("the base URL must start with http:// or https://, not {0:?}")]
+    BaseUrl(String),
+    #[error("cannot encode {0} as a QR code: {1}")]
+    Encode(String, String),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The address a table's code opens: `BASE/?store=SLUG&table=FLR-TBL`.
+pub fn table_url(base_url: &str, store: &str, table: &str) -> String {
+    format!(
+        "{}/?store={store}&table={table}",
+        base_url.trim_end_matches('/')
+    )
+}
+
+/// One code as SVG. Medium error correction survives a stained or scratched table card.
+pub fn table_svg(url: &str) -> Result<String, QrError> {
+    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
+        .map_err(|e| QrError::Encode(url.into(), e.to_string()))?;
+    Ok(code
+        .render::<svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The printable sheet: store name, a code per table with its name, cut guides, A4.
+pub fn sheet_html(
+    store_name: &str,
+    store: &str,
+    base_url: &str,
+    tables: &[Table],
+) -> Result<String, QrError> {
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(QrError::BaseUrl(base_url.into()));
+    }
+    let mut cards = String::new();
+    for t in tables {
+        let url = table_url(base_url, store, &t.id);
+        let svg = table_svg(&url)?;
+        // The SVG's own XML declaration cannot stand inside HTML.
+        let svg = svg.split_once("?>").map(|(_, rest)| rest).unwrap_or(&svg);
+        let _ = write!(
+            cards,
+            "<figure class=\"card\">{svg}<figcaption><strong>{}</strong><span>{}</span><small>{}</small></figcaption></figure>\n",
+            escape(&t.name),
+            escape(&t.floor),
+            escape(&url)
+        );
+    }
+    Ok(format!(
+        r#"<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<title>{title} — 테이블 QR</title>
+<style>
+  @page {{ size: A4; margin: 10mm; }}
+  * {{ box-sizing: border-box; }}
+  @media screen {{ body {{ padding: 10mm; }} }}
+  body {{ margin: 0; font-family: "Noto Sans KR", "Apple SD Gothic Neo", sans-serif; color: #111; }}
+  h1 {{ font-size: 16pt; margin: 0 0 6mm; }}
+  .grid {{ display: grid; grid-template-columns: repeat(3, 1fr); }}
+  .card {{ margin: 0; padding: 6mm 4mm; border: 0.3mm dashed #999; text-align: center; break-inside: avoid; }}
+  .card svg {{ width: 45mm; height: 45mm; }}
+  figcaption {{ display: grid; gap: 1mm; margin-top: 2mm; }}
+  figcaption strong {{ font-size: 14pt; }}
+  figcaption small {{ font-size: 6pt; color: #555; word-break: break-all; }}
+  .hint {{ font-size: 9pt; color: #555; margin-top: 4mm; }}
+  @media print {{ .hint {{ display: none; }} }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<div class="grid">
+{cards}</div>
+<p class="hint">점선을 따라 자르세요. 각 코드는 해당 테이블의 주문 페이지를 엽니다.</p>
+</body>
+</html>
+"#,
+        title = escape(store_name),
+    ))
+}
+
+/// Writes `SLUG-FLR-TBL.svg` per table and `SLUG-tables.html` into `dir`.
+pub fn write_all(
+    dir: &Path,
+    store_name: &str,
+    store: &str,
+    base_url: &str,
+    tables: &[Table],
+) -> Result<Vec<PathBuf>, QrError> {
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|source| QrError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        Ok::<PathBuf, QrError>(path)
+    };
+    std::fs::create_dir_all(dir).map_err(|source| QrError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let sheet = sheet_html(store_name, store, base_url, tables)?;
+    let mut written = Vec::with_capacity(tables.len() + 1);
+    for t in tables {
+        let svg = table_svg(&table_url(base_url, store, &t.id))?;
+        written.push(write(dir.join(format!("{store}-{}.svg", t.id)), &svg)?);
+    }
+    written.push(write(dir.join(format!("{store}-tables.html")), &sheet)?);
+    Ok(written)
+}

@@ -1,0 +1,167 @@
+//! Table QR codes decode to exactly the table's URL.
+
+mod common;
+
+use common::start;
+use std::process::Command;
+use tableorder_proxy::qr::{table_url, write_all};
+
+/// Rasterises the qrcode crate's SVG (a path of `M x y h w v h H x V y` squares) and reads
+/// it back with a QR decoder.
+fn decode_svg(svg: &str) -> String {
+    let number = |s: &str| s.trim().parse::<f64>().unwrap();
+    let attr = |name: &str| {
+        let start = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        number(&svg[start..start + svg[start..].find('"').unwrap()]) as usize
+    };
+    let (w, h) = (attr("width"), attr("height"));
+    let mut dark = vec![false; w * h];
+    let d_start = svg.find(" d=\"").expect("a path") + 4;
+    let d = &svg[d_start..d_start + svg[d_start..].find('"').unwrap()];
+    for square in d.split('M').filter(|s| !s.is_empty()) {
+        // "x y h s v s H x V y"
+        let (xy, rest) = square.split_once('h').unwrap();
+        let (x, y) = xy.split_once(' ').unwrap();
+        let (size, _) = rest.split_once('v').unwrap();
+        let (x, y, s) = (
+            number(x) as usize,
+            number(y) as usize,
+            number(size) as usize,
+        );
+        for row in y..(y + s).min(h) {
+            for col in x..(x + s).min(w) {
+                dark[row * w + col] = true;
+            }
+        }
+    }
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(
+            w,
+            h,
+            |x, y| if dark[y * w + x] { 0 } else { 255 },
+        );
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one code in the picture");
+    grids[0].decode().expect("a readable code").1
+}
+
+#[tokio::test]
+async fn every_table_code_opens_that_tables_page() {
+    let h = start().await;
+    let info = h.running.state.catalog.get("demo").await.unwrap();
+    let dir = std::env::temp_dir().join(format!("tableorder-qr-{}", std::process::id()));
+    let files = write_all(
+        &dir,
+        &info.name,
+        "demo",
+        "https://order.example.com/",
+        &info.tables,
+    )
+    .unwrap();
+    assert_eq!(files.len(), info.tables.len() + 1);
+    for t in &info.tables {
+        let svg = std::fs::read_to_string(dir.join(format!("demo-{}.svg", t.id))).unwrap();
+        let expected = format!("https://order.example.com/?store=demo&table={}", t.id);
+        assert_eq!(decode_svg(&svg), expected);
+        assert_eq!(
+            table_url("https://order.example.com/", "demo", &t.id),
+            expected
+        );
+    }
+    let sheet = std::fs::read_to_string(dir.join("demo-tables.html")).unwrap();
+    assert_eq!(sheet.matches("<svg").count(), info.tables.len());
+    assert!(sheet.contains("스마일 한식당 데모점") && sheet.contains("룸 6"));
+    assert!(
+        sheet.contains("@page") && sheet.contains("dashed"),
+        "A4 with cut guides"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn the_sheet_is_served_to_staff_only() {
+    let h = start().await;
+    let url = format!(
+        "{}/api/v1/admin/stores/demo/qr?baseUrl=https://order.example.com",
+        h.base
+    );
+    assert_eq!(h.http.get(&url).send().await.unwrap().status(), 401);
+    let r = h
+        .http
+        .get(&url)
+        .bearer_auth("admin-secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = r.text().await.unwrap();
+    let first_svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap() + 6];
+    assert_eq!(
+        decode_svg(first_svg),
+        "https://order.example.com/?store=demo&table=0001-0001"
+    );
+    let bad = format!(
+        "{}/api/v1/admin/stores/demo/qr?baseUrl=javascript:alert(1)",
+        h.base
+    );
+    assert_eq!(
+        h.http
+            .get(&bad)
+            .bearer_auth("admin-secret")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        422
+    );
+}
+
+fn tableorder(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tableorder"))
+        .args(args)
+        .env("TABLEORDER_LOG", "error")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_unknown_store_or_unreachable_upstream_is_a_clear_error() {
+    let (code, err) = tableorder(&["qr", "--store", "nope", "--base-url", "https://x.example"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no store \"nope\"") && err.contains("demo"),
+        "{err}"
+    );
+    let (code, err) = tableorder(&[
+        "qr",
+        "--store",
+        "demo",
+        "--base-url",
+        "https://x.example",
+        "--upstream",
+        "http://127.0.0.1:1",
+    ]);
+    assert_eq!(code, 4);
+    assert!(err.contains("cannot fetch the table list"), "{err}");
+    let dir = std::env::temp_dir().join(format!("tableorder-qr-cli-{}", std::process::id()));
+    let (code, err) = tableorder(&[
+        "qr",
+        "--store",
+        "demo",
+        "--base-url",
+        "https://x.example",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("demo-tables.html").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
