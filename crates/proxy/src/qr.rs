@@ -61,9 +61,9 @@ pub fn sheet_html(
         let svg = table_svg(&url)?;
         // The SVG's own XML declaration cannot stand inside HTML.
         let svg = svg.split_once("?>").map(|(_, rest)| rest).unwrap_or(&svg);
-        let _ = write!(
+        let _ = writeln!(
             cards,
-            "<figure class=\"card\">{svg}<figcaption><strong>{}</strong><span>{}</span><small>{}</small></figcaption></figure>\n",
+            "<figure class=\"card\">{svg}<figcaption><strong>{}</strong><span>{}</span><small>{}</small></figcaption></figure>",
             escape(&t.name),
             escape(&t.floor),
             escape(&url)
