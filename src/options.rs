@@ -2,7 +2,7 @@
 //! an options object given to `mount()` from JavaScript.
 
 use order_core::{is_valid_store_slug, parse_table_id};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -51,7 +51,7 @@ impl Mode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WidgetOptions {
     pub store: String,
     pub table: String,
@@ -59,6 +59,9 @@ pub struct WidgetOptions {
     pub api_base: String,
     pub lang: Lang,
     pub mode: Mode,
+    /// Prepaid: the host page's `pay({amount, clientOrderId, lines})`, returning a Promise of
+    /// an approval (or a list of them, for a split payment).
+    pub pay: Option<js_sys::Function>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +96,7 @@ fn build(get: impl Fn(&str) -> Option<String>) -> Result<WidgetOptions, OptionsE
             .to_string(),
         lang: get("lang").map(|l| Lang::parse(&l)).unwrap_or_default(),
         mode,
+        pay: None,
     })
 }
 
@@ -117,11 +121,15 @@ impl WidgetOptions {
 
     /// From a JavaScript object `{store, table, apiBase, lang, mode}`.
     pub fn from_js(options: &JsValue) -> Result<WidgetOptions, OptionsError> {
-        build(|key| {
+        let mut built = build(|key| {
             js_sys::Reflect::get(options, &JsValue::from_str(key))
                 .ok()
                 .and_then(|v| v.as_string())
-        })
+        })?;
+        built.pay = js_sys::Reflect::get(options, &JsValue::from_str("pay"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        Ok(built)
     }
 
     pub fn api(&self) -> crate::api::Api {

@@ -9,7 +9,22 @@ use leptos::task::spawn_local;
 use leptos_use::use_timeout_fn;
 use order_core::cart::{Cart, CartLine};
 use order_core::flow::{Command, Event, Failure, PayMode, Stage, Submission};
-use order_core::{ClientConfig, Won};
+use order_core::{Approval, ClientConfig, Won};
+
+/// An approval, or a list of them for a split payment, as the host page resolves it.
+fn approvals_from_js(value: &wasm_bindgen::JsValue) -> Result<Vec<Approval>, String> {
+    let json = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or("the payment answered nothing")?;
+    let approvals = serde_json::from_str::<Vec<Approval>>(&json)
+        .or_else(|_| serde_json::from_str::<Approval>(&json).map(|a| vec![a]))
+        .map_err(|e| format!("the payment's answer is not an approval: {e}"))?;
+    if approvals.is_empty() {
+        return Err("the payment answered no approval".into());
+    }
+    Ok(approvals)
+}
 
 /// The order in flight at this table, and the means to move it.
 #[derive(Clone, Copy)]
@@ -20,7 +35,12 @@ pub struct Ordering {
     place: StoredValue<(String, String)>,
     config: ClientConfig,
     mode: PayMode,
+    /// The host page's payment (prepaid).
+    pay: StoredValue<Option<js_sys::Function>, LocalStorage>,
 }
+
+/// Said when prepaid ordering runs on a page that gave no way to pay.
+pub const PAY_NOT_CONFIGURED: &str = "pay_not_configured";
 
 impl From<ApiFailure> for Failure {
     fn from(e: ApiFailure) -> Failure {
@@ -40,6 +60,7 @@ impl Ordering {
         table: String,
         config: ClientConfig,
         mode: PayMode,
+        pay: Option<js_sys::Function>,
     ) -> Ordering {
         let key = storage::key(&store, &table, "order");
         let ordering = Ordering {
@@ -49,6 +70,7 @@ impl Ordering {
             place: StoredValue::new((store, table)),
             config,
             mode,
+            pay: StoredValue::new_local(pay),
         };
         // One timer for the machine's next wake-up; leptos-use stops it with the component.
         let delay = RwSignal::new(0.0);
@@ -68,6 +90,51 @@ impl Ordering {
         }
         provide_context(ordering);
         ordering
+    }
+
+    /// Asks the host page for payment; its answer becomes the machine's next event.
+    fn request_payment(&self, client_order_id: String, amount: Won) {
+        let Some(pay) = self.pay.get_value() else {
+            self.dispatch(Event::PaymentFailed(PAY_NOT_CONFIGURED.into()));
+            return;
+        };
+        let lines = self.submission.with_untracked(|s| {
+            s.as_ref()
+                .and_then(|s| serde_json::to_string(&s.lines).ok())
+                .and_then(|json| js_sys::JSON::parse(&json).ok())
+                .unwrap_or(wasm_bindgen::JsValue::NULL)
+        });
+        let request = js_sys::Object::new();
+        let set = |k: &str, v: wasm_bindgen::JsValue| {
+            let _ = js_sys::Reflect::set(&request, &k.into(), &v);
+        };
+        set("amount", (amount.0 as f64).into());
+        set("clientOrderId", client_order_id.into());
+        set("lines", lines);
+        let this = *self;
+        let promise = pay
+            .call1(&wasm_bindgen::JsValue::NULL, &request)
+            .map(|v| js_sys::Promise::resolve(&v))
+            .map_err(|e| e.as_string().unwrap_or_default());
+        spawn_local(async move {
+            let answer = match promise {
+                Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.map_err(|e| {
+                    e.as_string()
+                        .or_else(|| {
+                            js_sys::Reflect::get(&e, &"message".into())
+                                .ok()
+                                .and_then(|m| m.as_string())
+                        })
+                        .unwrap_or_default()
+                }),
+                Err(message) => Err(message),
+            };
+            let event = match answer.and_then(|v| approvals_from_js(&v)) {
+                Ok(approvals) => Event::PaymentApproved(approvals),
+                Err(message) => Event::PaymentFailed(message),
+            };
+            this.dispatch(event);
+        });
     }
 
     fn key(&self) -> String {
@@ -180,11 +247,10 @@ impl Ordering {
                     });
                 }
                 Command::WakeAt(at) => self.wake_at.set(Some(at)),
-                Command::RequestPayment { .. } => {
-                    // A host page that takes payment hands the approval in through `mount()`;
-                    // without one, say so rather than wait forever.
-                    this.dispatch(Event::PaymentFailed(String::new()));
-                }
+                Command::RequestPayment {
+                    client_order_id,
+                    amount,
+                } => self.request_payment(client_order_id, amount),
                 Command::Persist => {
                     let key = self.key();
                     self.submission.with_untracked(|s| match s {

@@ -47,7 +47,17 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         })
         .unwrap_or_default();
     let window = shop.config.accept_window_ms;
-    let cancel = move |_| ordering.dispatch(Event::GuestCancel);
+    // After payment the order is never abandoned from the page: staff take over if need be.
+    let paid = !approvals.is_empty();
+    let cancel_button = move || {
+        (!paid).then(|| {
+            view! {
+                <button type="button" class="to-button" on:click=move |_| ordering.dispatch(Event::GuestCancel)>
+                    {t!(i18n, cancel)}
+                </button>
+            }
+        })
+    };
     let retry = move |_| ordering.dispatch(Event::GuestRetry);
     let dismiss = move |_| ordering.dismiss(shop.cart);
     let resend = move |_| ordering.resend();
@@ -84,11 +94,11 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         }.into_any(),
         Stage::Occupied { retry_at, .. } => view! {
             <p>{t!(i18n, status_occupied, seconds = move || seconds_until(retry_at, now.get()))}</p>
-            <button type="button" class="to-button" on:click=cancel>{t!(i18n, cancel)}</button>
+            {cancel_button()}
         }.into_any(),
         Stage::Unreachable { retry_at } => view! {
             <p>{t!(i18n, status_unreachable, seconds = move || seconds_until(retry_at, now.get()))}</p>
-            <button type="button" class="to-button" on:click=cancel>{t!(i18n, cancel)}</button>
+            {cancel_button()}
         }.into_any(),
         Stage::OccupiedAsk | Stage::StoreClosed | Stage::UnreachableAsk => {
             let text = match stage {
@@ -100,7 +110,7 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
                 <p>{text}</p>
                 <div class="to-actions">
                     <button type="button" class="to-button to-primary" on:click=retry>{t!(i18n, retry)}</button>
-                    <button type="button" class="to-button" on:click=cancel>{t!(i18n, cancel)}</button>
+                    {cancel_button()}
                 </div>
             }.into_any()
         }
@@ -116,6 +126,10 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         Stage::Paying => view! { <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_paying)}</p> }.into_any(),
         Stage::PaymentUnclear => view! { <p>{t!(i18n, status_payment_unclear)}</p> }.into_any(),
         Stage::StaffConfirm { wrong_pin } => view! { <super::StaffPin wrong_pin=wrong_pin/> }.into_any(),
+        Stage::PaymentDeclined { message } if message == crate::ordering::PAY_NOT_CONFIGURED => view! {
+            <p>{t!(i18n, pay_not_configured)}</p>
+            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+        }.into_any(),
         Stage::PaymentDeclined { message } => view! {
             <p>{t!(i18n, status_payment_declined, reason = move || message.clone())}</p>
             <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>

@@ -89,7 +89,7 @@ async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), Ap
 #[component]
 fn StorePage(options: WidgetOptions) -> impl IntoView {
     let i18n = use_i18n();
-    let opts = StoredValue::new(options);
+    let opts = StoredValue::new_local(options);
     let loaded = LocalResource::new(move || {
         let options = opts.get_value();
         async move { load(&options).await }
@@ -141,6 +141,7 @@ fn Storefront(
         options.table.clone(),
         config,
         mode,
+        options.pay.clone(),
     );
     view! {
         <Header store=store_info.name open=store_info.open stale=stale table=table.name/>

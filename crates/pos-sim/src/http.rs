@@ -53,6 +53,9 @@ pub struct Sim {
     faults: Mutex<Faults>,
     calls: Mutex<BTreeMap<String, u64>>,
     rng: Mutex<fastrand::Rng>,
+    /// The fake card terminal: approves unless told to decline.
+    vcat_declines: std::sync::atomic::AtomicBool,
+    vcat_seq: std::sync::atomic::AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -69,6 +72,8 @@ impl Sim {
             faults: Mutex::new(Faults::default()),
             calls: Mutex::new(BTreeMap::new()),
             rng: Mutex::new(fastrand::Rng::with_seed(0x5eed)),
+            vcat_declines: std::sync::atomic::AtomicBool::new(false),
+            vcat_seq: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -266,6 +271,8 @@ pub fn control_router(sim: Arc<Sim>) -> Router {
         .route("/sim/calls", get(calls))
         .route("/sim/clock", post(clock))
         .route("/sim/reset", post(reset))
+        .route("/sim/vcat", post(vcat_mode))
+        .route("/sim/vcat/approve", post(vcat_approve))
         .with_state(sim)
 }
 
@@ -428,4 +435,53 @@ async fn reset(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
     };
     sim.reset(fixture);
     Ok(Json(json!({ "reset": true })))
+}
+
+async fn vcat_mode(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
+    #[derive(Deserialize)]
+    struct V {
+        decline: bool,
+    }
+    let V { decline } = json_body(&body)?;
+    sim.vcat_declines
+        .store(decline, std::sync::atomic::Ordering::Relaxed);
+    Ok(Json(json!({ "decline": decline })))
+}
+
+/// A fake VCAT card payment: what a tablet's payment app would hand back on approval.
+async fn vcat_approve(
+    State(sim): State<Arc<Sim>>,
+    body: Bytes,
+) -> Result<Json<Value>, ControlError> {
+    #[derive(Deserialize)]
+    struct Pay {
+        amount: i64,
+    }
+    let Pay { amount } = json_body(&body)?;
+    if amount <= 0 {
+        return Err(ControlError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "amount must be positive".into(),
+        ));
+    }
+    if sim.vcat_declines.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(ControlError(
+            StatusCode::PAYMENT_REQUIRED,
+            "카드 승인이 거절되었습니다 (한도 초과)".into(),
+        ));
+    }
+    let n = sim
+        .vcat_seq
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        + 1;
+    Ok(Json(json!({
+        "amount": amount,
+        "approvalNo": format!("{:08}", 30_000_000 + n),
+        "approvedAt": stamp(sim.clock.now()),
+        "terminalId": "VCAT0001",
+        "cardNoMasked": "5365-10**-****-1234",
+        "issuer": "신한카드",
+        "acquirer": "신한카드",
+        "instalmentMonths": 0
+    })))
 }

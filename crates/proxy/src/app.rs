@@ -45,6 +45,7 @@ impl AppState {
             Duration::from_secs(limits.idempotency_secs),
             Duration::from_millis(client.poll_interval_ms),
             client.occupied_retry_ms,
+            config.staff_pin.clone(),
         ));
         Ok(AppState {
             per_client: Arc::new(RateLimiter::new(limits.requests_per_minute_per_client)),

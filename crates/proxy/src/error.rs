@@ -29,6 +29,8 @@ pub enum AppError {
     RateLimited { retry_after_ms: u64 },
     #[error("a valid admin token is required")]
     Unauthorized,
+    #[error("the staff PIN is not right")]
+    WrongPin,
     #[error("the restaurant's system could not be reached; try again")]
     Upstream(#[source] UpstreamError),
 }
@@ -66,7 +68,7 @@ impl AppError {
             AppError::RateLimited { retry_after_ms } => {
                 (ErrorCode::RateLimited, Some(*retry_after_ms))
             }
-            AppError::Unauthorized => (ErrorCode::Unauthorized, None),
+            AppError::Unauthorized | AppError::WrongPin => (ErrorCode::Unauthorized, None),
             AppError::Upstream(UpstreamError::Timeout) => {
                 return (
                     StatusCode::GATEWAY_TIMEOUT,

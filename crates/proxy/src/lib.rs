@@ -4,6 +4,7 @@
 //! that menu, makes resends safe, coalesces polling, and serves the built widget.
 
 pub mod app;
+pub mod auth;
 pub mod catalog;
 pub mod config;
 pub mod error;

@@ -1,13 +1,17 @@
 //! Orders and the real-time inquiry, with the guarantees only a server can give:
 //! one upstream order per clientOrderId, and one upstream inquiry per table per interval.
 
+use crate::auth::same_secret;
 use crate::catalog::Catalog;
 use crate::error::AppError;
+use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
-use crate::upstream::{OutgoingOrder, PaymentRecord, Refusal, Upstream};
+use crate::upstream::{OutgoingOrder, PaymentKind, PaymentRecord, Refusal, Upstream};
 use chrono::{FixedOffset, Utc};
 use order_core::pricing::price_order;
-use order_core::{parse_table_id, OrderKind, OrderReceipt, OrderRequest, TableOrders};
+use order_core::{
+    parse_table_id, OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, TableOrders, Won,
+};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -35,6 +39,20 @@ pub struct OrderDesk {
     occupied_retry_ms: u64,
     submissions: Mutex<HashMap<Key, (Instant, SubmissionCell)>>,
     inquiries: Mutex<HashMap<Key, InquiryCell>>,
+    staff_pin: Option<String>,
+    /// Wrong PINs cost: a few tries a minute per table.
+    pin_attempts: RateLimiter,
+}
+
+/// Korean prices include 10% VAT: the VAT part of a VAT-inclusive amount.
+fn vat_of(amount: Won) -> Won {
+    Won((amount.0 + 5) / 11)
+}
+
+/// `yyyyMMddHHmmss` → (`yyyyMMdd`, `HHmmss`).
+fn split_stamp(stamp: &str) -> Option<(String, String)> {
+    (stamp.len() == 14 && stamp.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| (stamp[..8].to_string(), stamp[8..].to_string()))
 }
 
 fn now_kst() -> String {
@@ -60,6 +78,7 @@ impl OrderDesk {
         keep_for: Duration,
         poll_interval: Duration,
         occupied_retry_ms: u64,
+        staff_pin: Option<String>,
     ) -> OrderDesk {
         OrderDesk {
             upstream,
@@ -70,6 +89,105 @@ impl OrderDesk {
             occupied_retry_ms,
             submissions: Mutex::new(HashMap::new()),
             inquiries: Mutex::new(HashMap::new()),
+            staff_pin,
+            pin_attempts: RateLimiter::new(5),
+        }
+    }
+
+    /// What was paid, checked against the order as the server priced it.
+    fn payments(
+        &self,
+        store: &str,
+        table: &str,
+        payment: &Payment,
+        total: Won,
+    ) -> Result<Vec<PaymentRecord>, AppError> {
+        let now = chrono::Utc::now().with_timezone(
+            &chrono::FixedOffset::east_opt(9 * 3600)
+                .ok_or_else(|| AppError::Invalid("clock".into()))?,
+        );
+        match payment.method {
+            PaymentMethod::Cash => {
+                let expected = self.staff_pin.as_deref().ok_or_else(|| {
+                    AppError::Invalid(
+                        "cash orders are not set up on this server (no staff PIN)".into(),
+                    )
+                })?;
+                self.pin_attempts
+                    .check(&format!("{store}/{table}"))
+                    .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
+                let given = payment.staff_pin.as_deref().unwrap_or_default();
+                if !same_secret(given, expected) {
+                    return Err(AppError::WrongPin);
+                }
+                Ok(vec![PaymentRecord {
+                    kind: PaymentKind::Cash,
+                    amount: total,
+                    vat: vat_of(total),
+                    terminal_id: String::new(),
+                    approval_no: String::new(),
+                    approval_date: now.format("%Y%m%d").to_string(),
+                    approval_time: now.format("%H%M%S").to_string(),
+                    card_no_masked: String::new(),
+                    issuer: String::new(),
+                    acquirer: String::new(),
+                    instalment_months: 0,
+                }])
+            }
+            PaymentMethod::Card => {
+                if payment.approvals.is_empty() || payment.approvals.len() > 10 {
+                    return Err(AppError::Invalid(
+                        "a prepaid order needs 1 to 10 payment approvals".into(),
+                    ));
+                }
+                let mut records = Vec::with_capacity(payment.approvals.len());
+                let mut paid = Won::ZERO;
+                for a in &payment.approvals {
+                    let (date, time) = split_stamp(&a.approved_at).ok_or_else(|| {
+                        AppError::Invalid(format!(
+                            "approvedAt must be yyyyMMddHHmmss, not {:?}",
+                            a.approved_at
+                        ))
+                    })?;
+                    let plain =
+                        |s: &str, max: usize| s.len() <= max && !s.chars().any(char::is_control);
+                    let fields_ok = !a.approval_no.is_empty()
+                        && plain(&a.approval_no, 20)
+                        && plain(&a.terminal_id, 20)
+                        && plain(&a.card_no_masked, 24)
+                        && plain(&a.issuer, 40)
+                        && plain(&a.acquirer, 40)
+                        && a.instalment_months <= 36;
+                    if !fields_ok || a.amount.0 <= 0 {
+                        return Err(AppError::Invalid(
+                            "a payment approval has a missing or malformed field".into(),
+                        ));
+                    }
+                    paid = paid
+                        .checked_add(a.amount)
+                        .ok_or_else(|| AppError::Invalid("payments too large".into()))?;
+                    records.push(PaymentRecord {
+                        kind: PaymentKind::Card,
+                        amount: a.amount,
+                        vat: vat_of(a.amount),
+                        terminal_id: a.terminal_id.clone(),
+                        approval_no: a.approval_no.clone(),
+                        approval_date: date,
+                        approval_time: time,
+                        card_no_masked: a.card_no_masked.clone(),
+                        issuer: a.issuer.clone(),
+                        acquirer: a.acquirer.clone(),
+                        instalment_months: a.instalment_months,
+                    });
+                }
+                if paid != total {
+                    return Err(AppError::Invalid(format!(
+                        "the payments ({}) do not match the order as priced ({})",
+                        paid.0, total.0
+                    )));
+                }
+                Ok(records)
+            }
         }
     }
 
@@ -135,7 +253,6 @@ impl OrderDesk {
         store: &str,
         table: &str,
         request: &OrderRequest,
-        payments: &[PaymentRecord],
     ) -> Result<OrderReceipt, AppError> {
         if !valid_client_order_id(&request.client_order_id) {
             return Err(AppError::Invalid(
@@ -156,13 +273,17 @@ impl OrderDesk {
                 return Err(AppError::Invalid("an add order needs openOrderNo".into()))
             }
         };
-        if !payments.is_empty() && request.kind == OrderKind::Add {
+        if request.payment.is_some() && request.kind == OrderKind::Add {
             return Err(AppError::Invalid(
                 "a prepaid order is always a new order".into(),
             ));
         }
         let menu = catalog.menu(store).await?;
         let priced = price_order(&menu, &request.lines, request.memo.as_deref())?;
+        let payments = match &request.payment {
+            Some(p) => self.payments(store, table, p, priced.total)?,
+            None => Vec::new(),
+        };
 
         let cell = self.submission(store, &request.client_order_id);
         // Held across the upstream call: a concurrent resend waits here for the first answer.
@@ -194,7 +315,7 @@ impl OrderDesk {
             kind: request.kind,
             open_order_no,
             priced: &priced,
-            payments,
+            payments: &payments,
         };
         let creds = catalog.credentials(store)?;
         let sent = self

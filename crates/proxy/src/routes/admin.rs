@@ -17,11 +17,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/stores/{store}/qr", get(qr_sheet))
 }
 
-/// Compares without leaking where the first difference is.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
     let expected = state
         .config
@@ -33,7 +28,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or(AppError::Unauthorized)?;
-    same(given.as_bytes(), expected.as_bytes())
+    crate::auth::same_secret(given, expected)
         .then_some(())
         .ok_or(AppError::Unauthorized)
 }

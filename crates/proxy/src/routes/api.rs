@@ -108,7 +108,7 @@ pub async fn place_order(
         .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
     let receipt = state
         .desk
-        .place(&state.catalog, &store, &table, &request, &[])
+        .place(&state.catalog, &store, &table, &request)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(receipt)))
 }

@@ -37,7 +37,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
-        .merge(widget::router(&config.dist))
+        .merge(widget::router(&config.dist).layer(cors(&config.allowed_origins)))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             count_requests,

@@ -2,9 +2,11 @@
 
 use crate::app::AppState;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
 use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -59,9 +61,56 @@ fn content_security_policy(dist: &Path) -> HeaderValue {
     HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
 
+/// The text between `start` and the next `end` in `html`.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = html.find(start)? + start.len();
+    html[from..].find(end).map(|len| &html[from..from + len])
+}
+
+/// A stable entry for partner pages: `import { mount } from 'https://HOST/embed.js'`.
+/// It loads the widget's current hashed files relative to itself, adds its stylesheet, and
+/// mounts with this server as the API unless told otherwise.
+fn embed_script(html: &str) -> Option<String> {
+    let js = between(html, "import init, * as bindings from '", "'")?.trim_start_matches('/');
+    let wasm = between(html, "module_or_path: '", "'")?.trim_start_matches('/');
+    let css = between(html, "<link rel=\"stylesheet\" href=\"", "\"")?.trim_start_matches('/');
+    Some(format!(
+        "// tableorder: `mount(element, {{store, table, lang, mode, pay}})`, or\n\
+         // <div data-tableorder data-store=… data-table=…> elements found on load.\n\
+         const base = new URL('.', import.meta.url);\n\
+         const style = document.createElement('link');\n\
+         style.rel = 'stylesheet';\n\
+         style.href = new URL('{css}', base).href;\n\
+         document.head.append(style);\n\
+         const glue = await import(new URL('{js}', base).href);\n\
+         await glue.default({{ module_or_path: new URL('{wasm}', base) }});\n\
+         export function mount(element, options = {{}}) {{\n\
+         \x20 return glue.mount(element, {{ apiBase: base.origin, ...options }});\n\
+         }}\n\
+         window.tableorder = {{ mount }};\n\
+         dispatchEvent(new Event('tableorder:ready'));\n"
+    ))
+}
+
 pub fn router(dist: &Path) -> Router<AppState> {
     let csp = content_security_policy(dist);
+    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let embed = embed_script(&html);
+    let loader = move || {
+        let embed = embed.clone();
+        async move {
+            match embed {
+                Some(js) => (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    js,
+                )
+                    .into_response(),
+                None => (StatusCode::NOT_FOUND, "the widget is not built").into_response(),
+            }
+        }
+    };
     Router::new()
+        .route("/embed.js", get(loader))
         .fallback_service(ServeDir::new(dist))
         .layer(middleware::from_fn(move |req, next| {
             cache_headers(csp.clone(), req, next)
@@ -84,6 +133,21 @@ async fn cache_headers(csp: HeaderValue, req: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_embed_loader_points_at_the_current_build() {
+        let html = r#"<link rel="stylesheet" href="/widget-0123456789abcdef.css" integrity="x">
+<script type="module">
+import init, * as bindings from '/tableorder-widget-fedcba9876543210.js';
+const wasm = await init({ module_or_path: '/tableorder-widget-fedcba9876543210_bg.wasm' });
+</script>"#;
+        let js = super::embed_script(html).unwrap();
+        assert!(js.contains("new URL('tableorder-widget-fedcba9876543210.js', base)"));
+        assert!(js.contains("new URL('tableorder-widget-fedcba9876543210_bg.wasm', base)"));
+        assert!(js.contains("new URL('widget-0123456789abcdef.css', base)"));
+        assert!(js.contains("export function mount"));
+        assert!(super::embed_script("<html></html>").is_none());
+    }
+
     #[test]
     fn hashes_inline_scripts_only() {
         let html = "<script type=\"module\">init()</script><script src=\"/a.js\"></script><script>x</script>";
