@@ -1,0 +1,31 @@
+// Upstream inquiries per table per poll interval when N phones poll each table, read from
+// the simulator's own call count. Prints `name value unit`.
+//   node bench/coalescing.mjs BASE_URL   (a `tableorder serve --sim-control`)
+const base = process.argv[2] ?? 'http://127.0.0.1:8191';
+const tables = ['0001-0001', '0001-0002', '0001-0003', '0001-0004', '0001-0005',
+  '0001-0006', '0001-0007', '0001-0008', '0001-0009', '0001-0010'];
+const intervals = 5;
+const config = await fetch(`${base}/api/v1/config`).then((r) => r.json());
+const interval = config.pollIntervalMs;
+
+async function poller(table, until) {
+  // A phone starts at a random moment and then polls every interval, as the widget does.
+  await new Promise((r) => setTimeout(r, Math.random() * interval));
+  while (Date.now() < until) {
+    const r = await fetch(`${base}/api/v1/stores/demo/tables/${table}/orders`);
+    if (r.status !== 200) throw new Error(`poll answered ${r.status}`);
+    await r.arrayBuffer();
+    await new Promise((res) => setTimeout(res, interval));
+  }
+}
+
+for (const n of [1, 5, 20]) {
+  await fetch(`${base}/sim/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const until = Date.now() + interval * (intervals + 1);
+  const started = Date.now();
+  await Promise.all(tables.flatMap((t) => Array.from({ length: n }, () => poller(t, until))));
+  const elapsedIntervals = (Date.now() - started) / interval;
+  const calls = (await fetch(`${base}/sim/calls`).then((r) => r.json()))['/partner/v1/table/order'] ?? 0;
+  const perTable = calls / tables.length / elapsedIntervals;
+  console.log(`coalescing_pollers_${n}_inquiries_per_table_per_interval ${perTable.toFixed(2)} calls`);
+}

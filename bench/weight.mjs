@@ -1,0 +1,41 @@
+// First-load weight of the built widget: raw, gzip -9 and brotli (quality 11) sizes of what a
+// phone downloads, one line per figure: `name value unit`.
+//   node bench/weight.mjs [dist]           print the figures
+//   node bench/weight.mjs --check [dist]   also fail if the total gzip exceeds bench/weight-budget.txt
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const dist = args.find((a) => !a.startsWith('--')) ?? join(here, '..', 'dist');
+
+const kinds = { wasm: /_bg\.wasm$/, js: /\.js$/, css: /\.css$/, html: /^index\.html$/ };
+let totalGzip = 0;
+for (const [kind, pattern] of Object.entries(kinds)) {
+  const files = readdirSync(dist).filter((f) => pattern.test(f));
+  if (files.length === 0) throw new Error(`no ${kind} file in ${dist}: build the widget first`);
+  let raw = 0, gz = 0, br = 0;
+  for (const f of files) {
+    const bytes = readFileSync(join(dist, f));
+    raw += bytes.length;
+    gz += gzipSync(bytes, { level: 9 }).length;
+    br += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  totalGzip += gz;
+  console.log(`weight_${kind}_raw ${raw} bytes`);
+  console.log(`weight_${kind}_gzip ${gz} bytes`);
+  console.log(`weight_${kind}_brotli ${br} bytes`);
+}
+console.log(`weight_total_gzip ${totalGzip} bytes`);
+
+if (check) {
+  const budget = Number(readFileSync(join(here, 'weight-budget.txt'), 'utf8').match(/^\s*(\d+)/m)[1]);
+  if (totalGzip > budget) {
+    console.error(`first-load weight ${totalGzip} B gzip is over the budget of ${budget} B (bench/weight-budget.txt)`);
+    process.exit(1);
+  }
+  console.log(`weight within budget: ${totalGzip} <= ${budget} bytes gzip`);
+}
