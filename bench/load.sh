@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Proxy load with wrk, side by side with nginx serving the same menu JSON and proxying the
+# same simulator: the menu GET, inquiries from 20 pollers per table over 50 tables, and order
+# POSTs. Prints `name value unit` lines: requests/s, p50, p99 and the ratio to nginx.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s}
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+
+# A store with 50 tables, in the upstream's shapes.
+node -e '
+const f = JSON.parse(require("fs").readFileSync("crates/pos-sim/fixtures/demo-store.json", "utf8"));
+f.TABLE_LIST = Array.from({ length: 50 }, (_, i) => ({ FLR_CODE: "0001", TBL_CODE: String(i + 1).padStart(4, "0"), FLR_NAME: "1층", TBL_NAME: `${i + 1}번` }));
+require("fs").writeFileSync(process.argv[1], JSON.stringify(f));
+' "$work/store.json"
+
+./target/server/tableorder sim --listen 127.0.0.1:9191 --fixture "$work/store.json" --accept-window-ms 600000 >"$work/sim.log" 2>&1 &
+pids+=($!)
+wait_for http://127.0.0.1:9191/sim/calls
+TABLEORDER_LOG=warn \
+TABLEORDER_STORES__DEMO__STORE_ID=S0000001 TABLEORDER_STORES__DEMO__SERVICE_ID=SV-DEMO-0001 \
+TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 TABLEORDER_LIMITS__ORDERS_PER_MINUTE_PER_TABLE=100000000 \
+  ./target/server/tableorder serve --listen 127.0.0.1:8191 --upstream http://127.0.0.1:9191 --dist dist >"$work/proxy.log" 2>&1 &
+pids+=($!)
+wait_for http://127.0.0.1:8191/healthz
+
+mkdir -p "$work/www"
+curl -sf http://127.0.0.1:8191/api/v1/stores/demo/menu -o "$work/www/menu.json"
+# nginx workers run as an unprivileged user: let them read the file.
+chmod -R a+rX "$work"
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream sim { server 127.0.0.1:9191; keepalive 64; }
+  server {
+    listen 127.0.0.1:8192;
+    location = /menu.json { root $work/www; default_type application/json; }
+    location /partner/ { proxy_pass http://sim; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+wait_for http://127.0.0.1:8192/menu.json
+
+# wrk's figures: requests/s, and p50/p99 in ms.
+run() {
+  local name=$1 connections=$2 script=$3 url=$4
+  local out
+  out=$(wrk -t2 -c"$connections" -d"$DURATION" --latency ${script:+-s "$script"} "$url")
+  echo "$out" | awk -v name="$name" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { printf "%s_rps %.0f req/s\n", name, $2 }
+    $1 == "50%" { printf "%s_p50 %.2f ms\n", name, ms($2) }
+    $1 == "99%" { printf "%s_p99 %.2f ms\n", name, ms($2) }
+    /Non-2xx/ { printf "%s_non_2xx %d responses\n", name, $NF }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+results=$(mktemp)
+{
+  run load_menu_proxy 50 "" http://127.0.0.1:8191/api/v1/stores/demo/menu
+  run load_menu_nginx 50 "" http://127.0.0.1:8192/menu.json
+  run load_inquiry_proxy 1000 bench/wrk/inquiry-proxy.lua http://127.0.0.1:8191
+  run load_inquiry_nginx 1000 bench/wrk/inquiry-nginx.lua http://127.0.0.1:8192
+  run load_orders_proxy 50 bench/wrk/orders-proxy.lua http://127.0.0.1:8191
+  curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
+  run load_orders_nginx 50 bench/wrk/orders-nginx.lua http://127.0.0.1:8192
+} | tee "$results"
+for kind in menu inquiry orders; do
+  p=$(awk -v k="load_${kind}_proxy_rps" '$1 == k { print $2 }' "$results")
+  n=$(awk -v k="load_${kind}_nginx_rps" '$1 == k { print $2 }' "$results")
+  echo "load_${kind}_proxy_to_nginx $(ratio "$p" "$n") ratio"
+done
+rm -f "$results"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Every benchmark, one `name value unit` line per figure, so two runs can be compared.
+#   bash bench/run.sh [weight|steps|lighthouse|load|coalescing|chaos ...]   (default: all)
+# `./run bench` calls this after `./run setup`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+need() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+built=0
+build() {
+  [ "$built" = 1 ] && return
+  trunk build --release >/dev/null 2>&1
+  cargo build --locked --profile server -p tableorder-proxy >/dev/null 2>&1
+  built=1
+}
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -m)"
+for what in "${@:-weight steps lighthouse load coalescing chaos}"; do
+  for b in $what; do
+    case "$b" in
+      weight) build; node bench/weight.mjs ;;
+      steps) cargo bench --locked -p order-core --bench flow_steps 2>/dev/null | grep -E '^[a-z_]+ ' ;;
+      lighthouse) build; bash bench/lighthouse.sh ;;
+      load) need wrk nginx-light; build; bash bench/load.sh ;;
+      coalescing)
+        build
+        TABLEORDER_LOG=warn TABLEORDER_TIMING__POLL_INTERVAL_MS=1000 \
+        TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 \
+          ./target/server/tableorder serve --listen 127.0.0.1:8193 --sim-control --dist dist >/dev/null 2>&1 &
+        server=$!
+        for _ in $(seq 50); do curl -sf http://127.0.0.1:8193/healthz >/dev/null && break; sleep 0.1; done
+        node bench/coalescing.mjs http://127.0.0.1:8193
+        kill "$server"
+        ;;
+      chaos) cargo bench --locked -p tableorder-proxy --bench chaos 2>/dev/null | grep -E '^[a-z_]+ ' ;;
+      *) echo "unknown benchmark: $b" >&2; exit 2 ;;
+    esac
+  done
+done
