@@ -167,10 +167,14 @@ async fn main() {
                 let table = format!("0001-{:04}", 1 + k % tables);
                 post(
                     &format!("/sim/tables/{table}/occupy"),
-                    json!({"on": k % 3 == 0}),
+                    json!({"on": k.is_multiple_of(3)}),
                 )
                 .await;
-                let mode = if k % 5 == 0 { "drop" } else { "normal" };
+                let mode = if k.is_multiple_of(5) {
+                    "drop"
+                } else {
+                    "normal"
+                };
                 post("/sim/delivery", json!({"mode": mode})).await;
                 tokio::time::sleep(Duration::from_millis(700)).await;
             }
