@@ -38,5 +38,5 @@ test('an unknown table is reported, not a blank page', async () => {
   await page.goto(server.tableUrl('0009-0009'));
   const notice = page.locator('.to-notice[role=alert]');
   await notice.waitFor();
-  assert.match(await notice.textContent(), /no table|테이블/);
+  assert.match(await notice.textContent(), /테이블을 찾을 수 없습니다/);
 });

@@ -336,6 +336,18 @@ async fn status_panel_renders_every_state_of_the_flow() {
     )
     .await;
     assert!(text(&el, ".to-status-card").contains("5초"));
+    let el = status(
+        "0002-0010",
+        Stage::Rejected {
+            code: order_core::ErrorCode::SoldOut,
+            message: "I0108 is sold out".into(),
+        },
+    )
+    .await;
+    assert!(
+        text(&el, ".to-status-card").contains("품절"),
+        "in the guest's language, not the server's"
+    );
     let el = status("0002-0009", Stage::StaffConfirm { wrong_pin: true }).await;
     assert!(el.query_selector("input[type=password]").unwrap().is_some());
     assert!(text(&el, ".to-status-card").contains("PIN이 올바르지 않습니다"));

@@ -3,8 +3,22 @@ use crate::i18n::*;
 use crate::ordering::Ordering;
 use crate::shop::use_shop;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_use::use_interval_fn;
 use order_core::flow::{Event, Stage};
+use order_core::ErrorCode;
+
+/// A refusal in the guest's language (the server's message is for developers).
+pub fn refusal_text(code: ErrorCode, i18n: I18nContext<Locale>) -> AnyView {
+    match code {
+        ErrorCode::SoldOut => t!(i18n, err_sold_out).into_any(),
+        ErrorCode::UnknownItem => t!(i18n, err_unknown_item).into_any(),
+        ErrorCode::BadOptions => t!(i18n, err_bad_options).into_any(),
+        ErrorCode::InvalidRequest | ErrorCode::TooLarge => t!(i18n, err_invalid_request).into_any(),
+        ErrorCode::NotFound => t!(i18n, err_not_found).into_any(),
+        _ => t!(i18n, err_other).into_any(),
+    }
+}
 
 fn seconds_until(at: u64, now: u64) -> u64 {
     at.saturating_sub(now).div_ceil(1000)
@@ -115,8 +129,8 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
             }.into_any()
         }
         Stage::Cancelling => view! { <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_cancelling)}</p> }.into_any(),
-        Stage::Rejected { message, .. } => view! {
-            <p>{t!(i18n, status_rejected, reason = move || message.clone())}</p>
+        Stage::Rejected { code, .. } => view! {
+            <p>{refusal_text(code, i18n)}</p>
             <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
         }.into_any(),
         Stage::Cancelled => view! {

@@ -9,7 +9,7 @@ use crate::ordering::Ordering;
 use crate::shop::Shop;
 use leptos::prelude::*;
 use order_core::flow::PayMode;
-use order_core::{ClientConfig, Menu, Table};
+use order_core::{ClientConfig, ErrorCode, Menu, Table};
 
 /// The root: everything the widget draws sits under one `.tableorder` element, so a host
 /// page's styles and the widget's never meet. The host page's `<html lang>` is left alone.
@@ -100,6 +100,9 @@ fn StorePage(options: WidgetOptions) -> impl IntoView {
                 loaded.get().map(|result| match result {
                     Ok((config, menu, table)) => view! {
                         <Storefront options=opts.get_value() config=config menu=menu table=table/>
+                    }.into_any(),
+                    Err(ApiFailure::Refused { error, .. }) if error.code == ErrorCode::NotFound => view! {
+                        <Notice title=t_string!(i18n, menu_failed).to_string() detail=t_string!(i18n, err_not_found).to_string()/>
                     }.into_any(),
                     Err(e) => {
                         let detail = failure_message(&e, t_string!(i18n, offline));

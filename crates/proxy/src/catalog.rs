@@ -34,7 +34,14 @@ struct StoreSlot {
     open: AtomicBool,
     /// One refresh at a time per store.
     refreshing: tokio::sync::Mutex<()>,
+    /// The menu as JSON, for the base information, open and stale flags it was made from.
+    menu_json: std::sync::Mutex<Option<(MenuKey, axum::body::Bytes)>>,
+    /// Counts successful fetches.
+    generation: std::sync::atomic::AtomicU64,
 }
+
+/// What the served menu depends on: which fetch (its generation), open, stale.
+type MenuKey = (u64, bool, bool);
 
 pub struct Catalog {
     upstream: Upstream,
@@ -55,6 +62,8 @@ impl Catalog {
                     stale: AtomicBool::new(false),
                     open: AtomicBool::new(true),
                     refreshing: tokio::sync::Mutex::new(()),
+                    menu_json: std::sync::Mutex::new(None),
+                    generation: std::sync::atomic::AtomicU64::new(0),
                 };
                 (slug, slot)
             })
@@ -103,6 +112,7 @@ impl Catalog {
             Ok(info) => {
                 let info = Arc::new(info);
                 *slot.info.write().unwrap_or_else(|p| p.into_inner()) = Some(info.clone());
+                slot.generation.fetch_add(1, Ordering::Release);
                 slot.stale.store(false, Ordering::Relaxed);
                 tracing::info!(store = slug, tables = info.tables.len(), menu = %info.stamp, "base information refreshed");
                 Ok(info)
@@ -159,6 +169,40 @@ impl Catalog {
         if let Ok(slot) = self.slot(slug) {
             slot.open.store(open, Ordering::Relaxed);
         }
+    }
+
+    /// The menu as guests get it, serialised once per change rather than per request.
+    pub async fn menu_json(&self, slug: &str) -> Result<axum::body::Bytes, AppError> {
+        // The generation before the content: a refresh in between costs a rebuild, never a
+        // stale menu cached under the new generation.
+        let generation = self.slot(slug)?.generation.load(Ordering::Acquire);
+        let info = self.get(slug).await?;
+        let slot = self.slot(slug)?;
+        let key = (
+            generation,
+            slot.open.load(Ordering::Relaxed),
+            slot.stale.load(Ordering::Relaxed),
+        );
+        let mut cached = slot.menu_json.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((k, bytes)) = cached.as_ref() {
+            if *k == key {
+                return Ok(bytes.clone());
+            }
+        }
+        let menu = Menu {
+            store: StoreInfo {
+                name: info.name.clone(),
+                open: key.1,
+            },
+            version: info.stamp.clone(),
+            categories: info.categories.clone(),
+            stale: key.2,
+        };
+        let bytes = axum::body::Bytes::from(
+            serde_json::to_vec(&menu).map_err(|e| AppError::Invalid(e.to_string()))?,
+        );
+        *cached = Some((key, bytes.clone()));
+        Ok(bytes)
     }
 
     pub async fn menu(&self, slug: &str) -> Result<Menu, AppError> {

@@ -50,9 +50,13 @@ pub async fn config(State(state): State<AppState>) -> Json<ClientConfig> {
 pub async fn menu(
     State(state): State<AppState>,
     Path(store): Path<String>,
-) -> Result<Json<Menu>, AppError> {
+) -> Result<impl axum::response::IntoResponse, AppError> {
     checked(&store, None)?;
-    Ok(Json(state.catalog.menu(&store).await?))
+    let json = state.catalog.menu_json(&store).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json,
+    ))
 }
 
 /// One table of the store.
