@@ -130,7 +130,11 @@ test('the English switch translates the page and the widget keeps working', asyn
   await page.locator('.to-item-button', { hasText: '김치찌개' }).click();
   assert.match(await page.locator('.to-reason').textContent(), /choose at least 1/);
   await shot(page, 'item-sheet-en');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), await page.locator('.to-sheet h2').getAttribute('id'),
+    'focus moves into the sheet');
   await page.keyboard.press('Escape');
+  assert.equal(await page.locator('.to-sheet').count(), 0);
+  assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ''), /김치찌개/, 'and back to the item');
   await orderPlain(page);
   await waitForStatus(page, /with the kitchen/);
   await shot(page, 'accepted-en');

@@ -1,9 +1,8 @@
-use super::item_sheet::focused_element;
+use super::Sheet;
 use crate::i18n::*;
 use crate::money::won;
 use crate::ordering::Ordering;
 use crate::shop::use_shop;
-use leptos::html;
 use leptos::prelude::*;
 use order_core::cart::CartLine;
 use order_core::pricing::{MAX_COUNT, MAX_ORDER_MEMO_CHARS};
@@ -69,21 +68,7 @@ fn CartSheetBody() -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
     let ordering = expect_context::<Ordering>();
-    let opener = StoredValue::new_local(focused_element());
-    let heading = NodeRef::<html::H2>::new();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
-    let close = move || {
-        shop.cart_open.set(false);
-        opener.with_value(|o| {
-            if let Some(o) = o {
-                let _ = o.focus();
-            }
-        });
-    };
+    let close = move || shop.cart_open.set(false);
     let priced = Memo::new(move |_| {
         shop.cart.with(|c| {
             shop.menu
@@ -132,19 +117,8 @@ fn CartSheetBody() -> impl IntoView {
                 .collect_view()
         })
     };
-    let on_key = move |ev: web_sys::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            close();
-        }
-    };
     view! {
-        <div class="to-backdrop" on:click=move |_| close()></div>
-        <div class="to-sheet" role="dialog" aria-modal="true" aria-labelledby="to-cart-title" on:keydown=on_key>
-            <div class="to-sheet-head">
-                <h2 id="to-cart-title" tabindex="-1" node_ref=heading>{t!(i18n, cart)}</h2>
-                <button type="button" class="to-icon-button" on:click=move |_| close()
-                    aria-label=move || t_string!(i18n, close).to_string()>"✕"</button>
-            </div>
+        <Sheet title_id="to-cart-title" title=t!(i18n, cart) on_close=close>
             <Show when=move || !shop.cart.with(|c| c.is_empty()) fallback=move || view! { <p class="to-muted">{t!(i18n, cart_empty)}</p> }>
                 <ul class="to-cart-lines">{lines}</ul>
                 <label class="to-field">
@@ -168,6 +142,6 @@ fn CartSheetBody() -> impl IntoView {
                     })}
                 </button>
             </Show>
-        </div>
+        </Sheet>
     }
 }

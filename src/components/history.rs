@@ -1,10 +1,9 @@
-use super::item_sheet::focused_element;
+use super::Sheet;
 use crate::api::Api;
 use crate::i18n::*;
 use crate::money::won;
 use crate::shop::use_shop;
 use chrono::DateTime;
-use leptos::html;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_use::use_interval_fn;
@@ -49,32 +48,13 @@ pub fn HistorySheet(store: String, table: String, api: Api) -> impl IntoView {
 fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
-    let opener = StoredValue::new_local(focused_element());
-    let heading = NodeRef::<html::H2>::new();
     let place = StoredValue::new((store, table, api));
     let orders = LocalResource::new(move || {
         let (store, table, api) = place.get_value();
         async move { api.table_orders(&store, &table).await }
     });
     use_interval_fn(move || orders.refetch(), shop.config.poll_interval_ms);
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
-    let close = move || {
-        shop.history_open.set(false);
-        opener.with_value(|o| {
-            if let Some(o) = o {
-                let _ = o.focus();
-            }
-        });
-    };
-    let on_key = move |ev: web_sys::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            close();
-        }
-    };
+    let close = move || shop.history_open.set(false);
     let row = move |o: PlacedOrder| {
         let names: Vec<String> = o
             .lines
@@ -93,13 +73,7 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
         }
     };
     view! {
-        <div class="to-backdrop" on:click=move |_| close()></div>
-        <div class="to-sheet" role="dialog" aria-modal="true" aria-labelledby="to-history-title" on:keydown=on_key>
-            <div class="to-sheet-head">
-                <h2 id="to-history-title" tabindex="-1" node_ref=heading>{t!(i18n, history)}</h2>
-                <button type="button" class="to-icon-button" on:click=move |_| close()
-                    aria-label=move || t_string!(i18n, close).to_string()>"✕"</button>
-            </div>
+        <Sheet title_id="to-history-title" title=t!(i18n, history) on_close=close>
             <Transition fallback=move || view! { <p class="to-muted">{t!(i18n, loading)}</p> }>
                 {move || orders.get().map(|r| match r {
                     Ok(list) if list.orders.is_empty() => view! { <p class="to-muted">{t!(i18n, history_empty)}</p> }.into_any(),
@@ -107,6 +81,6 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
                     Err(_) => view! { <p class="to-reason">{t!(i18n, offline)}</p> }.into_any(),
                 })}
             </Transition>
-        </div>
+        </Sheet>
     }
 }

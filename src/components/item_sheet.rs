@@ -1,22 +1,12 @@
+use super::Sheet;
 use crate::i18n::*;
 use crate::money::won;
 use crate::shop::use_shop;
-use leptos::html;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use order_core::cart::CartLine;
 use order_core::pricing::{check_choice, ChoiceProblem, MAX_COUNT, MAX_LINE_MEMO_CHARS};
 use order_core::{ChosenOption, Item, OptionGroup, Won};
-use wasm_bindgen::JsCast;
-
-/// The element focused before a sheet opened, to give focus back when it closes.
-pub fn focused_element() -> Option<web_sys::HtmlElement> {
-    web_sys::window()?
-        .document()?
-        .active_element()?
-        .dyn_into::<web_sys::HtmlElement>()
-        .ok()
-}
 
 /// The sheet for the item the guest tapped: options, count, memo, a running price.
 #[component]
@@ -62,27 +52,11 @@ fn problem_text(problem: &ChoiceProblem, i18n: I18nContext<Locale>) -> AnyView {
 fn ItemSheetBody(item: Item) -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
-    let opener = StoredValue::new_local(focused_element());
     let picks = RwSignal::new(Vec::<ChosenOption>::new());
     let count = RwSignal::new(1u32);
     let memo = RwSignal::new(String::new());
     let item = StoredValue::new(item);
-    let heading = NodeRef::<html::H2>::new();
-
-    // Focus moves into the sheet when it opens, and back to the item when it closes.
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
-    let close = move || {
-        shop.sheet.set(None);
-        opener.with_value(|o| {
-            if let Some(o) = o {
-                let _ = o.focus();
-            }
-        });
-    };
+    let close = move || shop.sheet.set(None);
     let problem = Memo::new(move |_| item.with_value(|i| picks.with(|p| check_choice(i, p).err())));
     let unit = Memo::new(move |_| {
         item.with_value(|i| {
@@ -111,23 +85,13 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
         shop.cart.update(|c| c.add(line));
         close();
     };
-    let on_key = move |ev: web_sys::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            close();
-        }
-    };
     let title_id = item.with_value(|i| format!("to-sheet-{}", i.id));
-    let labelled_by = title_id.clone();
     let groups = item.with_value(|i| i.option_groups.clone());
 
+    let name = item.with_value(|i| i.name.clone());
+
     view! {
-        <div class="to-backdrop" on:click=move |_| close()></div>
-        <div class="to-sheet" role="dialog" aria-modal="true" aria-labelledby=labelled_by on:keydown=on_key>
-            <div class="to-sheet-head">
-                <h2 id=title_id tabindex="-1" node_ref=heading>{item.with_value(|i| i.name.clone())}</h2>
-                <button type="button" class="to-icon-button" on:click=move |_| close()
-                    aria-label=move || t_string!(i18n, close).to_string()>"✕"</button>
-            </div>
+        <Sheet title_id=title_id title=name on_close=close>
             <p class="to-sheet-price">{move || won(i18n.get_locale(), item.with_value(|i| i.price))}</p>
             {groups.into_iter().map(|g| view! { <OptionGroupField group=g picks=picks/> }).collect_view()}
             <label class="to-field">
@@ -147,7 +111,7 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
             <p id="to-sheet-reason" class="to-reason" role="status">
                 {move || problem.get().map(|p| problem_text(&p, i18n))}
             </p>
-        </div>
+        </Sheet>
     }
 }
 
