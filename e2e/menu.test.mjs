@@ -20,6 +20,13 @@ test('the table URL shows the store, the table and the menu with won prices', as
   assert.equal(await firstItem.locator('.to-item-price').textContent(), '9,000원');
   assert.ok(await firstItem.isVisible());
   assert.ok((await page.locator('.to-tab').count()) >= 5, 'category tabs');
+  assert.equal(await page.locator('.to-tab[aria-current=true]').textContent(), '식사');
+  await page.locator('.to-tab', { hasText: '주류' }).click();
+  await page.waitForFunction(() => document.querySelector('.to-tab[aria-current=true]')?.textContent === '주류');
+  assert.ok(await page.locator('.to-tab', { hasText: '주류' }).isVisible(), 'the tabs follow the scroll');
+  await shot(page, 'menu-scrolled');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForFunction(() => document.querySelector('.to-tab[aria-current=true]')?.textContent === '식사');
   await shot(page, 'menu-ko');
   assert.deepEqual(page.problems, []);
 });
@@ -31,6 +38,18 @@ test('a QR code without a table says what to do', async () => {
   await notice.waitFor();
   assert.match(await notice.textContent(), /QR/);
   await shot(page, 'bad-qr');
+});
+
+test('prepaid without a way to pay says so instead of waiting forever', async () => {
+  const page = await phonePage(browser);
+  await page.goto(server.tableUrl('0001-0010', '&mode=prepaid'));
+  await page.locator('.to-item-button', { hasText: '공기밥' }).click();
+  await page.locator('.to-sheet .to-primary').click();
+  await page.locator('.to-cart-bar button').click();
+  await page.locator('.to-order').click();
+  await page.waitForFunction(() => /결제 방법이 설정되지 않았습니다/.test(document.querySelector('.to-status')?.textContent ?? ''));
+  const orders = (await fetch(`${server.base}/sim/orders`).then((r) => r.json())).orders;
+  assert.equal(orders.length, 0);
 });
 
 test('an unknown table is reported, not a blank page', async () => {

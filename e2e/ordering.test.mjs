@@ -46,6 +46,7 @@ test('an order with options is accepted, and the next one at the table is added 
   await page.locator('.to-history-row').nth(1).waitFor();
   assert.equal(await page.locator('.to-history-row').count(), 2);
   await shot(page, 'history');
+  await expectAccessible(page, 'history');
   assert.deepEqual(page.problems, []);
 });
 
@@ -84,6 +85,7 @@ test('a closed store says so, keeps the cart, and takes the order once open agai
   await orderPlain(page);
   await waitForStatus(page, /주문을 받지 않습니다/);
   await shot(page, 'store-closed');
+  await expectAccessible(page, 'store closed');
   assert.equal((await posOrders()).length, 0);
   await server.sim('/business', { open: true });
   await page.locator('.to-status button', { hasText: '다시 시도' }).click();
@@ -99,6 +101,7 @@ test('a dropped delivery is reported after the window, and the resend lands exac
   await shot(page, 'waiting-for-kitchen');
   await waitForStatus(page, /전달되지 않았습니다/, 20000);
   await shot(page, 'not-delivered');
+  await expectAccessible(page, 'not delivered');
   await server.sim('/delivery', { mode: 'normal' });
   await page.locator('.to-status button', { hasText: '다시 보내기' }).click();
   await waitForStatus(page, /주방에 전달/);
@@ -138,4 +141,5 @@ test('the English switch translates the page and the widget keeps working', asyn
   await orderPlain(page);
   await waitForStatus(page, /with the kitchen/);
   await shot(page, 'accepted-en');
+  await expectAccessible(page, 'accepted, English');
 });

@@ -2,20 +2,58 @@ use crate::i18n::*;
 use crate::money::won;
 use leptos::prelude::*;
 use order_core::{Category, Item};
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
 
 fn section_id(category: &Category) -> String {
     format!("to-cat-{}", category.id)
 }
 
-/// Category tabs that scroll the list to their section.
+/// Category tabs that scroll the list to their section, and follow the scroll: the tab of
+/// the section under them is marked and kept in view.
 #[component]
 pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
     let i18n = use_i18n();
+    let active = RwSignal::new(0usize);
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    let ids: Vec<String> = categories.iter().map(section_id).collect();
+    let document = web_sys::window().and_then(|w| w.document());
+    let on_scroll = {
+        let (ids, document) = (ids.clone(), document.clone());
+        move |_| {
+            let Some(document) = &document else { return };
+            // The last section whose top has passed under the sticky tabs.
+            let current = ids
+                .iter()
+                .rposition(|id| {
+                    document
+                        .get_element_by_id(id)
+                        .is_some_and(|el| el.get_bounding_client_rect().top() <= 80.0)
+                })
+                .unwrap_or(0);
+            if active.get_untracked() != current {
+                active.set(current);
+            }
+        }
+    };
+    let listener = SendWrapper::new(window_event_listener(leptos::ev::scroll, on_scroll));
+    on_cleanup(move || listener.take().remove());
+    Effect::new(move |_| {
+        let index = active.get();
+        let tab = document
+            .as_ref()
+            .and_then(|d| d.get_element_by_id(&format!("to-tab-{index}")))
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+        if let (Some(nav), Some(tab)) = (nav.get(), tab) {
+            nav.set_scroll_left(tab.offset_left() - 16);
+        }
+    });
     view! {
-        <nav class="to-tabs" aria-label=move || t_string!(i18n, menu_categories).to_string()>
+        <nav class="to-tabs" node_ref=nav aria-label=move || t_string!(i18n, menu_categories)>
             {categories
                 .into_iter()
-                .map(|c| {
+                .enumerate()
+                .map(|(index, c)| {
                     let target = section_id(&c);
                     let scroll = move |_| {
                         let el = web_sys::window()
@@ -25,7 +63,13 @@ pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
                             el.scroll_into_view();
                         }
                     };
-                    view! { <button type="button" class="to-tab" on:click=scroll>{c.name}</button> }
+                    view! {
+                        <button type="button" class="to-tab" id=format!("to-tab-{index}") on:click=scroll
+                            class:to-tab-active=move || active.get() == index
+                            aria-current=move || (active.get() == index).then_some("true")>
+                            {c.name}
+                        </button>
+                    }
                 })
                 .collect_view()}
         </nav>

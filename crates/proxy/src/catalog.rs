@@ -172,7 +172,8 @@ impl Catalog {
     }
 
     /// The menu as guests get it, serialised once per change rather than per request.
-    pub async fn menu_json(&self, slug: &str) -> Result<axum::body::Bytes, AppError> {
+    /// Also says whether the serialised copy was reused.
+    pub async fn menu_json(&self, slug: &str) -> Result<(axum::body::Bytes, bool), AppError> {
         // The generation before the content: a refresh in between costs a rebuild, never a
         // stale menu cached under the new generation.
         let generation = self.slot(slug)?.generation.load(Ordering::Acquire);
@@ -186,7 +187,7 @@ impl Catalog {
         let mut cached = slot.menu_json.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((k, bytes)) = cached.as_ref() {
             if *k == key {
-                return Ok(bytes.clone());
+                return Ok((bytes.clone(), true));
             }
         }
         let menu = Menu {
@@ -202,7 +203,7 @@ impl Catalog {
             serde_json::to_vec(&menu).map_err(|e| AppError::Invalid(e.to_string()))?,
         );
         *cached = Some((key, bytes.clone()));
-        Ok(bytes)
+        Ok((bytes, false))
     }
 
     pub async fn menu(&self, slug: &str) -> Result<Menu, AppError> {

@@ -15,6 +15,7 @@ pub struct Metrics {
     pub requests: AtomicU64,
     pub inquiries_coalesced: AtomicU64,
     pub idempotent_replays: AtomicU64,
+    pub menu_cache_hits: AtomicU64,
     upstream: Mutex<UpstreamTimings>,
 }
 
@@ -61,6 +62,12 @@ impl Metrics {
             "tableorder_idempotent_replays_total",
             "Orders answered again for a resent clientOrderId.",
             &self.idempotent_replays,
+        );
+        counter(
+            &mut out,
+            "tableorder_menu_cache_hits_total",
+            "Menus served from the serialised copy.",
+            &self.menu_cache_hits,
         );
         let map = self.upstream.lock().unwrap_or_else(|p| p.into_inner());
         let _ = writeln!(out, "# HELP tableorder_upstream_calls_total Calls to the upstream.\n# TYPE tableorder_upstream_calls_total counter");

@@ -52,7 +52,13 @@ pub async fn menu(
     Path(store): Path<String>,
 ) -> Result<impl axum::response::IntoResponse, AppError> {
     checked(&store, None)?;
-    let json = state.catalog.menu_json(&store).await?;
+    let (json, hit) = state.catalog.menu_json(&store).await?;
+    if hit {
+        state
+            .metrics
+            .menu_cache_hits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         json,
