@@ -203,8 +203,10 @@ pub struct Submission {
     pending: Option<Pending>,
     next_ticket: u32,
     wake_at: Option<Millis>,
-    /// A send may have reached the upstream without an answer reaching us.
-    unsure: bool,
+    /// When a send was made that may have reached the upstream without an answer reaching
+    /// us. Only evidence clears it: a receipt, the order found, or its absence proven.
+    /// A later attempt's refusal does not: the earlier one may still be on the wire.
+    unsure_since: Option<Millis>,
     last_send_at: Option<Millis>,
     /// The last time an answered inquiry did not show this order.
     absent_at: Option<Millis>,
@@ -238,7 +240,7 @@ impl Submission {
             pending: None,
             next_ticket: 0,
             wake_at: None,
-            unsure: false,
+            unsure_since: None,
             last_send_at: None,
             absent_at: None,
             cancel_requested: false,
@@ -361,7 +363,6 @@ impl Submission {
         self.pending = Some(Pending::Send(t));
         self.wake_at = None;
         self.last_send_at = Some(now);
-        self.absent_at = None;
         self.stage = Stage::Sending;
         out.push(Command::Send(
             t,
@@ -376,20 +377,24 @@ impl Submission {
         ));
     }
 
-    /// Nothing sent can be on the POS or still reach it: no send was ever ambiguous, or an
-    /// answered inquiry did not show it so long after the last send that, had it landed
+    /// Nothing sent can be on the POS or still reach it: no send is in doubt, or an answered
+    /// inquiry did not show it so long after the doubtful send that, had it landed
     /// undelivered, it would have vanished — and had it been delivered, it would be listed.
     /// Time passing alone proves nothing: a delivered order never vanishes.
     fn certainly_not_placed(&self) -> bool {
-        if !self.unsure {
-            return true;
-        }
-        match (self.last_send_at, self.absent_at) {
+        match (self.unsure_since, self.absent_at) {
             (None, _) => true,
             (Some(sent), Some(absent)) => {
                 absent >= sent + self.config.accept_window_ms + IN_FLIGHT_MS
             }
             (Some(_), None) => false,
+        }
+    }
+
+    /// The send just made may have landed without our hearing of it.
+    fn became_unsure(&mut self) {
+        if let Some(sent) = self.last_send_at {
+            self.unsure_since = Some(self.unsure_since.map_or(sent, |earlier| earlier.max(sent)));
         }
     }
 
@@ -491,7 +496,7 @@ impl Submission {
 
     fn on_resume(&mut self, out: &mut Vec<Command>) {
         if matches!(self.pending, Some(Pending::Send(_))) {
-            self.unsure = true;
+            self.became_unsure();
         }
         self.pending = None;
         match &self.stage {
@@ -502,7 +507,10 @@ impl Submission {
             | Stage::UnreachableAsk => {}
             Stage::StaffConfirm { .. } => {}
             Stage::Received { .. } => self.inquire(out),
-            _ if self.mode == PayMode::Cash && self.staff_pin.is_none() && !self.unsure => {
+            _ if self.mode == PayMode::Cash
+                && self.staff_pin.is_none()
+                && self.unsure_since.is_none() =>
+            {
                 self.stage = Stage::StaffConfirm { wrong_pin: false };
                 self.wake_at = None;
             }
@@ -551,7 +559,7 @@ impl Submission {
 
     /// The order is in the inquiry: carry on from where it stands.
     fn adopt(&mut self, placed: &PlacedOrder, now: Millis, out: &mut Vec<Command>) {
-        self.unsure = false;
+        self.unsure_since = None;
         let order_no = placed.order_no.clone();
         match placed.status {
             OrderStatus::Waiting => {
@@ -608,11 +616,13 @@ impl Submission {
             return self.wake(at, out);
         }
         match failure.code() {
-            Some(ErrorCode::StoreClosed) if !self.unsure && self.approvals.is_empty() => {
+            Some(ErrorCode::StoreClosed)
+                if self.unsure_since.is_none() && self.approvals.is_empty() =>
+            {
                 self.stage = Stage::StoreClosed;
                 self.wake_at = None;
             }
-            Some(ErrorCode::NotFound) if !self.unsure => self.reject(failure, out),
+            Some(ErrorCode::NotFound) if self.unsure_since.is_none() => self.reject(failure, out),
             _ => self.retry_later(&failure, now, out),
         }
     }
@@ -662,7 +672,7 @@ impl Submission {
     ) {
         let failure = match result {
             Ok(receipt) => {
-                self.unsure = false;
+                self.unsure_since = None;
                 self.stage = Stage::Received {
                     order_no: receipt.order_no,
                     since: now,
@@ -674,11 +684,10 @@ impl Submission {
         };
         if failure.is_ambiguous() {
             // It may have landed: look for it before anything else.
-            self.unsure = true;
+            self.became_unsure();
             return self.retry_later(&failure, now, out);
         }
-        // A definite refusal: this attempt placed nothing.
-        self.unsure = false;
+        // A definite refusal: this attempt placed nothing (an earlier one still might have).
         let Failure::Refused(error) = &failure else {
             return;
         };

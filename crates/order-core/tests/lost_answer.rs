@@ -87,3 +87,34 @@ fn answers_to_old_requests_are_ignored() {
     m.handle(Event::InquiryAnswered(stale, Err(Failure::NoAnswer)));
     assert_eq!(m.sub.stage, before.stage);
 }
+
+#[test]
+fn a_refused_resend_does_not_prove_an_earlier_send_did_not_land() {
+    let mut m = Manual::start(PayMode::Postpaid);
+    m.answer_inquiry();
+    let (_, first) = m.sent(); // on the wire, slow
+                               // The page reloads; the resumed flow looks, finds nothing yet, and sends again.
+    let saved = serde_json::to_string(&m.sub).unwrap();
+    m.sub = serde_json::from_str(&saved).unwrap();
+    m.handle(Event::Resumed);
+    m.answer_inquiry();
+    m.model.open = false;
+    m.answer_send(); // the second attempt arrives first and is refused
+    assert_eq!(m.sub.stage, Stage::StoreClosed);
+    // Then the first one arrives and is placed.
+    m.model.open = true;
+    let _ = m.model.place(&first, m.now);
+    m.handle(Event::GuestCancel);
+    assert_eq!(
+        m.sub.stage,
+        Stage::Cancelling,
+        "not 'cancelled': the first send may have landed"
+    );
+    m.run(20);
+    assert!(
+        matches!(m.sub.stage, Stage::Received { .. } | Stage::Accepted { .. }),
+        "{:?}",
+        m.sub.stage
+    );
+    assert_eq!(m.model.orders.len(), 1);
+}
