@@ -28,6 +28,8 @@ pub enum OrderProblem {
     BadOptions { item: String, reason: ChoiceProblem },
     #[error("a memo is at most {max} characters")]
     MemoTooLong { max: usize },
+    #[error("a memo is plain text (no control characters)")]
+    MemoNotText,
     #[error("the total is too large")]
     Overflow,
 }
@@ -166,8 +168,11 @@ fn check_group(group: &OptionGroup, picked: u32) -> Result<(), ChoiceProblem> {
 
 fn check_memo(memo: Option<&str>, max: usize) -> Result<String, OrderProblem> {
     let memo = memo.unwrap_or_default().trim();
-    if memo.chars().count() > max || memo.chars().any(|c| c.is_control() && c != '\n') {
+    if memo.chars().count() > max {
         return Err(OrderProblem::MemoTooLong { max });
+    }
+    if memo.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(OrderProblem::MemoNotText);
     }
     Ok(memo.to_string())
 }
@@ -415,5 +420,14 @@ mod tests {
         long.memo = Some("가".repeat(MAX_LINE_MEMO_CHARS + 1));
         assert!(matches!(err(&[long]), OrderProblem::MemoTooLong { .. }));
         assert!(price_order(&m, &[line("P", 1, vec![])], Some(&"x".repeat(201))).is_err());
+        let mut bell = line("P", 1, vec![]);
+        bell.memo = Some("a\u{7}b".into());
+        assert_eq!(err(&[bell]), OrderProblem::MemoNotText);
+        let mut two_lines = line("P", 1, vec![]);
+        two_lines.memo = Some("덜 맵게\n얼음 빼고".into());
+        assert!(
+            price_order(&m, &[two_lines], None).is_ok(),
+            "a line break is text"
+        );
     }
 }
