@@ -83,14 +83,16 @@ fn CartSheetBody() -> impl IntoView {
     };
     let lines = move || {
         shop.cart.with(|c| {
+            let order_lines = c.order_lines();
             c.lines
                 .iter()
+                .zip(&order_lines)
                 .enumerate()
-                .map(|(index, line)| {
+                .map(|(index, (line, order_line))| {
                     let (name, detail) = shop.menu.with_value(|m| line_label(m, line));
                     let count = line.count;
                     let amount = shop.menu.with_value(|m| {
-                        order_core::pricing::price_line(m, &c.order_lines()[index]).map(|p| p.amount()).ok()
+                        order_core::pricing::price_line(&m.categories, order_line).map(|p| p.amount()).ok()
                     });
                     view! {
                         <li class="to-cart-line">

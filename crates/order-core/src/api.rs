@@ -60,8 +60,16 @@ impl Menu {
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {
-        self.items().find(|i| i.id == id)
+        find_item(&self.categories, id)
     }
+}
+
+/// An item of the menu's categories by its id.
+pub fn find_item<'a>(categories: &'a [Category], id: &str) -> Option<&'a Item> {
+    categories
+        .iter()
+        .flat_map(|c| c.items.iter())
+        .find(|i| i.id == id)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

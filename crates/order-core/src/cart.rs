@@ -75,7 +75,11 @@ impl Cart {
 
     /// Priced from the menu, with the same rules the server applies.
     pub fn price(&self, menu: &Menu) -> Result<PricedOrder, OrderProblem> {
-        price_order(menu, &self.order_lines(), self.order_memo().as_deref())
+        price_order(
+            &menu.categories,
+            &self.order_lines(),
+            self.order_memo().as_deref(),
+        )
     }
 }
 

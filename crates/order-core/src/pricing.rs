@@ -3,7 +3,7 @@
 //! The proxy builds the upstream order from this, so a tampered request cannot change what is
 //! charged; the widget uses the same rules to say why a choice is not complete yet.
 
-use crate::api::{ChosenOption, ErrorCode, Item, Menu, OptionGroup, OrderLine};
+use crate::api::{find_item, Category, ChosenOption, ErrorCode, Item, OptionGroup, OrderLine};
 use crate::money::Won;
 use std::collections::BTreeMap;
 
@@ -177,10 +177,9 @@ fn check_memo(memo: Option<&str>, max: usize) -> Result<String, OrderProblem> {
     Ok(memo.to_string())
 }
 
-/// One line priced from the menu.
-pub fn price_line(menu: &Menu, line: &OrderLine) -> Result<PricedLine, OrderProblem> {
-    let item = menu
-        .item(&line.item_id)
+/// One line priced from the menu's categories.
+pub fn price_line(categories: &[Category], line: &OrderLine) -> Result<PricedLine, OrderProblem> {
+    let item = find_item(categories, &line.item_id)
         .ok_or_else(|| OrderProblem::UnknownItem(line.item_id.clone()))?;
     if item.sold_out {
         return Err(OrderProblem::SoldOut(item.name.clone()));
@@ -205,9 +204,10 @@ pub fn price_line(menu: &Menu, line: &OrderLine) -> Result<PricedLine, OrderProb
     })
 }
 
-/// The whole order priced from the menu; the request's own idea of prices is never asked.
+/// The whole order priced from the menu's categories; the request's own idea of prices is
+/// never asked.
 pub fn price_order(
-    menu: &Menu,
+    categories: &[Category],
     lines: &[OrderLine],
     memo: Option<&str>,
 ) -> Result<PricedOrder, OrderProblem> {
@@ -219,7 +219,7 @@ pub fn price_order(
     }
     let lines = lines
         .iter()
-        .map(|l| price_line(menu, l))
+        .map(|l| price_line(categories, l))
         .collect::<Result<Vec<_>, _>>()?;
     let mut total = Won::ZERO;
     for line in &lines {
@@ -239,7 +239,7 @@ pub fn price_order(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Category, OptionChoice, StoreInfo};
+    use crate::api::{Menu, OptionChoice, StoreInfo};
 
     fn menu() -> Menu {
         let spicy = OptionGroup {
@@ -325,7 +325,7 @@ mod tests {
     #[test]
     fn prices_items_with_options_from_the_menu() {
         let order = price_order(
-            &menu(),
+            &menu().categories,
             &[
                 line(
                     "K",
@@ -396,7 +396,7 @@ mod tests {
     #[test]
     fn refuses_what_cannot_be_ordered() {
         let m = menu();
-        let err = |lines: &[OrderLine]| price_order(&m, lines, None).unwrap_err();
+        let err = |lines: &[OrderLine]| price_order(&m.categories, lines, None).unwrap_err();
         assert_eq!(err(&[]), OrderProblem::Empty);
         assert_eq!(
             err(&[line("nope", 1, vec![])]).code(),
@@ -419,14 +419,19 @@ mod tests {
         let mut long = line("P", 1, vec![]);
         long.memo = Some("가".repeat(MAX_LINE_MEMO_CHARS + 1));
         assert!(matches!(err(&[long]), OrderProblem::MemoTooLong { .. }));
-        assert!(price_order(&m, &[line("P", 1, vec![])], Some(&"x".repeat(201))).is_err());
+        assert!(price_order(
+            &m.categories,
+            &[line("P", 1, vec![])],
+            Some(&"x".repeat(201))
+        )
+        .is_err());
         let mut bell = line("P", 1, vec![]);
         bell.memo = Some("a\u{7}b".into());
         assert_eq!(err(&[bell]), OrderProblem::MemoNotText);
         let mut two_lines = line("P", 1, vec![]);
         two_lines.memo = Some("덜 맵게\n얼음 빼고".into());
         assert!(
-            price_order(&m, &[two_lines], None).is_ok(),
+            price_order(&m.categories, &[two_lines], None).is_ok(),
             "a line break is text"
         );
     }

@@ -48,7 +48,6 @@ impl Default for Faults {
 /// The shared simulator: the POS model, its clock, injected faults and call counts.
 pub struct Sim {
     pos: Mutex<Pos>,
-    timing: Timing,
     pub clock: Clock,
     faults: Mutex<Faults>,
     calls: Mutex<BTreeMap<String, u64>>,
@@ -67,7 +66,6 @@ impl Sim {
     pub fn new(fixture: Fixture, timing: Timing) -> Arc<Sim> {
         Arc::new(Sim {
             pos: Mutex::new(Pos::new(fixture, timing)),
-            timing,
             clock: Clock::default(),
             faults: Mutex::new(Faults::default()),
             calls: Mutex::new(BTreeMap::new()),
@@ -98,7 +96,8 @@ impl Sim {
     pub fn reset(&self, fixture: Option<Fixture>) {
         let mut pos = self.pos();
         let fixture = fixture.unwrap_or_else(|| pos.fixture().clone());
-        *pos = Pos::new(fixture, self.timing);
+        let timing = pos.timing();
+        *pos = Pos::new(fixture, timing);
         drop(pos);
         *lock(&self.faults) = Faults::default();
         lock(&self.calls).clear();

@@ -5,7 +5,7 @@
 
 use crate::error::AppError;
 use crate::upstream::{StoreCredentials, Upstream, UpstreamError};
-use order_core::{Category, Menu, StoreInfo, Table};
+use order_core::{parse_table_id, Category, Menu, StoreInfo, Table};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -23,6 +23,18 @@ pub struct BaseInfo {
 impl BaseInfo {
     pub fn table(&self, id: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.id == id)
+    }
+
+    /// The floor and table codes of a table this store has, or not found.
+    pub fn table_codes<'a>(&self, id: &'a str) -> Result<(&'a str, &'a str), AppError> {
+        parse_table_id(id)
+            .filter(|_| self.table(id).is_some())
+            .ok_or_else(|| AppError::NotFound(format!("no table {id:?}")))
+    }
+
+    /// The count of items a guest can order.
+    pub fn item_count(&self) -> usize {
+        self.categories.iter().map(|c| c.items.len()).sum()
     }
 }
 
@@ -206,17 +218,9 @@ impl Catalog {
         Ok((bytes, false))
     }
 
-    pub async fn menu(&self, slug: &str) -> Result<Menu, AppError> {
-        let info = self.get(slug).await?;
-        let slot = self.slot(slug)?;
-        Ok(Menu {
-            store: StoreInfo {
-                name: info.name.clone(),
-                open: slot.open.load(Ordering::Relaxed),
-            },
-            version: info.stamp.clone(),
-            categories: info.categories.clone(),
-            stale: slot.stale.load(Ordering::Relaxed),
-        })
+    /// The last refresh failed: what is served is the last good copy.
+    pub fn is_stale(&self, slug: &str) -> bool {
+        self.slot(slug)
+            .is_ok_and(|slot| slot.stale.load(Ordering::Relaxed))
     }
 }

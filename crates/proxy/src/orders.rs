@@ -9,9 +9,7 @@ use crate::metrics::Metrics;
 use crate::upstream::{OutgoingOrder, PaymentKind, PaymentRecord, Refusal, Upstream};
 use chrono::{FixedOffset, Utc};
 use order_core::pricing::price_order;
-use order_core::{
-    parse_table_id, OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, TableOrders, Won,
-};
+use order_core::{OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, TableOrders, Won};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -216,9 +214,7 @@ impl OrderDesk {
         table: &str,
     ) -> Result<TableOrders, AppError> {
         let info = catalog.get(store).await?;
-        let (floor, tbl) = parse_table_id(table)
-            .filter(|_| info.table(table).is_some())
-            .ok_or_else(|| AppError::NotFound(format!("no table {table:?}")))?;
+        let (floor, tbl) = info.table_codes(table)?;
         let cell = self.inquiry_cell(store, table);
         let mut cached = cell.lock().await;
         if let Some((at, orders)) = cached.as_ref() {
@@ -260,9 +256,7 @@ impl OrderDesk {
             ));
         }
         let info = catalog.get(store).await?;
-        let (floor, tbl) = parse_table_id(table)
-            .filter(|_| info.table(table).is_some())
-            .ok_or_else(|| AppError::NotFound(format!("no table {table:?}")))?;
+        let (floor, tbl) = info.table_codes(table)?;
         let open_order_no = match (request.kind, request.open_order_no.as_deref()) {
             (OrderKind::New, None) => None,
             (OrderKind::New, Some(_)) => {
@@ -278,8 +272,7 @@ impl OrderDesk {
                 "a prepaid order is always a new order".into(),
             ));
         }
-        let menu = catalog.menu(store).await?;
-        let priced = price_order(&menu, &request.lines, request.memo.as_deref())?;
+        let priced = price_order(&info.categories, &request.lines, request.memo.as_deref())?;
         let payments = match &request.payment {
             Some(p) => self.payments(store, table, p, priced.total)?,
             None => Vec::new(),

@@ -45,6 +45,32 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// One table's code: the table, the URL it opens, the SVG.
+struct TableCode<'a> {
+    table: &'a Table,
+    url: String,
+    svg: String,
+}
+
+/// Every table's code, each rendered once.
+fn table_codes<'a>(
+    store: &str,
+    base_url: &str,
+    tables: &'a [Table],
+) -> Result<Vec<TableCode<'a>>, QrError> {
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(QrError::BaseUrl(base_url.into()));
+    }
+    tables
+        .iter()
+        .map(|table| {
+            let url = table_url(base_url, store, &table.id);
+            let svg = table_svg(&url)?;
+            Ok(TableCode { table, url, svg })
+        })
+        .collect()
+}
+
 /// The printable sheet: store name, a code per table with its name, cut guides, A4.
 pub fn sheet_html(
     store_name: &str,
@@ -52,24 +78,23 @@ pub fn sheet_html(
     base_url: &str,
     tables: &[Table],
 ) -> Result<String, QrError> {
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        return Err(QrError::BaseUrl(base_url.into()));
-    }
+    Ok(sheet_of(store_name, &table_codes(store, base_url, tables)?))
+}
+
+fn sheet_of(store_name: &str, codes: &[TableCode<'_>]) -> String {
     let mut cards = String::new();
-    for t in tables {
-        let url = table_url(base_url, store, &t.id);
-        let svg = table_svg(&url)?;
+    for TableCode { table: t, url, svg } in codes {
         // The SVG's own XML declaration cannot stand inside HTML.
-        let svg = svg.split_once("?>").map(|(_, rest)| rest).unwrap_or(&svg);
+        let svg = svg.split_once("?>").map(|(_, rest)| rest).unwrap_or(svg);
         let _ = writeln!(
             cards,
             "<figure class=\"card\">{svg}<figcaption><strong>{}</strong><span>{}</span><small>{}</small></figcaption></figure>",
             escape(&t.name),
             escape(&t.floor),
-            escape(&url)
+            escape(url)
         );
     }
-    Ok(format!(
+    format!(
         r#"<!doctype html>
 <html lang="ko">
 <head>
@@ -100,7 +125,7 @@ pub fn sheet_html(
 </html>
 "#,
         title = escape(store_name),
-    ))
+    )
 }
 
 /// Writes `SLUG-FLR-TBL.svg` per table and `SLUG-tables.html` into `dir`.
@@ -122,12 +147,17 @@ pub fn write_all(
         path: dir.to_path_buf(),
         source,
     })?;
-    let sheet = sheet_html(store_name, store, base_url, tables)?;
-    let mut written = Vec::with_capacity(tables.len() + 1);
-    for t in tables {
-        let svg = table_svg(&table_url(base_url, store, &t.id))?;
-        written.push(write(dir.join(format!("{store}-{}.svg", t.id)), &svg)?);
+    let codes = table_codes(store, base_url, tables)?;
+    let mut written = Vec::with_capacity(codes.len() + 1);
+    for code in &codes {
+        written.push(write(
+            dir.join(format!("{store}-{}.svg", code.table.id)),
+            &code.svg,
+        )?);
     }
-    written.push(write(dir.join(format!("{store}-tables.html")), &sheet)?);
+    written.push(write(
+        dir.join(format!("{store}-tables.html")),
+        &sheet_of(store_name, &codes),
+    )?);
     Ok(written)
 }

@@ -46,13 +46,12 @@ pub async fn refresh(
 ) -> Result<Json<Value>, AppError> {
     authorize(&state, &headers)?;
     let info = state.catalog.refresh(&store).await?;
-    let menu = state.catalog.menu(&store).await?;
     Ok(Json(json!({
         "store": store,
         "version": info.stamp,
         "tables": info.tables.len(),
-        "items": menu.items().count(),
-        "stale": menu.stale,
+        "items": info.item_count(),
+        "stale": state.catalog.is_stale(&store),
     })))
 }
 

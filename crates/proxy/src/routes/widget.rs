@@ -51,9 +51,8 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 }
 
 /// A policy that lets the widget's own wasm and loader run, and nothing injected.
-fn content_security_policy(dist: &Path) -> HeaderValue {
-    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    let scripts = inline_script_hashes(&html).join(" ");
+fn content_security_policy(html: &str) -> HeaderValue {
+    let scripts = inline_script_hashes(html).join(" ");
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
@@ -93,8 +92,8 @@ fn embed_script(html: &str) -> Option<String> {
 }
 
 pub fn router(dist: &Path) -> Router<AppState> {
-    let csp = content_security_policy(dist);
     let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let csp = content_security_policy(&html);
     let embed = embed_script(&html);
     let loader = move || {
         let embed = embed.clone();
