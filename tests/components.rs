@@ -87,6 +87,7 @@ fn menu() -> Menu {
         },
         version: "1".into(),
         stale: false,
+        staff_calls: vec![],
         categories: vec![
             Category {
                 id: "G1".into(),

@@ -20,6 +20,7 @@ fn table(order: Option<(&str, &str, OrderStatus)>) -> TableOrders {
                 received_at: String::new(),
                 total: Won(32_000),
                 lines: vec![],
+                staff_call: false,
             })
             .into_iter()
             .collect(),

@@ -52,6 +52,29 @@ pub struct Menu {
     /// Set when the upstream could not be reached and this is the last good copy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stale: bool,
+    /// Why a guest may call staff to the table (water, napkins, …), from the POS or config.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff_calls: Vec<StaffCallReason>,
+}
+
+/// One reason a guest can give when calling staff to the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StaffCallReason {
+    pub id: String,
+    pub name: String,
+}
+
+/// A guest calls staff to the table, giving one or more reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffCallRequest {
+    /// Made in the browser, like an order's: the same id sent again is one call.
+    pub client_call_id: String,
+    /// Ids from the menu's `staffCalls`.
+    pub reasons: Vec<String>,
 }
 
 impl Menu {
@@ -195,6 +218,9 @@ pub struct PlacedOrder {
     pub received_at: String,
     pub total: Won,
     pub lines: Vec<PlacedLine>,
+    /// A call for staff, not an order of food.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub staff_call: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -340,6 +366,9 @@ pub enum ErrorCode {
     TooLarge,
     RateLimited,
     Unauthorized,
+    /// The POS refused the order for a reason of its own; `message` carries its words.
+    /// Nothing was ordered. Trying the same again is pointless until something changes.
+    PosRefused,
     /// The POS side could not be reached or did not answer in time (502, or 504 on a timeout).
     UpstreamUnavailable,
 }
@@ -354,7 +383,8 @@ impl ErrorCode {
             ErrorCode::UnknownItem
             | ErrorCode::BadOptions
             | ErrorCode::SoldOut
-            | ErrorCode::InvalidRequest => 422,
+            | ErrorCode::InvalidRequest
+            | ErrorCode::PosRefused => 422,
             ErrorCode::NotFound => 404,
             ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,
@@ -390,6 +420,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::PosRefused => "pos_refused",
             ErrorCode::UpstreamUnavailable => "upstream_unavailable",
         }
     }

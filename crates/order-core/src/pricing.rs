@@ -293,6 +293,7 @@ mod tests {
             },
             version: "1".into(),
             stale: false,
+            staff_calls: vec![],
             categories: vec![Category {
                 id: "G".into(),
                 name: "식사".into(),

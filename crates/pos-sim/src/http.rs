@@ -3,7 +3,7 @@
 
 use crate::clock::Clock;
 use crate::fixture::Fixture;
-use crate::pos::{stamp, Delivery, OrderKind, Pos, PosError, Timing};
+use crate::pos::{change_stamp, stamp, Delivery, OrderKind, Pos, PosError, Timing};
 use crate::wire::{
     CancelRequest, Credentials, Envelope, MenuStateRequest, OrderBody, TableInquiryRequest,
 };
@@ -24,13 +24,17 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Faults {
-    /// Added before every upstream answer.
+    /// Added before every upstream call is handled.
     pub latency_ms: u64,
+    /// Added after a call was handled (an order committed) and before its answer goes out:
+    /// a caller that gives up in between never hears of an order that exists.
+    pub late_answer_ms: u64,
     /// Share of upstream calls answered with a server error, before anything is done.
     pub error_rate: f64,
     /// Share of new/add orders committed whose answer is then lost on the wire.
     pub drop_after_commit_rate: f64,
-    /// Whether a resent MCHT_ORDERNO yields the first order instead of a second one.
+    /// Whether a resent MCHT_ORDERNO yields the first order instead of a second one. Off by
+    /// default: the real service does not de-duplicate.
     pub dedupe_mcht_order_no: bool,
 }
 
@@ -38,16 +42,32 @@ impl Default for Faults {
     fn default() -> Self {
         Faults {
             latency_ms: 0,
+            late_answer_ms: 0,
             error_rate: 0.0,
             drop_after_commit_rate: 0.0,
-            dedupe_mcht_order_no: true,
+            dedupe_mcht_order_no: false,
         }
     }
+}
+
+/// A refusal the next order calls get, in codes and words the partner may never have seen:
+/// the real service's codes are not public.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refusals {
+    pub errcode: String,
+    #[serde(default)]
+    pub msg: String,
+    #[serde(default)]
+    pub msg2: String,
+    /// How many order calls (new or add) are refused.
+    pub count: u32,
 }
 
 /// The shared simulator: the POS model, its clock, injected faults and call counts.
 pub struct Sim {
     pos: Mutex<Pos>,
+    refusals: Mutex<Option<Refusals>>,
     pub clock: Clock,
     faults: Mutex<Faults>,
     calls: Mutex<BTreeMap<String, u64>>,
@@ -66,6 +86,7 @@ impl Sim {
     pub fn new(fixture: Fixture, timing: Timing) -> Arc<Sim> {
         Arc::new(Sim {
             pos: Mutex::new(Pos::new(fixture, timing)),
+            refusals: Mutex::new(None),
             clock: Clock::default(),
             faults: Mutex::new(Faults::default()),
             calls: Mutex::new(BTreeMap::new()),
@@ -88,18 +109,28 @@ impl Sim {
         lock(&self.calls).clone()
     }
 
+    /// One injected refusal, if any are left.
+    fn take_refusal(&self) -> Option<Refusals> {
+        let mut left = lock(&self.refusals);
+        let r = left.as_mut().filter(|r| r.count > 0)?;
+        r.count -= 1;
+        Some(r.clone())
+    }
+
     fn roll(&self, rate: f64) -> bool {
         rate > 0.0 && lock(&self.rng).f64() < rate
     }
 
-    /// Fresh state, with the same timing, optionally another store.
+    /// Fresh state, with the same timing and strictness, optionally another store.
     pub fn reset(&self, fixture: Option<Fixture>) {
         let mut pos = self.pos();
         let fixture = fixture.unwrap_or_else(|| pos.fixture().clone());
-        let timing = pos.timing();
+        let (timing, strict) = (pos.timing(), pos.is_strict());
         *pos = Pos::new(fixture, timing);
+        pos.set_strict(strict);
         drop(pos);
         *lock(&self.faults) = Faults::default();
+        *lock(&self.refusals) = None;
         lock(&self.calls).clear();
     }
 }
@@ -146,8 +177,8 @@ fn parse<T: DeserializeOwned>(v: &Value) -> Result<T, PosError> {
     T::deserialize(v).map_err(|e| PosError::BadRequest(e.to_string()))
 }
 
-async fn upstream(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
-    let path = match call {
+fn path_of(call: Call) -> &'static str {
+    match call {
         Call::Tables => "/partner/v1/table",
         Call::MenuState => "/partner/v1/menu/state",
         Call::Menu => "/partner/v1/menu/edit",
@@ -156,7 +187,20 @@ async fn upstream(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
         Call::New => "/partner/v1/table/order/new",
         Call::Add => "/partner/v1/table/order/add",
         Call::Cancel => "/partner/v1/table/order/cancel",
-    };
+    }
+}
+
+/// A server, not a function of its caller: the call runs to its end in its own task, so an
+/// order received is committed even if the caller hangs up while it waits.
+async fn upstream(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
+    let handled = tokio::spawn(answer(sim, call, body));
+    handled
+        .await
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+async fn answer(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
+    let path = path_of(call);
     *lock(&sim.calls).entry(path.to_string()).or_default() += 1;
     let faults = *lock(&sim.faults);
     if faults.latency_ms > 0 {
@@ -167,9 +211,21 @@ async fn upstream(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
         let env = Envelope::failure("E9999", "일시적인 서버 오류입니다.", "injected".into());
         return envelope(StatusCode::INTERNAL_SERVER_ERROR, env);
     }
+    if matches!(call, Call::New | Call::Add) {
+        if let Some(r) = sim.take_refusal() {
+            tracing::info!(path, errcode = %r.errcode, "injected refusal");
+            return envelope(
+                StatusCode::OK,
+                Envelope::failure(&r.errcode, &r.msg, r.msg2),
+            );
+        }
+    }
     let result = serde_json::from_slice::<Value>(&body)
         .map_err(|e| PosError::BadRequest(format!("JSON: {e}")))
         .and_then(|v| handle(&sim, call, &v).map(|obj| (v, obj)));
+    if faults.late_answer_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(faults.late_answer_ms)).await;
+    }
     match result {
         Ok((mut request, obj)) => {
             // What the POS received, minus the partner's credentials.
@@ -214,10 +270,16 @@ fn handle(sim: &Sim, call: Call, request: &Value) -> Result<Value, PosError> {
     let creds: Credentials = parse(request)?;
     let now = sim.clock.now();
     let mut pos = sim.pos();
-    pos.check_credentials(&creds.store_id, &creds.service_id)?;
+    // The real client sends menu/edit with STORE_ID alone, and the service answers it.
+    let service_id = match call {
+        Call::Menu if creds.service_id.is_empty() => pos.fixture().service_id.clone(),
+        _ => creds.service_id,
+    };
+    pos.check_credentials(&creds.store_id, &service_id)?;
     let f = pos.fixture();
     Ok(match call {
-        Call::Tables => json!({ "STORE_NAME": f.store_name, "TABLE_LIST": f.table_list }),
+        // No store name: the real table list has none.
+        Call::Tables => json!({ "TABLE_LIST": f.table_list }),
         Call::MenuState => {
             let req: MenuStateRequest = parse(request)?;
             json!({
@@ -226,9 +288,7 @@ fn handle(sim: &Sim, call: Call, request: &Value) -> Result<Value, PosError> {
                 "OPEN_YN": if pos.is_open() { "Y" } else { "N" },
             })
         }
-        Call::Menu => {
-            json!([{ "ITEM_GROUP_LIST": f.item_group_list, "UPDATE_DTIME": f.update_dtime }])
-        }
+        Call::Menu => json!([{ "ITEM_GROUP_LIST": f.item_group_list }]),
         Call::TableOrders => {
             let req: TableInquiryRequest = parse(request)?;
             json!({ "ORDER_LIST": pos.table_orders(&req.flr_code, &req.tbl_code, now)? })
@@ -263,6 +323,8 @@ pub fn control_router(sim: Arc<Sim>) -> Router {
         .route("/sim/agent", post(agent))
         .route("/sim/delivery", post(delivery))
         .route("/sim/faults", get(get_faults).post(set_faults))
+        .route("/sim/strict", post(strict))
+        .route("/sim/refusals", post(refusals))
         .route("/sim/orders", get(orders))
         .route("/sim/orders/{order}/cancel", post(cancel_order))
         .route("/sim/orders/{order}/pay", post(pay_order))
@@ -372,6 +434,26 @@ async fn set_faults(
     Ok(Json(f))
 }
 
+/// A strict POS also refuses amounts that do not add up; the real one was seen to take them.
+async fn strict(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
+    let On { on } = json_body(&body)?;
+    sim.pos().set_strict(on);
+    Ok(Json(json!({ "strict": on })))
+}
+
+async fn refusals(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
+    let r: Refusals = json_body(&body)?;
+    if r.errcode.trim().is_empty() {
+        return Err(ControlError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a refusal has an errcode".into(),
+        ));
+    }
+    let count = r.count;
+    *lock(&sim.refusals) = Some(r);
+    Ok(Json(json!({ "refusing": count })))
+}
+
 async fn orders(State(sim): State<Arc<Sim>>) -> Control {
     let now = sim.clock.now();
     Ok(Json(json!({ "orders": sim.pos().all_orders(now) })))
@@ -396,7 +478,7 @@ async fn sold_out(State(sim): State<Arc<Sim>>, Path(item): Path<String>, body: B
         .set_sold_out(&item, on, now)
         .map_err(|e| ControlError(StatusCode::NOT_FOUND, e.to_string()))?;
     Ok(Json(
-        json!({ "item": item, "soldOut": on, "menuChanged": stamp(now) }),
+        json!({ "item": item, "soldOut": on, "menuChanged": change_stamp(now) }),
     ))
 }
 

@@ -4,10 +4,11 @@
 //! sleeps or does I/O, so each rule of the guide can be tested exactly, in microseconds.
 //! Delivery is decided when an order is received and read off against `now` when asked.
 
-use crate::fixture::{Fixture, MenuItem};
-use crate::wire::{InquiryEntry, OrderAck, OrderBody};
+use crate::fixture::{shown, Fixture, MenuItem, STAFF_CALL_MEMO};
+use crate::wire::{inquiry_entry, EntryStatus, OrderAck, OrderBody};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub type Millis = i64;
@@ -194,6 +195,8 @@ pub struct PosOrder {
     pub status: String,
     pub prepaid: bool,
     pub amount: String,
+    /// A call for staff (memo 직원호출), not food.
+    pub staff_call: bool,
 }
 
 /// The answer to a new or additional order.
@@ -211,6 +214,8 @@ pub struct Pos {
     agent_running: bool,
     delivery: Delivery,
     dedupe_mcht_orderno: bool,
+    /// Also refuse amounts that do not add up (the real service was seen to take them).
+    strict: bool,
     occupied: BTreeSet<(String, String)>,
     entries: Vec<Entry>,
     seq: u64,
@@ -225,89 +230,102 @@ fn kst(now: Millis) -> DateTime<FixedOffset> {
         .with_timezone(&offset)
 }
 
-/// `yyyyMMddHHmmss` in Korean time, as the upstream stamps changes.
+/// `yyyyMMddHHmmss` in Korean time.
 pub fn stamp(now: Millis) -> String {
     kst(now).format("%Y%m%d%H%M%S").to_string()
 }
 
-fn amount(s: &str, what: &str) -> Result<i64, PosError> {
-    s.trim()
-        .parse::<i64>()
-        .map_err(|_| PosError::BadRequest(format!("{what} is not an amount: {s:?}")))
+/// The menu's change stamp: to the millisecond, longer than the 14 characters a client keeps.
+pub fn change_stamp(now: Millis) -> String {
+    kst(now).format("%Y%m%d%H%M%S%3f").to_string()
 }
 
-fn count(s: &str, what: &str) -> Result<u32, PosError> {
-    match s.trim().parse::<u32>() {
-        Ok(n) if n >= 1 => Ok(n),
+fn required(v: Option<i64>, what: &str) -> Result<i64, PosError> {
+    v.ok_or_else(|| PosError::BadRequest(format!("{what} is required")))
+}
+
+fn count(v: Option<i64>, what: &str) -> Result<i64, PosError> {
+    match v {
+        Some(n) if (1..=9_999).contains(&n) => Ok(n),
         _ => Err(PosError::BadItem(format!(
-            "{what} must be a count of at least 1: {s:?}"
+            "{what} must be a count of at least 1: {v:?}"
         ))),
     }
 }
 
-/// Checks one order line against the menu; returns what the guest pays for it.
-fn price_line(menu: &MenuItem, line: &crate::wire::OrderItem) -> Result<i64, PosError> {
+/// Checks one order line against the menu; returns what the guest pays for it. Only a strict
+/// POS also checks the amounts the partner wrote: the real one takes the client's own sums.
+fn price_line(
+    menu: &MenuItem,
+    line: &crate::wire::OrderItem,
+    strict: bool,
+) -> Result<i64, PosError> {
     let id = &menu.item_id;
-    if menu.sold_out_yn == "Y" {
+    if menu.sold_out_yn.as_deref() == Some("Y") {
         return Err(PosError::BadItem(format!("{id} 품절")));
     }
-    let cnt = i64::from(count(&line.item_cnt, "ITEM_CNT")?);
-    let base = amount(&menu.sale_price, "menu price")?;
+    let cnt = count(line.item_cnt, "ITEM_CNT")?;
+    let base = menu.item_amt;
+    let groups: Vec<_> = menu
+        .additive_group_list
+        .iter()
+        .flatten()
+        .filter(|g| shown(&g.additive_group_use_flag))
+        .collect();
     let mut options = 0i64;
-    let mut per_group: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut per_group: BTreeMap<&str, i64> = BTreeMap::new();
     for add in &line.additive_item_list {
-        let group = menu
-            .additive_group_list
+        let group = groups
             .iter()
             .find(|g| g.additive_group_code == add.rule_id)
             .ok_or_else(|| PosError::BadItem(format!("{id}: no option group {}", add.rule_id)))?;
         let option = group
             .additive_item_list
             .iter()
+            .filter(|a| shown(&a.additive_use_flag))
             .find(|a| a.additive_id == add.additive_id)
             .ok_or_else(|| PosError::BadItem(format!("{id}: no option {}", add.additive_id)))?;
-        let price = amount(&option.additive_sale_price, "option price")?;
-        if amount(&add.additive_price, "ADDITIVE_PRICE")? != price {
+        let price = option.additive_sale_price;
+        if strict && required(add.additive_price, "ADDITIVE_PRICE")? != price {
             return Err(PosError::BadItem(format!(
                 "{id}: price of {} is {price}",
                 add.additive_id
             )));
         }
-        let n = count(&add.additive_cnt, "ADDITIVE_CNT")?;
+        let n = count(add.additive_cnt, "ADDITIVE_CNT")?;
         *per_group
             .entry(group.additive_group_code.as_str())
             .or_default() += n;
-        options += price * i64::from(n);
+        options += price * n;
     }
-    for g in &menu.additive_group_list {
+    for g in &groups {
         let picked = per_group
             .get(g.additive_group_code.as_str())
             .copied()
             .unwrap_or(0);
-        let (min, max) = (
-            g.min_cnt.parse().unwrap_or(0),
-            g.max_cnt.parse().unwrap_or(u32::MAX),
-        );
-        if picked < min || picked > max {
+        let (min, max) = g.bounds();
+        if picked < i64::from(min) || picked > i64::from(max) {
             return Err(PosError::BadItem(format!(
                 "{id}: {} needs {min}..={max} options, got {picked}",
                 g.additive_group_code
             )));
         }
     }
-    // A set menu's SALE_PRICE is the parent's price only; its options are charged beside it.
-    let set = menu.item_set_gbn == "Y";
-    let unit = if set { base } else { base + options };
-    if amount(&line.sale_price, "SALE_PRICE")? != unit {
-        return Err(PosError::BadItem(format!(
-            "{id}: SALE_PRICE should be {unit}"
-        )));
-    }
-    if amount(&line.sale_amt, "SALE_AMT")? != unit * cnt {
-        return Err(PosError::BadItem(format!(
-            "{id}: SALE_AMT should be {}",
-            unit * cnt
-        )));
+    if strict {
+        // A set menu's SALE_PRICE is the parent's price only; its options are charged beside it.
+        let set = menu.item_set_gbn == "Y";
+        let unit = if set { base } else { base + options };
+        if required(line.sale_price, "SALE_PRICE")? != unit {
+            return Err(PosError::BadItem(format!(
+                "{id}: SALE_PRICE should be {unit}"
+            )));
+        }
+        if required(line.sale_amt, "SALE_AMT")? != unit * cnt {
+            return Err(PosError::BadItem(format!(
+                "{id}: SALE_AMT should be {}",
+                unit * cnt
+            )));
+        }
     }
     Ok((base + options) * cnt)
 }
@@ -320,7 +338,9 @@ impl Pos {
             business_open: true,
             agent_running: true,
             delivery: Delivery::Normal,
-            dedupe_mcht_orderno: true,
+            // The real service does not de-duplicate: the real client sends "130" every time.
+            dedupe_mcht_orderno: false,
+            strict: false,
             occupied: BTreeSet::new(),
             entries: Vec::new(),
             seq: 0,
@@ -363,6 +383,14 @@ impl Pos {
         self.dedupe_mcht_orderno = on;
     }
 
+    pub fn set_strict(&mut self, on: bool) {
+        self.strict = on;
+    }
+
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
     pub fn set_occupied(&mut self, floor: &str, table: &str, on: bool) -> Result<(), PosError> {
         if !self.fixture.has_table(floor, table) {
             return Err(PosError::UnknownTable);
@@ -382,14 +410,16 @@ impl Pos {
             .fixture
             .item_mut(item_id)
             .ok_or_else(|| PosError::BadItem(format!("no item {item_id}")))?;
-        item.sold_out_yn = if on { "Y" } else { "N" }.into();
-        self.fixture.update_dtime = stamp(now);
+        item.sold_out_yn = Some(if on { "Y" } else { "N" }.into());
+        self.fixture.update_dtime = change_stamp(now);
         Ok(())
     }
 
-    /// `menu/state`: has the menu changed after `since` (`yyyyMMddHHmmss`)?
+    /// `menu/state`: has the menu changed after `since` (`yyyyMMddHHmmss`)? To the second:
+    /// the real client keeps only the stamp's first 14 characters and asks with those.
     pub fn menu_changed_since(&self, since: &str) -> bool {
-        self.fixture.update_dtime.as_str() > since
+        let stamp = &self.fixture.update_dtime;
+        stamp.get(..14).unwrap_or(stamp) > since.get(..14).unwrap_or(since)
     }
 
     /// The open bill on a table at `now`: the ORG_ORDERNO further orders are added onto.
@@ -448,6 +478,11 @@ impl Pos {
             return Err(PosError::AgentStopped);
         }
         let (floor, table) = (body.flr_code.clone(), body.tbl_code.clone());
+        if floor.is_empty() || table.is_empty() {
+            return Err(PosError::BadRequest(
+                "FLR_CODE and TBL_CODE are required".into(),
+            ));
+        }
         if !self.fixture.has_table(&floor, &table) {
             return Err(PosError::UnknownTable);
         }
@@ -479,11 +514,11 @@ impl Pos {
                 ))
             }
             OrderKind::Add => {
-                let wanted = body
-                    .org_orderno
-                    .as_deref()
-                    .or(body.orderno.as_deref())
-                    .unwrap_or_default();
+                let wanted = if body.org_orderno.is_empty() {
+                    body.orderno.as_str()
+                } else {
+                    body.org_orderno.as_str()
+                };
                 match self.open_order(&floor, &table, now) {
                     Some(open) if open == wanted => Some(open.to_string()),
                     _ => return Err(PosError::NotOpenOrder),
@@ -513,8 +548,8 @@ impl Pos {
             None => now + self.timing.delivery_delay_ms.min(window),
             Some(_) => now + window,
         };
-        body.orderno = None;
-        body.org_orderno = None;
+        body.orderno.clear();
+        body.org_orderno.clear();
         self.entries.push(Entry {
             ack: ack.clone(),
             kind,
@@ -531,7 +566,9 @@ impl Pos {
     }
 
     fn check_amounts(&self, body: &OrderBody, prepaid: bool) -> Result<(), PosError> {
-        if body.item_list.is_empty() {
+        // (assumed) A staff call with no reason listed on the POS: the memo says it all.
+        let staff_call = body.order_memo.starts_with(STAFF_CALL_MEMO);
+        if body.item_list.is_empty() && !staff_call {
             return Err(PosError::BadItem("ITEM_LIST is empty".into()));
         }
         let mut total = 0i64;
@@ -540,20 +577,19 @@ impl Pos {
                 .fixture
                 .shown_item(&line.item_id)
                 .ok_or_else(|| PosError::BadItem(format!("no item {}", line.item_id)))?;
-            total += price_line(menu, line)?;
+            total += price_line(menu, line, self.strict)?;
         }
-        if amount(&body.org_order_pay_amt, "ORG_ORDER_PAY_AMT")? != total {
+        if !self.strict {
+            return Ok(());
+        }
+        let org = required(body.org_order_pay_amt, "ORG_ORDER_PAY_AMT")?;
+        if org != total {
             return Err(PosError::BadItem(format!(
                 "ORG_ORDER_PAY_AMT should be {total}"
             )));
         }
-        let discount = if body.disc_amt.is_empty() {
-            0
-        } else {
-            amount(&body.disc_amt, "DISC_AMT")?
-        };
-        let to_pay = total - discount;
-        if amount(&body.order_pay_amt, "ORDER_PAY_AMT")? != to_pay {
+        let to_pay = total - body.disc_amt.unwrap_or(0);
+        if required(body.order_pay_amt, "ORDER_PAY_AMT")? != to_pay {
             return Err(PosError::BadItem(format!(
                 "ORDER_PAY_AMT should be {to_pay}"
             )));
@@ -561,7 +597,7 @@ impl Pos {
         if prepaid {
             let mut paid = 0i64;
             for p in body.ord_pay_list.iter().filter(|p| p.can_flag != "Y") {
-                paid += amount(&p.sale_amt, "ORD_PAY_LIST SALE_AMT")?;
+                paid += required(p.sale_amt, "ORD_PAY_LIST SALE_AMT")?;
             }
             if body.ord_pay_list.is_empty() || paid != to_pay {
                 return Err(PosError::BadItem(format!(
@@ -572,37 +608,45 @@ impl Pos {
         Ok(())
     }
 
-    fn inquiry_entry(&self, e: &Entry, now: Millis) -> Option<InquiryEntry> {
-        let (status, name, flag) = match e.stage(now, self.timing.accept_window_ms) {
+    /// Where an entry stands at `now` in the real service's codes; `None` once it vanished.
+    fn entry_status(&self, e: &Entry, now: Millis) -> Option<EntryStatus> {
+        let status = |order_status, order_status_name, success_flag| EntryStatus {
+            order_status,
+            order_status_name,
+            success_flag,
+        };
+        Some(match e.stage(now, self.timing.accept_window_ms) {
             Stage::Vanished => return None,
-            Stage::Waiting => ("", "대기", ""),
-            Stage::Failed => ("", "실패", "N"),
+            Stage::Waiting => status("", "대기", ""),
+            Stage::Failed => status("", "실패", "N"),
+            // Delivered orders carry SUCCESS_FLAG "" on the real service: the code says it.
             Stage::Delivered => match e.settlement {
-                Settlement::Cancelled => (STATUS_CANCELLED, "취소", "Y"),
-                Settlement::Returned => (STATUS_RETURNED, "반품", "Y"),
-                Settlement::Paid => (STATUS_PAID, "결제완료", "Y"),
+                Settlement::Cancelled => status(STATUS_CANCELLED, "취소", ""),
+                Settlement::Returned => status(STATUS_RETURNED, "반품", ""),
+                Settlement::Paid => status(STATUS_PAID, "결제완료", ""),
                 Settlement::Open => {
                     let delivered = e.deliver_at.unwrap_or(e.received_at);
                     if now >= delivered + self.timing.complete_after_ms {
-                        (STATUS_DONE, "완료", "Y")
+                        status(STATUS_DONE, "완료", "")
                     } else {
-                        (STATUS_RECEIVED, "접수", "Y")
+                        status(STATUS_RECEIVED, "접수", "")
                     }
                 }
             },
-        };
-        let at = kst(e.received_at);
-        Some(InquiryEntry {
-            orderno: e.ack.orderno.clone(),
-            org_orderno: e.ack.org_orderno.clone(),
-            pos_orderno: e.ack.pos_orderno.clone(),
-            order_date: at.format("%Y%m%d").to_string(),
-            order_time: at.format("%H%M%S").to_string(),
-            order_status: status.into(),
-            order_status_name: name.into(),
-            success_flag: flag.into(),
-            body: e.body.clone(),
         })
+    }
+
+    fn inquiry_entry(&self, e: &Entry, now: Millis) -> Option<Value> {
+        let status = self.entry_status(e, now)?;
+        let at = kst(e.received_at);
+        Some(inquiry_entry(
+            &e.ack,
+            &e.body,
+            &at.format("%Y%m%d").to_string(),
+            &at.format("%H%M%S").to_string(),
+            &status,
+            (&self.fixture.store_id, &self.fixture.service_id),
+        ))
     }
 
     /// 실시간 주문조회 of one table: its latest 10 orders, newest first.
@@ -611,7 +655,7 @@ impl Pos {
         floor: &str,
         table: &str,
         now: Millis,
-    ) -> Result<Vec<InquiryEntry>, PosError> {
+    ) -> Result<Vec<Value>, PosError> {
         if !self.fixture.has_table(floor, table) {
             return Err(PosError::UnknownTable);
         }
@@ -626,7 +670,7 @@ impl Pos {
     }
 
     /// The whole store's inquiry: the latest 5 orders of every table.
-    pub fn store_orders(&self, now: Millis) -> Vec<InquiryEntry> {
+    pub fn store_orders(&self, now: Millis) -> Vec<Value> {
         let mut per_table: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         let mut out = Vec::new();
         for e in self.entries.iter().rev() {
@@ -713,11 +757,12 @@ impl Pos {
                     stage,
                     on_pos: stage == Stage::Delivered,
                     status: self
-                        .inquiry_entry(e, now)
-                        .map(|i| i.order_status_name)
-                        .unwrap_or_else(|| "미전송".into()),
+                        .entry_status(e, now)
+                        .map_or("미전송", |s| s.order_status_name)
+                        .to_string(),
                     prepaid: e.prepaid(),
-                    amount: e.body.order_pay_amt.clone(),
+                    amount: e.body.order_pay_amt.unwrap_or(0).to_string(),
+                    staff_call: e.body.order_memo.starts_with(STAFF_CALL_MEMO),
                 }
             })
             .collect()

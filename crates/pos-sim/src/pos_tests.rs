@@ -3,8 +3,11 @@ use crate::wire::{OrderAdditive, OrderItem, PayEntry};
 
 const T0: Millis = 1_795_000_000_000;
 
+/// A strict POS: these tests write amounts that add up, and check that wrong ones are refused.
 fn pos() -> Pos {
-    Pos::new(Fixture::demo(), Timing::default())
+    let mut p = Pos::new(Fixture::demo(), Timing::default());
+    p.set_strict(true);
+    p
 }
 
 /// (option group, option, count)
@@ -20,13 +23,14 @@ fn body(table: &str, mcht: &str, lines: &[(&str, u32, &[Pick])]) -> OrderBody {
         .enumerate()
         .map(|(i, (id, cnt, opts))| {
             let m = f.item(id).unwrap();
-            let base: i64 = m.sale_price.parse().unwrap();
+            let base: i64 = m.item_amt;
             let adds: Vec<OrderAdditive> = opts
                 .iter()
                 .map(|(g, o, n)| {
                     let grp = m
                         .additive_group_list
                         .iter()
+                        .flatten()
                         .find(|x| x.additive_group_code == *g)
                         .unwrap();
                     let opt = grp
@@ -38,17 +42,14 @@ fn body(table: &str, mcht: &str, lines: &[(&str, u32, &[Pick])]) -> OrderBody {
                         additive_id: o.to_string(),
                         additive_name: opt.additive_name.clone(),
                         rule_id: g.to_string(),
-                        additive_price: opt.additive_sale_price.clone(),
-                        additive_cnt: n.to_string(),
+                        additive_price: Some(opt.additive_sale_price),
+                        additive_cnt: Some(i64::from(*n)),
                     }
                 })
                 .collect();
             let opt_sum: i64 = adds
                 .iter()
-                .map(|a| {
-                    a.additive_price.parse::<i64>().unwrap()
-                        * a.additive_cnt.parse::<i64>().unwrap()
-                })
+                .map(|a| a.additive_price.unwrap() * a.additive_cnt.unwrap())
                 .sum();
             let set = m.item_set_gbn == "Y";
             let unit = if set { base } else { base + opt_sum };
@@ -57,9 +58,9 @@ fn body(table: &str, mcht: &str, lines: &[(&str, u32, &[Pick])]) -> OrderBody {
                 item_seq: (i + 1).to_string(),
                 item_name: m.item_name.clone(),
                 item_id: id.to_string(),
-                sale_price: unit.to_string(),
-                sale_amt: (unit * i64::from(*cnt)).to_string(),
-                item_cnt: cnt.to_string(),
+                sale_price: Some(unit),
+                sale_amt: Some(unit * i64::from(*cnt)),
+                item_cnt: Some(i64::from(*cnt)),
                 item_meno: String::new(),
                 item_set_gbn: m.item_set_gbn.clone(),
                 mcht_menu_no: String::new(),
@@ -71,9 +72,9 @@ fn body(table: &str, mcht: &str, lines: &[(&str, u32, &[Pick])]) -> OrderBody {
         mcht_orderno: mcht.into(),
         memb_tel: String::new(),
         order_memo: String::new(),
-        org_order_pay_amt: total.to_string(),
-        order_pay_amt: total.to_string(),
-        disc_amt: "0".into(),
+        org_order_pay_amt: Some(total),
+        order_pay_amt: Some(total),
+        disc_amt: Some(0),
         prepay_flag: "N".into(),
         os_gbn: "WEB".into(),
         flr_code: floor.into(),
@@ -82,8 +83,8 @@ fn body(table: &str, mcht: &str, lines: &[(&str, u32, &[Pick])]) -> OrderBody {
         order_prt_flag: "Y".into(),
         item_list,
         ord_pay_list: vec![],
-        orderno: None,
-        org_orderno: None,
+        orderno: String::new(),
+        org_orderno: String::new(),
     }
 }
 
@@ -92,8 +93,8 @@ fn simple(table: &str, mcht: &str) -> OrderBody {
 }
 
 fn add_onto(mut b: OrderBody, org: &str) -> OrderBody {
-    b.orderno = Some(org.into());
-    b.org_orderno = Some(org.into());
+    b.orderno = org.into();
+    b.org_orderno = org.into();
     b
 }
 
@@ -102,8 +103,11 @@ fn status(p: &Pos, table: &str, order_no: &str, now: Millis) -> Option<(String, 
     p.table_orders(f, t, now)
         .unwrap()
         .into_iter()
-        .find(|e| e.orderno == order_no)
-        .map(|e| (e.order_status, e.success_flag))
+        .find(|e| e["ORDERNO"] == order_no)
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap().to_string();
+            (text("ORDER_STATUS"), text("SUCCESS_FLAG"))
+        })
 }
 
 #[test]
@@ -153,7 +157,7 @@ fn an_order_is_waiting_then_delivered_then_done() {
     );
     assert_eq!(
         status(&p, "0001-0001", &a.orderno, delivered),
-        Some((STATUS_RECEIVED.into(), "Y".into()))
+        Some((STATUS_RECEIVED.into(), String::new()))
     );
     assert_eq!(
         p.open_order("0001", "0001", delivered),
@@ -377,19 +381,19 @@ fn unknown_items_options_counts_and_prices_are_refused() {
     assert_eq!(bad(&mut p, b), "E2001");
     // Price tampering, at each level.
     let mut b = body("0001-0001", "g", &[("I0101", 1, &[("R01", "A0104", 1)])]);
-    b.item_list[0].additive_item_list[0].additive_price = "0".into();
+    b.item_list[0].additive_item_list[0].additive_price = Some(0);
     assert_eq!(bad(&mut p, b), "E2001");
     let mut b = simple("0001-0001", "h");
-    b.item_list[0].sale_price = "1".into();
+    b.item_list[0].sale_price = Some(1);
     assert_eq!(bad(&mut p, b), "E2001");
     let mut b = simple("0001-0001", "i");
-    b.order_pay_amt = "1000".into();
+    b.order_pay_amt = Some(1000);
     assert_eq!(bad(&mut p, b), "E2001");
     let mut b = simple("0001-0001", "j");
-    b.item_list[0].item_cnt = "0".into();
+    b.item_list[0].item_cnt = Some(0);
     assert_eq!(bad(&mut p, b), "E2001");
     let mut b = simple("0001-0001", "k");
-    b.item_list[0].sale_amt = "many".into();
+    b.item_list[0].sale_amt = None;
     assert_eq!(bad(&mut p, b), "E0002");
     // And a right one goes through, options and all.
     let ok: &[Pick] = &[
@@ -414,8 +418,8 @@ fn unknown_items_options_counts_and_prices_are_refused() {
 fn set_menus_price_the_parent_alone_and_charge_options_beside() {
     let mut p = pos();
     let b = body("0001-0001", "s", &[("I0401", 1, &[("R05", "A0503", 1)])]);
-    assert_eq!(b.item_list[0].sale_price, "38000");
-    assert_eq!(b.org_order_pay_amt, "41000");
+    assert_eq!(b.item_list[0].sale_price, Some(38000));
+    assert_eq!(b.org_order_pay_amt, Some(41000));
     assert!(p.place(OrderKind::New, b, T0).is_ok());
 }
 
@@ -488,20 +492,9 @@ fn cancel_request_returns_a_paid_bill() {
 }
 
 #[test]
-fn the_same_mcht_orderno_yields_one_order_unless_switched_off() {
+fn the_same_mcht_orderno_is_a_second_order_unless_dedupe_is_switched_on() {
+    // The real service does not de-duplicate: the real client sends "130" for every order.
     let mut p = pos();
-    let first = p
-        .place(OrderKind::New, simple("0001-0001", "same"), T0)
-        .unwrap();
-    let again = p
-        .place(OrderKind::New, simple("0001-0001", "same"), T0 + 5)
-        .unwrap();
-    assert!(!first.replayed && again.replayed);
-    assert_eq!(first.ack, again.ack);
-    assert_eq!(p.all_orders(T0).len(), 1);
-
-    let mut p = pos();
-    p.set_dedupe(false);
     p.set_delivery(Delivery::Drop);
     p.place(OrderKind::New, simple("0001-0001", "same"), T0)
         .unwrap();
@@ -513,6 +506,80 @@ fn the_same_mcht_orderno_yields_one_order_unless_switched_off() {
         2,
         "an upstream that does not dedupe makes a second order"
     );
+
+    let mut p = pos();
+    p.set_dedupe(true);
+    let first = p
+        .place(OrderKind::New, simple("0001-0001", "same"), T0)
+        .unwrap();
+    let again = p
+        .place(OrderKind::New, simple("0001-0001", "same"), T0 + 5)
+        .unwrap();
+    assert!(!first.replayed && again.replayed);
+    assert_eq!(first.ack, again.ack);
+    assert_eq!(p.all_orders(T0).len(), 1);
+}
+
+#[test]
+fn a_loose_pos_takes_the_real_clients_sums_and_a_strict_one_refuses_them() {
+    // The real client: SALE_AMT equal to the unit price whatever the count, no total.
+    let mut b = body("0001-0001", "130", &[("I0201", 2, &[])]);
+    b.item_list[0].sale_amt = b.item_list[0].sale_price;
+    b.org_order_pay_amt = None;
+    let mut loose = Pos::new(Fixture::demo(), Timing::default());
+    assert!(loose.place(OrderKind::New, b.clone(), T0).is_ok());
+    assert_eq!(
+        pos().place(OrderKind::New, b, T0).unwrap_err().errcode(),
+        "E2001"
+    );
+    // Even a loose POS knows its own menu.
+    let mut unknown = simple("0001-0002", "x");
+    unknown.item_list[0].item_id = "I9999".into();
+    assert_eq!(
+        loose
+            .place(OrderKind::New, unknown, T0)
+            .unwrap_err()
+            .errcode(),
+        "E2001"
+    );
+    // Hidden options and hidden items are not orderable.
+    let hidden = body("0001-0003", "y", &[("I0703", 1, &[("R04", "A0401", 1)])]);
+    let mut hidden_opt = hidden.clone();
+    hidden_opt.item_list[0].additive_item_list[0].additive_id = "A0403".into();
+    assert_eq!(
+        loose
+            .place(OrderKind::New, hidden_opt, T0)
+            .unwrap_err()
+            .errcode(),
+        "E2001"
+    );
+    let mut hidden_item = simple("0001-0003", "z");
+    hidden_item.item_list[0].item_id = "I0207".into();
+    assert_eq!(
+        loose
+            .place(OrderKind::New, hidden_item, T0)
+            .unwrap_err()
+            .errcode(),
+        "E2001"
+    );
+}
+
+#[test]
+fn delivered_orders_carry_an_empty_success_flag_and_echo_the_credentials() {
+    let mut p = pos();
+    let a = p
+        .place(OrderKind::New, simple("0001-0001", "m1"), T0)
+        .unwrap()
+        .ack;
+    let d = T0 + Timing::default().delivery_delay_ms;
+    assert_eq!(
+        status(&p, "0001-0001", &a.orderno, d),
+        Some(("SMRO000068".into(), String::new()))
+    );
+    let entry = &p.table_orders("0001", "0001", d).unwrap()[0];
+    assert_eq!(entry["STORE_ID"], "S0000001");
+    assert_eq!(entry["SERVICE_ID"], "SV-DEMO-0001");
+    assert_eq!(entry["ORDER_PAY_AMT"], "32000", "header amounts as strings");
 }
 
 #[test]
@@ -532,16 +599,10 @@ fn inquiry_lists_latest_ten_per_table_and_five_per_table_for_the_store() {
         .unwrap();
     let list = p.table_orders("0001", "0001", now).unwrap();
     assert_eq!(list.len(), 10);
-    assert_eq!(list[0].body.mcht_orderno, "m11", "newest first");
+    assert_eq!(list[0]["MCHT_ORDERNO"], "m11", "newest first");
     let store = p.store_orders(now);
-    assert_eq!(
-        store.iter().filter(|e| e.body.tbl_code == "0001").count(),
-        5
-    );
-    assert_eq!(
-        store.iter().filter(|e| e.body.tbl_code == "0002").count(),
-        1
-    );
+    assert_eq!(store.iter().filter(|e| e["TBL_CODE"] == "0001").count(), 5);
+    assert_eq!(store.iter().filter(|e| e["TBL_CODE"] == "0002").count(), 1);
     assert_eq!(
         p.table_orders("0009", "0009", now),
         Err(PosError::UnknownTable)
@@ -564,7 +625,7 @@ fn prepaid_orders_are_new_with_payments_matching_the_amount() {
     b.ord_pay_list = vec![PayEntry {
         pay_type: "card".into(),
         can_flag: "N".into(),
-        sale_amt: b.order_pay_amt.clone(),
+        sale_amt: b.order_pay_amt,
         auth_no: "12345678".into(),
         ..PayEntry::default()
     }];
@@ -583,6 +644,13 @@ fn menu_changes_move_the_change_stamp() {
     assert!(!p.menu_changed_since(&before));
     p.set_sold_out("I0101", true, T0).unwrap();
     assert!(p.menu_changed_since(&before));
-    assert_eq!(p.fixture().item("I0101").unwrap().sold_out_yn, "Y");
+    assert_eq!(
+        p.fixture().item("I0101").unwrap().sold_out_yn.as_deref(),
+        Some("Y")
+    );
+    // The real client asks with the first 14 characters of a longer stamp.
+    let now = p.fixture().update_dtime.clone();
+    assert!(now.len() > 14);
+    assert!(!p.menu_changed_since(&now[..14]));
     assert!(p.set_sold_out("NOPE", true, T0).is_err());
 }

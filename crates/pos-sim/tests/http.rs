@@ -88,17 +88,8 @@ fn order(table: &str, mcht: &str) -> Value {
     })
 }
 
-fn all_strings(v: &Value) -> bool {
-    match v {
-        Value::Object(m) => m.values().all(all_strings),
-        Value::Array(a) => a.iter().all(all_strings),
-        Value::String(_) | Value::Null => true,
-        _ => false,
-    }
-}
-
 #[tokio::test]
-async fn answers_every_path_in_the_envelope_with_string_values() {
+async fn answers_every_path_in_the_envelope_in_the_real_services_shapes() {
     let sim = start(Timing::default()).await;
     let (status, tables) = sim.call("/partner/v1/table", json!({})).await;
     assert_eq!(status, 200);
@@ -108,25 +99,48 @@ async fn answers_every_path_in_the_envelope_with_string_values() {
     assert_eq!(tables["ERRCODE"], "");
     assert_eq!(tables["OBJ"]["TABLE_LIST"][0]["FLR_CODE"], "0001");
     assert_eq!(tables["OBJ"]["TABLE_LIST"].as_array().unwrap().len(), 16);
+    assert!(
+        tables["OBJ"].get("STORE_NAME").is_none(),
+        "the real list names no store"
+    );
 
     let (_, menu) = sim.call("/partner/v1/menu/edit", json!({})).await;
     assert!(menu["OBJ"].is_array(), "an array of one");
-    assert_eq!(
-        menu["OBJ"][0]["ITEM_GROUP_LIST"][0]["ITEM_LIST"][0]["SALE_PRICE"],
-        "9000"
+    let first = &menu["OBJ"][0]["ITEM_GROUP_LIST"][0]["ITEM_LIST"][0];
+    assert_eq!(first["ITEM_AMT"], 9000, "the price is a JSON number");
+    assert!(
+        first["ADDITIVE_GROUP_LIST"][0]["ADDITIVE_ITEM_LIST"][0]["ADDITIVE_SALE_PRICE"].is_number()
     );
+    let groups = menu["OBJ"][0]["ITEM_GROUP_LIST"].as_array().unwrap();
+    assert!(
+        groups.iter().any(|g| g["ITEM_GROUP_CODE"] == "99999"),
+        "staff-call reasons"
+    );
+    // The real client asks for the menu with STORE_ID alone.
+    let (_, alone) = sim
+        .raw(
+            "/partner/v1/menu/edit",
+            json!({"STORE_ID": STORE.0}).to_string(),
+        )
+        .await;
+    assert_eq!(alone["RESULT"], "SUCCESS", "{alone}");
 
     let (_, state) = sim
         .call(
             "/partner/v1/menu/state",
-            json!({"UPDATE_CHECK_DTIME": "20260101000000"}),
+            json!({"UPDATE_CHECK_DTIME": "20200101000000"}),
         )
         .await;
     assert_eq!(state["OBJ"]["UPDATE_YN"], "Y");
+    let stamp = state["OBJ"]["UPDATE_DTIME"].as_str().unwrap().to_string();
+    assert!(
+        stamp.len() > 14,
+        "longer than the 14 characters a client keeps"
+    );
     let (_, state) = sim
         .call(
             "/partner/v1/menu/state",
-            json!({"UPDATE_CHECK_DTIME": "20261101090000"}),
+            json!({"UPDATE_CHECK_DTIME": &stamp[..14]}),
         )
         .await;
     assert_eq!(state["OBJ"]["UPDATE_YN"], "N");
@@ -139,18 +153,74 @@ async fn answers_every_path_in_the_envelope_with_string_values() {
     for key in ["ORDERNO", "ORG_ORDERNO", "MCHT_ORDERNO", "POS_ORDERNO"] {
         assert!(placed["OBJ"][key].is_string(), "{key}");
     }
+    sim.control("/sim/clock", json!({"advanceMs": 1_500})).await;
     let list = sim.inquiry("0001-0001").await;
     assert_eq!(list[0]["ORDERNO"], no.as_str());
     assert_eq!(
         list[0]["MCHT_ORDERNO"], "m-1",
         "the partner's number is echoed"
     );
+    assert_eq!(list[0]["ORDER_STATUS"], "SMRO000068");
+    assert_eq!(
+        list[0]["SUCCESS_FLAG"], "",
+        "delivered, and the flag is empty"
+    );
+    assert_eq!(list[0]["ORDER_PAY_AMT"], "32000");
+    assert_eq!(
+        (list[0]["STORE_ID"].as_str(), list[0]["SERVICE_ID"].as_str()),
+        (Some(STORE.0), Some(STORE.1))
+    );
     assert_eq!(list[0]["ITEM_LIST"][0]["ITEM_ID"], "I0201");
     let (_, store) = sim.call("/partner/v2/table/order", json!({})).await;
     assert_eq!(store["OBJ"]["ORDER_LIST"].as_array().unwrap().len(), 1);
-    for v in [&tables, &menu, &state, &placed, &store] {
-        assert!(all_strings(&v["OBJ"]), "every value a string: {v}");
-    }
+}
+
+#[tokio::test]
+async fn the_real_clients_requests_are_taken_and_a_strict_pos_checks_their_sums() {
+    let sim = start(Timing::default()).await;
+    // As the real client sends it: numbers, the misspelt total, ITEM_MEMO, SALE_AMT equal to
+    // the unit price whatever the count, the whole menu item inside the line, "130" always.
+    let real = |table: &str| {
+        let (floor, tbl) = table.split_once('-').unwrap();
+        json!({
+            "MCHT_ORDERNO": "130", "MEMB_TEL": "01012349876", "ORDER_MEMO": "태스트 ",
+            "OEG_ORDER_PAY_AMT": 32000, "ORDER_PAY_AMT": 32000, "DISC_AMT": 0, "PREPAY_FLAG": "N",
+            "OS_GBN": "", "FLR_CODE": floor, "TBL_CODE": tbl, "REPT_PRT_FLAG": "N", "ORDER_PRT_FLAG": "N",
+            "ITEM_LIST": [{"ITEM_SEQ": "0", "ITEM_NAME": "삼겹살 (200g)", "ITEM_ID": "I0201", "SALE_PRICE": 16000,
+                           "SALE_AMT": 16000, "ITEM_CNT": 2, "ITEM_MEMO": "", "ITEM_AMT": 16000,
+                           "ITEM_USE_FLAG": "N", "ADDITIVE_GROUP_LIST": null}],
+            "ORD_PAY_LIST": []
+        })
+    };
+    let (_, v) = sim
+        .call("/partner/v1/table/order/new", real("0001-0001"))
+        .await;
+    assert_eq!(v["RESULT"], "SUCCESS", "{v}");
+    // No de-duplication: the same MCHT_ORDERNO at another table is another order.
+    let (_, v) = sim
+        .call("/partner/v1/table/order/new", real("0001-0002"))
+        .await;
+    assert_eq!(v["RESULT"], "SUCCESS", "{v}");
+    assert_eq!(
+        sim.get("/sim/orders").await["orders"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    sim.control("/sim/strict", json!({"on": true})).await;
+    let (_, v) = sim
+        .call("/partner/v1/table/order/new", real("0001-0003"))
+        .await;
+    assert_eq!(
+        v["ERRCODE"], "E2001",
+        "strict: SALE_AMT must be price × count"
+    );
+    let (_, v) = sim
+        .call("/partner/v1/table/order/new", order("0001-0003", "m-3"))
+        .await;
+    assert_eq!(v["RESULT"], "SUCCESS", "{v}");
 }
 
 #[tokio::test]
@@ -169,7 +239,7 @@ async fn bad_requests_get_error_envelopes_never_a_crash() {
     let (_, v) = sim.raw("/partner/v1/table", "{not json".into()).await;
     assert_eq!(v["ERRCODE"], "E0002");
     let (_, v) = sim
-        .raw("/partner/v1/table", json!({"STORE_ID": 5}).to_string())
+        .raw("/partner/v1/table", json!({"STORE_ID": ["x"]}).to_string())
         .await;
     assert_eq!(v["ERRCODE"], "E0002");
     let (_, v) = sim
@@ -179,7 +249,11 @@ async fn bad_requests_get_error_envelopes_never_a_crash() {
     let mut no_items = order("0001-0001", "m-x");
     no_items.as_object_mut().unwrap().remove("ITEM_LIST");
     let (_, v) = sim.call("/partner/v1/table/order/new", no_items).await;
-    assert_eq!(v["ERRCODE"], "E0002");
+    assert_eq!(v["ERRCODE"], "E2001", "nothing to order");
+    let mut junk = order("0001-0001", "m-y");
+    junk["ORDER_PAY_AMT"] = json!("삼만이천");
+    let (_, v) = sim.call("/partner/v1/table/order/new", junk).await;
+    assert_eq!(v["ERRCODE"], "E0002", "an amount that is not a number");
     let (_, v) = sim
         .call(
             "/partner/v1/table/order",
@@ -320,7 +394,9 @@ async fn faults_latency_errors_and_lost_answers() {
     sim.control("/sim/faults", json!({})).await;
     assert_eq!(sim.inquiry("0001-0004").await[0]["MCHT_ORDERNO"], "lost-1");
 
-    // Resending the same MCHT_ORDERNO: one order, unless dedupe is off.
+    // Resending the same MCHT_ORDERNO: one order, when dedupe is switched on.
+    sim.control("/sim/faults", json!({"dedupeMchtOrderNo": true}))
+        .await;
     let (_, again) = sim
         .call("/partner/v1/table/order/new", order("0001-0004", "lost-1"))
         .await;
@@ -350,6 +426,53 @@ async fn faults_latency_errors_and_lost_answers() {
 }
 
 #[tokio::test]
+async fn an_order_is_committed_even_when_the_caller_hangs_up_before_the_answer() {
+    let sim = start(Timing::default()).await;
+    sim.control("/sim/faults", json!({"lateAnswerMs": 1_500}))
+        .await;
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let mut body = order("0001-0006", "hung-up-1");
+    body["STORE_ID"] = json!(STORE.0);
+    body["SERVICE_ID"] = json!(STORE.1);
+    let sent = impatient
+        .post(format!("{}/partner/v1/table/order/new", sim.base))
+        .json(&body)
+        .send()
+        .await;
+    assert!(sent.is_err(), "the caller gave up before the answer");
+    sim.control("/sim/faults", json!({})).await;
+    let orders = sim.get("/sim/orders").await["orders"].clone();
+    assert_eq!(
+        orders[0]["mchtOrderNo"], "hung-up-1",
+        "the order exists: {orders}"
+    );
+
+    // Hanging up while the call waits to be handled does not lose it either.
+    sim.control("/sim/faults", json!({"latencyMs": 800})).await;
+    let mut body = order("0001-0007", "hung-up-2");
+    body["STORE_ID"] = json!(STORE.0);
+    body["SERVICE_ID"] = json!(STORE.1);
+    let _ = impatient
+        .post(format!("{}/partner/v1/table/order/new", sim.base))
+        .json(&body)
+        .send()
+        .await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let orders = sim.get("/sim/orders").await["orders"].clone();
+    assert!(
+        orders
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["mchtOrderNo"] == "hung-up-2"),
+        "{orders}"
+    );
+}
+
+#[tokio::test]
 async fn calls_are_counted_and_reset_loads_another_store() {
     let sim = start(Timing::default()).await;
     sim.call("/partner/v1/table", json!({})).await;
@@ -360,13 +483,11 @@ async fn calls_are_counted_and_reset_loads_another_store() {
     assert_eq!(calls["/partner/v1/table"], 1);
 
     let mut other: Value = serde_json::from_str(pos_sim::fixture::DEMO_FIXTURE).unwrap();
-    other["STORE_NAME"] = json!("다른 가게");
     other["TABLE_LIST"] =
         json!([{"FLR_CODE": "0001", "TBL_CODE": "0099", "FLR_NAME": "1층", "TBL_NAME": "창가"}]);
     let (status, _) = sim.control("/sim/reset", json!({"fixture": other})).await;
     assert_eq!(status, 200);
     let (_, tables) = sim.call("/partner/v1/table", json!({})).await;
-    assert_eq!(tables["OBJ"]["STORE_NAME"], "다른 가게");
     assert_eq!(tables["OBJ"]["TABLE_LIST"].as_array().unwrap().len(), 1);
     assert_eq!(
         sim.get("/sim/calls").await["/partner/v1/table"],

@@ -1,6 +1,6 @@
 //! The application: shared state and the router, assembled from one `Config`.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, StoreEntry};
 use crate::config::Config;
 use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
@@ -33,11 +33,18 @@ impl AppState {
             Duration::from_millis(limits.upstream_timeout_ms),
         )?;
         let metrics = Arc::new(Metrics::default());
-        let stores = config
-            .stores
-            .keys()
-            .filter_map(|slug| Some((slug.clone(), config.credentials(slug)?)));
-        let catalog = Arc::new(Catalog::new(upstream.clone(), stores));
+        let stores = config.stores.keys().filter_map(|slug| {
+            let entry = StoreEntry {
+                creds: config.credentials(slug)?,
+                name: config.store_name(slug),
+            };
+            Some((slug.clone(), entry))
+        });
+        let catalog = Arc::new(Catalog::new(
+            upstream.clone(),
+            stores,
+            &config.staff_call_reasons,
+        ));
         let client = ClientConfig::from(config.timing);
         let desk = Arc::new(OrderDesk::new(
             upstream,

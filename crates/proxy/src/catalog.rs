@@ -4,11 +4,16 @@
 //! the last good copy is served, marked stale.
 
 use crate::error::AppError;
-use crate::upstream::{StoreCredentials, Upstream, UpstreamError};
-use order_core::{parse_table_id, Category, Menu, StoreInfo, Table};
+use crate::upstream::{MenuState, StoreCredentials, Upstream, UpstreamError, NEVER_SEEN};
+use order_core::{parse_table_id, Category, Menu, StaffCallReason, StoreInfo, Table};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// Orders placed within this long of the last `menu/state` check are priced without
+/// asking again; beyond it, the POS is asked whether its menu changed first.
+const MENU_CHECK_FRESH: Duration = Duration::from_secs(2);
 
 /// One store's base information at the time it was fetched.
 #[derive(Debug)]
@@ -16,7 +21,11 @@ pub struct BaseInfo {
     pub name: String,
     pub tables: Vec<Table>,
     pub categories: Vec<Category>,
-    /// The upstream's menu change stamp.
+    /// Why guests may call staff: the POS's own list, or the configured fallback.
+    pub staff_calls: Vec<StaffCallReason>,
+    /// Whether `staff_calls` are items on the POS (else they travel in the memo).
+    pub staff_calls_on_pos: bool,
+    /// The menu's change stamp as the real client keeps it (14 characters).
     pub stamp: String,
 }
 
@@ -38,8 +47,19 @@ impl BaseInfo {
     }
 }
 
+/// What the configuration says about one store.
+#[derive(Debug, Clone)]
+pub struct StoreEntry {
+    pub creds: StoreCredentials,
+    /// The name guests see (Smartro sends none).
+    pub name: String,
+}
+
 struct StoreSlot {
     creds: StoreCredentials,
+    name: String,
+    /// When `menu/state` last said the menu we hold is current.
+    checked: tokio::sync::Mutex<Option<Instant>>,
     info: RwLock<Option<Arc<BaseInfo>>>,
     /// The last refresh failed: what is served is the last good copy.
     stale: AtomicBool,
@@ -58,18 +78,23 @@ type MenuKey = (u64, bool, bool);
 pub struct Catalog {
     upstream: Upstream,
     stores: BTreeMap<String, StoreSlot>,
+    fallback_staff_calls: Vec<StaffCallReason>,
 }
 
 impl Catalog {
+    /// `staff_call_reasons`: offered at stores whose POS lists none.
     pub fn new(
         upstream: Upstream,
-        stores: impl IntoIterator<Item = (String, StoreCredentials)>,
+        stores: impl IntoIterator<Item = (String, StoreEntry)>,
+        staff_call_reasons: &[String],
     ) -> Catalog {
         let stores = stores
             .into_iter()
-            .map(|(slug, creds)| {
+            .map(|(slug, entry)| {
                 let slot = StoreSlot {
-                    creds,
+                    creds: entry.creds,
+                    name: entry.name,
+                    checked: tokio::sync::Mutex::new(None),
                     info: RwLock::new(None),
                     stale: AtomicBool::new(false),
                     open: AtomicBool::new(true),
@@ -80,7 +105,19 @@ impl Catalog {
                 (slug, slot)
             })
             .collect();
-        Catalog { upstream, stores }
+        let fallback_staff_calls = staff_call_reasons
+            .iter()
+            .enumerate()
+            .map(|(n, name)| StaffCallReason {
+                id: format!("call-{}", n + 1),
+                name: name.clone(),
+            })
+            .collect();
+        Catalog {
+            upstream,
+            stores,
+            fallback_staff_calls,
+        }
     }
 
     pub fn slugs(&self) -> impl Iterator<Item = &str> {
@@ -118,9 +155,18 @@ impl Catalog {
 
     /// Fetches tables and menu again; on failure the last good copy stays and is marked stale.
     pub async fn refresh(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
+        self.refresh_from(slug, None).await
+    }
+
+    /// `stamp`: the change stamp `menu/state` just gave, so it need not be asked again.
+    async fn refresh_from(
+        &self,
+        slug: &str,
+        stamp: Option<MenuState>,
+    ) -> Result<Arc<BaseInfo>, AppError> {
         let slot = self.slot(slug)?;
         let _one_at_a_time = slot.refreshing.lock().await;
-        match self.fetch(&slot.creds).await {
+        match self.fetch(slot, stamp).await {
             Ok(info) => {
                 let info = Arc::new(info);
                 *slot.info.write().unwrap_or_else(|p| p.into_inner()) = Some(info.clone());
@@ -142,15 +188,72 @@ impl Catalog {
         }
     }
 
-    async fn fetch(&self, creds: &StoreCredentials) -> Result<BaseInfo, UpstreamError> {
-        let (tables, menu) =
-            tokio::try_join!(self.upstream.tables(creds), self.upstream.menu(creds))?;
+    /// Tables, and the menu with the stamp it carries. The stamp is asked for before the menu:
+    /// a change in between makes the next check fetch again, never keeps a stale menu.
+    async fn fetch(
+        &self,
+        slot: &StoreSlot,
+        known: Option<MenuState>,
+    ) -> Result<BaseInfo, UpstreamError> {
+        let creds = &slot.creds;
+        let state = async {
+            match known {
+                Some(state) => Ok(state),
+                None => self.upstream.menu_state(creds, NEVER_SEEN).await,
+            }
+        };
+        let (tables, state) = tokio::try_join!(self.upstream.tables(creds), state)?;
+        if let Some(open) = state.open {
+            slot.open.store(open, Ordering::Relaxed);
+        }
+        let menu = self.upstream.menu(creds).await?;
+        *slot.checked.lock().await = Some(Instant::now());
+        let staff_calls_on_pos = !menu.staff_calls.is_empty();
         Ok(BaseInfo {
-            name: tables.name,
-            tables: tables.tables,
+            name: slot.name.clone(),
+            tables,
             categories: menu.categories,
-            stamp: menu.stamp,
+            staff_calls: if staff_calls_on_pos {
+                menu.staff_calls
+            } else {
+                self.fallback_staff_calls.clone()
+            },
+            staff_calls_on_pos,
+            stamp: state.stamp,
         })
+    }
+
+    /// The base information, after asking the POS whether its menu changed (the real client
+    /// asks before every order). A failed check keeps what is held: the order then meets the
+    /// same trouble upstream, and the POS still refuses what it cannot take.
+    pub async fn current(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
+        let slot = self.slot(slug)?;
+        let info = self.get(slug).await?;
+        let mut checked = slot.checked.lock().await;
+        if checked.is_some_and(|at| at.elapsed() < MENU_CHECK_FRESH) {
+            return Ok(Self::cached(slot).unwrap_or(info));
+        }
+        match self.upstream.menu_state(&slot.creds, &info.stamp).await {
+            Ok(state) => {
+                if let Some(open) = state.open {
+                    slot.open.store(open, Ordering::Relaxed);
+                }
+                if state.changed {
+                    drop(checked);
+                    tracing::info!(
+                        store = slug,
+                        "menu changed on the POS; fetching it before pricing"
+                    );
+                    return self.refresh_from(slug, Some(state)).await;
+                }
+                *checked = Some(Instant::now());
+                Ok(info)
+            }
+            Err(e) => {
+                tracing::warn!(store = slug, error = %e, "menu check before an order failed");
+                Ok(info)
+            }
+        }
     }
 
     /// The cheap check: refetch only when `menu/state` says the menu changed.
@@ -158,14 +261,18 @@ impl Catalog {
         let slot = self.slot(slug)?;
         let since = Self::cached(slot)
             .map(|i| i.stamp.clone())
-            .unwrap_or_default();
+            .unwrap_or_else(|| NEVER_SEEN.into());
         match self.upstream.menu_state(&slot.creds, &since).await {
             Ok(state) => {
                 if let Some(open) = state.open {
                     slot.open.store(open, Ordering::Relaxed);
                 }
-                if state.changed || slot.stale.load(Ordering::Relaxed) {
+                if state.changed {
+                    self.refresh_from(slug, Some(state)).await?;
+                } else if slot.stale.load(Ordering::Relaxed) {
                     self.refresh(slug).await?;
+                } else {
+                    *slot.checked.lock().await = Some(Instant::now());
                 }
                 Ok(())
             }
@@ -210,6 +317,7 @@ impl Catalog {
             version: info.stamp.clone(),
             categories: info.categories.clone(),
             stale: key.2,
+            staff_calls: info.staff_calls.clone(),
         };
         let bytes = axum::body::Bytes::from(
             serde_json::to_vec(&menu).map_err(|e| AppError::Invalid(e.to_string()))?,

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// The demo store's ids in the bundled simulator fixture.
 pub const DEMO_SLUG: &str = "demo";
+/// The demo store's name: Smartro's table list and menu carry none.
+pub const DEMO_NAME: &str = "스마일 한식당 데모점";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -28,6 +30,8 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Public slug → the store's credentials at Smartro.
     pub stores: BTreeMap<String, StoreConfig>,
+    /// What guests may call staff for at a store whose POS lists no reasons (group 99999).
+    pub staff_call_reasons: Vec<String>,
     pub timing: TimingConfig,
     pub refresh: RefreshConfig,
     pub limits: Limits,
@@ -41,6 +45,8 @@ pub struct Config {
 pub struct StoreConfig {
     pub store_id: String,
     pub service_id: String,
+    /// The name guests see. Smartro sends none; the slug is shown when this is empty.
+    pub name: String,
 }
 
 impl std::fmt::Debug for StoreConfig {
@@ -142,6 +148,8 @@ pub struct SimulatorConfig {
     pub delivery_delay_ms: i64,
     pub complete_after_ms: i64,
     pub fixture: Option<PathBuf>,
+    /// Also refuse order amounts that do not add up (the real service was seen to take them).
+    pub strict: bool,
 }
 
 impl Default for SimulatorConfig {
@@ -152,6 +160,7 @@ impl Default for SimulatorConfig {
             delivery_delay_ms: t.delivery_delay_ms,
             complete_after_ms: t.complete_after_ms,
             fixture: None,
+            strict: false,
         }
     }
 }
@@ -166,6 +175,9 @@ impl Default for Config {
             staff_pin: None,
             allowed_origins: Vec::new(),
             stores: BTreeMap::new(),
+            staff_call_reasons: ["물", "물티슈", "앞접시", "수저·젓가락", "직원 방문"]
+                .map(String::from)
+                .to_vec(),
             timing: TimingConfig::default(),
             refresh: RefreshConfig::default(),
             limits: Limits::default(),
@@ -266,6 +278,7 @@ impl Config {
                 StoreConfig {
                     store_id: demo.store_id,
                     service_id: demo.service_id,
+                    name: DEMO_NAME.into(),
                 },
             );
         }
@@ -290,6 +303,16 @@ impl Config {
                 "timing: poll_interval_ms must be at least 500 and below accept_window_ms".into(),
             ));
         }
+        if self.staff_call_reasons.len() > 20
+            || self
+                .staff_call_reasons
+                .iter()
+                .any(|r| r.trim().is_empty() || r.chars().count() > 30)
+        {
+            return Err(ConfigError::Invalid(
+                "staff_call_reasons: at most 20, each 1-30 characters".into(),
+            ));
+        }
         if let Some(pin) = &self.staff_pin {
             if pin.len() < 4 || !pin.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(ConfigError::Invalid(
@@ -298,6 +321,14 @@ impl Config {
             }
         }
         Ok(self)
+    }
+
+    /// The name guests see for a store.
+    pub fn store_name(&self, slug: &str) -> String {
+        match self.stores.get(slug) {
+            Some(s) if !s.name.trim().is_empty() => s.name.trim().to_string(),
+            _ => slug.to_string(),
+        }
     }
 
     pub fn credentials(&self, slug: &str) -> Option<StoreCredentials> {

@@ -31,6 +31,9 @@ pub enum AppError {
     Unauthorized,
     #[error("the staff PIN is not right")]
     WrongPin,
+    /// The POS said no, in its own words: nothing was ordered.
+    #[error("{0}")]
+    PosRefused(String),
     #[error("the restaurant's system could not be reached; try again")]
     Upstream(#[source] UpstreamError),
 }
@@ -49,7 +52,18 @@ impl AppError {
                 "the restaurant's menu changed; reload it".into(),
             )),
             Some(Refusal::UnknownTable) => AppError::NotFound("no such table".into()),
-            _ => AppError::Upstream(e),
+            // Any other well-formed refusal, known code or not: definite, in the POS's words.
+            Some(Refusal::CredentialsRejected | Refusal::Other) => match e {
+                UpstreamError::Refused { message, code, .. } => {
+                    AppError::PosRefused(if message.is_empty() {
+                        format!("the restaurant's system refused the order ({code})")
+                    } else {
+                        message
+                    })
+                }
+                other => AppError::Upstream(other),
+            },
+            None => AppError::Upstream(e),
         }
     }
 
@@ -69,6 +83,7 @@ impl AppError {
                 (ErrorCode::RateLimited, Some(*retry_after_ms))
             }
             AppError::Unauthorized | AppError::WrongPin => (ErrorCode::Unauthorized, None),
+            AppError::PosRefused(_) => (ErrorCode::PosRefused, None),
             AppError::Upstream(UpstreamError::Timeout) => {
                 return (
                     StatusCode::GATEWAY_TIMEOUT,

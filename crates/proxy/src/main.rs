@@ -66,6 +66,9 @@ enum Command {
         delivery_delay_ms: i64,
         #[arg(long, default_value_t = 30_000)]
         complete_after_ms: i64,
+        /// Also refuse order amounts that do not add up (the real service takes them).
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -105,13 +108,14 @@ fn main() -> ExitCode {
             accept_window_ms,
             delivery_delay_ms,
             complete_after_ms,
+            strict,
         } => {
             let timing = pos_sim::Timing {
                 accept_window_ms,
                 delivery_delay_ms,
                 complete_after_ms,
             };
-            runtime.block_on(sim(listen, fixture, timing))
+            runtime.block_on(sim(listen, fixture, timing, strict))
         }
     }
 }
@@ -171,12 +175,13 @@ async fn qr(
             return ExitCode::from(4);
         }
     };
-    match tableorder_proxy::qr::write_all(&out, &tables.name, &store, &base_url, &tables.tables) {
+    let name = config.store_name(&store);
+    match tableorder_proxy::qr::write_all(&out, &name, &store, &base_url, &tables) {
         Ok(files) => {
             println!(
                 "{} table codes for {} written to {}",
-                tables.tables.len(),
-                tables.name,
+                tables.len(),
+                name,
                 out.display()
             );
             if let Some(sheet) = files.last() {
@@ -247,7 +252,12 @@ async fn serve(
     }
 }
 
-async fn sim(listen: SocketAddr, fixture: Option<PathBuf>, timing: pos_sim::Timing) -> ExitCode {
+async fn sim(
+    listen: SocketAddr,
+    fixture: Option<PathBuf>,
+    timing: pos_sim::Timing,
+    strict: bool,
+) -> ExitCode {
     let fixture = match fixture {
         None => pos_sim::Fixture::demo(),
         Some(path) => match std::fs::read_to_string(&path)
@@ -269,10 +279,11 @@ async fn sim(listen: SocketAddr, fixture: Option<PathBuf>, timing: pos_sim::Timi
         }
     };
     println!(
-        "simulated Order Agent for {} on http://{listen} (control API under /sim)",
-        fixture.store_name
+        "simulated Order Agent for store {} on http://{listen} (control API under /sim)",
+        fixture.store_id
     );
     let sim = pos_sim::Sim::new(fixture, timing);
+    sim.pos().set_strict(strict);
     let app = pos_sim::router(sim);
     match axum::serve(listener, app)
         .with_graceful_shutdown(server::shutdown_signal())

@@ -69,6 +69,11 @@ impl Metrics {
             "Menus served from the serialised copy.",
             &self.menu_cache_hits,
         );
+        let _ = writeln!(
+            out,
+            "# HELP tableorder_upstream_entries_skipped_total Upstream list entries that could not be read and were skipped.\n# TYPE tableorder_upstream_entries_skipped_total counter\ntableorder_upstream_entries_skipped_total {}",
+            crate::upstream::skipped_entries()
+        );
         let map = self.upstream.lock().unwrap_or_else(|p| p.into_inner());
         let _ = writeln!(out, "# HELP tableorder_upstream_calls_total Calls to the upstream.\n# TYPE tableorder_upstream_calls_total counter");
         for ((op, outcome), (n, _)) in map.iter() {

@@ -6,10 +6,15 @@ use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
-use crate::upstream::{OutgoingOrder, PaymentKind, PaymentRecord, Refusal, Upstream};
+use crate::upstream::{
+    staff_call_order, OutgoingOrder, PaymentKind, PaymentRecord, Refusal, TableInquiry, Upstream,
+};
 use chrono::{FixedOffset, Utc};
-use order_core::pricing::price_order;
-use order_core::{OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, TableOrders, Won};
+use order_core::pricing::{price_order, PricedOrder};
+use order_core::{
+    OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, StaffCallRequest, TableOrders,
+    Won,
+};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -27,7 +32,19 @@ struct Submission {
 }
 
 type SubmissionCell = Arc<tokio::sync::Mutex<Submission>>;
-type InquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, TableOrders)>>>;
+type InquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, TableInquiry)>>>;
+
+/// One staff call per table this often: a guest tapping again is told to wait.
+pub const STAFF_CALL_EVERY: Duration = Duration::from_secs(30);
+
+/// An order ready to go upstream, priced by this server.
+struct Prepared {
+    kind: OrderKind,
+    open_order_no: Option<String>,
+    priced: PricedOrder,
+    payments: Vec<PaymentRecord>,
+    staff_call: bool,
+}
 
 pub struct OrderDesk {
     upstream: Upstream,
@@ -40,6 +57,8 @@ pub struct OrderDesk {
     staff_pin: Option<String>,
     /// Wrong PINs cost: a few tries a minute per table.
     pin_attempts: RateLimiter,
+    /// When each table last called staff.
+    staff_calls: Mutex<HashMap<Key, Instant>>,
 }
 
 /// Korean prices include 10% VAT: the VAT part of a VAT-inclusive amount.
@@ -89,6 +108,7 @@ impl OrderDesk {
             inquiries: Mutex::new(HashMap::new()),
             staff_pin,
             pin_attempts: RateLimiter::new(5),
+            staff_calls: Mutex::new(HashMap::new()),
         }
     }
 
@@ -213,16 +233,25 @@ impl OrderDesk {
         store: &str,
         table: &str,
     ) -> Result<TableOrders, AppError> {
+        Ok(self.table_inquiry(catalog, store, table).await?.orders)
+    }
+
+    async fn table_inquiry(
+        &self,
+        catalog: &Catalog,
+        store: &str,
+        table: &str,
+    ) -> Result<TableInquiry, AppError> {
         let info = catalog.get(store).await?;
         let (floor, tbl) = info.table_codes(table)?;
         let cell = self.inquiry_cell(store, table);
         let mut cached = cell.lock().await;
-        if let Some((at, orders)) = cached.as_ref() {
+        if let Some((at, inquiry)) = cached.as_ref() {
             if at.elapsed() < self.inquiry_fresh_for {
                 self.metrics
                     .inquiries_coalesced
                     .fetch_add(1, Ordering::Relaxed);
-                return Ok(orders.clone());
+                return Ok(inquiry.clone());
             }
         }
         let fresh = self
@@ -238,6 +267,17 @@ impl OrderDesk {
         Ok(fresh)
     }
 
+    /// The table's orders as they are now, not as cached.
+    async fn fresh_inquiry(
+        &self,
+        catalog: &Catalog,
+        store: &str,
+        table: &str,
+    ) -> Result<TableInquiry, AppError> {
+        self.forget_inquiry(store, table).await;
+        self.table_inquiry(catalog, store, table).await
+    }
+
     async fn forget_inquiry(&self, store: &str, table: &str) {
         *self.inquiry_cell(store, table).lock().await = None;
     }
@@ -250,19 +290,22 @@ impl OrderDesk {
         table: &str,
         request: &OrderRequest,
     ) -> Result<OrderReceipt, AppError> {
-        if !valid_client_order_id(&request.client_order_id) {
-            return Err(AppError::Invalid(
-                "clientOrderId must be 8-64 letters, digits, - or _".into(),
-            ));
+        check_client_order_id(&request.client_order_id)?;
+        let cell = self.submission(store, &request.client_order_id);
+        // Held across the upstream call: a concurrent resend waits here for the first answer.
+        let mut submission = cell.lock().await;
+        if let Some(receipt) = self.replay(&submission, table)? {
+            return Ok(receipt);
         }
-        let info = catalog.get(store).await?;
-        let (floor, tbl) = info.table_codes(table)?;
+        // Priced against the menu the POS has now: it is asked whether it changed.
+        let info = catalog.current(store).await?;
+        info.table_codes(table)?;
         let open_order_no = match (request.kind, request.open_order_no.as_deref()) {
             (OrderKind::New, None) => None,
             (OrderKind::New, Some(_)) => {
                 return Err(AppError::Invalid("a new order has no openOrderNo".into()))
             }
-            (OrderKind::Add, Some(no)) if !no.is_empty() && no.len() <= 40 => Some(no),
+            (OrderKind::Add, Some(no)) if !no.is_empty() && no.len() <= 40 => Some(no.to_string()),
             (OrderKind::Add, _) => {
                 return Err(AppError::Invalid("an add order needs openOrderNo".into()))
             }
@@ -277,40 +320,184 @@ impl OrderDesk {
             Some(p) => self.payments(store, table, p, priced.total)?,
             None => Vec::new(),
         };
+        let prepared = Prepared {
+            kind: request.kind,
+            open_order_no,
+            priced,
+            payments,
+            staff_call: false,
+        };
+        self.send_once(
+            catalog,
+            store,
+            table,
+            &request.client_order_id,
+            &mut submission,
+            prepared,
+        )
+        .await
+    }
 
-        let cell = self.submission(store, &request.client_order_id);
-        // Held across the upstream call: a concurrent resend waits here for the first answer.
+    /// A guest calls staff: an order of the chosen reasons at no cost, added onto the open
+    /// bill or as a new order, as the real client sends it. One a table per 30 s.
+    pub async fn call_staff(
+        &self,
+        catalog: &Catalog,
+        store: &str,
+        table: &str,
+        request: &StaffCallRequest,
+    ) -> Result<OrderReceipt, AppError> {
+        check_client_order_id(&request.client_call_id)?;
+        let cell = self.submission(store, &request.client_call_id);
         let mut submission = cell.lock().await;
-        if let Some((first_table, receipt)) = &submission.receipt {
-            if first_table != table {
-                return Err(AppError::Invalid(
-                    "clientOrderId was already used at another table".into(),
-                ));
-            }
-            self.metrics
-                .idempotent_replays
-                .fetch_add(1, Ordering::Relaxed);
-            return Ok(receipt.clone());
+        if let Some(receipt) = self.replay(&submission, table)? {
+            return Ok(receipt);
         }
+        let info = catalog.get(store).await?;
+        info.table_codes(table)?;
+        let mut reasons = Vec::new();
+        for id in &request.reasons {
+            let reason = info
+                .staff_calls
+                .iter()
+                .find(|r| &r.id == id)
+                .ok_or_else(|| AppError::Invalid(format!("no staff-call reason {id:?}")))?;
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+        if reasons.is_empty() {
+            return Err(AppError::Invalid("choose at least one reason".into()));
+        }
+        self.take_staff_call_slot(store, table)?;
+        let priced = staff_call_order(&reasons, info.staff_calls_on_pos);
+        // Two tries: a bill opened or closed between the look and the send is looked at again.
+        let mut last = None;
+        for _ in 0..2 {
+            let now = self.fresh_inquiry(catalog, store, table).await?;
+            let open = now.orders.open_order_no.clone();
+            let prepared = Prepared {
+                kind: if open.is_some() {
+                    OrderKind::Add
+                } else {
+                    OrderKind::New
+                },
+                open_order_no: open,
+                priced: priced.clone(),
+                payments: Vec::new(),
+                staff_call: true,
+            };
+            let sent = self
+                .send_once(
+                    catalog,
+                    store,
+                    table,
+                    &request.client_call_id,
+                    &mut submission,
+                    prepared,
+                )
+                .await;
+            match sent {
+                Err(AppError::TableHasOpenOrder | AppError::OpenOrderMismatch) => {
+                    last = Some(sent);
+                }
+                other => {
+                    if other.is_err() {
+                        self.release_staff_call_slot(store, table);
+                    }
+                    return other;
+                }
+            }
+        }
+        self.release_staff_call_slot(store, table);
+        last.unwrap_or(Err(AppError::OpenOrderMismatch))
+    }
+
+    fn take_staff_call_slot(&self, store: &str, table: &str) -> Result<(), AppError> {
+        let mut last = self.staff_calls.lock().unwrap_or_else(|p| p.into_inner());
+        last.retain(|_, at| at.elapsed() < STAFF_CALL_EVERY);
+        let key = (store.to_string(), table.to_string());
+        if let Some(at) = last.get(&key) {
+            let wait = STAFF_CALL_EVERY.saturating_sub(at.elapsed());
+            return Err(AppError::RateLimited {
+                retry_after_ms: wait.as_millis() as u64,
+            });
+        }
+        last.insert(key, Instant::now());
+        Ok(())
+    }
+
+    /// A call that did not reach the POS does not count against the table.
+    fn release_staff_call_slot(&self, store: &str, table: &str) {
+        let mut last = self.staff_calls.lock().unwrap_or_else(|p| p.into_inner());
+        last.remove(&(store.to_string(), table.to_string()));
+    }
+
+    /// The first answer for this id, if there was one.
+    fn replay(
+        &self,
+        submission: &Submission,
+        table: &str,
+    ) -> Result<Option<OrderReceipt>, AppError> {
+        let Some((first_table, receipt)) = &submission.receipt else {
+            return Ok(None);
+        };
+        if first_table != table {
+            return Err(AppError::Invalid(
+                "clientOrderId was already used at another table".into(),
+            ));
+        }
+        self.metrics
+            .idempotent_replays
+            .fetch_add(1, Ordering::Relaxed);
+        Ok(Some(receipt.clone()))
+    }
+
+    /// Sends once and records the outcome; an earlier send in doubt is looked for first.
+    async fn send_once(
+        &self,
+        catalog: &Catalog,
+        store: &str,
+        table: &str,
+        client_order_id: &str,
+        submission: &mut Submission,
+        order: Prepared,
+    ) -> Result<OrderReceipt, AppError> {
         if submission.ambiguous {
             if let Some(receipt) = self
-                .find_sent(catalog, store, table, &request.client_order_id)
+                .find_sent(catalog, store, table, client_order_id)
                 .await?
             {
                 submission.receipt = Some((table.to_string(), receipt.clone()));
                 return Ok(receipt);
             }
         }
+        let info = catalog.get(store).await?;
+        let (floor, tbl) = info.table_codes(table)?;
+        // An add names the bill and the newest order on the table, as they are now.
+        let latest = match (&order.kind, &order.open_order_no) {
+            (OrderKind::Add, Some(open)) => {
+                let now = self.fresh_inquiry(catalog, store, table).await?;
+                if now.orders.open_order_no.as_ref() != Some(open) {
+                    return Err(AppError::OpenOrderMismatch);
+                }
+                now.latest_order_no
+            }
+            _ => None,
+        };
         let outgoing = OutgoingOrder {
-            client_order_id: &request.client_order_id,
+            client_order_id,
             floor,
             table: tbl,
-            kind: request.kind,
-            open_order_no,
-            priced: &priced,
-            payments: &payments,
+            kind: order.kind,
+            open_order_no: order.open_order_no.as_deref(),
+            latest_order_no: latest.as_deref(),
+            priced: &order.priced,
+            payments: &order.payments,
+            staff_call: order.staff_call,
         };
         let creds = catalog.credentials(store)?;
+        self.forget_inquiry(store, table).await;
         let sent = self
             .metrics
             .time_upstream("place", self.upstream.place(creds, &outgoing))
@@ -319,21 +506,31 @@ impl OrderDesk {
         match sent {
             Ok(received) => {
                 catalog.note_open(store, true);
-                let receipt = OrderReceipt {
-                    order_no: received.order_no,
-                    client_order_id: request.client_order_id.clone(),
-                    received_at: now_kst(),
-                    total: priced.total,
+                let order_no = match received.order_no {
+                    Some(no) => no,
+                    // Received without its number: the inquiry has it.
+                    None => self
+                        .find_sent(catalog, store, table, client_order_id)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|r| r.order_no)
+                        .unwrap_or_default(),
                 };
-                tracing::info!(store, table, order = %receipt.order_no, client_order_id = %receipt.client_order_id, "order received upstream");
+                let receipt = OrderReceipt {
+                    order_no,
+                    client_order_id: client_order_id.to_string(),
+                    received_at: now_kst(),
+                    total: order.priced.total,
+                };
+                tracing::info!(store, table, order = %receipt.order_no, client_order_id, staff_call = order.staff_call, "order received upstream");
                 submission.receipt = Some((table.to_string(), receipt.clone()));
                 Ok(receipt)
             }
             Err(e) if e.is_ambiguous() => {
-                tracing::warn!(store, table, client_order_id = %request.client_order_id, error = %e, "order answer lost; checking the inquiry");
-                if let Ok(Some(receipt)) = self
-                    .find_sent(catalog, store, table, &request.client_order_id)
-                    .await
+                tracing::warn!(store, table, client_order_id, error = %e, "order answer lost; checking the inquiry");
+                if let Ok(Some(receipt)) =
+                    self.find_sent(catalog, store, table, client_order_id).await
                 {
                     submission.receipt = Some((table.to_string(), receipt.clone()));
                     return Ok(receipt);
@@ -358,9 +555,9 @@ impl OrderDesk {
         table: &str,
         client_order_id: &str,
     ) -> Result<Option<OrderReceipt>, AppError> {
-        self.forget_inquiry(store, table).await;
-        let orders = self.inquiry(catalog, store, table).await?;
-        Ok(orders
+        let now = self.fresh_inquiry(catalog, store, table).await?;
+        Ok(now
+            .orders
             .find_client_order(client_order_id)
             .map(|o| OrderReceipt {
                 order_no: o.order_no.clone(),
@@ -368,5 +565,15 @@ impl OrderDesk {
                 received_at: o.received_at.clone(),
                 total: o.total,
             }))
+    }
+}
+
+fn check_client_order_id(id: &str) -> Result<(), AppError> {
+    if valid_client_order_id(id) {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(
+            "clientOrderId must be 8-64 letters, digits, - or _".into(),
+        ))
     }
 }

@@ -63,6 +63,7 @@ pub async fn resolve_upstream(
     let (addr, sim) = pos_sim::spawn(fixture, timing)
         .await
         .map_err(|e| ServeError::Simulator(e.to_string()))?;
+    sim.pos().set_strict(config.simulator.strict);
     tracing::info!(%addr, "embedded simulator running");
     Ok((format!("http://{addr}"), Some(sim)))
 }

@@ -427,12 +427,53 @@ async fn the_cheap_menu_check_picks_up_a_change_on_the_pos() {
     let h = start().await;
     let (_, before) = h.get("/api/v1/stores/demo/menu").await;
     assert_eq!(before["categories"][0]["items"][0]["soldOut"], false);
+    let count = |calls: &Value, path: &str| calls[path].as_u64().unwrap_or(0);
+    let calls = h.get("/sim/calls").await.1;
+    let (state0, menu0) = (
+        count(&calls, "/partner/v1/menu/state"),
+        count(&calls, "/partner/v1/menu/edit"),
+    );
+    // Nothing changed: one cheap question, no menu fetched.
+    h.running.state.catalog.check("demo").await.unwrap();
+    let calls = h.get("/sim/calls").await.1;
+    assert_eq!(count(&calls, "/partner/v1/menu/state"), state0 + 1);
+    assert_eq!(count(&calls, "/partner/v1/menu/edit"), menu0);
+
     h.post("/sim/items/I0101/sold-out", json!({"on": true}))
         .await;
     h.running.state.catalog.check("demo").await.unwrap();
     let (_, after) = h.get("/api/v1/stores/demo/menu").await;
     assert_eq!(after["categories"][0]["items"][0]["soldOut"], true);
     assert_ne!(after["version"], before["version"]);
+    assert_eq!(
+        after["version"].as_str().unwrap().len(),
+        14,
+        "kept as the real client keeps it"
+    );
     let calls = h.get("/sim/calls").await.1;
-    assert_eq!(calls["/partner/v1/menu/state"], 1);
+    assert_eq!(count(&calls, "/partner/v1/menu/state"), state0 + 2);
+    assert_eq!(
+        count(&calls, "/partner/v1/menu/edit"),
+        menu0 + 1,
+        "fetched because UPDATE_YN said Y"
+    );
+}
+
+#[tokio::test]
+async fn an_order_is_priced_against_the_menu_the_pos_has_now() {
+    let h = start().await;
+    h.get("/api/v1/stores/demo/menu").await;
+    // The POS marks 삼겹살 sold out; nothing has refreshed the cached menu since.
+    h.post("/sim/items/I0201/sold-out", json!({"on": true}))
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    let (status, e) = h
+        .post(ORDERS, order("order-stale-menu-1", "new", None))
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("sold_out")),
+        "asked the POS first, and priced against its menu: {e}"
+    );
+    assert!(h.pos_orders().await.is_empty(), "nothing reached the POS");
 }

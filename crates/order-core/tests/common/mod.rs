@@ -166,6 +166,7 @@ impl Model {
                     received_at: String::new(),
                     total: o.total,
                     lines: vec![],
+                    staff_call: false,
                 })
             })
             .take(10)

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use order_core::{
     is_valid_store_slug, parse_table_id, ApiError, ClientConfig, Menu, OrderReceipt, OrderRequest,
-    Table, TableOrders,
+    StaffCallRequest, Table, TableOrders,
 };
 
 pub fn router() -> Router<AppState> {
@@ -20,6 +20,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/stores/{store}/tables/{table}/orders",
             get(table_orders).post(place_order),
+        )
+        .route(
+            "/stores/{store}/tables/{table}/staff-calls",
+            axum::routing::post(call_staff),
         )
 }
 
@@ -119,6 +123,30 @@ pub async fn place_order(
     let receipt = state
         .desk
         .place(&state.catalog, &store, &table, &request)
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(receipt)))
+}
+
+/// Calls staff to the table for the given reasons (from the menu's `staffCalls`). It reaches
+/// the POS as an order at no cost; one a table per 30 s. The same clientCallId is one call.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/tables/{table}/staff-calls", tag = "guest",
+    params(("store" = String, Path), ("table" = String, Path)),
+    request_body = StaffCallRequest,
+    responses(
+        (status = 202, description = "received by Smartro", body = OrderReceipt),
+        (status = 409, description = "table_occupied", body = ApiError),
+        (status = 422, description = "invalid_request, pos_refused", body = ApiError),
+        (status = 429, description = "staff were called less than 30 s ago", body = ApiError),
+        (status = 502, body = ApiError), (status = 503, description = "store_closed", body = ApiError)))]
+pub async fn call_staff(
+    State(state): State<AppState>,
+    Path((store, table)): Path<(String, String)>,
+    JsonBody(request): JsonBody<StaffCallRequest>,
+) -> Result<(StatusCode, Json<OrderReceipt>), AppError> {
+    checked(&store, Some(&table))?;
+    let receipt = state
+        .desk
+        .call_staff(&state.catalog, &store, &table, &request)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(receipt)))
 }

@@ -23,11 +23,12 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tableorder", description = "QR table ordering for Smartro Smile POS: the browser ↔ proxy API. JSON, camelCase, money as integer won."),
-    paths(api::config, api::menu, api::table, api::table_orders, api::place_order, admin::refresh, admin::qr_sheet),
+    paths(api::config, api::menu, api::table, api::table_orders, api::place_order, api::call_staff, admin::refresh, admin::qr_sheet),
     components(schemas(
         ClientConfig, Menu, StoreInfo, Category, Item, OptionGroup, OptionChoice, Table, TableOrders, PlacedOrder,
         PlacedLine, PlacedOption, OrderStatus, OrderKind, OrderRequest, OrderLine, ChosenOption, Payment,
-        PaymentMethod, Approval, OrderReceipt, ApiError, ErrorBody, ErrorCode
+        PaymentMethod, Approval, OrderReceipt, ApiError, ErrorBody, ErrorCode, StaffCallReason,
+        StaffCallRequest
     )),
     modifiers(&BearerAuth)
 )]

@@ -2,16 +2,22 @@
 //! names. Everything it returns is in the restaurant's words (`order_core` types).
 //!
 //! The real service's spec is agreed per partner; where UPSTREAM.md marks a field as assumed,
-//! this module and the simulator are the two places to change.
+//! this module and the simulator are the two places to change. What this adapter still
+//! assumes, each named where it is used: the ERRCODE values (`refusal_for`), `OPEN_YN` in
+//! `menu/state`, `MIN_CNT`/`MAX_CNT` on option groups, `SOLD_OUT_YN` on items, that a
+//! prepaid order does not open a bill (`PREPAID_HOLDS_NO_BILL`), and that a staff call
+//! with no reason on the POS may carry its reasons in the memo alone.
 
 mod wire;
+
+pub use wire::skipped_entries;
 
 use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 use order_core::pricing::PricedOrder;
 use order_core::{
     Category, Item, OptionChoice, OptionGroup, OrderKind, OrderStatus, PlacedLine, PlacedOption,
 };
-use order_core::{PlacedOrder, Table, TableOrders, Won};
+use order_core::{PlacedOrder, StaffCallReason, Table, TableOrders, Won};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
@@ -46,6 +52,7 @@ pub enum Refusal {
     BadItem,
     UnknownTable,
     CredentialsRejected,
+    /// A code this adapter does not know: still a refusal, in the POS's own words.
     Other,
 }
 
@@ -62,6 +69,9 @@ pub enum UpstreamError {
     Status(u16),
     #[error("upstream answer not understood: {0}")]
     Malformed(String),
+    /// Our own order could not be written for the upstream; nothing was sent.
+    #[error("order not sendable: {0}")]
+    Unsendable(String),
     #[error("upstream refused ({code}): {message}")]
     Refused {
         refusal: Refusal,
@@ -71,11 +81,15 @@ pub enum UpstreamError {
 }
 
 impl UpstreamError {
-    /// An order call that failed this way may have been committed anyway.
+    /// An order call that failed this way may have been committed anyway: no answer, a
+    /// broken or unreadable one, or a server error. A well-formed refusal is never ambiguous.
     pub fn is_ambiguous(&self) -> bool {
         matches!(
             self,
-            UpstreamError::Timeout | UpstreamError::AnswerLost(_) | UpstreamError::Status(500..)
+            UpstreamError::Timeout
+                | UpstreamError::AnswerLost(_)
+                | UpstreamError::Malformed(_)
+                | UpstreamError::Status(500..)
         )
     }
 
@@ -87,6 +101,7 @@ impl UpstreamError {
     }
 }
 
+/// (assumed) The ERRCODE values: no real one is public; these are the simulator's.
 fn refusal_for(code: &str) -> Refusal {
     match code {
         "E1001" => Refusal::TableOccupied,
@@ -100,28 +115,33 @@ fn refusal_for(code: &str) -> Refusal {
     }
 }
 
+/// The stamp a client that never saw the menu asks with, as the real client does.
+pub const NEVER_SEEN: &str = "20200101000000";
+
 /// What `menu/state` says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MenuState {
     pub changed: bool,
-    /// The menu's change stamp, used as its version.
+    /// The menu's change stamp as the real client keeps it: the first 14 characters.
     pub stamp: String,
     /// Business opened and the Agent running; `None` when the upstream does not say.
     pub open: Option<bool>,
 }
 
-/// The store's table list and name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreTables {
-    pub name: String,
-    pub tables: Vec<Table>,
-}
-
-/// The store's menu as guests may see it, with its change stamp.
+/// The store's menu as guests may see it, and the reasons they may call staff for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreMenu {
-    pub stamp: String,
     pub categories: Vec<Category>,
+    /// From the POS's group 99999; empty when it has none.
+    pub staff_calls: Vec<StaffCallReason>,
+}
+
+/// One table's inquiry: the orders in the public shape, and what an add must name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableInquiry {
+    pub orders: TableOrders,
+    /// The newest order on the table: an add names it as ORDERNO.
+    pub latest_order_no: Option<String>,
 }
 
 /// A payment already made for a prepaid order.
@@ -157,15 +177,57 @@ pub struct OutgoingOrder<'a> {
     pub table: &'a str,
     pub kind: OrderKind,
     pub open_order_no: Option<&'a str>,
+    /// An add: the newest order on the table (ORDERNO), beside the bill (ORG_ORDERNO).
+    pub latest_order_no: Option<&'a str>,
     pub priced: &'a PricedOrder,
     pub payments: &'a [PaymentRecord],
+    /// A call for staff: nothing printed, memo `직원호출`.
+    pub staff_call: bool,
 }
 
-/// The 1st response: Smartro has the order.
+/// The memo that marks an order as a call for staff, as the real client sends it.
+pub const STAFF_CALL_MEMO: &str = "직원호출";
+
+/// A staff call as the real client sends it: the reasons from group 99999 as lines at no
+/// cost, memo `직원호출`. (assumed) Reasons the POS does not list travel in the memo alone.
+pub fn staff_call_order(reasons: &[&StaffCallReason], on_pos: bool) -> PricedOrder {
+    use order_core::pricing::PricedLine;
+    if !on_pos {
+        let names: Vec<&str> = reasons.iter().map(|r| r.name.as_str()).collect();
+        return PricedOrder {
+            lines: Vec::new(),
+            memo: format!("{STAFF_CALL_MEMO}: {}", names.join(", ")),
+            total: Won::ZERO,
+        };
+    }
+    PricedOrder {
+        lines: reasons
+            .iter()
+            .map(|r| PricedLine {
+                item_id: r.id.clone(),
+                name: r.name.clone(),
+                set_menu: false,
+                item_price: Won::ZERO,
+                options: Vec::new(),
+                count: 1,
+                memo: String::new(),
+            })
+            .collect(),
+        memo: STAFF_CALL_MEMO.to_string(),
+        total: Won::ZERO,
+    }
+}
+
+/// The group of the POS's menu that holds staff-call reasons, not dishes.
+const STAFF_CALL_GROUP: &str = "99999";
+
+/// (assumed) A prepaid order stands alone: it does not open the table's bill.
+const PREPAID_HOLDS_NO_BILL: bool = true;
+
+/// The 1st response: Smartro has the order. Its number, when the answer carried one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
-    pub order_no: String,
-    pub open_order_no: String,
+    pub order_no: Option<String>,
 }
 
 #[derive(Clone)]
@@ -226,21 +288,27 @@ impl Upstream {
                 UpstreamError::AnswerLost(e.to_string())
             }
         })?;
+        // Never the body itself in an error: inquiry entries echo SERVICE_ID.
         let envelope: Envelope = match serde_json::from_slice(&bytes) {
             Ok(env) => env,
             Err(_) if !status.is_success() => return Err(UpstreamError::Status(status.as_u16())),
             Err(e) => return Err(UpstreamError::Malformed(format!("{path}: {e}"))),
         };
-        if !envelope.errcode.is_empty() || envelope.result != "SUCCESS" {
-            if status.is_server_error() {
-                return Err(UpstreamError::Status(status.as_u16()));
+        if status.is_server_error() {
+            return Err(UpstreamError::Status(status.as_u16()));
+        }
+        if envelope.failed() {
+            let code = envelope.errcode.0.trim().to_string();
+            let refusal = refusal_for(&code);
+            if refusal == Refusal::CredentialsRejected {
+                tracing::error!(path, code, "the upstream refused this store's credentials");
             }
             return Err(UpstreamError::Refused {
-                refusal: refusal_for(&envelope.errcode),
-                message: format!("{} {}", envelope.msg, envelope.msg2)
+                refusal,
+                message: format!("{} {}", envelope.msg.0.trim(), envelope.msg2.0.trim())
                     .trim()
                     .to_string(),
-                code: envelope.errcode,
+                code,
             });
         }
         if !status.is_success() {
@@ -249,9 +317,9 @@ impl Upstream {
         Obj::deserialize(envelope.obj).map_err(|e| UpstreamError::Malformed(format!("{path}: {e}")))
     }
 
-    pub async fn tables(&self, creds: &StoreCredentials) -> Result<StoreTables, UpstreamError> {
+    pub async fn tables(&self, creds: &StoreCredentials) -> Result<Vec<Table>, UpstreamError> {
         let obj: TableListObj = self.call("/partner/v1/table", creds, &Empty {}).await?;
-        Ok(obj.into_tables())
+        Ok(tables_from_wire(obj))
     }
 
     pub async fn menu(&self, creds: &StoreCredentials) -> Result<StoreMenu, UpstreamError> {
@@ -259,6 +327,7 @@ impl Upstream {
         menu_from_wire(obj)
     }
 
+    /// Has the menu changed since `since` (a stamp from here, or `NEVER_SEEN`)?
     pub async fn menu_state(
         &self,
         creds: &StoreCredentials,
@@ -268,11 +337,7 @@ impl Upstream {
             update_check_dtime: since,
         };
         let obj: MenuStateObj = self.call("/partner/v1/menu/state", creds, &req).await?;
-        Ok(MenuState {
-            changed: obj.update_yn == "Y",
-            stamp: obj.update_dtime,
-            open: obj.open_yn.map(|o| o == "Y"),
-        })
+        Ok(menu_state_from_wire(obj))
     }
 
     pub async fn table_orders(
@@ -280,13 +345,13 @@ impl Upstream {
         creds: &StoreCredentials,
         floor: &str,
         table: &str,
-    ) -> Result<TableOrders, UpstreamError> {
+    ) -> Result<TableInquiry, UpstreamError> {
         let req = TableReq {
             flr_code: floor,
             tbl_code: table,
         };
         let obj: OrderListObj = self.call("/partner/v1/table/order", creds, &req).await?;
-        inquiry_from_wire(obj.order_list)
+        Ok(inquiry_from_wire(obj.order_list.0))
     }
 
     pub async fn place(
@@ -299,179 +364,272 @@ impl Upstream {
             OrderKind::New => "/partner/v1/table/order/new",
             OrderKind::Add => "/partner/v1/table/order/add",
         };
-        let ack: OrderAckObj = self.call(path, creds, &body).await?;
-        if ack.mcht_orderno != order.client_order_id {
-            return Err(UpstreamError::Malformed(format!(
-                "answer for another order: {} (sent {})",
-                ack.mcht_orderno, order.client_order_id
-            )));
-        }
-        Ok(Received {
-            order_no: ack.orderno,
-            open_order_no: ack.org_orderno,
-        })
+        let obj: Option<OrderAckObj> = self.call(path, creds, &body).await?;
+        received_from_wire(obj, order.client_order_id)
     }
 }
 
-fn amount(s: &str, what: &str) -> Result<Won, UpstreamError> {
-    s.trim()
-        .parse::<i64>()
-        .map(Won)
-        .map_err(|_| UpstreamError::Malformed(format!("{what} is not an amount: {s:?}")))
+/// The 1st answer. Without OBJ (the real client reads it only when present) the order is
+/// received but its number must be looked up; an answer about another order is in doubt.
+fn received_from_wire(
+    obj: Option<OrderAckObj>,
+    client_order_id: &str,
+) -> Result<Received, UpstreamError> {
+    let Some(ack) = obj else {
+        return Ok(Received { order_no: None });
+    };
+    let echoed = ack.mcht_orderno.as_str();
+    if !echoed.is_empty() && echoed != client_order_id {
+        return Err(UpstreamError::Malformed(format!(
+            "answer for another order: {echoed} (sent {client_order_id})"
+        )));
+    }
+    Ok(Received {
+        order_no: Some(ack.orderno.0).filter(|n| !n.trim().is_empty()),
+    })
 }
 
-fn count(s: &str, what: &str) -> Result<u32, UpstreamError> {
-    s.trim()
-        .parse::<u32>()
-        .map_err(|_| UpstreamError::Malformed(format!("{what} is not a count: {s:?}")))
+fn tables_from_wire(obj: TableListObj) -> Vec<Table> {
+    obj.table_list
+        .0
+        .into_iter()
+        .map(|t| Table {
+            id: format!("{}-{}", t.flr_code, t.tbl_code),
+            name: if t.tbl_name.0.is_empty() {
+                t.tbl_code.clone()
+            } else {
+                t.tbl_name.0
+            },
+            floor: if t.flr_name.0.is_empty() {
+                t.flr_code
+            } else {
+                t.flr_name.0
+            },
+        })
+        .collect()
 }
 
-/// The upstream shows what is flagged "N" and hides anything else (as UPSTREAM.md assumes).
-fn shown(flag: &str) -> bool {
-    flag == "N"
+fn menu_state_from_wire(obj: MenuStateObj) -> MenuState {
+    // The real client keeps the first 14 characters (yyyyMMddHHmmss) as its next check.
+    let stamp: String = obj.update_dtime.0.trim().chars().take(14).collect();
+    MenuState {
+        changed: obj.update_yn.as_str() == "Y",
+        stamp,
+        open: obj.open_yn.map(|o| o.as_str() == "Y"),
+    }
+}
+
+/// The upstream shows what is flagged "N" and hides anything else, for groups, items,
+/// option groups and options alike (the real client shows exactly those).
+fn shown(flag: &Text) -> bool {
+    flag.as_str() == "N"
+}
+
+/// A price the guest will be charged: a readable, non-negative number of won.
+fn price(n: Num) -> Option<Won> {
+    n.0.filter(|p| (0..=100_000_000).contains(p)).map(Won)
+}
+
+fn skip(what: &str, id: &str, why: &str) {
+    wire::count_skipped();
+    tracing::warn!(what, id, why, "skipped a menu entry");
+}
+
+fn option_group_from_wire(a: AdditiveGroupObj) -> Option<OptionGroup> {
+    if !shown(&a.additive_group_use_flag) {
+        return None;
+    }
+    let mut options = Vec::new();
+    for o in a.additive_item_list.0 {
+        if !shown(&o.additive_use_flag) {
+            continue;
+        }
+        match price(o.additive_sale_price) {
+            Some(p) => options.push(OptionChoice {
+                id: o.additive_id,
+                name: o.additive_name.0,
+                price: p,
+            }),
+            None => skip("option", &o.additive_id, "no readable price"),
+        }
+    }
+    if options.is_empty() {
+        return None;
+    }
+    let bound = |n: Num| n.0.and_then(|v| u32::try_from(v).ok());
+    // (assumed) MIN_CNT/MAX_CNT; without them: none required, at most one.
+    let max = bound(a.max_cnt).unwrap_or(1).clamp(1, options.len() as u32);
+    let min = bound(a.min_cnt).unwrap_or(0).min(max);
+    Some(OptionGroup {
+        id: a.additive_group_code,
+        name: a.additive_group_name.0,
+        min,
+        max,
+        options,
+    })
+}
+
+fn item_from_wire(i: ItemObj) -> Option<Item> {
+    if !shown(&i.item_use_flag) {
+        return None;
+    }
+    let Some(p) = price(i.item_amt) else {
+        skip("item", &i.item_id, "no readable ITEM_AMT");
+        return None;
+    };
+    Some(Item {
+        price: p,
+        sold_out: i.sold_out_yn.as_str() == "Y",
+        set_menu: i.item_set_gbn.as_str() == "Y",
+        option_groups: i
+            .additive_group_list
+            .0
+            .into_iter()
+            .filter_map(option_group_from_wire)
+            .collect(),
+        id: i.item_id,
+        name: i.item_name.0,
+    })
 }
 
 fn menu_from_wire(obj: Vec<MenuObj>) -> Result<StoreMenu, UpstreamError> {
     let first = obj
         .into_iter()
         .next()
-        .ok_or_else(|| UpstreamError::Malformed("menu/edit: empty".into()))?;
+        .ok_or_else(|| UpstreamError::Malformed("menu/edit: no menu in the answer".into()))?;
     let mut categories = Vec::new();
-    for g in first
-        .item_group_list
-        .into_iter()
-        .filter(|g| shown(&g.item_group_use_flag))
-    {
-        let mut items = Vec::new();
-        for i in g.item_list.into_iter().filter(|i| shown(&i.item_use_flag)) {
-            let mut option_groups = Vec::new();
-            for a in i.additive_group_list {
-                let options = a
-                    .additive_item_list
-                    .into_iter()
-                    .map(|o| {
-                        Ok(OptionChoice {
-                            price: amount(&o.additive_sale_price, "ADDITIVE_SALE_PRICE")?,
-                            id: o.additive_id,
-                            name: o.additive_name,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, UpstreamError>>()?;
-                let min = if a.min_cnt.is_empty() {
-                    0
-                } else {
-                    count(&a.min_cnt, "MIN_CNT")?
-                };
-                let max = if a.max_cnt.is_empty() {
-                    options.len() as u32
-                } else {
-                    count(&a.max_cnt, "MAX_CNT")?
-                };
-                option_groups.push(OptionGroup {
-                    id: a.additive_group_code,
-                    name: a.additive_group_name,
-                    min,
-                    max: max.max(min),
-                    options,
-                });
-            }
-            items.push(Item {
-                price: amount(&i.sale_price, "SALE_PRICE")?,
-                sold_out: i.sold_out_yn == "Y",
-                set_menu: i.item_set_gbn == "Y",
-                id: i.item_id,
-                name: i.item_name,
-                option_groups,
-            });
+    let mut staff_calls = Vec::new();
+    for g in first.item_group_list.0 {
+        if !shown(&g.item_group_use_flag) {
+            continue;
         }
+        if g.item_group_code == STAFF_CALL_GROUP {
+            staff_calls.extend(
+                g.item_list
+                    .0
+                    .into_iter()
+                    .filter(|i| shown(&i.item_use_flag))
+                    .map(|i| StaffCallReason {
+                        id: i.item_id,
+                        name: i.item_name.0,
+                    }),
+            );
+            continue;
+        }
+        let items: Vec<Item> = g
+            .item_list
+            .0
+            .into_iter()
+            .filter_map(item_from_wire)
+            .collect();
         if !items.is_empty() {
             categories.push(Category {
                 id: g.item_group_code,
-                name: g.item_group_name,
+                name: g.item_group_name.0,
                 items,
             });
         }
     }
     Ok(StoreMenu {
-        stamp: first.update_dtime.unwrap_or_default(),
         categories,
+        staff_calls,
     })
 }
 
+const STATUS_RECEIVED: &str = "SMRO000068";
+const STATUS_DONE: &str = "SMRO000069";
+const STATUS_CANCELLED: &str = "SMRO000070";
+const STATUS_RETURNED: &str = "SMRO000071";
+const STATUS_PAID: &str = "SMRO000088";
+
+/// `ORDER_STATUS` first: any of the five codes means the order is on the POS, whatever
+/// SUCCESS_FLAG says (the real service leaves it empty). No code: waiting, or failed when
+/// SUCCESS_FLAG is "N". A code we do not know is never a failure: keep watching.
 fn status_of(e: &InquiryEntryObj) -> OrderStatus {
-    match (e.success_flag.as_str(), e.order_status.as_str()) {
-        ("", _) => OrderStatus::Waiting,
-        ("N", _) => OrderStatus::Failed,
-        (_, "SMRO000069") => OrderStatus::Done,
-        (_, "SMRO000070") => OrderStatus::Cancelled,
-        (_, "SMRO000071") => OrderStatus::Returned,
-        (_, "SMRO000088") => OrderStatus::Paid,
-        _ => OrderStatus::Accepted,
+    match e.order_status.as_str().trim() {
+        STATUS_RECEIVED => OrderStatus::Accepted,
+        STATUS_DONE => OrderStatus::Done,
+        STATUS_CANCELLED => OrderStatus::Cancelled,
+        STATUS_RETURNED => OrderStatus::Returned,
+        STATUS_PAID => OrderStatus::Paid,
+        "" if e.success_flag.as_str() == "N" => OrderStatus::Failed,
+        _ => OrderStatus::Waiting,
     }
 }
 
-fn received_at(date: &str, time: &str) -> Result<String, UpstreamError> {
-    let naive = NaiveDateTime::parse_from_str(&format!("{date}{time}"), "%Y%m%d%H%M%S")
-        .map_err(|_| UpstreamError::Malformed(format!("order time {date} {time}")))?;
-    let kst =
-        FixedOffset::east_opt(9 * 3600).ok_or_else(|| UpstreamError::Malformed("offset".into()))?;
-    let at = kst
-        .from_local_datetime(&naive)
-        .single()
-        .ok_or_else(|| UpstreamError::Malformed(format!("order time {date} {time}")))?;
-    Ok(at.to_rfc3339())
+/// RFC 3339 in Korean time; empty when the entry's date or time cannot be read.
+fn received_at(date: &str, time: &str) -> String {
+    let kst = FixedOffset::east_opt(9 * 3600);
+    NaiveDateTime::parse_from_str(&format!("{date}{time}"), "%Y%m%d%H%M%S")
+        .ok()
+        .zip(kst)
+        .and_then(|(naive, kst)| kst.from_local_datetime(&naive).single())
+        .map(|at| at.to_rfc3339())
+        .unwrap_or_default()
 }
 
-fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> Result<TableOrders, UpstreamError> {
+fn count(n: Num) -> u32 {
+    n.0.and_then(|v| u32::try_from(v).ok()).unwrap_or(0)
+}
+
+fn placed_line(i: InquiryItemObj) -> PlacedLine {
+    let options: Vec<PlacedOption> = i
+        .additive_item_list
+        .0
+        .into_iter()
+        .map(|a| PlacedOption {
+            option_id: a.additive_id,
+            name: a.additive_name.0,
+            count: count(a.additive_cnt),
+            price: Won(a.additive_price.0.unwrap_or(0)),
+        })
+        .collect();
+    let sale_price = Won(i.sale_price.0.unwrap_or(0));
+    // A set menu's SALE_PRICE is the parent alone; its options come beside it.
+    let unit_price = if i.item_set_gbn.as_str() == "Y" {
+        sale_price + options.iter().map(|o| o.price * o.count).sum()
+    } else {
+        sale_price
+    };
+    PlacedLine {
+        item_id: i.item_id,
+        name: i.item_name.0,
+        count: count(i.item_cnt),
+        unit_price,
+        options,
+    }
+}
+
+/// The real client's rule: the table has an open bill when an entry is received (068) or
+/// done (069); the bill is that entry's ORG_ORDERNO; an add names the newest entry's ORDERNO.
+fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> TableInquiry {
+    let latest_order_no = list.first().map(|e| e.orderno.clone());
     let mut open_order_no = None;
     let mut orders = Vec::with_capacity(list.len());
     for e in list {
         let status = status_of(&e);
-        if open_order_no.is_none() && status.is_open() && e.prepay_flag != "Y" {
-            open_order_no = Some(e.org_orderno.clone());
-        }
-        let mut lines = Vec::with_capacity(e.item_list.len());
-        for i in &e.item_list {
-            let options = i
-                .additive_item_list
-                .iter()
-                .map(|a| {
-                    Ok(PlacedOption {
-                        option_id: a.additive_id.clone(),
-                        name: a.additive_name.clone(),
-                        count: count(&a.additive_cnt, "ADDITIVE_CNT")?,
-                        price: amount(&a.additive_price, "ADDITIVE_PRICE")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, UpstreamError>>()?;
-            let sale_price = amount(&i.sale_price, "SALE_PRICE")?;
-            // A set menu's SALE_PRICE is the parent alone; its options come beside it.
-            let unit_price = if i.item_set_gbn == "Y" {
-                sale_price + options.iter().map(|o| o.price * o.count).sum()
-            } else {
-                sale_price
-            };
-            lines.push(PlacedLine {
-                item_id: i.item_id.clone(),
-                name: i.item_name.clone(),
-                count: count(&i.item_cnt, "ITEM_CNT")?,
-                unit_price,
-                options,
-            });
+        let prepaid = e.prepay_flag.as_str() == "Y";
+        if open_order_no.is_none() && status.is_open() && !(prepaid && PREPAID_HOLDS_NO_BILL) {
+            let bill = e.org_orderno.as_str().trim();
+            open_order_no = Some(if bill.is_empty() { &e.orderno } else { bill }.to_string());
         }
         orders.push(PlacedOrder {
-            client_order_id: Some(e.mcht_orderno.clone()).filter(|s| !s.is_empty()),
-            received_at: received_at(&e.order_date, &e.order_time)?,
-            total: amount(&e.order_pay_amt, "ORDER_PAY_AMT")?,
+            client_order_id: Some(e.mcht_orderno.0).filter(|s| !s.is_empty()),
+            received_at: received_at(e.order_date.as_str(), e.order_time.as_str()),
+            total: Won(e.order_pay_amt.0.unwrap_or(0)),
+            staff_call: e.order_memo.as_str().starts_with(STAFF_CALL_MEMO),
             order_no: e.orderno,
             status,
-            lines,
+            lines: e.item_list.0.into_iter().map(placed_line).collect(),
         });
     }
-    Ok(TableOrders {
-        open_order_no,
-        orders,
-    })
+    TableInquiry {
+        orders: TableOrders {
+            open_order_no,
+            orders,
+        },
+        latest_order_no,
+    }
 }
 
 fn order_body<'a>(order: &'a OutgoingOrder<'a>) -> Result<OrderBodyReq<'a>, UpstreamError> {
@@ -509,16 +667,16 @@ fn order_body<'a>(order: &'a OutgoingOrder<'a>) -> Result<OrderBodyReq<'a>, Upst
         });
     }
     if gross != priced.total {
-        return Err(UpstreamError::Malformed(format!(
+        return Err(UpstreamError::Unsendable(format!(
             "total {} does not add up to {}",
             priced.total.0, gross.0
         )));
     }
     let prepaid = !order.payments.is_empty();
     let (orderno, org_orderno) = match (order.kind, order.open_order_no) {
-        (OrderKind::Add, Some(open)) => (Some(open), Some(open)),
+        (OrderKind::Add, Some(open)) => (Some(order.latest_order_no.unwrap_or(open)), Some(open)),
         (OrderKind::Add, None) => {
-            return Err(UpstreamError::Malformed(
+            return Err(UpstreamError::Unsendable(
                 "an add order needs the open order".into(),
             ))
         }
@@ -536,20 +694,16 @@ fn order_body<'a>(order: &'a OutgoingOrder<'a>) -> Result<OrderBodyReq<'a>, Upst
         flr_code: order.floor,
         tbl_code: order.table,
         rept_prt_flag: "N",
-        order_prt_flag: "Y",
+        // A staff call prints nothing; an order prints its kitchen ticket.
+        order_prt_flag: if order.staff_call { "N" } else { "Y" },
         item_list: items,
-        ord_pay_list: order
-            .payments
-            .iter()
-            .enumerate()
-            .map(|(i, p)| pay_entry(i, p))
-            .collect(),
+        ord_pay_list: order.payments.iter().map(pay_entry).collect(),
         orderno,
         org_orderno,
     })
 }
 
-fn pay_entry(index: usize, p: &PaymentRecord) -> PayEntryReq {
+fn pay_entry(p: &PaymentRecord) -> PayEntryReq {
     PayEntryReq {
         pay_type: match p.kind {
             PaymentKind::Card => "card",
@@ -557,7 +711,8 @@ fn pay_entry(index: usize, p: &PaymentRecord) -> PayEntryReq {
             PaymentKind::Other => "etc",
         },
         can_flag: "N",
-        can_pay_seq: (index + 1).to_string(),
+        // A normal payment cancels nothing: empty, as the real client sends it.
+        can_pay_seq: String::new(),
         tml_no: p.terminal_id.clone(),
         sale_amt: p.amount.0.to_string(),
         sale_vat_amt: p.vat.0.to_string(),

@@ -1,22 +1,137 @@
-//! Smartro's JSON shapes as the adapter sends and reads them. Values are strings throughout.
+//! Smartro's JSON shapes as the adapter sends and reads them.
+//!
+//! Sending is conservative: every value a string, the field set the real client sends.
+//! Reading is liberal (UPSTREAM.md, "Be liberal"): any amount, count or sequence may be a
+//! number or a numeric string, a missing or `null` list is empty, unknown fields are ignored,
+//! and one list entry that cannot be read is skipped — counted and logged without its body —
+//! instead of failing the whole answer.
 
-use order_core::Table;
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// List entries skipped because they could not be read, since the process started.
+static SKIPPED: AtomicU64 = AtomicU64::new(0);
+
+pub fn skipped_entries() -> u64 {
+    SKIPPED.load(Ordering::Relaxed)
+}
+
+pub(super) fn count_skipped() {
+    SKIPPED.fetch_add(1, Ordering::Relaxed);
+}
+
+/// A text field: a string, or a number the service chose to send as one; `null` is empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Text(match Value::deserialize(d)? {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => if b { "Y" } else { "N" }.to_string(),
+            Value::Null => String::new(),
+            _ => return Err(D::Error::custom("expected text, found a list or an object")),
+        }))
+    }
+}
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A whole number, sent as a JSON number or as a string of digits. `None`: absent, `null`
+/// or `""`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Num(pub Option<i64>);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let parsed = match Value::deserialize(d)? {
+            Value::Null => None,
+            Value::Number(n) => Some(
+                n.as_i64()
+                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                    .ok_or_else(|| D::Error::custom("not a whole number"))?,
+            ),
+            Value::String(s) if s.trim().is_empty() => None,
+            Value::String(s) => Some(
+                s.trim()
+                    .parse::<i64>()
+                    .map_err(|_| D::Error::custom("a string that is not a number"))?,
+            ),
+            _ => return Err(D::Error::custom("expected a number")),
+        };
+        Ok(Num(parsed))
+    }
+}
+
+/// A list whose unreadable entries are skipped (counted and logged), never failing the whole.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Entries<T>(pub Vec<T>);
+
+impl<T> Default for Entries<T> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Entries<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = match Value::deserialize(d)? {
+            Value::Array(list) => list,
+            Value::Null => Vec::new(),
+            _ => return Err(D::Error::custom("expected a list")),
+        };
+        let mut out = Vec::with_capacity(raw.len());
+        for entry in raw {
+            match T::deserialize(entry) {
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    SKIPPED.fetch_add(1, Ordering::Relaxed);
+                    // The error names the field, never the entry: entries echo credentials.
+                    tracing::warn!(entry = std::any::type_name::<T>(), error = %e, "skipped an upstream entry that could not be read");
+                }
+            }
+        }
+        Ok(Entries(out))
+    }
+}
+
+/// A list entry's required id: present and not empty.
+pub(super) fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let Text(s) = Text::deserialize(d)?;
+    if s.trim().is_empty() {
+        return Err(D::Error::custom("empty id"));
+    }
+    Ok(s)
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct Envelope {
     #[serde(default)]
-    pub result: String,
+    pub result: Text,
     #[serde(default)]
-    pub errcode: String,
+    pub errcode: Text,
     #[serde(default)]
-    pub msg: String,
+    pub msg: Text,
     #[serde(default)]
-    pub msg2: String,
+    pub msg2: Text,
     #[serde(default)]
     pub obj: Value,
+}
+
+impl Envelope {
+    /// The real client's rule: a call succeeded when ERRCODE is empty.
+    pub fn failed(&self) -> bool {
+        !self.errcode.0.trim().is_empty()
+            || !(self.result.0.is_empty() || self.result.0 == "SUCCESS")
+    }
 }
 
 #[derive(Serialize)]
@@ -44,177 +159,184 @@ pub(super) struct TableReq<'a> {
     pub tbl_code: &'a str,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", default)]
 pub(super) struct TableListObj {
-    #[serde(default)]
-    pub store_name: String,
-    pub table_list: Vec<TableRow>,
+    pub table_list: Entries<TableRow>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct TableRow {
+    #[serde(deserialize_with = "id")]
     pub flr_code: String,
+    #[serde(deserialize_with = "id")]
     pub tbl_code: String,
     #[serde(default)]
-    pub flr_name: String,
+    pub flr_name: Text,
     #[serde(default)]
-    pub tbl_name: String,
+    pub tbl_name: Text,
 }
 
-impl TableListObj {
-    pub fn into_tables(self) -> super::StoreTables {
-        let tables = self
-            .table_list
-            .into_iter()
-            .map(|t| Table {
-                id: format!("{}-{}", t.flr_code, t.tbl_code),
-                name: if t.tbl_name.is_empty() {
-                    t.tbl_code.clone()
-                } else {
-                    t.tbl_name
-                },
-                floor: if t.flr_name.is_empty() {
-                    t.flr_code
-                } else {
-                    t.flr_name
-                },
-            })
-            .collect();
-        super::StoreTables {
-            name: self.store_name,
-            tables,
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", default)]
 pub(super) struct MenuStateObj {
-    pub update_yn: String,
-    #[serde(default)]
-    pub update_dtime: String,
-    #[serde(default)]
-    pub open_yn: Option<String>,
+    pub update_yn: Text,
+    pub update_dtime: Text,
+    /// (assumed) Whether business is open and the Agent running: no evidence shows it.
+    pub open_yn: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+/// `menu/edit`'s OBJ is an array of one of these.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", default)]
 pub(super) struct MenuObj {
-    pub item_group_list: Vec<ItemGroupObj>,
-    #[serde(default)]
-    pub update_dtime: Option<String>,
+    pub item_group_list: Entries<ItemGroupObj>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct ItemGroupObj {
+    #[serde(deserialize_with = "id")]
     pub item_group_code: String,
-    pub item_group_name: String,
     #[serde(default)]
-    pub item_group_use_flag: String,
+    pub item_group_name: Text,
     #[serde(default)]
-    pub item_list: Vec<ItemObj>,
+    pub item_group_use_flag: Text,
+    #[serde(default)]
+    pub item_list: Entries<ItemObj>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct ItemObj {
+    #[serde(deserialize_with = "id")]
     pub item_id: String,
-    pub item_name: String,
-    pub sale_price: String,
     #[serde(default)]
-    pub item_use_flag: String,
+    pub item_name: Text,
+    /// The price. `SALE_PRICE` is what an order line calls it; taken as a fallback.
+    #[serde(alias = "SALE_PRICE")]
+    pub item_amt: Num,
     #[serde(default)]
-    pub item_set_gbn: String,
+    pub item_use_flag: Text,
+    #[serde(default)]
+    pub item_set_gbn: Text,
+    /// (assumed) Not in Smartro's menu; our simulator's extra.
     #[serde(default, rename = "SOLD_OUT_YN")]
-    pub sold_out_yn: String,
+    pub sold_out_yn: Text,
     #[serde(default)]
-    pub additive_group_list: Vec<AdditiveGroupObj>,
+    pub additive_group_list: Entries<AdditiveGroupObj>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct AdditiveGroupObj {
+    #[serde(deserialize_with = "id")]
     pub additive_group_code: String,
-    pub additive_group_name: String,
     #[serde(default)]
-    pub min_cnt: String,
+    pub additive_group_name: Text,
     #[serde(default)]
-    pub max_cnt: String,
+    pub additive_group_use_flag: Text,
+    /// (assumed) Absent: none required.
     #[serde(default)]
-    pub additive_item_list: Vec<AdditiveObj>,
+    pub min_cnt: Num,
+    /// (assumed) Absent: at most one, as the real client lets guests pick.
+    #[serde(default)]
+    pub max_cnt: Num,
+    #[serde(default)]
+    pub additive_item_list: Entries<AdditiveObj>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct AdditiveObj {
+    #[serde(deserialize_with = "id")]
     pub additive_id: String,
-    pub additive_name: String,
-    pub additive_sale_price: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub(super) struct OrderListObj {
     #[serde(default)]
-    pub order_list: Vec<InquiryEntryObj>,
+    pub additive_name: Text,
+    pub additive_sale_price: Num,
+    #[serde(default)]
+    pub additive_use_flag: Text,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", default)]
+pub(super) struct OrderListObj {
+    pub order_list: Entries<InquiryEntryObj>,
+}
+
+/// One inquiry entry. Only its order number is required: an entry of ours that reads badly
+/// elsewhere must still be seen, or the flow would take it for vanished and order again.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct InquiryEntryObj {
+    #[serde(deserialize_with = "id")]
     pub orderno: String,
     #[serde(default)]
-    pub org_orderno: String,
+    pub org_orderno: Text,
     #[serde(default)]
-    pub mcht_orderno: String,
-    pub order_date: String,
-    pub order_time: String,
+    pub mcht_orderno: Text,
     #[serde(default)]
-    pub order_status: String,
+    pub order_date: Text,
     #[serde(default)]
-    pub success_flag: String,
+    pub order_time: Text,
     #[serde(default)]
-    pub order_pay_amt: String,
+    pub order_status: Text,
     #[serde(default)]
-    pub prepay_flag: String,
+    pub success_flag: Text,
+    #[serde(default, deserialize_with = "loose_num")]
+    pub order_pay_amt: Num,
     #[serde(default)]
-    pub item_list: Vec<InquiryItemObj>,
+    pub prepay_flag: Text,
+    #[serde(default)]
+    pub order_memo: Text,
+    #[serde(default)]
+    pub item_list: Entries<InquiryItemObj>,
+}
+
+/// A number that may be unreadable without costing the entry around it: `None` then.
+fn loose_num<'de, D: Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(Num::deserialize(v).unwrap_or_default())
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct InquiryItemObj {
+    #[serde(deserialize_with = "id")]
     pub item_id: String,
     #[serde(default)]
-    pub item_name: String,
-    pub sale_price: String,
-    pub item_cnt: String,
+    pub item_name: Text,
     #[serde(default)]
-    pub item_set_gbn: String,
+    pub sale_price: Num,
     #[serde(default)]
-    pub additive_item_list: Vec<InquiryAdditiveObj>,
+    pub item_cnt: Num,
+    #[serde(default)]
+    pub item_set_gbn: Text,
+    #[serde(default)]
+    pub additive_item_list: Entries<InquiryAdditiveObj>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct InquiryAdditiveObj {
+    #[serde(deserialize_with = "id")]
     pub additive_id: String,
     #[serde(default)]
-    pub additive_name: String,
-    pub additive_price: String,
-    pub additive_cnt: String,
+    pub additive_name: Text,
+    #[serde(default)]
+    pub additive_price: Num,
+    #[serde(default)]
+    pub additive_cnt: Num,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+/// The 1st response. The real client reads it only when OBJ is there at all.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", default)]
 pub(super) struct OrderAckObj {
-    pub orderno: String,
-    pub org_orderno: String,
-    #[serde(default)]
-    pub mcht_orderno: String,
+    pub orderno: Text,
+    pub org_orderno: Text,
+    pub mcht_orderno: Text,
 }
 
 #[derive(Debug, Serialize)]

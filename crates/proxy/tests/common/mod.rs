@@ -45,6 +45,8 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     config.simulator.delivery_delay_ms = 150;
     config.simulator.accept_window_ms = 1_500;
     config.timing.poll_interval_ms = 500;
+    // Our own mistakes in amounts must show: the real service would take them silently.
+    config.simulator.strict = true;
     adjust(&mut config);
     let running = server::start(config, std::future::pending()).await.unwrap();
     Harness {

@@ -1,0 +1,319 @@
+//! The proxy against the upstream as the evidence shows it (UPSTREAM.md): a menu priced in
+//! JSON numbers, completed orders with an empty SUCCESS_FLAG, refusals in codes nobody
+//! published, no store name, and a service that never de-duplicates.
+
+mod common;
+
+use common::{order, start, Harness};
+use serde_json::{json, Value};
+
+const ORDERS: &str = "/api/v1/stores/demo/tables/0001-0001/orders";
+
+async fn refresh(h: &Harness) {
+    let r = h
+        .http
+        .post(format!("{}/api/v1/admin/stores/demo/refresh", h.base))
+        .bearer_auth("admin-secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+async fn upstream_calls(h: &Harness, path: &str) -> u64 {
+    h.get("/sim/calls").await.1[path].as_u64().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn the_observed_menu_item_and_table_load_and_order_end_to_end() {
+    let h = start().await;
+    // The store exactly as logged from the real service: the item and the table row verbatim.
+    let item: Value = serde_json::from_str(
+        r#"{"ITEM_AMT":4000,"ITEM_CNT":0,"ITEM_ID":"1000","ITEM_NAME":"복숭아 아이스티","ITEM_SET_GBN":"N","ITEM_USE_FLAG":"N"}"#,
+    )
+    .unwrap();
+    let table: Value = serde_json::from_str(
+        r#"{"FLR_CODE":"0001","FLR_NAME":"001","TBL_CODE":"0029","TBL_NAME":"27"}"#,
+    )
+    .unwrap();
+    let fixture = json!({
+        "STORE_ID": "S0000001", "SERVICE_ID": "SV-DEMO-0001", "UPDATE_DTIME": "20231018012702123",
+        "TABLE_LIST": [table],
+        "ITEM_GROUP_LIST": [{"ITEM_GROUP_CODE": "1", "ITEM_GROUP_NAME": "음료", "ITEM_GROUP_CNT": 1,
+                             "ITEM_GROUP_USE_FLAG": "N", "ITEM_LIST": [item]}]
+    });
+    let (status, v) = h.post("/sim/reset", json!({ "fixture": fixture })).await;
+    assert_eq!(status, 200, "{v}");
+    refresh(&h).await;
+
+    let (status, menu) = h.get("/api/v1/stores/demo/menu").await;
+    assert_eq!(status, 200, "{menu}");
+    assert_eq!(
+        menu["store"]["name"], "스마일 한식당 데모점",
+        "from configuration"
+    );
+    assert_eq!(menu["version"], "20231018012702");
+    let item = &menu["categories"][0]["items"][0];
+    assert_eq!(
+        (item["id"].as_str(), item["price"].as_i64()),
+        (Some("1000"), Some(4_000))
+    );
+    let (status, t) = h.get("/api/v1/stores/demo/tables/0001-0029").await;
+    assert_eq!(
+        (status, t["name"].as_str(), t["floor"].as_str()),
+        (200, Some("27"), Some("001"))
+    );
+
+    let path = "/api/v1/stores/demo/tables/0001-0029/orders";
+    let body = json!({"clientOrderId": "observed-0001", "kind": "new",
+                      "lines": [{"itemId": "1000", "count": 2, "options": []}]});
+    let (status, receipt) = h.post(path, body).await;
+    assert_eq!(status, 202, "{receipt}");
+    assert_eq!(receipt["total"], 8_000);
+    let v = h
+        .wait_for("0001-0029", 3_000, |v| {
+            v["orders"][0]["status"] == "accepted"
+        })
+        .await;
+    assert_eq!(v["openOrderNo"], receipt["orderNo"]);
+    let pos = h.pos_orders().await;
+    assert_eq!(
+        (pos[0]["amount"].as_str(), pos[0]["onPos"].as_bool()),
+        (Some("8000"), Some(true))
+    );
+}
+
+#[tokio::test]
+async fn a_completed_order_with_an_empty_flag_holds_the_bill_and_the_next_goes_as_an_add() {
+    let h = start().await;
+    let (status, first) = h.post(ORDERS, order("order-done-0001", "new", None)).await;
+    assert_eq!(status, 202, "{first}");
+    h.wait_for("0001-0001", 3_000, |v| {
+        v["orders"][0]["status"] == "accepted"
+    })
+    .await;
+    // 30 s later the POS completes it: SMRO000069 with SUCCESS_FLAG "", as observed.
+    h.post("/sim/clock", json!({"advanceMs": 30_000})).await;
+    let v = h
+        .wait_for("0001-0001", 3_000, |v| v["orders"][0]["status"] == "done")
+        .await;
+    assert_eq!(
+        v["openOrderNo"], first["orderNo"],
+        "done is still an open bill"
+    );
+
+    // A staff add, then ours: the add names the bill and the newest order on the table.
+    let (status, second) = h
+        .post(
+            ORDERS,
+            order("order-done-0002", "add", first["orderNo"].as_str()),
+        )
+        .await;
+    assert_eq!(status, 202, "{second}");
+    let (status, third) = h
+        .post(
+            ORDERS,
+            order("order-done-0003", "add", first["orderNo"].as_str()),
+        )
+        .await;
+    assert_eq!(status, 202, "{third}");
+    let pos = h.pos_orders().await;
+    assert_eq!(pos.len(), 3);
+    assert!(pos[1..]
+        .iter()
+        .all(|o| o["kind"] == "add" && o["orgOrderNo"] == first["orderNo"]));
+}
+
+#[tokio::test]
+async fn a_refusal_in_an_unknown_code_is_final_and_in_the_pos_words() {
+    let h = start().await;
+    h.post(
+        "/sim/refusals",
+        json!({"errcode": "E7777", "msg": "포스 점검 중입니다.", "msg2": "10분 후 이용해 주세요", "count": 1}),
+    )
+    .await;
+    let before = upstream_calls(&h, "/partner/v1/table/order/new").await;
+    let (status, e) = h.post(ORDERS, order("order-refused-01", "new", None)).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("pos_refused")),
+        "never 'unreachable': {e}"
+    );
+    assert_eq!(
+        e["error"]["message"],
+        "포스 점검 중입니다. 10분 후 이용해 주세요"
+    );
+    assert_eq!(
+        upstream_calls(&h, "/partner/v1/table/order/new").await,
+        before + 1,
+        "sent once, not retried"
+    );
+    assert!(h.pos_orders().await.is_empty());
+
+    // A 200 answer saying E9999 is a refusal too; a 500 is not: that one may have landed.
+    h.post(
+        "/sim/refusals",
+        json!({"errcode": "E9999", "msg": "처리 중 오류", "count": 1}),
+    )
+    .await;
+    let (status, e) = h.post(ORDERS, order("order-refused-02", "new", None)).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("pos_refused"))
+    );
+}
+
+#[tokio::test]
+async fn the_menu_offers_what_the_pos_shows_and_no_staff_call_as_a_dish() {
+    let h = start().await;
+    let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
+    let items: Vec<&Value> = menu["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["items"].as_array().unwrap())
+        .collect();
+    let find = |id: &str| items.iter().find(|i| i["id"] == id).copied();
+    assert!(find("I0207").is_none(), "ITEM_USE_FLAG Y is hidden");
+    assert!(find("S9901").is_none(), "staff-call reasons are not dishes");
+    let bulgogi = find("I0107").unwrap();
+    assert!(
+        bulgogi["optionGroups"].as_array().unwrap().is_empty(),
+        "hidden option group"
+    );
+    let americano = find("I0703").unwrap();
+    let options = americano["optionGroups"][0]["options"].as_array().unwrap();
+    assert!(options.iter().all(|o| o["id"] != "A0403"), "hidden option");
+    let reasons: Vec<&str> = menu["staffCalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        ["물", "물티슈", "앞접시", "수저·젓가락", "기타 (직원 방문)"]
+    );
+    assert!(menu["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["id"] != "99999"));
+}
+
+#[tokio::test]
+async fn a_staff_call_reaches_the_pos_at_no_cost_once_per_half_minute() {
+    let h = start().await;
+    let calls = "/api/v1/stores/demo/tables/0001-0003/staff-calls";
+    let (status, receipt) = h
+        .post(
+            calls,
+            json!({"clientCallId": "call-aaaa-0001", "reasons": ["S9901", "S9903"]}),
+        )
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    assert_eq!(receipt["total"], 0);
+    // The same call sent again is the same call.
+    let (status, again) = h
+        .post(
+            calls,
+            json!({"clientCallId": "call-aaaa-0001", "reasons": ["S9901", "S9903"]}),
+        )
+        .await;
+    assert_eq!((status, &again["orderNo"]), (202, &receipt["orderNo"]));
+    let pos = h.pos_orders().await;
+    assert_eq!(pos.len(), 1);
+    assert_eq!(
+        (
+            pos[0]["staffCall"].as_bool(),
+            pos[0]["amount"].as_str(),
+            pos[0]["kind"].as_str()
+        ),
+        (Some(true), Some("0"), Some("new"))
+    );
+
+    let (status, e) = h
+        .post(
+            calls,
+            json!({"clientCallId": "call-aaaa-0002", "reasons": ["S9902"]}),
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
+    assert!(e["error"]["retryAfterMs"].as_u64().unwrap() > 25_000);
+
+    let v = h
+        .wait_for("0001-0003", 3_000, |v| {
+            v["orders"][0]["status"] == "accepted"
+        })
+        .await;
+    assert_eq!(
+        v["orders"][0]["staffCall"], true,
+        "history shows a call, not an order"
+    );
+
+    // Unknown reasons and empty calls are refused before anything is sent.
+    for bad in [
+        json!({"clientCallId": "call-bbbb-0001", "reasons": []}),
+        json!({"clientCallId": "call-bbbb-0002", "reasons": ["I0201"]}),
+    ] {
+        let (status, e) = h
+            .post("/api/v1/stores/demo/tables/0001-0004/staff-calls", bad)
+            .await;
+        assert_eq!(
+            (status, e["error"]["code"].as_str()),
+            (422, Some("invalid_request"))
+        );
+    }
+    assert_eq!(h.pos_orders().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_staff_call_at_a_table_with_a_bill_is_added_onto_it() {
+    let h = start().await;
+    let (_, first) = h.post(ORDERS, order("order-call-0001", "new", None)).await;
+    h.wait_for("0001-0001", 3_000, |v| {
+        v["orders"][0]["status"] == "accepted"
+    })
+    .await;
+    let (status, call) = h
+        .post(
+            "/api/v1/stores/demo/tables/0001-0001/staff-calls",
+            json!({"clientCallId": "call-cccc-0001", "reasons": ["S9902"]}),
+        )
+        .await;
+    assert_eq!(status, 202, "{call}");
+    let pos = h.pos_orders().await;
+    let call = pos.iter().find(|o| o["staffCall"] == true).unwrap();
+    assert_eq!(
+        (call["kind"].as_str(), &call["orgOrderNo"]),
+        (Some("add"), &first["orderNo"])
+    );
+}
+
+#[tokio::test]
+async fn a_store_without_staff_call_reasons_offers_the_configured_ones() {
+    let h = common::start_with(|c| c.staff_call_reasons = vec!["물".into(), "계산서".into()]).await;
+    let mut fixture: Value = serde_json::from_str(pos_sim::fixture::DEMO_FIXTURE).unwrap();
+    fixture["ITEM_GROUP_LIST"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|g| g["ITEM_GROUP_CODE"] != "99999");
+    h.post("/sim/reset", json!({ "fixture": fixture })).await;
+    refresh(&h).await;
+    let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
+    assert_eq!(
+        menu["staffCalls"],
+        json!([{"id": "call-1", "name": "물"}, {"id": "call-2", "name": "계산서"}])
+    );
+    let (status, receipt) = h
+        .post(
+            "/api/v1/stores/demo/tables/0001-0005/staff-calls",
+            json!({"clientCallId": "call-dddd-0001", "reasons": ["call-2"]}),
+        )
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    assert_eq!(h.pos_orders().await[0]["staffCall"], true);
+}
