@@ -2,7 +2,8 @@
 
 use gloo_net::http::{Request, Response};
 use order_core::{
-    ApiError, ClientConfig, ErrorBody, Menu, OrderReceipt, OrderRequest, Table, TableOrders,
+    ApiError, ClientConfig, ErrorBody, Menu, OrderReceipt, OrderRequest, StaffCallRequest, Table,
+    TableOrders,
 };
 use serde::de::DeserializeOwned;
 
@@ -71,6 +72,19 @@ impl Api {
     pub async fn table_orders(&self, store: &str, table: &str) -> Result<TableOrders, ApiFailure> {
         self.get(&format!("/stores/{store}/tables/{table}/orders"))
             .await
+    }
+
+    pub async fn call_staff(
+        &self,
+        store: &str,
+        table: &str,
+        call: &StaffCallRequest,
+    ) -> Result<OrderReceipt, ApiFailure> {
+        let url = self.url(&format!("/stores/{store}/tables/{table}/staff-calls"));
+        let request = Request::post(&url)
+            .json(call)
+            .map_err(|e| ApiFailure::Unexpected(e.to_string()))?;
+        Self::read(request.send().await).await
     }
 
     pub async fn place(

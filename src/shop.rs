@@ -13,6 +13,7 @@ pub struct Shop {
     pub sheet: RwSignal<Option<Item>>,
     pub cart_open: RwSignal<bool>,
     pub history_open: RwSignal<bool>,
+    pub staff_call_open: RwSignal<bool>,
     pub config: ClientConfig,
 }
 
@@ -29,6 +30,7 @@ impl Shop {
             sheet: RwSignal::new(None),
             cart_open: RwSignal::new(false),
             history_open: RwSignal::new(false),
+            staff_call_open: RwSignal::new(false),
             config,
         };
         Effect::new(move |_| shop.cart.with(|c| storage::save(&key, c)));

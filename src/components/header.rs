@@ -7,6 +7,7 @@ use leptos::prelude::*;
 pub fn Header(store: String, open: bool, stale: bool, table: String) -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
+    let can_call = shop.menu.with_value(|m| !m.staff_calls.is_empty());
     let switch = move |_| {
         let next = if i18n.get_locale() == Locale::ko {
             Locale::en
@@ -22,6 +23,11 @@ pub fn Header(store: String, open: bool, stale: bool, table: String) -> impl Int
                 <p class="to-table">{table}</p>
             </div>
             <div class="to-header-actions">
+                {can_call.then(|| view! {
+                    <button type="button" class="to-chip to-call" on:click=move |_| shop.staff_call_open.set(true)>
+                        {t!(i18n, call_staff)}
+                    </button>
+                })}
                 <button type="button" class="to-chip" on:click=move |_| shop.history_open.set(true)>
                     {t!(i18n, history)}
                 </button>

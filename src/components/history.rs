@@ -61,6 +61,20 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
             .iter()
             .map(|l| format!("{} × {}", l.name, l.count))
             .collect();
+        // A call for staff lists its reasons and costs nothing: no count, no price.
+        if o.staff_call {
+            let reasons: Vec<&str> = o.lines.iter().map(|l| l.name.as_str()).collect();
+            return view! {
+                <li class="to-history-row to-history-call">
+                    <div class="to-history-top">
+                        <span class="to-muted">{clock_time(&o.received_at)}</span>
+                        <span class="to-tag to-tag-call">{t!(i18n, history_staff_call)}</span>
+                    </div>
+                    <p class="to-cart-line-detail">{reasons.join(", ")}</p>
+                </li>
+            }
+            .into_any();
+        }
         view! {
             <li class="to-history-row">
                 <div class="to-history-top">
@@ -71,6 +85,7 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
                 <p class="to-cart-line-detail">{names.join(", ")}</p>
             </li>
         }
+        .into_any()
     };
     view! {
         <Sheet title_id="to-history-title" title=t!(i18n, history) on_close=close>

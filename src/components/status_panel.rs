@@ -129,6 +129,14 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
             }.into_any()
         }
         Stage::Cancelling => view! { <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_cancelling)}</p> }.into_any(),
+        // The POS's own words, when it gave them: the guest may be able to act on them.
+        Stage::Rejected { code: ErrorCode::PosRefused, message } => view! {
+            <p>{t!(i18n, err_pos_refused)}</p>
+            {(!message.is_empty()).then(|| view! {
+                <p class="to-pos-words">{t!(i18n, pos_words, message = move || message.clone())}</p>
+            })}
+            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+        }.into_any(),
         Stage::Rejected { code, .. } => view! {
             <p>{refusal_text(code, i18n)}</p>
             <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>

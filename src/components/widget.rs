@@ -1,6 +1,6 @@
 use super::{
     CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet, MenuList, Notice, Skeleton,
-    StatusPanel,
+    StaffCallSheet, StatusPanel,
 };
 use crate::api::ApiFailure;
 use crate::i18n::*;
@@ -154,6 +154,7 @@ fn Storefront(
         <ItemSheet/>
         <CartSheet/>
         <HistorySheet store=options.store.clone() table=options.table.clone() api=options.api()/>
+        <StaffCallSheet store=options.store.clone() table=options.table.clone() api=options.api()/>
         <StatusPanel/>
     }
 }

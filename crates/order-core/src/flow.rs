@@ -210,7 +210,10 @@ pub struct Submission {
     last_send_at: Option<Millis>,
     /// The last time an answered inquiry did not show this order.
     absent_at: Option<Millis>,
-    cancel_requested: bool,
+    /// How the submission ends once nothing sent can still reach the POS: set when the guest
+    /// cancels, or when a refusal came while an earlier send is still in doubt.
+    #[serde(default)]
+    settle_to: Option<Stage>,
     occupied_retries: u32,
     unanswered: u32,
     conflicts: u32,
@@ -243,7 +246,7 @@ impl Submission {
             unsure_since: None,
             last_send_at: None,
             absent_at: None,
-            cancel_requested: false,
+            settle_to: None,
             occupied_retries: 0,
             unanswered: 0,
             conflicts: 0,
@@ -405,6 +408,22 @@ impl Submission {
         out.push(Command::Persist);
     }
 
+    /// The one way a submission ends without an order: with `outcome` at once when nothing
+    /// sent can still reach the POS, otherwise after looking until that is certain (an
+    /// earlier send found meanwhile is adopted instead).
+    fn settle(&mut self, outcome: Stage, now: Millis, out: &mut Vec<Command>) {
+        let send_in_flight = matches!(self.pending, Some(Pending::Send(_)));
+        if !send_in_flight && self.certainly_not_placed() {
+            return self.finish(outcome, out);
+        }
+        self.settle_to = Some(outcome);
+        self.stage = Stage::Cancelling;
+        if self.pending.is_none() {
+            let at = now + self.config.poll_interval_ms;
+            self.wake(at, out);
+        }
+    }
+
     /// Moves the machine by one event.
     pub fn handle(&mut self, event: Event, now: Millis) -> Vec<Command> {
         let mut out = Vec::new();
@@ -454,7 +473,7 @@ impl Submission {
                     self.inquire(&mut out);
                 }
             }
-            Event::GuestCancel => self.on_cancel(&mut out),
+            Event::GuestCancel => self.on_cancel(now, &mut out),
             Event::GuestRetry => {
                 if matches!(
                     self.stage,
@@ -474,21 +493,18 @@ impl Submission {
         out
     }
 
-    fn on_cancel(&mut self, out: &mut Vec<Command>) {
+    fn on_cancel(&mut self, now: Millis, out: &mut Vec<Command>) {
         match self.stage {
             Stage::Received { .. } => {} // It is with the restaurant now: staff can cancel it.
             Stage::Paying | Stage::PaymentUnclear if !self.approvals.is_empty() => {}
             _ if !self.approvals.is_empty() => {} // Paid: never drop it.
+            Stage::Cancelling => {}
             _ => {
-                self.cancel_requested = true;
-                let send_in_flight = matches!(self.pending, Some(Pending::Send(_)));
-                if !send_in_flight && self.certainly_not_placed() {
-                    self.finish(Stage::Cancelled, out);
-                } else {
-                    self.stage = Stage::Cancelling;
-                    if self.pending.is_none() {
-                        self.inquire(out);
-                    }
+                self.wake_at = None;
+                self.settle(Stage::Cancelled, now, out);
+                if self.stage == Stage::Cancelling && self.pending.is_none() {
+                    // Look now rather than at the next wake-up: it may have landed.
+                    self.inquire(out);
                 }
             }
         }
@@ -539,13 +555,8 @@ impl Submission {
         }
         // Not found: nothing of ours is there (yet).
         self.absent_at = Some(now);
-        if self.cancel_requested {
-            if self.certainly_not_placed() {
-                return self.finish(Stage::Cancelled, out);
-            }
-            self.stage = Stage::Cancelling;
-            let at = now + self.config.poll_interval_ms;
-            return self.wake(at, out);
+        if let Some(outcome) = self.settle_to.clone() {
+            return self.settle(outcome, now, out);
         }
         if self.mode == PayMode::Cash && self.staff_pin.is_none() {
             self.stage = Stage::StaffConfirm { wrong_pin: false };
@@ -562,7 +573,8 @@ impl Submission {
         self.unsure_since = None;
         let order_no = placed.order_no.clone();
         match placed.status {
-            OrderStatus::Waiting => {
+            // A failed order may still be delivered inside the window: wait for it to vanish.
+            OrderStatus::Waiting | OrderStatus::Failed => {
                 self.stage = Stage::Received {
                     order_no,
                     since: now,
@@ -576,7 +588,6 @@ impl Submission {
             OrderStatus::Cancelled | OrderStatus::Returned => {
                 self.finish(Stage::CancelledByStore { order_no }, out)
             }
-            OrderStatus::Failed => self.not_delivered(out),
         }
     }
 
@@ -599,7 +610,9 @@ impl Submission {
         let window_over =
             now >= since + self.config.accept_window_ms + 2 * self.config.poll_interval_ms;
         match found {
-            Some(o) if o.status != OrderStatus::Waiting => return self.adopt(o, now, out),
+            Some(o) if !matches!(o.status, OrderStatus::Waiting | OrderStatus::Failed) => {
+                return self.adopt(o, now, out)
+            }
             // Past the window and still waiting, or gone from the inquiry: it will never arrive.
             Some(_) | None if window_over => return self.not_delivered(out),
             None if now >= since + self.config.accept_window_ms => return self.not_delivered(out),
@@ -622,7 +635,9 @@ impl Submission {
                 self.stage = Stage::StoreClosed;
                 self.wake_at = None;
             }
-            Some(ErrorCode::NotFound) if self.unsure_since.is_none() => self.reject(failure, out),
+            Some(ErrorCode::NotFound) if self.unsure_since.is_none() => {
+                self.reject(failure, now, out)
+            }
             _ => self.retry_later(&failure, now, out),
         }
     }
@@ -631,7 +646,7 @@ impl Submission {
         self.unanswered += 1;
         let postpaid_give_up = self.approvals.is_empty()
             && self.unanswered >= MAX_UNANSWERED
-            && !self.cancel_requested;
+            && self.settle_to.is_none();
         if postpaid_give_up && self.certainly_not_placed() {
             self.stage = Stage::UnreachableAsk;
             self.wake_at = None;
@@ -644,7 +659,7 @@ impl Submission {
             _ => self.backoff(self.unanswered.saturating_sub(1)),
         };
         let retry_at = now + wait;
-        self.stage = if self.cancel_requested {
+        self.stage = if self.settle_to.is_some() {
             Stage::Cancelling
         } else {
             Stage::Unreachable { retry_at }
@@ -652,16 +667,18 @@ impl Submission {
         self.wake(retry_at, out);
     }
 
-    fn reject(&mut self, failure: Failure, out: &mut Vec<Command>) {
+    /// The order cannot be taken as it is. Shown once nothing sent earlier can still land.
+    fn reject(&mut self, failure: Failure, now: Millis, out: &mut Vec<Command>) {
         let (code, message) = match failure {
             Failure::Refused(e) => (e.code, e.message),
             Failure::NoAnswer => (ErrorCode::UpstreamUnavailable, String::new()),
         };
-        if self.approvals.is_empty() {
-            self.finish(Stage::Rejected { code, message }, out);
+        let outcome = if self.approvals.is_empty() {
+            Stage::Rejected { code, message }
         } else {
-            self.finish(Stage::NeedsStaff { message }, out);
-        }
+            Stage::NeedsStaff { message }
+        };
+        self.settle(outcome, now, out);
     }
 
     fn on_send(
@@ -691,12 +708,14 @@ impl Submission {
         let Failure::Refused(error) = &failure else {
             return;
         };
+        if let Some(outcome) = self.settle_to.clone() {
+            if error.code != ErrorCode::RateLimited {
+                return self.settle(outcome, now, out);
+            }
+        }
         match error.code {
             ErrorCode::TableOccupied => {
                 self.occupied_retries += 1;
-                if self.cancel_requested {
-                    return self.finish(Stage::Cancelled, out);
-                }
                 let automatic = !self.approvals.is_empty()
                     || self.occupied_retries <= self.config.max_occupied_retries;
                 if automatic {
@@ -717,9 +736,6 @@ impl Submission {
             ErrorCode::TableHasOpenOrder | ErrorCode::OpenOrderMismatch => {
                 // Another phone was faster, or the bill changed: look again, then add.
                 self.conflicts += 1;
-                if self.cancel_requested {
-                    return self.finish(Stage::Cancelled, out);
-                }
                 if self.conflicts == 1 {
                     self.inquire(out);
                 } else {
@@ -728,9 +744,6 @@ impl Submission {
                 }
             }
             ErrorCode::StoreClosed => {
-                if self.cancel_requested {
-                    return self.finish(Stage::Cancelled, out);
-                }
                 if self.approvals.is_empty() {
                     self.stage = Stage::StoreClosed;
                     self.wake_at = None;
@@ -744,12 +757,7 @@ impl Submission {
                 self.stage = Stage::StaffConfirm { wrong_pin: true };
                 self.wake_at = None;
             }
-            _ => {
-                if self.cancel_requested {
-                    return self.finish(Stage::Cancelled, out);
-                }
-                self.reject(failure, out)
-            }
+            _ => self.reject(failure, now, out),
         }
     }
 }

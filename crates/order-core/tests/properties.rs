@@ -1,5 +1,6 @@
-//! Random interleavings of answers, lost responses, delays, occupancy, closing, delivery
-//! outages, POS settlements, reloads and guests' taps, against the model upstream.
+//! Random interleavings of answers, lost responses, refusals, delays, occupancy, closing,
+//! delivery outages, POS settlements, reloads and guests' taps, against the model upstream
+//! (which, like the real one, never de-duplicates).
 //!
 //! Promises: at most one upstream order per clientOrderId and per cart; every submission
 //! ends accepted, cancelled by the store, or told "not delivered" (or rejected, cancelled,
@@ -13,7 +14,14 @@ use proptest::prelude::*;
 
 fn weather() -> impl Strategy<Value = Weather> {
     (
-        (0.0..0.4f64, 0.0..0.3f64, 0.0..0.3f64, 10u64..8_000),
+        (
+            0.0..0.4f64,
+            0.0..0.3f64,
+            0.0..0.3f64,
+            0.0..0.1f64,
+            0.0..0.3f64,
+            10u64..8_000,
+        ),
         (
             0.0..0.5f64,
             0.0..0.2f64,
@@ -25,13 +33,15 @@ fn weather() -> impl Strategy<Value = Weather> {
     )
         .prop_map(
             |(
-                (lost, error, placed_then_timeout, max_latency),
+                (lost, error, placed_then_timeout, refusal, late_delivery, max_latency),
                 (occupancy, closing, delivery_outage, pos_settles, reloads, guest_cancels),
             )| {
                 Weather {
                     lost,
                     error,
                     placed_then_timeout,
+                    refusal,
+                    late_delivery,
                     max_latency,
                     occupancy,
                     closing,

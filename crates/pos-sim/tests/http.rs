@@ -315,6 +315,13 @@ async fn scripted_session_occupancy_dropped_delivery_and_payment() {
         .call("/partner/v1/table/order/new", order("0001-0002", "s-4"))
         .await;
     assert_eq!(v["ERRCODE"], "E1003", "the table has an open order");
+    sim.control("/sim/clock", json!({"advanceMs": 30_000}))
+        .await;
+    let done = &sim.inquiry("0001-0002").await[0];
+    assert_eq!(
+        (done["ORDER_STATUS"].as_str(), done["SUCCESS_FLAG"].as_str()),
+        (Some("SMRO000069"), Some(""))
+    );
     let (status, _) = sim
         .control(&format!("/sim/orders/{no}/pay"), json!({}))
         .await;

@@ -81,16 +81,30 @@ pub struct ModelOrder {
     pub received_at: Millis,
     /// `None`: never reaches the POS.
     pub deliver_at: Option<Millis>,
+    /// Reads as failed from the first attempt until it is delivered after all.
+    pub late: bool,
     pub settled: Settled,
     pub prepaid: bool,
     pub total: Won,
 }
 
-/// One table at a restaurant, behind the proxy.
+/// One table at a restaurant, behind the proxy. The upstream part behaves as the evidence
+/// says the real one does: it never de-duplicates, a delivered order reads as received and
+/// later done, and a refusal places nothing. The proxy in front keeps one record per
+/// clientOrderId; when it lost an answer it looks for the order before sending again.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub window: Millis,
     pub delay: Millis,
+    /// Delivery to completion (완료) on the POS.
+    pub complete_after: Millis,
+    /// The next order placed reads "failed" first and is delivered this much later, still
+    /// inside the window (the guide: a failed order may yet be delivered).
+    pub next_late: Option<Millis>,
+    /// The proxy's records: the first answer per clientOrderId.
+    receipts: std::collections::BTreeMap<String, OrderReceipt>,
+    /// The proxy sent these but lost the answer: look before sending again.
+    in_doubt: std::collections::BTreeSet<String>,
     pub occupied: bool,
     pub open: bool,
     pub delivery_works: bool,
@@ -111,6 +125,10 @@ impl Model {
         Model {
             window: 60_000,
             delay: 1_500,
+            complete_after: 30_000,
+            next_late: None,
+            receipts: Default::default(),
+            in_doubt: Default::default(),
             occupied: false,
             open: true,
             delivery_works: true,
@@ -130,7 +148,11 @@ impl Model {
 
     fn status(&self, o: &ModelOrder, now: Millis) -> Option<OrderStatus> {
         if self.delivered(o, now) {
+            let done = o
+                .deliver_at
+                .is_some_and(|at| now >= at + self.complete_after);
             return Some(match o.settled {
+                Settled::Open if done => OrderStatus::Done,
                 Settled::Open => OrderStatus::Accepted,
                 Settled::Cancelled => OrderStatus::Cancelled,
                 Settled::Paid => OrderStatus::Paid,
@@ -139,7 +161,7 @@ impl Model {
         if now >= o.received_at + self.window {
             return None; // vanished
         }
-        if o.deliver_at.is_none() && now >= o.received_at + self.delay {
+        if (o.deliver_at.is_none() || o.late) && now >= o.received_at + self.delay {
             return Some(OrderStatus::Failed);
         }
         Some(OrderStatus::Waiting)
@@ -177,20 +199,47 @@ impl Model {
         }
     }
 
+    /// The proxy: the first answer repeated; an order in doubt looked for in the inquiry
+    /// (where it is listed until it vanishes) before it is ever sent again.
     pub fn place(&mut self, req: &OrderRequest, now: Millis) -> Result<OrderReceipt, ErrorBody> {
-        // The proxy's promise: one order per clientOrderId, the first answer repeated.
-        if let Some(o) = self
-            .orders
-            .iter()
-            .find(|o| o.client_order_id == req.client_order_id)
-        {
-            return Ok(OrderReceipt {
-                order_no: o.order_no.clone(),
-                client_order_id: o.client_order_id.clone(),
-                received_at: String::new(),
-                total: o.total,
-            });
+        let id = &req.client_order_id;
+        if let Some(receipt) = self.receipts.get(id) {
+            return Ok(receipt.clone());
         }
+        if self.in_doubt.contains(id) {
+            let listed = self.inquiry(now);
+            if let Some(o) = listed.find_client_order(id) {
+                let receipt = OrderReceipt {
+                    order_no: o.order_no.clone(),
+                    client_order_id: id.clone(),
+                    received_at: String::new(),
+                    total: o.total,
+                };
+                self.receipts.insert(id.clone(), receipt.clone());
+                return Ok(receipt);
+            }
+        }
+        let receipt = self.upstream_place(req, now)?;
+        self.receipts.insert(id.clone(), receipt.clone());
+        Ok(receipt)
+    }
+
+    /// The proxy sent the order but its answer was lost (it told the phone 504).
+    pub fn place_answer_lost(&mut self, req: &OrderRequest, now: Millis) -> Result<(), ErrorBody> {
+        let placed = self.place(req, now);
+        if placed.is_ok() {
+            self.receipts.remove(&req.client_order_id);
+            self.in_doubt.insert(req.client_order_id.clone());
+        }
+        placed.map(|_| ())
+    }
+
+    /// The upstream itself: every order it takes is a new one, whatever its MCHT_ORDERNO.
+    fn upstream_place(
+        &mut self,
+        req: &OrderRequest,
+        now: Millis,
+    ) -> Result<OrderReceipt, ErrorBody> {
         if !self.open {
             return Err(refused(ErrorCode::StoreClosed));
         }
@@ -226,8 +275,11 @@ impl Model {
         };
         self.seq += 1;
         let order_no = format!("TO{:07}", self.seq);
-        let deliver_at =
-            (self.delivery_works && self.delay < self.window).then_some(now + self.delay);
+        let late = self.next_late.take().filter(|d| *d < self.window);
+        let deliver_at = match late {
+            Some(d) => Some(now + d),
+            None => (self.delivery_works && self.delay < self.window).then_some(now + self.delay),
+        };
         self.orders.push(ModelOrder {
             bill: bill.unwrap_or_else(|| order_no.clone()),
             order_no: order_no.clone(),
@@ -235,6 +287,7 @@ impl Model {
             kind: req.kind,
             received_at: now,
             deliver_at,
+            late: late.is_some(),
             settled: Settled::Open,
             prepaid,
             total: Won(32_000),
@@ -245,6 +298,15 @@ impl Model {
             received_at: String::new(),
             total: Won(32_000),
         })
+    }
+
+    /// The POS refuses in a code nobody published: definite, nothing placed.
+    pub fn refuse(&self) -> ErrorBody {
+        ErrorBody {
+            code: ErrorCode::PosRefused,
+            message: "포스 점검 중입니다.".into(),
+            retry_after_ms: None,
+        }
     }
 
     pub fn orders_of(&self, client_order_id: &str) -> Vec<&ModelOrder> {
@@ -264,6 +326,10 @@ pub struct Weather {
     pub error: f64,
     /// The order is placed but the proxy answers 504.
     pub placed_then_timeout: f64,
+    /// The POS refuses an order in a code nobody published.
+    pub refusal: f64,
+    /// An order reads "failed", then is delivered after all, inside the window.
+    pub late_delivery: f64,
     pub max_latency: Millis,
     /// Per chaos tick: the POS screen grabs or releases the table, etc.
     pub occupancy: f64,
@@ -280,6 +346,8 @@ impl Weather {
             lost: 0.0,
             error: 0.0,
             placed_then_timeout: 0.0,
+            refusal: 0.0,
+            late_delivery: 0.0,
             max_latency: 300,
             occupancy: 0.0,
             closing: 0.0,
@@ -368,6 +436,13 @@ impl World {
     fn latency(&mut self) -> Millis {
         let max = self.weather().max_latency.max(10);
         self.rng.range(10, max)
+    }
+
+    fn maybe_late(&mut self, w: Weather) {
+        self.model.next_late = self
+            .rng
+            .chance(w.late_delivery)
+            .then(|| self.rng.range(self.model.delay + 1, self.model.window - 1));
     }
 
     fn fresh_id(&mut self) -> String {
@@ -598,13 +673,16 @@ impl World {
                 let w = self.weather();
                 let result = if self.rng.chance(w.error) {
                     Err(refused(ErrorCode::UpstreamUnavailable))
+                } else if self.rng.chance(w.refusal) {
+                    Err(self.model.refuse())
+                } else if self.rng.chance(w.placed_then_timeout) {
+                    self.maybe_late(w);
+                    self.model
+                        .place_answer_lost(&req, self.now)
+                        .and(Err(refused(ErrorCode::UpstreamUnavailable)))
                 } else {
-                    let placed = self.model.place(&req, self.now);
-                    if placed.is_ok() && self.rng.chance(w.placed_then_timeout) {
-                        Err(refused(ErrorCode::UpstreamUnavailable))
-                    } else {
-                        placed
-                    }
+                    self.maybe_late(w);
+                    self.model.place(&req, self.now)
                 };
                 self.answer(g, result, |r| Event::SendAnswered(t, r));
             }
@@ -657,7 +735,17 @@ impl World {
             let mut on_pos = 0;
             for id in g.client_order_ids() {
                 let orders = self.model.orders_of(&id);
-                assert!(orders.len() <= 1, "two upstream orders for {id}");
+                let live = orders
+                    .iter()
+                    .filter(|o| self.model.delivered(o, now) || self.model.may_arrive(o, now))
+                    .count();
+                // The upstream does not de-duplicate: a second order under one id is only
+                // allowed once the first vanished, never reaching the POS.
+                assert!(
+                    live <= 1,
+                    "two live upstream orders for {id}\n{}",
+                    self.trace_tail()
+                );
                 on_pos += orders
                     .iter()
                     .filter(|o| self.model.delivered(o, now))
@@ -681,9 +769,12 @@ impl World {
             let mine = self.model.orders_of(&g.sub.client_order_id);
             match stage {
                 Stage::Accepted { order_no } => {
-                    assert_eq!(mine.len(), 1, "accepted but not on the POS");
-                    assert_eq!(&mine[0].order_no, order_no);
-                    assert!(self.model.delivered(mine[0], now));
+                    let on_pos: Vec<_> = mine
+                        .iter()
+                        .filter(|o| self.model.delivered(o, now))
+                        .collect();
+                    assert_eq!(on_pos.len(), 1, "accepted but not on the POS");
+                    assert_eq!(&on_pos[0].order_no, order_no);
                 }
                 Stage::CancelledByStore { order_no } => {
                     assert!(mine
@@ -784,7 +875,7 @@ impl Manual {
     /// The order reaches the upstream, the answer does not reach the phone.
     pub fn lose_send_answer(&mut self) -> OrderRequest {
         let (t, req) = self.sent();
-        let _ = self.model.place(&req, self.now);
+        let _ = self.model.place_answer_lost(&req, self.now);
         self.handle(Event::SendAnswered(t, Err(Failure::NoAnswer)));
         req
     }

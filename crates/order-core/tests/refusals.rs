@@ -1,0 +1,116 @@
+//! A refusal is final for what it refused, but not proof about anything sent before it; and a
+//! "failed" order is not final until it has vanished.
+mod common;
+use common::*;
+use order_core::flow::{Command, Event, Failure, PayMode, Stage};
+use order_core::ErrorCode;
+
+#[test]
+fn a_refusal_in_the_pos_words_ends_it_without_a_retry() {
+    let mut m = Manual::start(PayMode::Postpaid);
+    m.answer_inquiry();
+    let (t, _) = m.sent();
+    m.handle(Event::SendAnswered(
+        t,
+        Err(Failure::Refused(m.model.refuse())),
+    ));
+    assert_eq!(
+        m.sub.stage,
+        Stage::Rejected {
+            code: ErrorCode::PosRefused,
+            message: "포스 점검 중입니다.".into()
+        }
+    );
+    assert!(
+        m.sub.wake_at().is_none() && !m.sub.is_moving(),
+        "nothing retried by itself"
+    );
+    assert!(m.sub.resend("client-000002".into()).is_none());
+    assert!(m.model.orders.is_empty());
+}
+
+#[test]
+fn a_refused_resend_waits_until_the_earlier_send_cannot_land() {
+    let mut m = Manual::start(PayMode::Postpaid);
+    m.answer_inquiry();
+    let (_, first) = m.sent(); // slow on the wire
+    let saved = serde_json::to_string(&m.sub).unwrap();
+    m.sub = serde_json::from_str(&saved).unwrap();
+    m.handle(Event::Resumed);
+    m.answer_inquiry();
+    let (t, _) = m.sent();
+    m.handle(Event::SendAnswered(
+        t,
+        Err(Failure::Refused(m.model.refuse())),
+    ));
+    assert_eq!(m.sub.stage, Stage::Cancelling, "checking before saying no");
+    // The first send lands after all: the flow follows it instead of saying "refused".
+    m.model.place(&first, m.now).unwrap();
+    m.run(20);
+    assert!(
+        matches!(m.sub.stage, Stage::Received { .. } | Stage::Accepted { .. }),
+        "{:?}",
+        m.sub.stage
+    );
+}
+
+#[test]
+fn a_refused_resend_is_shown_once_nothing_can_land() {
+    let mut m = Manual::start(PayMode::Postpaid);
+    m.answer_inquiry();
+    m.sent(); // lost for good: never reaches anyone
+    let saved = serde_json::to_string(&m.sub).unwrap();
+    m.sub = serde_json::from_str(&saved).unwrap();
+    m.handle(Event::Resumed);
+    m.answer_inquiry();
+    let (t, _) = m.sent();
+    m.handle(Event::SendAnswered(
+        t,
+        Err(Failure::Refused(m.model.refuse())),
+    ));
+    assert_eq!(m.sub.stage, Stage::Cancelling);
+    m.run(60);
+    assert!(
+        matches!(
+            &m.sub.stage,
+            Stage::Rejected {
+                code: ErrorCode::PosRefused,
+                ..
+            }
+        ),
+        "{:?}",
+        m.sub.stage
+    );
+}
+
+#[test]
+fn a_failed_order_is_followed_until_it_vanishes_and_a_late_delivery_is_taken() {
+    let mut m = Manual::start(PayMode::Postpaid);
+    m.model.next_late = Some(40_000);
+    m.answer_inquiry();
+    m.answer_send();
+    // Past the first delivery attempt the inquiry says "failed"; the flow keeps watching.
+    for _ in 0..4 {
+        m.wake();
+        m.answer_inquiry();
+    }
+    let status = m.model.inquiry(m.now).orders[0].status;
+    assert_eq!(status, order_core::OrderStatus::Failed);
+    assert!(
+        matches!(m.sub.stage, Stage::Received { .. }),
+        "{:?}",
+        m.sub.stage
+    );
+    assert!(
+        m.sub.resend("client-000002".into()).is_none(),
+        "no resend offered yet"
+    );
+    m.run(20);
+    assert!(
+        matches!(m.sub.stage, Stage::Accepted { .. }),
+        "{:?}",
+        m.sub.stage
+    );
+    assert_eq!(m.model.orders.len(), 1);
+    assert!(!m.out.iter().any(|c| matches!(c, Command::Send(..))));
+}
