@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8191}
-./target/server/tableorder serve --listen "127.0.0.1:$PORT" --dist dist >/tmp/tableorder-lh.log 2>&1 &
+./target/server/tableorder serve --listen "127.0.0.1:$PORT" --dist dist --data "$(mktemp -d)" >/tmp/tableorder-lh.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done

@@ -24,7 +24,7 @@ wait_for http://127.0.0.1:9191/sim/calls
 TABLEORDER_LOG=warn \
 TABLEORDER_STORES__DEMO__STORE_ID=S0000001 TABLEORDER_STORES__DEMO__SERVICE_ID=SV-DEMO-0001 \
 TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 TABLEORDER_LIMITS__ORDERS_PER_MINUTE_PER_TABLE=100000000 \
-  ./target/server/tableorder serve --listen 127.0.0.1:8191 --upstream http://127.0.0.1:9191 --dist dist >"$work/proxy.log" 2>&1 &
+  ./target/server/tableorder serve --listen 127.0.0.1:8191 --upstream http://127.0.0.1:9191 --dist dist --data "$work/data" >"$work/proxy.log" 2>&1 &
 pids+=($!)
 wait_for http://127.0.0.1:8191/healthz
 

@@ -39,7 +39,7 @@ for what in "${@:-weight steps lighthouse load coalescing chaos}"; do
         build
         TABLEORDER_LOG=warn TABLEORDER_TIMING__POLL_INTERVAL_MS=1000 \
         TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 \
-          ./target/server/tableorder serve --listen 127.0.0.1:8193 --sim-control --dist dist >/dev/null 2>&1 &
+          ./target/server/tableorder serve --listen 127.0.0.1:8193 --sim-control --dist dist --data "$(mktemp -d)" >/dev/null 2>&1 &
         server=$!
         for _ in $(seq 50); do curl -sf http://127.0.0.1:8193/healthz >/dev/null && break; sleep 0.1; done
         node bench/coalescing.mjs http://127.0.0.1:8193

@@ -1,7 +1,8 @@
 // Shared e2e harness: a real `tableorder serve` with its simulated POS on a short clock,
 // and Debian's Chromium at phone size.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -15,7 +16,8 @@ const DIST = process.env.E2E_DIST ?? join(here, '..', 'dist');
 
 /** Starts the proxy with the embedded simulator; resolves once it serves. */
 export async function startServer(env = {}) {
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--dist', DIST, '--sim-control'], {
+  const data = mkdtempSync(join(tmpdir(), 'tableorder-e2e-'));
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--dist', DIST, '--data', data, '--sim-control'], {
     env: {
       PATH: process.env.PATH,
       TABLEORDER_LOG: 'warn',

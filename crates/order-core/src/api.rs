@@ -369,6 +369,10 @@ pub enum ErrorCode {
     /// The POS refused the order for a reason of its own; `message` carries its words.
     /// Nothing was ordered. Trying the same again is pointless until something changes.
     PosRefused,
+    /// The same clientOrderId was sent before with a different order; nothing was sent.
+    IdempotencyConflict,
+    /// The server cannot take orders for a moment (e.g. its records); nothing was sent.
+    ServerUnavailable,
     /// The POS side could not be reached or did not answer in time (502, or 504 on a timeout).
     UpstreamUnavailable,
 }
@@ -378,8 +382,9 @@ impl ErrorCode {
         match self {
             ErrorCode::TableOccupied
             | ErrorCode::TableHasOpenOrder
-            | ErrorCode::OpenOrderMismatch => 409,
-            ErrorCode::StoreClosed => 503,
+            | ErrorCode::OpenOrderMismatch
+            | ErrorCode::IdempotencyConflict => 409,
+            ErrorCode::StoreClosed | ErrorCode::ServerUnavailable => 503,
             ErrorCode::UnknownItem
             | ErrorCode::BadOptions
             | ErrorCode::SoldOut
@@ -400,6 +405,7 @@ impl ErrorCode {
             ErrorCode::TableOccupied
                 | ErrorCode::StoreClosed
                 | ErrorCode::RateLimited
+                | ErrorCode::ServerUnavailable
                 | ErrorCode::UpstreamUnavailable
         )
     }
@@ -421,6 +427,8 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::PosRefused => "pos_refused",
+            ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::ServerUnavailable => "server_unavailable",
             ErrorCode::UpstreamUnavailable => "upstream_unavailable",
         }
     }

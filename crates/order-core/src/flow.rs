@@ -653,7 +653,12 @@ impl Submission {
             return;
         }
         let wait = match failure {
-            Failure::Refused(e) if e.code == ErrorCode::RateLimited => {
+            Failure::Refused(e)
+                if matches!(
+                    e.code,
+                    ErrorCode::RateLimited | ErrorCode::ServerUnavailable
+                ) =>
+            {
                 e.retry_after_ms.unwrap_or(5_000)
             }
             _ => self.backoff(self.unanswered.saturating_sub(1)),
@@ -709,7 +714,10 @@ impl Submission {
             return;
         };
         if let Some(outcome) = self.settle_to.clone() {
-            if error.code != ErrorCode::RateLimited {
+            if !matches!(
+                error.code,
+                ErrorCode::RateLimited | ErrorCode::ServerUnavailable
+            ) {
                 return self.settle(outcome, now, out);
             }
         }
@@ -751,7 +759,9 @@ impl Submission {
                     self.retry_later(&failure, now, out);
                 }
             }
-            ErrorCode::RateLimited => self.retry_later(&failure, now, out),
+            ErrorCode::RateLimited | ErrorCode::ServerUnavailable => {
+                self.retry_later(&failure, now, out)
+            }
             ErrorCode::Unauthorized if self.mode == PayMode::Cash => {
                 self.staff_pin = None;
                 self.stage = Stage::StaffConfirm { wrong_pin: true };

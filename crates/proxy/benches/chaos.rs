@@ -122,6 +122,7 @@ async fn main() {
     let trouble_secs = env("CHAOS_SECONDS", 20);
     let mut config = Config::load(None, std::iter::empty()).expect("default config");
     config.listen = "127.0.0.1:0".parse().expect("address");
+    config.data_dir = std::env::temp_dir().join(format!("tableorder-chaos-{}", std::process::id()));
     config.sim_control = true;
     config.simulator.delivery_delay_ms = 300;
     config.simulator.accept_window_ms = 4_000;

@@ -2,9 +2,10 @@
 
 use crate::catalog::{Catalog, StoreEntry};
 use crate::config::Config;
+use crate::ledger::Ledger;
 use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
-use crate::orders::OrderDesk;
+use crate::orders::{DeskSettings, OrderDesk};
 use crate::routes;
 use crate::upstream::{Upstream, UpstreamError};
 use axum::Router;
@@ -20,12 +21,16 @@ pub struct AppState {
     pub desk: Arc<OrderDesk>,
     pub metrics: Arc<Metrics>,
     pub per_client: Arc<RateLimiter>,
-    pub per_table: Arc<RateLimiter>,
 }
 
 impl AppState {
-    /// `upstream_url` is the configured one, or the embedded simulator's.
-    pub fn new(config: Config, upstream_url: &str) -> Result<AppState, UpstreamError> {
+    /// `upstream_url` is the configured one, or the embedded simulator's; `ledger` the
+    /// durable order records.
+    pub fn new(
+        config: Config,
+        upstream_url: &str,
+        ledger: Ledger,
+    ) -> Result<AppState, UpstreamError> {
         let limits = &config.limits;
         let upstream = Upstream::new(
             upstream_url,
@@ -46,17 +51,24 @@ impl AppState {
             &config.staff_call_reasons,
         ));
         let client = ClientConfig::from(config.timing);
+        let settings = DeskSettings {
+            poll_interval: Duration::from_millis(client.poll_interval_ms),
+            occupied_retry_ms: client.occupied_retry_ms,
+            staff_pin: config.staff_pin.clone(),
+            orders_per_minute_per_table: limits.orders_per_minute_per_table,
+            // Well past the upstream's own timeout, an order absent from the table never
+            // arrived (or arrived and vanished undelivered: the acceptance window is longer).
+            settle_after: Duration::from_millis((limits.upstream_timeout_ms * 3 / 2).max(2_000)),
+        };
         let desk = Arc::new(OrderDesk::new(
             upstream,
+            catalog.clone(),
+            ledger,
             metrics.clone(),
-            Duration::from_secs(limits.idempotency_secs),
-            Duration::from_millis(client.poll_interval_ms),
-            client.occupied_retry_ms,
-            config.staff_pin.clone(),
+            settings,
         ));
         Ok(AppState {
             per_client: Arc::new(RateLimiter::new(limits.requests_per_minute_per_client)),
-            per_table: Arc::new(RateLimiter::new(limits.orders_per_minute_per_table)),
             config: Arc::new(config),
             client,
             catalog,

@@ -20,6 +20,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// The built widget (trunk's output).
     pub dist: PathBuf,
+    /// Where durable state lives (the order records' SQLite file).
+    pub data_dir: PathBuf,
     /// Smartro's base URL. Absent: the simulator runs inside the proxy.
     pub upstream: Option<String>,
     /// Bearer token for `/api/v1/admin/...`. Secret: from the environment in production.
@@ -170,6 +172,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             dist: PathBuf::from("dist"),
+            data_dir: PathBuf::from("data"),
             upstream: None,
             admin_token: None,
             staff_pin: None,

@@ -7,7 +7,7 @@ use axum::Json;
 use order_core::pricing::OrderProblem;
 use order_core::{ApiError, ErrorBody, ErrorCode};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
     NotFound(String),
@@ -31,6 +31,12 @@ pub enum AppError {
     Unauthorized,
     #[error("the staff PIN is not right")]
     WrongPin,
+    /// The same clientOrderId came with another order: refused, never sent.
+    #[error("this clientOrderId was already used for a different order")]
+    IdempotencyConflict,
+    /// This server cannot keep its records right now: nothing was sent.
+    #[error("the ordering service is busy; try again shortly")]
+    Storage(String),
     /// The POS said no, in its own words: nothing was ordered.
     #[error("{0}")]
     PosRefused(String),
@@ -38,7 +44,19 @@ pub enum AppError {
     Upstream(#[source] UpstreamError),
 }
 
+impl From<crate::ledger::LedgerError> for AppError {
+    fn from(e: crate::ledger::LedgerError) -> AppError {
+        tracing::error!(error = %e, "order records unavailable");
+        AppError::Storage(e.to_string())
+    }
+}
+
 impl AppError {
+    /// The order may have been placed: only looking at the table can tell.
+    pub fn is_in_doubt(&self) -> bool {
+        matches!(self, AppError::Upstream(e) if e.is_ambiguous())
+    }
+
     /// Maps an upstream failure; `occupied_retry_ms` is what the guest is told to wait.
     pub fn from_upstream(e: UpstreamError, occupied_retry_ms: u64) -> AppError {
         match e.refusal() {
@@ -84,6 +102,8 @@ impl AppError {
             }
             AppError::Unauthorized | AppError::WrongPin => (ErrorCode::Unauthorized, None),
             AppError::PosRefused(_) => (ErrorCode::PosRefused, None),
+            AppError::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
+            AppError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
             AppError::Upstream(UpstreamError::Timeout) => {
                 return (
                     StatusCode::GATEWAY_TIMEOUT,

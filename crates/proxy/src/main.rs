@@ -33,6 +33,9 @@ enum Command {
         /// Smartro's base URL (or a standalone simulator's).
         #[arg(long)]
         upstream: Option<String>,
+        /// Where durable state lives (default: ./data).
+        #[arg(long)]
+        data: Option<PathBuf>,
         /// Mount the embedded simulator's /sim control API (never in production).
         #[arg(long)]
         sim_control: bool,
@@ -93,8 +96,9 @@ fn main() -> ExitCode {
             config,
             dist,
             upstream,
+            data,
             sim_control,
-        } => runtime.block_on(serve(listen, config, dist, upstream, sim_control)),
+        } => runtime.block_on(serve(listen, config, dist, upstream, data, sim_control)),
         Command::Qr {
             store,
             base_url,
@@ -201,12 +205,16 @@ async fn serve(
     config_path: Option<PathBuf>,
     dist: Option<PathBuf>,
     upstream: Option<String>,
+    data: Option<PathBuf>,
     sim_control: bool,
 ) -> ExitCode {
     let mut config = match load_config(config_path.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Some(d) = data {
+        config.data_dir = d;
+    }
     if let Some(l) = listen {
         config.listen = l;
     }

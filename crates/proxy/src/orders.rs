@@ -1,13 +1,22 @@
 //! Orders and the real-time inquiry, with the guarantees only a server can give:
 //! one upstream order per clientOrderId, and one upstream inquiry per table per interval.
+//!
+//! An order is sent by a task of its own, not by the HTTP request that asked for it: the
+//! request only waits for it. So a phone that hangs up, a request that times out or a
+//! server shutting down cannot lose what was sent; later requests for the same id join the
+//! task, or read its outcome from the ledger. The ledger row is written "in doubt" before
+//! the call; one left in doubt (a crash, a lost answer) is settled by looking at the table,
+//! never by sending again blindly.
 
 use crate::auth::same_secret;
 use crate::catalog::Catalog;
 use crate::error::AppError;
+use crate::ledger::{now_ms, Claim, Ledger, Record};
 use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
 use crate::upstream::{
     staff_call_order, OutgoingOrder, PaymentKind, PaymentRecord, Refusal, TableInquiry, Upstream,
+    UpstreamError,
 };
 use chrono::{FixedOffset, Utc};
 use order_core::pricing::{price_order, PricedOrder};
@@ -15,24 +24,27 @@ use order_core::{
     OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, StaffCallRequest, TableOrders,
     Won,
 };
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
 type Key = (String, String);
 
-/// What is known about one clientOrderId.
-#[derive(Default)]
-struct Submission {
-    /// The first answer, given again to every resend.
-    receipt: Option<(String, OrderReceipt)>,
-    /// A send whose answer was lost: look for it before sending again.
-    ambiguous: bool,
-}
-
-type SubmissionCell = Arc<tokio::sync::Mutex<Submission>>;
 type InquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, TableInquiry)>>>;
+
+/// The outcome of a send under way, for every request that waits on it.
+type Outcome = watch::Receiver<Option<Result<OrderReceipt, AppError>>>;
+
+/// A send under way in this process: whose it is, and its outcome when there is one.
+#[derive(Clone)]
+struct UnderWay {
+    table: String,
+    fingerprint: String,
+    outcome: Outcome,
+}
 
 /// One staff call per table this often: a guest tapping again is told to wait.
 pub const STAFF_CALL_EVERY: Duration = Duration::from_secs(30);
@@ -46,15 +58,30 @@ struct Prepared {
     staff_call: bool,
 }
 
+/// What an order desk is set up with.
+#[derive(Debug, Clone)]
+pub struct DeskSettings {
+    pub poll_interval: Duration,
+    pub occupied_retry_ms: u64,
+    pub staff_pin: Option<String>,
+    pub orders_per_minute_per_table: u32,
+    /// An order still in doubt this long after it was sent, and not on the table, never
+    /// reached Smartro (or vanished undelivered): it may be sent again. Longer than the
+    /// upstream timeout, shorter than the acceptance window.
+    pub settle_after: Duration,
+}
+
 pub struct OrderDesk {
     upstream: Upstream,
+    catalog: Arc<Catalog>,
+    ledger: Ledger,
     metrics: Arc<Metrics>,
-    keep_for: Duration,
+    settings: DeskSettings,
     inquiry_fresh_for: Duration,
-    occupied_retry_ms: u64,
-    submissions: Mutex<HashMap<Key, (Instant, SubmissionCell)>>,
+    /// Sends under way in this process, by (store, clientOrderId).
+    sending: Mutex<HashMap<Key, UnderWay>>,
     inquiries: Mutex<HashMap<Key, InquiryCell>>,
-    staff_pin: Option<String>,
+    per_table: RateLimiter,
     /// Wrong PINs cost: a few tries a minute per table.
     pin_attempts: RateLimiter,
     /// When each table last called staff.
@@ -88,27 +115,95 @@ fn valid_client_order_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+fn check_client_order_id(id: &str) -> Result<(), AppError> {
+    if valid_client_order_id(id) {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(
+            "clientOrderId must be 8-64 letters, digits, - or _".into(),
+        ))
+    }
+}
+
+/// What the guest asked for, hashed: lines, memo and payment — not `kind` or
+/// `openOrderNo`, which a resend may rightly change when the table's bill changed.
+fn fingerprint(parts: &impl serde::Serialize) -> String {
+    let bytes = serde_json::to_vec(parts).unwrap_or_default();
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn order_fingerprint(request: &OrderRequest) -> String {
+    let payment = request.payment.as_ref().map(|p| (p.method, &p.approvals));
+    fingerprint(&(&request.lines, &request.memo, payment))
+}
+
+fn call_fingerprint(request: &StaffCallRequest) -> String {
+    let mut reasons = request.reasons.clone();
+    reasons.sort();
+    reasons.dedup();
+    fingerprint(&("staff-call", reasons))
+}
+
+/// Waits for a send under way; a task that ended without a word leaves the order in doubt.
+async fn outcome_of(mut rx: Outcome) -> Result<OrderReceipt, AppError> {
+    match rx.wait_for(Option::is_some).await {
+        Ok(done) => done.clone().unwrap_or_else(|| Err(in_doubt("no outcome"))),
+        Err(_) => Err(in_doubt("the send ended without an outcome")),
+    }
+}
+
+fn in_doubt(why: &str) -> AppError {
+    AppError::Upstream(UpstreamError::AnswerLost(why.to_string()))
+}
+
 impl OrderDesk {
     pub fn new(
         upstream: Upstream,
+        catalog: Arc<Catalog>,
+        ledger: Ledger,
         metrics: Arc<Metrics>,
-        keep_for: Duration,
-        poll_interval: Duration,
-        occupied_retry_ms: u64,
-        staff_pin: Option<String>,
+        settings: DeskSettings,
     ) -> OrderDesk {
         OrderDesk {
             upstream,
+            catalog,
+            ledger,
             metrics,
-            keep_for,
             // Shorter than the poll interval, so one phone always sees fresh news.
-            inquiry_fresh_for: poll_interval.mul_f64(0.9),
-            occupied_retry_ms,
-            submissions: Mutex::new(HashMap::new()),
+            inquiry_fresh_for: settings.poll_interval.mul_f64(0.9),
+            per_table: RateLimiter::new(settings.orders_per_minute_per_table),
+            settings,
+            sending: Mutex::new(HashMap::new()),
             inquiries: Mutex::new(HashMap::new()),
-            staff_pin,
             pin_attempts: RateLimiter::new(5),
             staff_calls: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// Sends still under way in this process.
+    pub fn sends_under_way(&self) -> usize {
+        self.sending.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Waits (up to `deadline`) for the sends under way to record their outcome.
+    pub async fn drain(&self, deadline: Duration) {
+        let started = Instant::now();
+        while self.sends_under_way() > 0 && started.elapsed() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let left = self.sends_under_way();
+        if left > 0 {
+            tracing::warn!(
+                left,
+                "stopping with orders in doubt; they are settled on the next start"
+            );
         }
     }
 
@@ -126,7 +221,7 @@ impl OrderDesk {
         );
         match payment.method {
             PaymentMethod::Cash => {
-                let expected = self.staff_pin.as_deref().ok_or_else(|| {
+                let expected = self.settings.staff_pin.as_deref().ok_or_else(|| {
                     AppError::Invalid(
                         "cash orders are not set up on this server (no staff PIN)".into(),
                     )
@@ -209,16 +304,6 @@ impl OrderDesk {
         }
     }
 
-    fn submission(&self, store: &str, client_order_id: &str) -> SubmissionCell {
-        let mut map = self.submissions.lock().unwrap_or_else(|p| p.into_inner());
-        let keep_for = self.keep_for;
-        map.retain(|_, (at, _)| at.elapsed() < keep_for);
-        map.entry((store.to_string(), client_order_id.to_string()))
-            .or_insert_with(|| (Instant::now(), Arc::default()))
-            .1
-            .clone()
-    }
-
     fn inquiry_cell(&self, store: &str, table: &str) -> InquiryCell {
         let mut map = self.inquiries.lock().unwrap_or_else(|p| p.into_inner());
         map.entry((store.to_string(), table.to_string()))
@@ -227,22 +312,12 @@ impl OrderDesk {
     }
 
     /// The table's orders, from a cache shorter than the poll interval, one fetch at a time.
-    pub async fn inquiry(
-        &self,
-        catalog: &Catalog,
-        store: &str,
-        table: &str,
-    ) -> Result<TableOrders, AppError> {
-        Ok(self.table_inquiry(catalog, store, table).await?.orders)
+    pub async fn inquiry(&self, store: &str, table: &str) -> Result<TableOrders, AppError> {
+        Ok(self.table_inquiry(store, table).await?.orders)
     }
 
-    async fn table_inquiry(
-        &self,
-        catalog: &Catalog,
-        store: &str,
-        table: &str,
-    ) -> Result<TableInquiry, AppError> {
-        let info = catalog.get(store).await?;
+    async fn table_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, AppError> {
+        let info = self.catalog.get(store).await?;
         let (floor, tbl) = info.table_codes(table)?;
         let cell = self.inquiry_cell(store, table);
         let mut cached = cell.lock().await;
@@ -259,47 +334,47 @@ impl OrderDesk {
             .time_upstream(
                 "table_orders",
                 self.upstream
-                    .table_orders(catalog.credentials(store)?, floor, tbl),
+                    .table_orders(self.catalog.credentials(store)?, floor, tbl),
             )
             .await
-            .map_err(|e| AppError::from_upstream(e, self.occupied_retry_ms))?;
+            .map_err(|e| AppError::from_upstream(e, self.settings.occupied_retry_ms))?;
         *cached = Some((Instant::now(), fresh.clone()));
         Ok(fresh)
     }
 
     /// The table's orders as they are now, not as cached.
-    async fn fresh_inquiry(
-        &self,
-        catalog: &Catalog,
-        store: &str,
-        table: &str,
-    ) -> Result<TableInquiry, AppError> {
+    async fn fresh_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, AppError> {
         self.forget_inquiry(store, table).await;
-        self.table_inquiry(catalog, store, table).await
+        self.table_inquiry(store, table).await
     }
 
     async fn forget_inquiry(&self, store: &str, table: &str) {
         *self.inquiry_cell(store, table).lock().await = None;
     }
 
-    /// Places an order once, however often and however concurrently it is sent.
+    /// Places an order once, however often, however concurrently and across however many
+    /// restarts it is sent.
     pub async fn place(
-        &self,
-        catalog: &Catalog,
+        self: &Arc<Self>,
         store: &str,
         table: &str,
         request: &OrderRequest,
     ) -> Result<OrderReceipt, AppError> {
         check_client_order_id(&request.client_order_id)?;
-        let cell = self.submission(store, &request.client_order_id);
-        // Held across the upstream call: a concurrent resend waits here for the first answer.
-        let mut submission = cell.lock().await;
-        if let Some(receipt) = self.replay(&submission, table)? {
-            return Ok(receipt);
+        self.catalog.get(store).await?.table_codes(table)?;
+        let print = order_fingerprint(request);
+        // A replay is answered from the record before anything else.
+        if let Some(answer) = self
+            .answer_on_record(store, table, &request.client_order_id, &print)
+            .await?
+        {
+            return answer;
         }
+        self.per_table
+            .check(&format!("{store}/{table}"))
+            .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
         // Priced against the menu the POS has now: it is asked whether it changed.
-        let info = catalog.current(store).await?;
-        info.table_codes(table)?;
+        let info = self.catalog.current(store).await?;
         let open_order_no = match (request.kind, request.open_order_no.as_deref()) {
             (OrderKind::New, None) => None,
             (OrderKind::New, Some(_)) => {
@@ -320,6 +395,10 @@ impl OrderDesk {
             Some(p) => self.payments(store, table, p, priced.total)?,
             None => Vec::new(),
         };
+        let kept_payment = request
+            .payment
+            .as_ref()
+            .and_then(|p| serde_json::to_string(&p.approvals).ok());
         let prepared = Prepared {
             kind: request.kind,
             open_order_no,
@@ -327,34 +406,34 @@ impl OrderDesk {
             payments,
             staff_call: false,
         };
-        self.send_once(
-            catalog,
+        let claim = Claim {
             store,
+            client_order_id: &request.client_order_id,
             table,
-            &request.client_order_id,
-            &mut submission,
-            prepared,
-        )
-        .await
+            fingerprint: &print,
+            payment: kept_payment.as_deref(),
+        };
+        self.dispatch(&claim, prepared).await
     }
 
     /// A guest calls staff: an order of the chosen reasons at no cost, added onto the open
     /// bill or as a new order, as the real client sends it. One a table per 30 s.
     pub async fn call_staff(
-        &self,
-        catalog: &Catalog,
+        self: &Arc<Self>,
         store: &str,
         table: &str,
         request: &StaffCallRequest,
     ) -> Result<OrderReceipt, AppError> {
         check_client_order_id(&request.client_call_id)?;
-        let cell = self.submission(store, &request.client_call_id);
-        let mut submission = cell.lock().await;
-        if let Some(receipt) = self.replay(&submission, table)? {
-            return Ok(receipt);
-        }
-        let info = catalog.get(store).await?;
+        let info = self.catalog.get(store).await?;
         info.table_codes(table)?;
+        let print = call_fingerprint(request);
+        if let Some(answer) = self
+            .answer_on_record(store, table, &request.client_call_id, &print)
+            .await?
+        {
+            return answer;
+        }
         let mut reasons = Vec::new();
         for id in &request.reasons {
             let reason = info
@@ -371,11 +450,17 @@ impl OrderDesk {
         }
         self.take_staff_call_slot(store, table)?;
         let priced = staff_call_order(&reasons, info.staff_calls_on_pos);
+        let claim = Claim {
+            store,
+            client_order_id: &request.client_call_id,
+            table,
+            fingerprint: &print,
+            payment: None,
+        };
         // Two tries: a bill opened or closed between the look and the send is looked at again.
-        let mut last = None;
+        let mut sent = Err(AppError::OpenOrderMismatch);
         for _ in 0..2 {
-            let now = self.fresh_inquiry(catalog, store, table).await?;
-            let open = now.orders.open_order_no.clone();
+            let open = self.fresh_inquiry(store, table).await?.orders.open_order_no;
             let prepared = Prepared {
                 kind: if open.is_some() {
                     OrderKind::Add
@@ -387,30 +472,19 @@ impl OrderDesk {
                 payments: Vec::new(),
                 staff_call: true,
             };
-            let sent = self
-                .send_once(
-                    catalog,
-                    store,
-                    table,
-                    &request.client_call_id,
-                    &mut submission,
-                    prepared,
-                )
-                .await;
-            match sent {
-                Err(AppError::TableHasOpenOrder | AppError::OpenOrderMismatch) => {
-                    last = Some(sent);
-                }
-                other => {
-                    if other.is_err() {
-                        self.release_staff_call_slot(store, table);
-                    }
-                    return other;
-                }
+            sent = self.dispatch(&claim, prepared).await;
+            if !matches!(
+                sent,
+                Err(AppError::TableHasOpenOrder | AppError::OpenOrderMismatch)
+            ) {
+                break;
             }
         }
-        self.release_staff_call_slot(store, table);
-        last.unwrap_or(Err(AppError::OpenOrderMismatch))
+        if matches!(sent, Err(ref e) if !e.is_in_doubt()) {
+            // A call that certainly did not reach the POS does not count against the table.
+            self.release_staff_call_slot(store, table);
+        }
+        sent
     }
 
     fn take_staff_call_slot(&self, store: &str, table: &str) -> Result<(), AppError> {
@@ -427,57 +501,214 @@ impl OrderDesk {
         Ok(())
     }
 
-    /// A call that did not reach the POS does not count against the table.
     fn release_staff_call_slot(&self, store: &str, table: &str) {
         let mut last = self.staff_calls.lock().unwrap_or_else(|p| p.into_inner());
         last.remove(&(store.to_string(), table.to_string()));
     }
 
-    /// The first answer for this id, if there was one.
-    fn replay(
-        &self,
-        submission: &Submission,
+    /// Checks a request against the id's owner: same table, same order.
+    fn same_order(
         table: &str,
-    ) -> Result<Option<OrderReceipt>, AppError> {
-        let Some((first_table, receipt)) = &submission.receipt else {
-            return Ok(None);
-        };
-        if first_table != table {
+        print: &str,
+        owner_table: &str,
+        owner_print: &str,
+    ) -> Result<(), AppError> {
+        if owner_table != table {
             return Err(AppError::Invalid(
                 "clientOrderId was already used at another table".into(),
             ));
         }
-        self.metrics
-            .idempotent_replays
-            .fetch_add(1, Ordering::Relaxed);
-        Ok(Some(receipt.clone()))
+        if owner_print != print {
+            return Err(AppError::IdempotencyConflict);
+        }
+        Ok(())
     }
 
-    /// Sends once and records the outcome; an earlier send in doubt is looked for first.
-    async fn send_once(
+    fn under_way(&self, store: &str, client_order_id: &str) -> Option<UnderWay> {
+        self.sending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(store.to_string(), client_order_id.to_string()))
+            .cloned()
+    }
+
+    /// The answer the record gives for this id, if it gives one: the outcome of a send under
+    /// way, its receipt, or the settling of one left in doubt. `None`: send it.
+    async fn answer_on_record(
         &self,
-        catalog: &Catalog,
         store: &str,
         table: &str,
         client_order_id: &str,
-        submission: &mut Submission,
-        order: Prepared,
-    ) -> Result<OrderReceipt, AppError> {
-        if submission.ambiguous {
-            if let Some(receipt) = self
-                .find_sent(catalog, store, table, client_order_id)
-                .await?
-            {
-                submission.receipt = Some((table.to_string(), receipt.clone()));
-                return Ok(receipt);
+        print: &str,
+    ) -> Result<Option<Result<OrderReceipt, AppError>>, AppError> {
+        if let Some(sending) = self.under_way(store, client_order_id) {
+            Self::same_order(table, print, &sending.table, &sending.fingerprint)?;
+            self.count_replay();
+            return Ok(Some(outcome_of(sending.outcome).await));
+        }
+        let Some(record) = self.ledger.get(store, client_order_id).await? else {
+            return Ok(None);
+        };
+        Self::same_order(table, print, record.table(), record.fingerprint())?;
+        self.count_replay();
+        match record {
+            Record::Received { receipt, .. } => Ok(Some(Ok(receipt))),
+            Record::InDoubt { sent_at_ms, .. } => {
+                self.settle(store, table, client_order_id, sent_at_ms).await
             }
         }
-        let info = catalog.get(store).await?;
+    }
+
+    fn count_replay(&self) {
+        self.metrics
+            .idempotent_replays
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An order left in doubt with nothing under way (its answer was lost, or the server
+    /// stopped): found on the table, it is received; absent long after it was sent, it never
+    /// arrived and may be sent again; otherwise it is still in doubt.
+    async fn settle(
+        &self,
+        store: &str,
+        table: &str,
+        client_order_id: &str,
+        sent_at_ms: i64,
+    ) -> Result<Option<Result<OrderReceipt, AppError>>, AppError> {
+        match self.find_sent(store, table, client_order_id).await {
+            Ok(Some(receipt)) => {
+                self.ledger.received(store, &receipt).await?;
+                tracing::info!(store, table, client_order_id, order = %receipt.order_no, "order in doubt found on the table");
+                Ok(Some(Ok(receipt)))
+            }
+            Ok(None) if now_ms() - sent_at_ms > self.settings.settle_after.as_millis() as i64 => {
+                self.ledger.release(store, client_order_id).await?;
+                tracing::info!(
+                    store,
+                    table,
+                    client_order_id,
+                    "order in doubt never reached the table; it may be sent again"
+                );
+                Ok(None)
+            }
+            Ok(None) => Ok(Some(Err(in_doubt("an earlier send is not settled yet")))),
+            Err(e) => Ok(Some(Err(e))),
+        }
+    }
+
+    /// Claims the id (in this process, then in the ledger), then sends in a task of its own
+    /// and waits for it.
+    async fn dispatch(
+        self: &Arc<Self>,
+        claim: &Claim<'_>,
+        order: Prepared,
+    ) -> Result<OrderReceipt, AppError> {
+        let key = (claim.store.to_string(), claim.client_order_id.to_string());
+        let (tx, rx) = watch::channel(None);
+        let joined = {
+            let mut sending = self.sending.lock().unwrap_or_else(|p| p.into_inner());
+            match sending.get(&key) {
+                Some(other) => Some(other.clone()),
+                None => {
+                    let mine = UnderWay {
+                        table: claim.table.to_string(),
+                        fingerprint: claim.fingerprint.to_string(),
+                        outcome: rx.clone(),
+                    };
+                    sending.insert(key.clone(), mine);
+                    None
+                }
+            }
+        };
+        if let Some(other) = joined {
+            // A concurrent request for the same id got here first: wait for its outcome.
+            Self::same_order(
+                claim.table,
+                claim.fingerprint,
+                &other.table,
+                &other.fingerprint,
+            )?;
+            self.count_replay();
+            return outcome_of(other.outcome).await;
+        }
+        let claimed = self.ledger.claim(claim).await;
+        if !matches!(claimed, Ok(true)) {
+            self.sending
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&key);
+            claimed?;
+            // The ledger has it already (another server, or a send left in doubt).
+            return match self
+                .answer_on_record(
+                    claim.store,
+                    claim.table,
+                    claim.client_order_id,
+                    claim.fingerprint,
+                )
+                .await?
+            {
+                Some(answer) => answer,
+                None => Err(in_doubt("the order was claimed elsewhere")),
+            };
+        }
+        let desk = self.clone();
+        let table = claim.table.to_string();
+        tokio::spawn(async move {
+            let (store, id) = (&key.0, &key.1);
+            let result = desk.send_and_record(store, &table, id, order).await;
+            // The ledger holds the outcome now; later requests read it from there.
+            desk.sending
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&key);
+            let _ = tx.send(Some(result));
+        });
+        outcome_of(rx).await
+    }
+
+    /// The send itself, and the record of its outcome. Runs to its end whoever waits.
+    async fn send_and_record(
+        &self,
+        store: &str,
+        table: &str,
+        client_order_id: &str,
+        order: Prepared,
+    ) -> Result<OrderReceipt, AppError> {
+        let result = self.send(store, table, client_order_id, &order).await;
+        let recorded = match &result {
+            Ok(receipt) => self.ledger.received(store, receipt).await,
+            // The upstream answered (unreadably, or the answer broke off) and a look after
+            // it did not find the order: nothing was placed.
+            Err(AppError::Upstream(e)) if e.upstream_finished() => {
+                self.ledger.release(store, client_order_id).await
+            }
+            // No answer, or a server error (a gateway's 5xx may hide a send still going on):
+            // left in doubt until a look long enough after settles it.
+            Err(e) if e.is_in_doubt() => Ok(()),
+            // Refused, or never sent: nothing was placed under this id.
+            Err(_) => self.ledger.release(store, client_order_id).await,
+        };
+        if let Err(e) = recorded {
+            // The row stays in doubt: a resend settles it by looking, never by resending.
+            tracing::error!(store, client_order_id, error = %e, "could not record an order's outcome");
+        }
+        result
+    }
+
+    async fn send(
+        &self,
+        store: &str,
+        table: &str,
+        client_order_id: &str,
+        order: &Prepared,
+    ) -> Result<OrderReceipt, AppError> {
+        let info = self.catalog.get(store).await?;
         let (floor, tbl) = info.table_codes(table)?;
         // An add names the bill and the newest order on the table, as they are now.
         let latest = match (&order.kind, &order.open_order_no) {
             (OrderKind::Add, Some(open)) => {
-                let now = self.fresh_inquiry(catalog, store, table).await?;
+                let now = self.fresh_inquiry(store, table).await?;
                 if now.orders.open_order_no.as_ref() != Some(open) {
                     return Err(AppError::OpenOrderMismatch);
                 }
@@ -496,7 +727,8 @@ impl OrderDesk {
             payments: &order.payments,
             staff_call: order.staff_call,
         };
-        let creds = catalog.credentials(store)?;
+        let creds = self.catalog.credentials(store)?;
+        // No phone may read a table's orders from before this send as current.
         self.forget_inquiry(store, table).await;
         let sent = self
             .metrics
@@ -505,12 +737,12 @@ impl OrderDesk {
         self.forget_inquiry(store, table).await;
         match sent {
             Ok(received) => {
-                catalog.note_open(store, true);
+                self.catalog.note_open(store, true);
                 let order_no = match received.order_no {
                     Some(no) => no,
                     // Received without its number: the inquiry has it.
                     None => self
-                        .find_sent(catalog, store, table, client_order_id)
+                        .find_sent(store, table, client_order_id)
                         .await
                         .ok()
                         .flatten()
@@ -524,25 +756,20 @@ impl OrderDesk {
                     total: order.priced.total,
                 };
                 tracing::info!(store, table, order = %receipt.order_no, client_order_id, staff_call = order.staff_call, "order received upstream");
-                submission.receipt = Some((table.to_string(), receipt.clone()));
                 Ok(receipt)
             }
             Err(e) if e.is_ambiguous() => {
                 tracing::warn!(store, table, client_order_id, error = %e, "order answer lost; checking the inquiry");
-                if let Ok(Some(receipt)) =
-                    self.find_sent(catalog, store, table, client_order_id).await
-                {
-                    submission.receipt = Some((table.to_string(), receipt.clone()));
-                    return Ok(receipt);
+                match self.find_sent(store, table, client_order_id).await {
+                    Ok(Some(receipt)) => Ok(receipt),
+                    _ => Err(AppError::Upstream(e)),
                 }
-                submission.ambiguous = true;
-                Err(AppError::Upstream(e))
             }
             Err(e) => {
                 if e.refusal() == Some(Refusal::StoreClosed) {
-                    catalog.note_open(store, false);
+                    self.catalog.note_open(store, false);
                 }
-                Err(AppError::from_upstream(e, self.occupied_retry_ms))
+                Err(AppError::from_upstream(e, self.settings.occupied_retry_ms))
             }
         }
     }
@@ -550,12 +777,11 @@ impl OrderDesk {
     /// Looks for an order sent before under this clientOrderId (echoed as MCHT_ORDERNO).
     async fn find_sent(
         &self,
-        catalog: &Catalog,
         store: &str,
         table: &str,
         client_order_id: &str,
     ) -> Result<Option<OrderReceipt>, AppError> {
-        let now = self.fresh_inquiry(catalog, store, table).await?;
+        let now = self.fresh_inquiry(store, table).await?;
         Ok(now
             .orders
             .find_client_order(client_order_id)
@@ -565,15 +791,5 @@ impl OrderDesk {
                 received_at: o.received_at.clone(),
                 total: o.total,
             }))
-    }
-}
-
-fn check_client_order_id(id: &str) -> Result<(), AppError> {
-    if valid_client_order_id(id) {
-        Ok(())
-    } else {
-        Err(AppError::Invalid(
-            "clientOrderId must be 8-64 letters, digits, - or _".into(),
-        ))
     }
 }

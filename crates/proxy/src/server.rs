@@ -3,6 +3,7 @@
 
 use crate::app::{router, AppState};
 use crate::config::Config;
+use crate::ledger::Ledger;
 use pos_sim::{Fixture, Sim, Timing};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,6 +21,8 @@ pub enum ServeError {
     Simulator(String),
     #[error("cannot set up the upstream client: {0}")]
     Upstream(String),
+    #[error("cannot open the order records: {0}")]
+    Records(String),
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -79,8 +82,20 @@ pub async fn start(
     }
     let listen = config.listen;
     let sim_control = config.sim_control;
-    let state =
-        AppState::new(config, &upstream_url).map_err(|e| ServeError::Upstream(e.to_string()))?;
+    let ledger = Ledger::open(&config.data_dir)
+        .await
+        .map_err(|e| ServeError::Records(e.to_string()))?;
+    match ledger.count_in_doubt().await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            orders = n,
+            "orders left in doubt by an earlier run: each is settled by looking at its table when it is next asked for"
+        ),
+        Err(e) => return Err(ServeError::Records(e.to_string())),
+    }
+    let drain_for = Duration::from_millis(config.limits.upstream_timeout_ms + 1_000);
+    let state = AppState::new(config, &upstream_url, ledger)
+        .map_err(|e| ServeError::Upstream(e.to_string()))?;
     let mut app = router(state.clone());
     if let (true, Some(sim)) = (sim_control, &sim) {
         app = app.merge(pos_sim::http::control_router(sim.clone()));
@@ -93,13 +108,17 @@ pub async fn start(
         })?;
     let addr = listener.local_addr()?;
     spawn_refresh(state.clone());
+    let desk = state.desk.clone();
     let task = tokio::spawn(async move {
-        axum::serve(
+        let served = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+        // Orders sent but not yet answered get to record their outcome before we go.
+        desk.drain(drain_for).await;
+        served
     });
     Ok(Running {
         addr,

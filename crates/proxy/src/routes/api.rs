@@ -94,9 +94,7 @@ pub async fn table_orders(
     Path((store, table)): Path<(String, String)>,
 ) -> Result<Json<TableOrders>, AppError> {
     checked(&store, Some(&table))?;
-    Ok(Json(
-        state.desk.inquiry(&state.catalog, &store, &table).await?,
-    ))
+    Ok(Json(state.desk.inquiry(&store, &table).await?))
 }
 
 /// Places an order (new, or added onto the table's open order). Ids and counts only: the
@@ -106,7 +104,7 @@ pub async fn table_orders(
     request_body = OrderRequest,
     responses(
         (status = 202, description = "received by Smartro (the 1st answer)", body = OrderReceipt),
-        (status = 409, description = "table_occupied, table_has_open_order, open_order_mismatch", body = ApiError),
+        (status = 409, description = "table_occupied, table_has_open_order, open_order_mismatch, idempotency_conflict", body = ApiError),
         (status = 422, description = "unknown_item, bad_options, sold_out, invalid_request", body = ApiError),
         (status = 429, body = ApiError), (status = 502, body = ApiError), (status = 503, description = "store_closed", body = ApiError),
         (status = 504, body = ApiError)))]
@@ -116,14 +114,7 @@ pub async fn place_order(
     JsonBody(request): JsonBody<OrderRequest>,
 ) -> Result<(StatusCode, Json<OrderReceipt>), AppError> {
     checked(&store, Some(&table))?;
-    state
-        .per_table
-        .check(&format!("{store}/{table}"))
-        .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
-    let receipt = state
-        .desk
-        .place(&state.catalog, &store, &table, &request)
-        .await?;
+    let receipt = state.desk.place(&store, &table, &request).await?;
     Ok((StatusCode::ACCEPTED, Json(receipt)))
 }
 
@@ -144,9 +135,6 @@ pub async fn call_staff(
     JsonBody(request): JsonBody<StaffCallRequest>,
 ) -> Result<(StatusCode, Json<OrderReceipt>), AppError> {
     checked(&store, Some(&table))?;
-    let receipt = state
-        .desk
-        .call_staff(&state.catalog, &store, &table, &request)
-        .await?;
+    let receipt = state.desk.call_staff(&store, &table, &request).await?;
     Ok((StatusCode::ACCEPTED, Json(receipt)))
 }

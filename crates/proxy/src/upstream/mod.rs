@@ -56,15 +56,19 @@ pub enum Refusal {
     Other,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum UpstreamError {
     #[error("upstream unreachable: {0}")]
     Unreachable(String),
     #[error("upstream did not answer in time")]
     Timeout,
-    /// The request was sent but its answer was lost: the order may or may not exist.
+    /// The request was sent but no answer came: the order may or may not exist, and may
+    /// still be in the making.
     #[error("upstream answer lost: {0}")]
     AnswerLost(String),
+    /// The answer began and broke off: the upstream was done, but what it did is unknown.
+    #[error("upstream answer broke off: {0}")]
+    AnswerBroken(String),
     #[error("upstream answered HTTP {0}")]
     Status(u16),
     #[error("upstream answer not understood: {0}")]
@@ -88,8 +92,18 @@ impl UpstreamError {
             self,
             UpstreamError::Timeout
                 | UpstreamError::AnswerLost(_)
+                | UpstreamError::AnswerBroken(_)
                 | UpstreamError::Malformed(_)
                 | UpstreamError::Status(500..)
+        )
+    }
+
+    /// The upstream was done with the call when this happened (its answer came, unreadable or
+    /// broken off): a look at the table afterwards shows whether it placed the order.
+    pub fn upstream_finished(&self) -> bool {
+        matches!(
+            self,
+            UpstreamError::AnswerBroken(_) | UpstreamError::Malformed(_)
         )
     }
 
@@ -285,7 +299,7 @@ impl Upstream {
             if e.is_timeout() {
                 UpstreamError::Timeout
             } else {
-                UpstreamError::AnswerLost(e.to_string())
+                UpstreamError::AnswerBroken(e.to_string())
             }
         })?;
         // Never the body itself in an error: inquiry entries echo SERVICE_ID.

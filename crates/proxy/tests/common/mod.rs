@@ -11,7 +11,7 @@ pub struct Harness {
     pub base: String,
     pub http: reqwest::Client,
     pub running: Running,
-    _dist: TempDir,
+    pub _dist: TempDir,
 }
 
 pub struct TempDir(pub PathBuf);
@@ -40,6 +40,7 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     let mut config = Config::load(None, std::iter::empty()).unwrap();
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.dist = dist.clone();
+    config.data_dir = dist.join("data");
     config.sim_control = true;
     config.admin_token = Some("admin-secret".into());
     config.simulator.delivery_delay_ms = 150;

@@ -1,0 +1,268 @@
+//! The durable record of every order sent upstream: one row per clientOrderId, written
+//! before the call and settled after it, in an embedded SQLite file in the data directory.
+//! It is what makes "the same clientOrderId is one order" survive a hang-up, a restart or a
+//! crash: a row left "in doubt" is settled by looking at the table, never by sending again.
+
+use order_core::{OrderReceipt, Won};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The file inside the data directory.
+pub const DB_FILE: &str = "tableorder.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("cannot create the data directory {dir}: {source}")]
+    Dir { dir: String, source: std::io::Error },
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// What is known about one clientOrderId.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// Sent (or about to be) without a known outcome.
+    InDoubt {
+        table: String,
+        fingerprint: String,
+        sent_at_ms: i64,
+    },
+    /// Smartro has it: this answer is given again to every resend.
+    Received {
+        table: String,
+        fingerprint: String,
+        receipt: OrderReceipt,
+    },
+}
+
+impl Record {
+    pub fn table(&self) -> &str {
+        match self {
+            Record::InDoubt { table, .. } | Record::Received { table, .. } => table,
+        }
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        match self {
+            Record::InDoubt { fingerprint, .. } | Record::Received { fingerprint, .. } => {
+                fingerprint
+            }
+        }
+    }
+}
+
+/// A claim on a clientOrderId before it is sent.
+pub struct Claim<'a> {
+    pub store: &'a str,
+    pub client_order_id: &'a str,
+    pub table: &'a str,
+    pub fingerprint: &'a str,
+    /// Prepaid: the approvals as given, kept for the record.
+    pub payment: Option<&'a str>,
+}
+
+#[derive(Clone)]
+pub struct Ledger {
+    pool: SqlitePool,
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Ledger {
+    /// Opens (creating if need be) the database in `dir` and brings its schema up to date.
+    pub async fn open(dir: &Path) -> Result<Ledger, LedgerError> {
+        std::fs::create_dir_all(dir).map_err(|source| LedgerError::Dir {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(dir.join(DB_FILE))
+            .create_if_missing(true)
+            // WAL with full sync: a row written before the upstream call survives `kill -9`.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Ledger { pool })
+    }
+
+    pub async fn get(
+        &self,
+        store: &str,
+        client_order_id: &str,
+    ) -> Result<Option<Record>, LedgerError> {
+        let row = sqlx::query(
+            "SELECT table_id, fingerprint, state, sent_at_ms, order_no, received_at, total
+             FROM order_records WHERE store = $1 AND client_order_id = $2",
+        )
+        .bind(store)
+        .bind(client_order_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let table: String = row.try_get("table_id")?;
+        let fingerprint: String = row.try_get("fingerprint")?;
+        let state: String = row.try_get("state")?;
+        Ok(Some(if state == "received" {
+            Record::Received {
+                table,
+                fingerprint,
+                receipt: OrderReceipt {
+                    order_no: row
+                        .try_get::<Option<String>, _>("order_no")?
+                        .unwrap_or_default(),
+                    client_order_id: client_order_id.to_string(),
+                    received_at: row
+                        .try_get::<Option<String>, _>("received_at")?
+                        .unwrap_or_default(),
+                    total: Won(row.try_get::<Option<i64>, _>("total")?.unwrap_or(0)),
+                },
+            }
+        } else {
+            Record::InDoubt {
+                table,
+                fingerprint,
+                sent_at_ms: row.try_get("sent_at_ms")?,
+            }
+        }))
+    }
+
+    /// Writes the row "in doubt" before anything is sent. False when another request holds
+    /// the id already (it is then joined, or its record answered).
+    pub async fn claim(&self, claim: &Claim<'_>) -> Result<bool, LedgerError> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "INSERT INTO order_records
+                 (store, client_order_id, table_id, fingerprint, state, sent_at_ms, payment, updated_at_ms)
+             VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5)
+             ON CONFLICT (store, client_order_id) DO NOTHING",
+        )
+        .bind(claim.store)
+        .bind(claim.client_order_id)
+        .bind(claim.table)
+        .bind(claim.fingerprint)
+        .bind(now)
+        .bind(claim.payment)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Smartro has it.
+    pub async fn received(&self, store: &str, receipt: &OrderReceipt) -> Result<(), LedgerError> {
+        sqlx::query(
+            "UPDATE order_records
+             SET state = 'received', order_no = $3, received_at = $4, total = $5, updated_at_ms = $6
+             WHERE store = $1 AND client_order_id = $2",
+        )
+        .bind(store)
+        .bind(&receipt.client_order_id)
+        .bind(&receipt.order_no)
+        .bind(&receipt.received_at)
+        .bind(receipt.total.0)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Nothing was placed under this id (a refusal, or proof it never arrived): it may be
+    /// sent again.
+    pub async fn release(&self, store: &str, client_order_id: &str) -> Result<(), LedgerError> {
+        sqlx::query(
+            "DELETE FROM order_records WHERE store = $1 AND client_order_id = $2 AND state = 'in_doubt'",
+        )
+        .bind(store)
+        .bind(client_order_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Rows still in doubt: orders a previous run sent without learning the outcome.
+    pub async fn count_in_doubt(&self) -> Result<i64, LedgerError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM order_records WHERE state = 'in_doubt'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Forgets settled records older than `keep`; rows in doubt are kept until settled.
+    pub async fn prune(&self, keep: Duration) -> Result<u64, LedgerError> {
+        let before = now_ms() - keep.as_millis() as i64;
+        let done = sqlx::query(
+            "DELETE FROM order_records WHERE state = 'received' AND updated_at_ms < $1",
+        )
+        .bind(before)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("tableorder-ledger-{name}-{}", std::process::id()))
+    }
+
+    #[tokio::test]
+    async fn a_claim_survives_reopening_and_is_settled_once() {
+        let dir = temp_dir("reopen");
+        let _ = std::fs::remove_dir_all(&dir);
+        let ledger = Ledger::open(&dir).await.unwrap();
+        let claim = Claim {
+            store: "demo",
+            client_order_id: "order-0001",
+            table: "0001-0001",
+            fingerprint: "f1",
+            payment: None,
+        };
+        assert!(ledger.claim(&claim).await.unwrap());
+        assert!(!ledger.claim(&claim).await.unwrap(), "one claim per id");
+        drop(ledger);
+
+        let ledger = Ledger::open(&dir).await.unwrap();
+        assert!(matches!(
+            ledger.get("demo", "order-0001").await.unwrap(),
+            Some(Record::InDoubt { .. })
+        ));
+        assert_eq!(ledger.count_in_doubt().await.unwrap(), 1);
+        let receipt = OrderReceipt {
+            order_no: "TO1".into(),
+            client_order_id: "order-0001".into(),
+            received_at: "2026-11-29T10:00:00+09:00".into(),
+            total: Won(32_000),
+        };
+        ledger.received("demo", &receipt).await.unwrap();
+        ledger.release("demo", "order-0001").await.unwrap();
+        match ledger.get("demo", "order-0001").await.unwrap() {
+            Some(Record::Received { receipt: r, .. }) => assert_eq!(r, receipt),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(ledger.prune(Duration::from_secs(3600)).await.unwrap(), 0);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(ledger.prune(Duration::ZERO).await.unwrap(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

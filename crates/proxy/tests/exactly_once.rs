@@ -1,0 +1,218 @@
+//! One tap is one order, against an upstream that commits whatever it receives and never
+//! de-duplicates: through hang-ups, late answers, concurrent resends, a different order
+//! under the same id, and a restart with an order in doubt.
+
+mod common;
+
+use common::{order, start_with, Harness, TempDir};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use tableorder_proxy::config::{Config, StoreConfig};
+use tableorder_proxy::server;
+
+const ORDERS: &str = "/api/v1/stores/demo/tables/0001-0001/orders";
+
+fn impatient() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_phone_that_hangs_up_does_not_duplicate_its_order() {
+    let h = start_with(|_| {}).await;
+    // The upstream takes 1.5 s to answer, after it has committed the order.
+    h.post("/sim/faults", json!({"lateAnswerMs": 1_500})).await;
+    let gave_up = impatient()
+        .post(format!("{}{ORDERS}", h.base))
+        .json(&order("order-hangup-01", "new", None))
+        .send()
+        .await;
+    assert!(gave_up.is_err(), "the phone gave up before the answer");
+    // It sends again at once: the send under way is joined, not repeated.
+    let (status, receipt) = h.post(ORDERS, order("order-hangup-01", "new", None)).await;
+    assert_eq!(status, 202, "{receipt}");
+    // And once more, later: answered from the record.
+    let (status, again) = h.post(ORDERS, order("order-hangup-01", "new", None)).await;
+    assert_eq!((status, &again["orderNo"]), (202, &receipt["orderNo"]));
+    assert_eq!(h.pos_orders().await.len(), 1, "one tap, one order");
+}
+
+#[tokio::test]
+async fn a_request_that_times_out_still_records_what_was_sent() {
+    // The proxy's own request timeout (500 ms) cuts the phone off; the send goes on.
+    let h = start_with(|c| c.limits.request_timeout_ms = 500).await;
+    h.post("/sim/faults", json!({"lateAnswerMs": 1_200})).await;
+    let (status, _) = h.post(ORDERS, order("order-timeout-01", "new", None)).await;
+    assert_eq!(status, 504);
+    h.post("/sim/faults", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let (status, receipt) = h.post(ORDERS, order("order-timeout-01", "new", None)).await;
+    assert_eq!(status, 202, "{receipt}");
+    assert_eq!(h.pos_orders().await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_same_id_with_another_order_is_refused_and_never_sent() {
+    let h = start_with(|_| {}).await;
+    let (status, _) = h.post(ORDERS, order("order-conflict-1", "new", None)).await;
+    assert_eq!(status, 202);
+    let mut other = order("order-conflict-1", "new", None);
+    other["lines"][0]["count"] = json!(5);
+    let (status, e) = h.post(ORDERS, other).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (409, Some("idempotency_conflict"))
+    );
+    assert_eq!(h.pos_orders().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_replay_is_answered_before_rate_limits_and_repricing() {
+    let h = start_with(|c| c.limits.orders_per_minute_per_table = 1).await;
+    let (status, first) = h.post(ORDERS, order("order-limit-0001", "new", None)).await;
+    assert_eq!(status, 202, "{first}");
+    // The menu changes (the item is sold out) and the table's allowance is used up: the
+    // replay is still the first answer.
+    h.post("/sim/items/I0201/sold-out", json!({"on": true}))
+        .await;
+    let (status, again) = h.post(ORDERS, order("order-limit-0001", "new", None)).await;
+    assert_eq!((status, &again["orderNo"]), (202, &first["orderNo"]));
+    let (status, e) = h.post(ORDERS, order("order-limit-0002", "new", None)).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (429, Some("rate_limited"))
+    );
+}
+
+/// A proxy on a simulator that outlives it, so the proxy can be stopped and started again.
+async fn proxy_on(sim: &str, data: &std::path::Path, dist: &std::path::Path) -> Harness {
+    let mut config = Config::load(None, std::iter::empty()).unwrap();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.dist = dist.to_path_buf();
+    config.data_dir = data.to_path_buf();
+    config.upstream = Some(sim.to_string());
+    config.stores.clear();
+    config.stores.insert(
+        "demo".into(),
+        StoreConfig {
+            store_id: "S0000001".into(),
+            service_id: "SV-DEMO-0001".into(),
+            name: "데모".into(),
+        },
+    );
+    config.timing.poll_interval_ms = 500;
+    config.limits.upstream_timeout_ms = 500;
+    let running = server::start(config, std::future::pending()).await.unwrap();
+    let dist_copy = std::env::temp_dir().join(format!(
+        "tableorder-exactly-once-unused-{}-{}",
+        std::process::id(),
+        running.addr.port()
+    ));
+    Harness {
+        base: format!("http://{}", running.addr),
+        http: reqwest::Client::new(),
+        running,
+        _dist: TempDir(dist_copy),
+    }
+}
+
+fn on_pos(sim: &Arc<pos_sim::Sim>) -> usize {
+    let now = sim.clock.now();
+    sim.pos().all_orders(now).len()
+}
+
+#[tokio::test]
+async fn a_restarted_server_looks_for_an_order_in_doubt_and_never_sends_it_again() {
+    let dir =
+        TempDir(std::env::temp_dir().join(format!("tableorder-restart-{}", std::process::id())));
+    let (data, dist) = (dir.0.join("data"), dir.0.join("dist"));
+    std::fs::create_dir_all(&dist).unwrap();
+    let (addr, sim) = pos_sim::spawn(pos_sim::Fixture::demo(), pos_sim::Timing::default())
+        .await
+        .unwrap();
+    let sim_url = format!("http://{addr}");
+    let first = proxy_on(&sim_url, &data, &dist).await;
+    assert_eq!(first.get("/api/v1/stores/demo/menu").await.0, 200);
+    // The upstream takes 1.5 s to even look at the order; the proxy waits 0.5 s for it.
+    sim.set_faults(pos_sim::Faults {
+        latency_ms: 1_500,
+        ..Default::default()
+    });
+    let (status, e) = first
+        .post(ORDERS, order("order-restart-1", "new", None))
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (504, Some("upstream_unavailable")),
+        "{e}"
+    );
+    // Calls from now on are answered at once; the order already on its way lands at 1.5 s.
+    sim.set_faults(pos_sim::Faults::default());
+    // The server stops, with the order in doubt.
+    first.running.task.abort();
+    drop(first);
+    let second = proxy_on(&sim_url, &data, &dist).await;
+    assert_eq!(second.get("/api/v1/stores/demo/menu").await.0, 200);
+    // Before the upstream has it: still in doubt, so nothing is sent.
+    let (status, e) = second
+        .post(ORDERS, order("order-restart-1", "new", None))
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (502, Some("upstream_unavailable")),
+        "{e}"
+    );
+    assert_eq!(on_pos(&sim), 0);
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    // Now it has landed: the restarted server finds it on the table.
+    let (status, receipt) = second
+        .post(ORDERS, order("order-restart-1", "new", None))
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    assert_eq!(on_pos(&sim), 1, "found, not sent again");
+    let found: Value = receipt;
+    assert!(found["orderNo"].as_str().unwrap().starts_with("TO"));
+}
+
+#[tokio::test]
+async fn an_order_in_doubt_that_never_arrived_is_sent_once_it_is_certain() {
+    let dir = TempDir(
+        std::env::temp_dir().join(format!("tableorder-never-arrived-{}", std::process::id())),
+    );
+    let (data, dist) = (dir.0.join("data"), dir.0.join("dist"));
+    std::fs::create_dir_all(&dist).unwrap();
+    let (addr, sim) = pos_sim::spawn(pos_sim::Fixture::demo(), pos_sim::Timing::default())
+        .await
+        .unwrap();
+    let sim_url = format!("http://{addr}");
+    let first = proxy_on(&sim_url, &data, &dist).await;
+    assert_eq!(first.get("/api/v1/stores/demo/menu").await.0, 200);
+    // Server errors for every call: the order's fate is unknown to the proxy.
+    sim.set_faults(pos_sim::Faults {
+        error_rate: 1.0,
+        ..Default::default()
+    });
+    let (status, _) = first
+        .post(ORDERS, order("order-never-01", "new", None))
+        .await;
+    assert_eq!(status, 502);
+    assert_eq!(sim.calls()["/partner/v1/table/order/new"], 1, "it was sent");
+    first.running.task.abort();
+    drop(first);
+    sim.set_faults(pos_sim::Faults::default());
+    let second = proxy_on(&sim_url, &data, &dist).await;
+    let (status, _) = second
+        .post(ORDERS, order("order-never-01", "new", None))
+        .await;
+    assert_eq!(status, 502, "too soon to be sure");
+    assert_eq!(on_pos(&sim), 0);
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    let (status, receipt) = second
+        .post(ORDERS, order("order-never-01", "new", None))
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    assert_eq!(on_pos(&sim), 1);
+}
