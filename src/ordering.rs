@@ -11,15 +11,40 @@ use order_core::cart::{Cart, CartLine};
 use order_core::flow::{Command, Event, Failure, PayMode, Stage, Submission};
 use order_core::{Approval, ClientConfig, Won};
 
-/// An approval, or a list of them for a split payment, as the host page resolves it.
+/// An approval, or a list of them for a split payment, as the host page resolves it. Read
+/// leniently; whatever else the terminal said is kept in `extra` for the record.
 fn approvals_from_js(value: &wasm_bindgen::JsValue) -> Result<Vec<Approval>, String> {
-    let json = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or("the payment answered nothing")?;
-    let approvals = serde_json::from_str::<Vec<Approval>>(&json)
-        .or_else(|_| serde_json::from_str::<Approval>(&json).map(|a| vec![a]))
-        .map_err(|e| format!("the payment's answer is not an approval: {e}"))?;
+    use js_sys::{Array, Object, Reflect, JSON};
+    use wasm_bindgen::JsCast;
+    let text = |v: &wasm_bindgen::JsValue| JSON::stringify(v).ok().and_then(|s| s.as_string());
+    let entries: Vec<wasm_bindgen::JsValue> = if Array::is_array(value) {
+        Array::from(value).iter().collect()
+    } else {
+        vec![value.clone()]
+    };
+    let mut approvals = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let json = text(&entry).ok_or("the payment answered nothing")?;
+        let mut approval: Approval = serde_json::from_str(&json)
+            .map_err(|e| format!("the payment's answer is not an approval: {e}"))?;
+        // What this page does not know is kept as the terminal said it.
+        let known = serde_json::to_string(&approval)
+            .ok()
+            .and_then(|k| JSON::parse(&k).ok())
+            .unwrap_or_default();
+        if let Some(fields) = entry.dyn_ref::<Object>() {
+            for key in Object::keys(fields).iter() {
+                let unknown = !Reflect::has(&known, &key).unwrap_or(true);
+                let value = Reflect::get(fields, &key).ok();
+                if let (true, Some(name), Some(said)) =
+                    (unknown, key.as_string(), value.as_ref().and_then(text))
+                {
+                    approval.extra.insert(name, said);
+                }
+            }
+        }
+        approvals.push(approval);
+    }
     if approvals.is_empty() {
         return Err("the payment answered no approval".into());
     }
@@ -30,7 +55,8 @@ fn approvals_from_js(value: &wasm_bindgen::JsValue) -> Result<Vec<Approval>, Str
 #[derive(Clone, Copy)]
 pub struct Ordering {
     pub submission: RwSignal<Option<Submission>>,
-    wake_at: RwSignal<Option<u64>>,
+    /// The machine's next deadline, read from it (never kept a second time here).
+    wake_at: Memo<Option<u64>>,
     api: StoredValue<Api>,
     place: StoredValue<(String, String)>,
     config: ClientConfig,
@@ -63,9 +89,12 @@ impl Ordering {
         pay: Option<js_sys::Function>,
     ) -> Ordering {
         let key = storage::key(&store, &table, "order");
+        let submission = RwSignal::new(storage::load::<Submission>(&key));
         let ordering = Ordering {
-            submission: RwSignal::new(storage::load::<Submission>(&key)),
-            wake_at: RwSignal::new(None),
+            submission,
+            wake_at: Memo::new(move |_| {
+                submission.with(|s| s.as_ref().and_then(Submission::wake_at))
+            }),
             api: StoredValue::new(api),
             place: StoredValue::new((store, table)),
             config,
@@ -84,7 +113,7 @@ impl Ordering {
         });
         if ordering
             .submission
-            .with_untracked(|s| s.as_ref().is_some_and(|s| !s.stage.is_final()))
+            .with_untracked(|s| s.as_ref().is_some_and(|s| !s.stage().is_final()))
         {
             ordering.dispatch(Event::Resumed);
         }
@@ -100,7 +129,7 @@ impl Ordering {
         };
         let lines = self.submission.with_untracked(|s| {
             s.as_ref()
-                .and_then(|s| serde_json::to_string(&s.lines).ok())
+                .and_then(|s| serde_json::to_string(&s.lines()).ok())
                 .and_then(|json| js_sys::JSON::parse(&json).ok())
                 .unwrap_or(wasm_bindgen::JsValue::NULL)
         });
@@ -129,9 +158,14 @@ impl Ordering {
                 }),
                 Err(message) => Err(message),
             };
-            let event = match answer.and_then(|v| approvals_from_js(&v)) {
-                Ok(approvals) => Event::PaymentApproved(approvals),
+            // A rejected promise is a declined payment; a fulfilled one whose answer cannot be
+            // read may have taken the money: staff must look, the guest is not asked again.
+            let event = match answer {
                 Err(message) => Event::PaymentFailed(message),
+                Ok(v) => match approvals_from_js(&v) {
+                    Ok(approvals) => Event::PaymentApproved(approvals),
+                    Err(message) => Event::PaymentUnreadable(message),
+                },
             };
             this.dispatch(event);
         });
@@ -144,7 +178,7 @@ impl Ordering {
     /// True while an order is under way: one at a time per phone.
     pub fn busy(&self) -> bool {
         self.submission
-            .with(|s| s.as_ref().is_some_and(|s| !s.stage.is_final()))
+            .with(|s| s.as_ref().is_some_and(|s| !s.stage().is_final()))
     }
 
     /// The guest pressed "order": the cart moves into a submission.
@@ -197,15 +231,15 @@ impl Ordering {
         let Some(done) = self.submission.get_untracked() else {
             return;
         };
-        if !done.stage.is_final() {
+        if !done.stage().is_final() {
             return;
         }
         if !matches!(
-            done.stage,
+            done.stage(),
             Stage::Accepted { .. } | Stage::CancelledByStore { .. }
         ) {
             cart.update(|c| {
-                for l in &done.lines {
+                for l in done.lines() {
                     c.add(CartLine {
                         item_id: l.item_id.clone(),
                         options: l.options.clone(),
@@ -214,7 +248,7 @@ impl Ordering {
                     });
                 }
                 if c.memo.is_empty() {
-                    c.memo = done.memo.clone().unwrap_or_default();
+                    c.memo = done.memo().unwrap_or_default().to_string();
                 }
             });
         }
@@ -246,7 +280,6 @@ impl Ordering {
                         this.dispatch(Event::SendAnswered(ticket, result));
                     });
                 }
-                Command::WakeAt(at) => self.wake_at.set(Some(at)),
                 Command::RequestPayment {
                     client_order_id,
                     amount,

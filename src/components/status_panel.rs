@@ -34,7 +34,7 @@ pub fn StatusPanel() -> impl IntoView {
     let stage = Memo::new(move |_| {
         ordering
             .submission
-            .with(|s| s.as_ref().map(|s| s.stage.clone()))
+            .with(|s| s.as_ref().map(|s| s.stage().clone()))
     });
     view! {
         <section class="to-status" aria-live="polite" aria-atomic="true"
@@ -53,7 +53,7 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         .submission
         .with_untracked(|s| {
             s.as_ref().map(|s| {
-                s.approvals
+                s.approvals()
                     .iter()
                     .map(|a| a.approval_no.clone())
                     .collect::<Vec<_>>()

@@ -47,13 +47,13 @@ fn one_submission(n: u64) -> u64 {
     let mut now = 1_000_000;
     let mut steps = 0;
     let mut lost_once = false;
-    while !s.stage.is_final() {
+    while !s.stage().is_final() {
         let event = match out
             .iter()
             .find(|c| matches!(c, Command::Inquire(_) | Command::Send(..)))
         {
             Some(Command::Inquire(t)) => {
-                let found = match (&s.stage, lost_once) {
+                let found = match (&s.stage(), lost_once) {
                     (Stage::Received { .. }, _) => {
                         Some(("TO1", id.as_str(), OrderStatus::Accepted))
                     }

@@ -77,6 +77,9 @@ pub enum Event {
     /// The host page's payment went through (prepaid).
     PaymentApproved(Vec<Approval>),
     PaymentFailed(String),
+    /// The host page's payment answered, but not with an approval this page can read: money
+    /// may have been taken, so it is neither declined nor asked for again.
+    PaymentUnreadable(String),
     /// Staff entered their PIN (cash).
     StaffConfirmed {
         pin: String,
@@ -90,14 +93,14 @@ pub enum Event {
     Resumed,
 }
 
+/// What the shell must do for the machine. Dropping one loses a request or an answer.
+#[must_use]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
     /// GET the table's orders; answer with `InquiryAnswered(ticket, …)`.
     Inquire(Ticket),
     /// POST this order; answer with `SendAnswered(ticket, …)`.
     Send(Ticket, OrderRequest),
-    /// Deliver `Event::Timer` at (or after) this time.
-    WakeAt(Millis),
     /// Ask the host page to take payment (prepaid), once.
     RequestPayment {
         client_order_id: String,
@@ -149,6 +152,13 @@ pub enum Stage {
     NeedsStaff { message: String },
 }
 
+/// Lets a stage read through `Submission::stage()` compare with a stage by value.
+impl PartialEq<Stage> for &Stage {
+    fn eq(&self, other: &Stage) -> bool {
+        **self == *other
+    }
+}
+
 impl Stage {
     pub fn is_final(&self) -> bool {
         matches!(
@@ -186,16 +196,16 @@ enum Pending {
 /// One cart submission, from the order button to its end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
-    pub client_order_id: String,
-    pub lines: Vec<OrderLine>,
-    pub memo: Option<String>,
+    client_order_id: String,
+    lines: Vec<OrderLine>,
+    memo: Option<String>,
     /// What the guest pays, priced from the menu (for the payment request).
-    pub total: Won,
-    pub mode: PayMode,
-    pub config: ClientConfig,
-    pub stage: Stage,
+    total: Won,
+    mode: PayMode,
+    config: ClientConfig,
+    stage: Stage,
     /// Prepaid: the approvals, kept whatever happens after payment.
-    pub approvals: Vec<Approval>,
+    approvals: Vec<Approval>,
     /// Never persisted: after a reload staff confirm again.
     #[serde(skip)]
     staff_pin: Option<String>,
@@ -221,6 +231,7 @@ pub struct Submission {
 
 impl Submission {
     /// Starts a submission; `client_order_id` is fresh and unique (made by the shell).
+    #[must_use]
     pub fn start(
         client_order_id: String,
         lines: Vec<OrderLine>,
@@ -270,6 +281,7 @@ impl Submission {
 
     /// After "not delivered": the same cart again under a fresh clientOrderId. Safe, because
     /// the first can no longer reach the POS.
+    #[must_use]
     pub fn resend(&self, client_order_id: String) -> Option<(Submission, Vec<Command>)> {
         if self.stage != Stage::NotDelivered {
             return None;
@@ -294,9 +306,41 @@ impl Submission {
         Some((s, out))
     }
 
-    /// When the shell should next deliver `Event::Timer`, if at all.
+    /// When the shell should next deliver `Event::Timer`, if at all. The one place the
+    /// next deadline is kept: the shell asks after every step rather than copying it.
     pub fn wake_at(&self) -> Option<Millis> {
         self.wake_at
+    }
+
+    /// What the guest is shown, and where the submission stands.
+    pub fn stage(&self) -> &Stage {
+        &self.stage
+    }
+
+    pub fn client_order_id(&self) -> &str {
+        &self.client_order_id
+    }
+
+    /// The cart as it was submitted.
+    pub fn lines(&self) -> &[OrderLine] {
+        &self.lines
+    }
+
+    pub fn memo(&self) -> Option<&str> {
+        self.memo.as_deref()
+    }
+
+    pub fn total(&self) -> Won {
+        self.total
+    }
+
+    pub fn mode(&self) -> PayMode {
+        self.mode
+    }
+
+    /// Prepaid: the approvals, kept whatever happens after payment.
+    pub fn approvals(&self) -> &[Approval] {
+        &self.approvals
     }
 
     /// Something is in flight or a timer is set: the machine will move by itself.
@@ -329,9 +373,8 @@ impl Submission {
         out.push(Command::Inquire(t));
     }
 
-    fn wake(&mut self, at: Millis, out: &mut Vec<Command>) {
+    fn wake(&mut self, at: Millis) {
         self.wake_at = Some(at);
-        out.push(Command::WakeAt(at));
     }
 
     fn backoff(&self, attempt: u32) -> Millis {
@@ -420,16 +463,27 @@ impl Submission {
         self.stage = Stage::Cancelling;
         if self.pending.is_none() {
             let at = now + self.config.poll_interval_ms;
-            self.wake(at, out);
+            self.wake(at);
         }
     }
 
-    /// Moves the machine by one event.
+    /// Moves the machine by one event; returns what the shell must do. `Persist` is among
+    /// them only when the state changed.
+    #[must_use]
     pub fn handle(&mut self, event: Event, now: Millis) -> Vec<Command> {
-        let mut out = Vec::new();
         if self.stage.is_final() {
-            return out;
+            return Vec::new();
         }
+        let before = self.clone();
+        let mut out = self.step(event, now);
+        if !out.contains(&Command::Persist) && *self != before {
+            out.push(Command::Persist);
+        }
+        out
+    }
+
+    fn step(&mut self, event: Event, now: Millis) -> Vec<Command> {
+        let mut out = Vec::new();
         match event {
             Event::Timer => {
                 if self.wake_at.is_some_and(|at| at <= now) {
@@ -457,7 +511,14 @@ impl Submission {
                 {
                     self.approvals = approvals;
                     self.stage = Stage::Sending;
+                    // Saved before anything else happens: paid is paid, even across a reload.
+                    out.push(Command::Persist);
                     self.inquire(&mut out);
+                }
+            }
+            Event::PaymentUnreadable(_) => {
+                if self.stage == Stage::Paying {
+                    self.stage = Stage::PaymentUnclear;
                 }
             }
             Event::PaymentFailed(message) => {
@@ -486,9 +547,6 @@ impl Submission {
                 }
             }
             Event::Resumed => self.on_resume(&mut out),
-        }
-        if !out.contains(&Command::Persist) {
-            out.push(Command::Persist);
         }
         out
     }
@@ -580,7 +638,7 @@ impl Submission {
                     since: now,
                 };
                 let at = now + self.config.poll_interval_ms;
-                self.wake(at, out);
+                self.wake(at);
             }
             OrderStatus::Accepted | OrderStatus::Done | OrderStatus::Paid => {
                 self.finish(Stage::Accepted { order_no }, out)
@@ -619,14 +677,14 @@ impl Submission {
             _ => {}
         }
         let at = now + self.config.poll_interval_ms;
-        self.wake(at, out);
+        self.wake(at);
     }
 
     fn on_unanswered_inquiry(&mut self, failure: Failure, now: Millis, out: &mut Vec<Command>) {
         if let Stage::Received { .. } = self.stage {
             // Keep polling through trouble: the order is with Smartro already.
             let at = now + self.config.poll_interval_ms;
-            return self.wake(at, out);
+            return self.wake(at);
         }
         match failure.code() {
             Some(ErrorCode::StoreClosed)
@@ -638,11 +696,11 @@ impl Submission {
             Some(ErrorCode::NotFound) if self.unsure_since.is_none() => {
                 self.reject(failure, now, out)
             }
-            _ => self.retry_later(&failure, now, out),
+            _ => self.retry_later(&failure, now),
         }
     }
 
-    fn retry_later(&mut self, failure: &Failure, now: Millis, out: &mut Vec<Command>) {
+    fn retry_later(&mut self, failure: &Failure, now: Millis) {
         self.unanswered += 1;
         let postpaid_give_up = self.approvals.is_empty()
             && self.unanswered >= MAX_UNANSWERED
@@ -669,7 +727,7 @@ impl Submission {
         } else {
             Stage::Unreachable { retry_at }
         };
-        self.wake(retry_at, out);
+        self.wake(retry_at);
     }
 
     /// The order cannot be taken as it is. Shown once nothing sent earlier can still land.
@@ -700,14 +758,14 @@ impl Submission {
                     since: now,
                 };
                 let at = now + self.config.poll_interval_ms;
-                return self.wake(at, out);
+                return self.wake(at);
             }
             Err(f) => f,
         };
         if failure.is_ambiguous() {
             // It may have landed: look for it before anything else.
             self.became_unsure();
-            return self.retry_later(&failure, now, out);
+            return self.retry_later(&failure, now);
         }
         // A definite refusal: this attempt placed nothing (an earlier one still might have).
         let Failure::Refused(error) = &failure else {
@@ -735,7 +793,7 @@ impl Submission {
                         retry_at,
                         attempt: self.occupied_retries,
                     };
-                    self.wake(retry_at, out);
+                    self.wake(retry_at);
                 } else {
                     self.stage = Stage::OccupiedAsk;
                     self.wake_at = None;
@@ -748,7 +806,7 @@ impl Submission {
                     self.inquire(out);
                 } else {
                     let at = now + self.config.poll_interval_ms;
-                    self.wake(at, out);
+                    self.wake(at);
                 }
             }
             ErrorCode::StoreClosed => {
@@ -756,11 +814,11 @@ impl Submission {
                     self.stage = Stage::StoreClosed;
                     self.wake_at = None;
                 } else {
-                    self.retry_later(&failure, now, out);
+                    self.retry_later(&failure, now);
                 }
             }
             ErrorCode::RateLimited | ErrorCode::ServerUnavailable => {
-                self.retry_later(&failure, now, out)
+                self.retry_later(&failure, now)
             }
             ErrorCode::Unauthorized if self.mode == PayMode::Cash => {
                 self.staff_pin = None;

@@ -7,12 +7,12 @@ use order_core::PaymentMethod;
 #[test]
 fn a_wrong_pin_asks_again_and_the_right_one_places_the_order() {
     let mut m = Manual::start(PayMode::Cash);
-    assert_eq!(m.sub.stage, Stage::StaffConfirm { wrong_pin: false });
+    assert_eq!(m.sub.stage(), Stage::StaffConfirm { wrong_pin: false });
     assert!(!m.sub.is_moving());
     m.handle(Event::StaffConfirmed { pin: "0000".into() });
     m.answer_inquiry();
     m.answer_send();
-    assert_eq!(m.sub.stage, Stage::StaffConfirm { wrong_pin: true });
+    assert_eq!(m.sub.stage(), Stage::StaffConfirm { wrong_pin: true });
     assert!(m.model.orders.is_empty());
     m.handle(Event::StaffConfirmed { pin: PIN.into() });
     m.answer_inquiry();
@@ -20,7 +20,7 @@ fn a_wrong_pin_asks_again_and_the_right_one_places_the_order() {
     let payment = req.payment.unwrap();
     assert_eq!(payment.method, PaymentMethod::Cash);
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
 }
 
 #[test]

@@ -9,7 +9,7 @@ fn a_lost_answer_is_followed_by_an_inquiry_that_finds_the_order() {
     let mut m = Manual::start(PayMode::Postpaid);
     m.answer_inquiry();
     let first = m.lose_send_answer();
-    assert!(matches!(m.sub.stage, Stage::Unreachable { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Unreachable { .. }));
     assert!(
         !m.out.iter().any(|c| matches!(c, Command::Send(..))),
         "no blind resend"
@@ -18,12 +18,15 @@ fn a_lost_answer_is_followed_by_an_inquiry_that_finds_the_order() {
     m.answer_inquiry();
     // Found by its clientOrderId (already delivered by the time of the look).
     assert!(
-        matches!(m.sub.stage, Stage::Received { .. } | Stage::Accepted { .. }),
+        matches!(
+            m.sub.stage(),
+            Stage::Received { .. } | Stage::Accepted { .. }
+        ),
         "{:?}",
-        m.sub.stage
+        m.sub.stage()
     );
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
     assert_eq!(m.model.orders_of(&first.client_order_id).len(), 1);
     assert_eq!(m.model.orders.len(), 1);
 }
@@ -39,7 +42,7 @@ fn when_it_did_not_arrive_the_same_id_is_sent_again() {
     let (_, again) = m.sent();
     assert_eq!(again.client_order_id, first.client_order_id);
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
 }
 
 #[test]
@@ -55,7 +58,7 @@ fn a_gateway_timeout_is_as_ambiguous_as_silence() {
     };
     m.handle(Event::SendAnswered(t, Err(Failure::Refused(timeout))));
     m.run(20);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
     assert_eq!(m.model.orders.len(), 1);
 }
 
@@ -66,13 +69,13 @@ fn cancelling_after_a_lost_answer_waits_until_it_is_certain() {
     m.answer_inquiry();
     m.lose_send_answer();
     m.handle(Event::GuestCancel);
-    assert_eq!(m.sub.stage, Stage::Cancelling, "it may have landed");
+    assert_eq!(m.sub.stage(), Stage::Cancelling, "it may have landed");
     m.run(60);
     // It had landed: the flow follows it rather than claiming it was cancelled.
     assert!(
-        matches!(m.sub.stage, Stage::NotDelivered | Stage::Cancelled),
+        matches!(m.sub.stage(), Stage::NotDelivered | Stage::Cancelled),
         "{:?}",
-        m.sub.stage
+        m.sub.stage()
     );
     let o = &m.model.orders[0];
     assert!(!m.model.delivered(o, m.now) && !m.model.may_arrive(o, m.now));
@@ -85,7 +88,7 @@ fn answers_to_old_requests_are_ignored() {
     m.answer_inquiry();
     let before = m.sub.clone();
     m.handle(Event::InquiryAnswered(stale, Err(Failure::NoAnswer)));
-    assert_eq!(m.sub.stage, before.stage);
+    assert_eq!(m.sub.stage(), before.stage());
 }
 
 #[test]
@@ -100,21 +103,24 @@ fn a_refused_resend_does_not_prove_an_earlier_send_did_not_land() {
     m.answer_inquiry();
     m.model.open = false;
     m.answer_send(); // the second attempt arrives first and is refused
-    assert_eq!(m.sub.stage, Stage::StoreClosed);
+    assert_eq!(m.sub.stage(), Stage::StoreClosed);
     // Then the first one arrives and is placed.
     m.model.open = true;
     let _ = m.model.place(&first, m.now);
     m.handle(Event::GuestCancel);
     assert_eq!(
-        m.sub.stage,
+        m.sub.stage(),
         Stage::Cancelling,
         "not 'cancelled': the first send may have landed"
     );
     m.run(20);
     assert!(
-        matches!(m.sub.stage, Stage::Received { .. } | Stage::Accepted { .. }),
+        matches!(
+            m.sub.stage(),
+            Stage::Received { .. } | Stage::Accepted { .. }
+        ),
         "{:?}",
-        m.sub.stage
+        m.sub.stage()
     );
     assert_eq!(m.model.orders.len(), 1);
 }

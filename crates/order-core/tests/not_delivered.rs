@@ -9,20 +9,20 @@ fn an_order_that_never_reaches_the_pos_is_reported_then_resent_once() {
     m.model.delivery_works = false;
     m.answer_inquiry();
     m.answer_send();
-    assert!(matches!(m.sub.stage, Stage::Received { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Received { .. }));
     m.run(40);
-    assert_eq!(m.sub.stage, Stage::NotDelivered);
+    assert_eq!(m.sub.stage(), Stage::NotDelivered);
     let first = m.model.orders[0].clone();
     assert!(!m.model.delivered(&first, m.now) && !m.model.may_arrive(&first, m.now));
 
     m.model.delivery_works = true;
     let (next, out) = m.sub.resend("client-000002".into()).unwrap();
     assert!(matches!(out[0], Command::Inquire(_)));
-    assert_ne!(next.client_order_id, m.sub.client_order_id);
+    assert_ne!(next.client_order_id(), m.sub.client_order_id());
     m.sub = next;
     m.out = out;
     m.run(20);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
     let on_pos = m
         .model
         .orders
@@ -48,9 +48,9 @@ fn a_vanished_order_is_not_delivered_only_after_the_window() {
     m.wake();
     m.answer_inquiry();
     assert!(
-        matches!(m.sub.stage, Stage::Received { .. }),
+        matches!(m.sub.stage(), Stage::Received { .. }),
         "too early to tell"
     );
     m.run(40);
-    assert_eq!(m.sub.stage, Stage::NotDelivered);
+    assert_eq!(m.sub.stage(), Stage::NotDelivered);
 }

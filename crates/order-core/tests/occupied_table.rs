@@ -9,14 +9,14 @@ fn occupied_then_released_goes_through_by_itself() {
     m.model.occupied = true;
     m.answer_inquiry();
     m.answer_send();
-    let Stage::Occupied { retry_at, attempt } = m.sub.stage else {
-        panic!("{:?}", m.sub.stage)
+    let Stage::Occupied { retry_at, attempt } = m.sub.stage() else {
+        panic!("{:?}", m.sub.stage())
     };
-    assert_eq!(attempt, 1);
-    assert_eq!(retry_at, m.now + 10_000, "the server's retryAfterMs");
+    assert_eq!(*attempt, 1);
+    assert_eq!(*retry_at, m.now + 10_000, "the server's retryAfterMs");
     m.model.occupied = false;
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
 }
 
 #[test]
@@ -24,11 +24,11 @@ fn occupied_through_every_retry_asks_the_guest_who_may_cancel() {
     let mut m = Manual::start(PayMode::Postpaid);
     m.model.occupied = true;
     m.run(30);
-    assert_eq!(m.sub.stage, Stage::OccupiedAsk);
+    assert_eq!(m.sub.stage(), Stage::OccupiedAsk);
     assert!(!m.sub.is_moving(), "waits for the guest");
-    assert_eq!(m.sub.lines, cart(), "the cart is kept");
+    assert_eq!(m.sub.lines(), cart(), "the cart is kept");
     m.handle(Event::GuestCancel);
-    assert_eq!(m.sub.stage, Stage::Cancelled);
+    assert_eq!(m.sub.stage(), Stage::Cancelled);
     assert!(m.model.orders.is_empty());
 }
 
@@ -40,7 +40,7 @@ fn the_guest_can_retry_after_being_asked() {
     m.model.occupied = false;
     m.handle(Event::GuestRetry);
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
 }
 
 #[test]
@@ -50,6 +50,6 @@ fn cancelling_while_occupied_stops_at_once() {
     m.answer_inquiry();
     m.answer_send();
     m.handle(Event::GuestCancel);
-    assert_eq!(m.sub.stage, Stage::Cancelled);
+    assert_eq!(m.sub.stage(), Stage::Cancelled);
     assert!(!m.sub.is_moving());
 }

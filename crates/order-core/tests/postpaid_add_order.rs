@@ -8,7 +8,7 @@ use order_core::OrderKind;
 fn an_open_order_on_the_table_means_add_onto_it() {
     let mut first = Manual::start_with(PayMode::Postpaid, "client-first");
     first.run(10);
-    let Stage::Accepted { order_no } = first.sub.stage.clone() else {
+    let Stage::Accepted { order_no } = first.sub.stage().clone() else {
         panic!()
     };
 
@@ -20,7 +20,7 @@ fn an_open_order_on_the_table_means_add_onto_it() {
     assert_eq!(req.kind, OrderKind::Add);
     assert_eq!(req.open_order_no.as_deref(), Some(order_no.as_str()));
     second.run(10);
-    assert!(matches!(second.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(second.sub.stage(), Stage::Accepted { .. }));
 }
 
 #[test]
@@ -39,7 +39,7 @@ fn two_phones_at_once_both_land_one_new_one_add() {
     assert!(w
         .guests
         .iter()
-        .all(|g| matches!(g.sub.stage, Stage::Accepted { .. })));
+        .all(|g| matches!(g.sub.stage(), Stage::Accepted { .. })));
 }
 
 #[test]
@@ -64,6 +64,6 @@ fn the_faster_phone_wins_and_the_other_looks_again() {
         .iter_mut()
         .for_each(|o| o.deliver_at = Some(0));
     b.run(10);
-    assert!(matches!(b.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(b.sub.stage(), Stage::Accepted { .. }));
     assert_eq!(b.model.orders[1].kind, OrderKind::Add);
 }

@@ -16,8 +16,8 @@ fn a_free_table_gets_a_new_order_accepted_by_polling() {
     assert_eq!(req.kind, OrderKind::New);
     assert_eq!(req.open_order_no, None);
     assert!(req.payment.is_none());
-    let Stage::Received { order_no, .. } = m.sub.stage.clone() else {
-        panic!("{:?}", m.sub.stage)
+    let Stage::Received { order_no, .. } = m.sub.stage().clone() else {
+        panic!("{:?}", m.sub.stage())
     };
     assert_eq!(
         m.sub.wake_at(),
@@ -27,7 +27,7 @@ fn a_free_table_gets_a_new_order_accepted_by_polling() {
     // Not delivered yet at the first poll (delivery takes 1.5 s, the poll comes at 5 s).
     m.wake();
     m.answer_inquiry();
-    assert_eq!(m.sub.stage, Stage::Accepted { order_no });
+    assert_eq!(m.sub.stage(), Stage::Accepted { order_no });
     assert!(m.out.contains(&Command::Persist));
     assert_eq!(m.model.orders.len(), 1);
 }

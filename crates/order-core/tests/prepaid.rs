@@ -7,7 +7,7 @@ use order_core::{ErrorBody, ErrorCode, OrderKind, PaymentMethod, Won};
 #[test]
 fn payment_first_then_one_new_order_with_the_approval() {
     let mut m = Manual::start(PayMode::Prepaid);
-    assert_eq!(m.sub.stage, Stage::Paying);
+    assert_eq!(m.sub.stage(), Stage::Paying);
     assert!(m.out.iter().any(|c| matches!(
         c,
         Command::RequestPayment {
@@ -23,7 +23,7 @@ fn payment_first_then_one_new_order_with_the_approval() {
     assert_eq!(payment.method, PaymentMethod::Card);
     assert_eq!(payment.approvals[0].approval_no, "30001234");
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
 }
 
 #[test]
@@ -40,11 +40,11 @@ fn after_payment_failures_keep_the_approval_and_keep_trying() {
     for _ in 0..20 {
         let t = m.inquiry_ticket();
         m.handle(Event::InquiryAnswered(t, Err(down())));
-        assert!(!m.sub.stage.is_final(), "a paid order is never dropped");
+        assert!(!m.sub.stage().is_final(), "a paid order is never dropped");
         assert!(m.sub.wake_at().is_some(), "retries by itself");
         m.handle(Event::GuestCancel);
         assert!(
-            !m.sub.stage.is_final(),
+            !m.sub.stage().is_final(),
             "cannot be cancelled away after payment"
         );
         m.wake();
@@ -52,7 +52,7 @@ fn after_payment_failures_keep_the_approval_and_keep_trying() {
     assert!(m.sub.needs_staff_attention());
     assert_eq!(m.sub.approval_numbers(), ["30001234"]);
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
     assert_eq!(m.model.orders.len(), 1);
 }
 
@@ -61,7 +61,7 @@ fn a_declined_payment_places_nothing() {
     let mut m = Manual::start(PayMode::Prepaid);
     m.handle(Event::PaymentFailed("한도 초과".into()));
     assert_eq!(
-        m.sub.stage,
+        m.sub.stage(),
         Stage::PaymentDeclined {
             message: "한도 초과".into()
         }
@@ -81,7 +81,7 @@ fn a_refused_paid_order_goes_to_staff_with_the_approval() {
         retry_after_ms: None,
     };
     m.handle(Event::SendAnswered(t, Err(Failure::Refused(sold_out))));
-    assert!(matches!(m.sub.stage, Stage::NeedsStaff { .. }));
+    assert!(matches!(m.sub.stage(), Stage::NeedsStaff { .. }));
     assert_eq!(m.sub.approval_numbers(), ["30001234"]);
 }
 
@@ -91,7 +91,36 @@ fn a_reload_while_paying_never_asks_for_payment_again_by_itself() {
     let saved = serde_json::to_string(&m.sub).unwrap();
     m.sub = serde_json::from_str(&saved).unwrap();
     m.handle(Event::Resumed);
-    assert_eq!(m.sub.stage, Stage::PaymentUnclear);
+    assert_eq!(m.sub.stage(), Stage::PaymentUnclear);
+    assert!(!m
+        .out
+        .iter()
+        .any(|c| matches!(c, Command::RequestPayment { .. })));
+}
+
+#[test]
+fn the_approval_is_saved_before_anything_else_is_done() {
+    let mut m = Manual::start(PayMode::Prepaid);
+    m.handle(Event::PaymentApproved(vec![approval(32_000)]));
+    assert_eq!(m.out.first(), Some(&Command::Persist), "{:?}", m.out);
+    assert!(m.out.iter().any(|c| matches!(c, Command::Inquire(_))));
+}
+
+#[test]
+fn an_answer_the_page_cannot_read_is_not_a_decline_and_payment_is_not_asked_again() {
+    let mut m = Manual::start(PayMode::Prepaid);
+    m.handle(Event::PaymentUnreadable("not an approval".into()));
+    assert_eq!(
+        m.sub.stage(),
+        Stage::PaymentUnclear,
+        "money may have been taken"
+    );
+    assert!(!m
+        .out
+        .iter()
+        .any(|c| matches!(c, Command::RequestPayment { .. })));
+    m.handle(Event::Resumed);
+    assert_eq!(m.sub.stage(), Stage::PaymentUnclear);
     assert!(!m
         .out
         .iter()

@@ -15,7 +15,7 @@ fn a_refusal_in_the_pos_words_ends_it_without_a_retry() {
         Err(Failure::Refused(m.model.refuse())),
     ));
     assert_eq!(
-        m.sub.stage,
+        m.sub.stage(),
         Stage::Rejected {
             code: ErrorCode::PosRefused,
             message: "포스 점검 중입니다.".into()
@@ -43,14 +43,21 @@ fn a_refused_resend_waits_until_the_earlier_send_cannot_land() {
         t,
         Err(Failure::Refused(m.model.refuse())),
     ));
-    assert_eq!(m.sub.stage, Stage::Cancelling, "checking before saying no");
+    assert_eq!(
+        m.sub.stage(),
+        Stage::Cancelling,
+        "checking before saying no"
+    );
     // The first send lands after all: the flow follows it instead of saying "refused".
     m.model.place(&first, m.now).unwrap();
     m.run(20);
     assert!(
-        matches!(m.sub.stage, Stage::Received { .. } | Stage::Accepted { .. }),
+        matches!(
+            m.sub.stage(),
+            Stage::Received { .. } | Stage::Accepted { .. }
+        ),
         "{:?}",
-        m.sub.stage
+        m.sub.stage()
     );
 }
 
@@ -68,18 +75,18 @@ fn a_refused_resend_is_shown_once_nothing_can_land() {
         t,
         Err(Failure::Refused(m.model.refuse())),
     ));
-    assert_eq!(m.sub.stage, Stage::Cancelling);
+    assert_eq!(m.sub.stage(), Stage::Cancelling);
     m.run(60);
     assert!(
         matches!(
-            &m.sub.stage,
+            &m.sub.stage(),
             Stage::Rejected {
                 code: ErrorCode::PosRefused,
                 ..
             }
         ),
         "{:?}",
-        m.sub.stage
+        m.sub.stage()
     );
 }
 
@@ -97,9 +104,9 @@ fn a_failed_order_is_followed_until_it_vanishes_and_a_late_delivery_is_taken() {
     let status = m.model.inquiry(m.now).orders[0].status;
     assert_eq!(status, order_core::OrderStatus::Failed);
     assert!(
-        matches!(m.sub.stage, Stage::Received { .. }),
+        matches!(m.sub.stage(), Stage::Received { .. }),
         "{:?}",
-        m.sub.stage
+        m.sub.stage()
     );
     assert!(
         m.sub.resend("client-000002".into()).is_none(),
@@ -107,9 +114,9 @@ fn a_failed_order_is_followed_until_it_vanishes_and_a_late_delivery_is_taken() {
     );
     m.run(20);
     assert!(
-        matches!(m.sub.stage, Stage::Accepted { .. }),
+        matches!(m.sub.stage(), Stage::Accepted { .. }),
         "{:?}",
-        m.sub.stage
+        m.sub.stage()
     );
     assert_eq!(m.model.orders.len(), 1);
     assert!(!m.out.iter().any(|c| matches!(c, Command::Send(..))));

@@ -17,10 +17,10 @@ fn a_reload_while_sending_looks_for_the_order_instead_of_ordering_twice() {
     let _ = m.model.place(&req, m.now); // it arrived; the page reloaded before the answer
     reload(&mut m);
     m.answer_inquiry();
-    assert!(matches!(m.sub.stage, Stage::Received { .. }));
-    assert_eq!(m.sub.client_order_id, req.client_order_id);
+    assert!(matches!(m.sub.stage(), Stage::Received { .. }));
+    assert_eq!(m.sub.client_order_id(), req.client_order_id);
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
     assert_eq!(m.model.orders.len(), 1);
 }
 
@@ -29,12 +29,12 @@ fn a_reload_while_waiting_for_the_kitchen_keeps_polling() {
     let mut m = Manual::start(PayMode::Postpaid);
     m.answer_inquiry();
     m.answer_send();
-    let before = m.sub.stage.clone();
+    let before = m.sub.stage().clone();
     reload(&mut m);
-    assert_eq!(m.sub.stage, before);
+    assert_eq!(m.sub.stage(), before);
     m.answer_inquiry();
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
     assert_eq!(m.model.orders.len(), 1);
 }
 
@@ -42,8 +42,8 @@ fn a_reload_while_waiting_for_the_kitchen_keeps_polling() {
 fn a_finished_submission_stays_finished() {
     let mut m = Manual::start(PayMode::Postpaid);
     m.run(10);
-    let done = m.sub.stage.clone();
+    let done = m.sub.stage().clone();
     reload(&mut m);
-    assert_eq!(m.sub.stage, done);
+    assert_eq!(m.sub.stage(), done);
     assert!(m.out.is_empty());
 }

@@ -9,20 +9,20 @@ fn a_closed_store_says_so_and_the_guest_can_retry_later() {
     m.model.open = false;
     m.answer_inquiry();
     m.answer_send();
-    assert_eq!(m.sub.stage, Stage::StoreClosed);
+    assert_eq!(m.sub.stage(), Stage::StoreClosed);
     assert!(!m.sub.is_moving());
     assert!(m.model.orders.is_empty());
     m.model.open = true;
     m.handle(Event::GuestRetry);
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
 }
 
 #[test]
 fn an_unreachable_restaurant_is_retried_then_asked_about() {
     let mut m = Manual::start(PayMode::Postpaid);
     for _ in 0..20 {
-        if m.sub.stage == Stage::UnreachableAsk {
+        if m.sub.stage() == Stage::UnreachableAsk {
             break;
         }
         let t = m.inquiry_ticket();
@@ -30,17 +30,17 @@ fn an_unreachable_restaurant_is_retried_then_asked_about() {
             t,
             Err(order_core::flow::Failure::NoAnswer),
         ));
-        if let Stage::Unreachable { retry_at } = m.sub.stage {
-            assert!(retry_at > m.now);
+        if let Stage::Unreachable { retry_at } = m.sub.stage() {
+            assert!(*retry_at > m.now);
             m.wake();
         }
     }
     assert_eq!(
-        m.sub.stage,
+        m.sub.stage(),
         Stage::UnreachableAsk,
         "nothing was sent, so it is safe to ask"
     );
     m.handle(Event::GuestRetry);
     m.run(10);
-    assert!(matches!(m.sub.stage, Stage::Accepted { .. }));
+    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
 }

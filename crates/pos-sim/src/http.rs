@@ -555,14 +555,23 @@ async fn vcat_approve(
         .vcat_seq
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         + 1;
+    // As a terminal app answers: the amount as text, the VAT and card companies' codes it
+    // worked out, and fields of its own a page does not know.
     Ok(Json(json!({
-        "amount": amount,
+        "amount": amount.to_string(),
         "approvalNo": format!("{:08}", 30_000_000 + n),
         "approvedAt": stamp(sim.clock.now()),
         "terminalId": "VCAT0001",
         "cardNoMasked": "5365-10**-****-1234",
         "issuer": "신한카드",
         "acquirer": "신한카드",
-        "instalmentMonths": 0
+        "instalmentMonths": "00",
+        "vat": amount / 11,
+        "acquirerCode": "04",
+        "issuerCode": "04",
+        "merchantNo": "701234567",
+        "ddcedi": "D",
+        "tranSerial": n,
+        "signature": null
     })))
 }

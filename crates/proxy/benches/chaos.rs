@@ -1,14 +1,22 @@
-//! A chaos run through the public API: M guests at T tables, each driven by order-core's
-//! real flow over HTTP, while the simulated POS misbehaves (occupied tables, dropped
-//! deliveries, lost answers, errors, latency) and does not dedupe resends itself.
-//! Prints `name value unit`. `CHAOS_GUESTS`, `CHAOS_TABLES`, `CHAOS_SECONDS` adjust it.
+//! A chaos run through the public API: guests at many tables, each driven by order-core's
+//! real flow over HTTP against a `tableorder` process, while the simulated POS misbehaves —
+//! tables taken at the counter, dropped deliveries, server errors, answers lost after the
+//! commit or coming late (the phone hangs up first), refusals in unknown codes — and the
+//! proxy process is killed with SIGKILL and started again. The POS never de-duplicates.
+//!
+//! Prints `name value unit` lines, then fails unless duplicates, silent losses (told
+//! accepted, not on the POS) and phantoms (told not placed, yet on the POS) are all 0.
+//! `CHAOS_ORDERS` (default 10,000), `CHAOS_WORKERS` (200) and `CHAOS_TABLES` (100) size it.
 
 use order_core::flow::{Command, Event, Failure, PayMode, Stage, Submission};
 use order_core::{ApiError, ClientConfig, OrderLine, Won};
-use serde_json::{json, Value};
+use pos_sim::{Faults, Fixture, Sim, Timing};
+use serde_json::json;
 use std::collections::HashMap;
+use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tableorder_proxy::config::Config;
 
 fn now_ms() -> u64 {
     SystemTime::now()
@@ -22,6 +30,11 @@ fn env(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// A spread of numbers without a random-number crate.
+fn spread(n: u64) -> u64 {
+    n.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17) >> 11
 }
 
 async fn answer<T: serde::de::DeserializeOwned>(
@@ -39,9 +52,10 @@ async fn answer<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// How one guest's order ended, under every id it was sent with.
 struct Outcome {
-    client_order_ids: Vec<String>,
-    stage: Stage,
+    /// (clientOrderId, how the page ended it).
+    attempts: Vec<(String, Stage)>,
 }
 
 /// One guest: an order of two 삼겹살, followed wherever the restaurant takes it.
@@ -58,10 +72,10 @@ async fn guest(
         options: vec![],
         memo: None,
     }];
-    let id = |k: u64| format!("chaos-{n:05}-{k}");
+    let id = |k: usize| format!("chaos-{n:06}-{k}");
     let (mut sub, mut queue) =
         Submission::start(id(0), lines, None, Won(32_000), PayMode::Postpaid, config);
-    let mut ids = vec![id(0)];
+    let mut attempts: Vec<(String, Stage)> = Vec::new();
     let mut asked = 0;
     let orders_url = format!("{base}/api/v1/stores/demo/tables/{table}/orders");
     loop {
@@ -74,70 +88,143 @@ async fn guest(
                     t,
                     answer(http.post(&orders_url).json(&req).send().await).await,
                 ),
-                Command::WakeAt(at) => {
-                    tokio::time::sleep(Duration::from_millis(at.saturating_sub(now_ms()))).await;
-                    Event::Timer
-                }
                 Command::RequestPayment { .. } | Command::Persist => continue,
             };
             queue.extend(sub.handle(event, now_ms()));
         }
-        match &sub.stage {
-            Stage::NotDelivered if ids.len() < 3 => {
-                let next = id(ids.len() as u64);
-                if let Some((s, c)) = sub.resend(next.clone()) {
-                    ids.push(next);
+        // Nothing to run: wait for the machine's own deadline, if it has one.
+        if let Some(at) = sub.wake_at() {
+            tokio::time::sleep(Duration::from_millis(at.saturating_sub(now_ms()))).await;
+            queue.extend(sub.handle(Event::Timer, now_ms()));
+            continue;
+        }
+        match sub.stage() {
+            Stage::NotDelivered if attempts.len() < 2 => {
+                let next = id(attempts.len() + 1);
+                if let Some((s, c)) = sub.resend(next) {
+                    attempts.push((sub.client_order_id().to_string(), sub.stage().clone()));
                     sub = s;
                     queue = c;
                 }
             }
-            Stage::OccupiedAsk | Stage::StoreClosed | Stage::UnreachableAsk if asked < 5 => {
+            Stage::OccupiedAsk | Stage::StoreClosed | Stage::UnreachableAsk if asked < 10 => {
                 asked += 1;
                 tokio::time::sleep(Duration::from_millis(1_000)).await;
                 queue = sub.handle(Event::GuestRetry, now_ms());
             }
-            s if s.is_final() || s.awaits_person() => {
-                return Outcome {
-                    client_order_ids: ids,
-                    stage: sub.stage,
-                }
-            }
             _ => {
-                // The machine set a timer or has a request out; both are in the queue.
-                if queue.is_empty() {
-                    return Outcome {
-                        client_order_ids: ids,
-                        stage: sub.stage,
-                    };
-                }
+                attempts.push((sub.client_order_id().to_string(), sub.stage().clone()));
+                return Outcome { attempts };
             }
         }
     }
 }
 
+/// The proxy as its own process, so that it can be killed without a chance to clean up.
+struct Proxy {
+    child: Option<Child>,
+    port: u16,
+    upstream: String,
+    data: std::path::PathBuf,
+}
+
+impl Proxy {
+    fn start(&mut self) {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_tableorder"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
+            .args(["--upstream", &self.upstream])
+            .args(["--dist", concat!(env!("CARGO_MANIFEST_DIR"), "/../../dist")])
+            .arg("--data")
+            .arg(&self.data)
+            .env("TABLEORDER_LOG", "error")
+            .env("TABLEORDER_STORES__DEMO__STORE_ID", "S0000001")
+            .env("TABLEORDER_STORES__DEMO__SERVICE_ID", "SV-DEMO-0001")
+            .env("TABLEORDER_TIMING__POLL_INTERVAL_MS", "500")
+            .env("TABLEORDER_TIMING__ACCEPT_WINDOW_MS", "4000")
+            .env("TABLEORDER_TIMING__OCCUPIED_RETRY_MS", "1000")
+            // Longer than the phone waits: a late answer reaches the proxy, not the phone.
+            .env("TABLEORDER_LIMITS__UPSTREAM_TIMEOUT_MS", "2000")
+            .env(
+                "TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT",
+                "100000000",
+            )
+            .env(
+                "TABLEORDER_LIMITS__ORDERS_PER_MINUTE_PER_TABLE",
+                "100000000",
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tableorder");
+        self.child = Some(child);
+    }
+
+    /// SIGKILL: no shutdown, no draining, whatever was in flight.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+async fn wait_until_up(http: &reqwest::Client, base: &str) {
+    for _ in 0..200 {
+        if let Ok(r) = http
+            .get(format!("{base}/api/v1/stores/demo/menu"))
+            .send()
+            .await
+        {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("tableorder did not come up at {base}");
+}
+
 #[tokio::main]
 async fn main() {
-    let guests = env("CHAOS_GUESTS", 60);
-    let tables = env("CHAOS_TABLES", 10).clamp(1, 16);
-    let trouble_secs = env("CHAOS_SECONDS", 20);
-    let mut config = Config::load(None, std::iter::empty()).expect("default config");
-    config.listen = "127.0.0.1:0".parse().expect("address");
-    config.data_dir = std::env::temp_dir().join(format!("tableorder-chaos-{}", std::process::id()));
-    config.sim_control = true;
-    config.simulator.delivery_delay_ms = 300;
-    config.simulator.accept_window_ms = 4_000;
-    config.timing.poll_interval_ms = 500;
-    config.timing.occupied_retry_ms = 1_000;
-    config.limits.requests_per_minute_per_client = 1_000_000;
-    config.limits.orders_per_minute_per_table = 1_000_000;
-    let running = tableorder_proxy::server::start(config, std::future::pending())
-        .await
-        .expect("server");
-    let base = format!("http://{}", running.addr);
+    let orders = env("CHAOS_ORDERS", 10_000);
+    let workers = env("CHAOS_WORKERS", 200).max(1);
+    let tables = env("CHAOS_TABLES", 100).clamp(1, 100);
+
+    let mut fixture = Fixture::demo();
+    fixture.table_list = (1..=tables)
+        .map(|t| pos_sim::fixture::TableRow {
+            flr_code: "0001".into(),
+            flr_name: "1층".into(),
+            tbl_code: format!("{t:04}"),
+            tbl_name: format!("{t}번"),
+        })
+        .collect();
+    let timing = Timing {
+        accept_window_ms: 4_000,
+        delivery_delay_ms: 300,
+        complete_after_ms: 30_000,
+    };
+    let (sim_addr, sim) = pos_sim::spawn(fixture, timing).await.expect("simulator");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let data = std::env::temp_dir().join(format!("tableorder-chaos-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let proxy = Arc::new(Mutex::new(Proxy {
+        child: None,
+        port,
+        upstream: format!("http://{sim_addr}"),
+        data: data.clone(),
+    }));
+    proxy.lock().expect("proxy").start();
+    let base = format!("http://127.0.0.1:{port}");
+    // A phone gives up after 1 s: answers that come later than that are hang-ups.
     let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(3))
+        .timeout(Duration::from_millis(1_000))
         .build()
         .expect("client");
+    wait_until_up(&http, &base).await;
     let client_config: ClientConfig = http
         .get(format!("{base}/api/v1/config"))
         .send()
@@ -146,140 +233,182 @@ async fn main() {
         .json()
         .await
         .expect("config");
-    let post = {
-        let (http, base) = (http.clone(), base.clone());
-        move |path: &str, body: Value| {
-            let (http, url) = (http.clone(), format!("{base}{path}"));
-            async move {
-                let _ = http.post(url).json(&body).send().await;
-            }
-        }
-    };
-    post("/sim/faults", json!({"latencyMs": 150, "errorRate": 0.05, "dropAfterCommitRate": 0.05, "dedupeMchtOrderNo": false})).await;
 
-    // The POS misbehaves for a while: tables taken at the counter, deliveries dropped.
-    let trouble = {
-        let post = post.clone();
-        tokio::spawn(async move {
-            let until = Instant::now() + Duration::from_secs(trouble_secs);
-            let mut k = 0u64;
-            while Instant::now() < until {
-                k += 1;
-                let table = format!("0001-{:04}", 1 + k % tables);
-                post(
-                    &format!("/sim/tables/{table}/occupy"),
-                    json!({"on": k.is_multiple_of(3)}),
-                )
-                .await;
-                let mode = if k.is_multiple_of(5) {
-                    "drop"
-                } else {
-                    "normal"
-                };
-                post("/sim/delivery", json!({"mode": mode})).await;
-                tokio::time::sleep(Duration::from_millis(700)).await;
-            }
-            for t in 1..=tables {
-                post(
-                    &format!("/sim/tables/0001-{t:04}/occupy"),
-                    json!({"on": false}),
-                )
-                .await;
-            }
-            post("/sim/delivery", json!({"mode": "normal"})).await;
-            post("/sim/faults", json!({"dedupeMchtOrderNo": false})).await;
-        })
-    };
+    let done = Arc::new(AtomicBool::new(false));
+    let kills = Arc::new(AtomicU64::new(0));
+    let trouble = tokio::spawn(trouble(
+        sim.clone(),
+        proxy.clone(),
+        http.clone(),
+        base.clone(),
+        tables,
+        done.clone(),
+        kills.clone(),
+    ));
 
     let started = Instant::now();
-    let runs: Vec<_> = (0..guests)
-        .map(|n| {
-            let (http, base) = (http.clone(), base.clone());
-            let table = format!("0001-{:04}", 1 + n % tables);
+    let next = Arc::new(AtomicU64::new(0));
+    let runs: Vec<_> = (0..workers)
+        .map(|_| {
+            let (http, base, next) = (http.clone(), base.clone(), next.clone());
             tokio::spawn(async move {
-                tokio::time::sleep(Duration::from_millis(
-                    fastrand_like(n) % (trouble_secs * 1_000).max(1),
-                ))
-                .await;
-                guest(http, base, table, n, client_config).await
+                let mut outcomes = Vec::new();
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= orders {
+                        return outcomes;
+                    }
+                    let table = format!("0001-{:04}", 1 + spread(n) % tables);
+                    outcomes.push(guest(http.clone(), base.clone(), table, n, client_config).await);
+                }
             })
         })
         .collect();
     let mut outcomes = Vec::new();
     for r in runs {
-        outcomes.push(r.await.expect("guest"));
+        outcomes.extend(r.await.expect("guest"));
     }
+    done.store(true, Ordering::Relaxed);
     let _ = trouble.await;
+    // Past the acceptance window nothing undelivered can still reach the POS.
+    tokio::time::sleep(Duration::from_millis(
+        timing.accept_window_ms as u64 + 1_000,
+    ))
+    .await;
     let elapsed = started.elapsed().as_secs_f64();
 
-    let pos: Value = http
-        .get(format!("{base}/sim/orders"))
-        .send()
-        .await
-        .expect("orders")
-        .json()
-        .await
-        .expect("orders");
+    let now = sim.clock.now();
     let mut on_pos: HashMap<String, u64> = HashMap::new();
     let mut placed: HashMap<String, u64> = HashMap::new();
-    for o in pos["orders"].as_array().into_iter().flatten() {
-        let id = o["mchtOrderNo"].as_str().unwrap_or_default().to_string();
-        *placed.entry(id.clone()).or_default() += 1;
-        if o["onPos"] == true {
-            *on_pos.entry(id).or_default() += 1;
+    for o in sim.pos().all_orders(now) {
+        *placed.entry(o.mcht_order_no.clone()).or_default() += 1;
+        if o.on_pos {
+            *on_pos.entry(o.mcht_order_no).or_default() += 1;
         }
     }
-    let (mut accepted, mut not_delivered, mut other, mut duplicates, mut silent) =
-        (0, 0, 0, 0u64, 0u64);
+    let landed = |id: &str| on_pos.get(id).copied().unwrap_or(0);
+    let (mut accepted, mut not_placed, mut by_store) = (0u64, 0u64, 0u64);
+    let (mut duplicates, mut silent, mut phantoms) = (0u64, 0u64, 0u64);
     for o in &outcomes {
-        let landed: u64 = o
-            .client_order_ids
-            .iter()
-            .map(|id| on_pos.get(id).copied().unwrap_or(0))
-            .sum();
-        duplicates += landed.saturating_sub(1);
-        duplicates += o
-            .client_order_ids
-            .iter()
-            .map(|id| placed.get(id).copied().unwrap_or(0).saturating_sub(1))
-            .sum::<u64>();
-        match &o.stage {
-            Stage::Accepted { .. } => {
-                accepted += 1;
-                if landed == 0 {
-                    silent += 1;
+        let total: u64 = o.attempts.iter().map(|(id, _)| landed(id)).sum();
+        duplicates += total.saturating_sub(1);
+        for (id, stage) in &o.attempts {
+            match stage {
+                Stage::Accepted { .. } => {
+                    accepted += 1;
+                    if landed(id) == 0 {
+                        silent += 1;
+                    }
                 }
-            }
-            Stage::CancelledByStore { .. } => other += 1,
-            s => {
-                if matches!(s, Stage::NotDelivered) {
-                    not_delivered += 1;
-                } else {
-                    other += 1;
-                }
-                // Told it did not go through, yet the kitchen has it.
-                if landed > 0 {
-                    silent += 1;
+                Stage::CancelledByStore { .. } => by_store += 1,
+                _ => {
+                    not_placed += 1;
+                    if landed(id) > 0 {
+                        phantoms += 1;
+                    }
                 }
             }
         }
     }
-    println!("chaos_guests {guests} guests");
+    let sent_upstream: u64 = placed.values().sum();
+    let resends: usize = outcomes.iter().map(|o| o.attempts.len() - 1).sum();
+    println!("chaos_orders {} orders", outcomes.len());
     println!("chaos_tables {tables} tables");
-    println!("chaos_orders_submitted {} orders", outcomes.len());
-    println!("chaos_orders_accepted {accepted} orders");
-    println!("chaos_orders_told_not_delivered {not_delivered} orders");
-    println!("chaos_orders_other_end {other} orders");
-    println!("chaos_duplicates_on_pos {duplicates} orders");
-    println!("chaos_silent_losses {silent} orders");
-    let resends: usize = outcomes.iter().map(|o| o.client_order_ids.len() - 1).sum();
-    let never_delivered = placed.values().sum::<u64>() - on_pos.values().sum::<u64>();
+    println!("chaos_accepted {accepted} orders");
+    println!("chaos_told_not_placed {not_placed} attempts");
+    println!("chaos_cancelled_by_store {by_store} orders");
     println!("chaos_resends_after_not_delivered {resends} orders");
-    println!("chaos_upstream_orders_never_delivered {never_delivered} orders");
+    println!("chaos_upstream_orders {sent_upstream} orders");
+    println!("chaos_proxy_kills {} kills", kills.load(Ordering::Relaxed));
+    println!("chaos_duplicates {duplicates} orders");
+    println!("chaos_silent_losses {silent} orders");
+    println!("chaos_phantoms {phantoms} orders");
     println!("chaos_wall_time {elapsed:.1} s");
+    proxy.lock().expect("proxy").kill();
+    let _ = std::fs::remove_dir_all(&data);
+    if duplicates + silent + phantoms > 0 || outcomes.len() as u64 != orders {
+        eprintln!("chaos: the promise was broken");
+        std::process::exit(1);
+    }
 }
 
-/// A spread of start times without a random-number crate.
-fn fastrand_like(n: u64) -> u64 {
-    n.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17) >> 11
+/// The restaurant's bad day, in rounds until the guests are done: each round picks a kind of
+/// trouble; every few rounds the proxy is killed and started again.
+async fn trouble(
+    sim: Arc<Sim>,
+    proxy: Arc<Mutex<Proxy>>,
+    http: reqwest::Client,
+    base: String,
+    tables: u64,
+    done: Arc<AtomicBool>,
+    kills: Arc<AtomicU64>,
+) {
+    let mut round = 0u64;
+    let mut held: Option<String> = None;
+    while !done.load(Ordering::Relaxed) {
+        round += 1;
+        let faults = match round % 5 {
+            // Answers come 1.2 s after the commit: the phone (1 s) has hung up.
+            0 => Faults {
+                late_answer_ms: 1_200,
+                ..Faults::default()
+            },
+            1 => Faults {
+                latency_ms: 150,
+                error_rate: 0.05,
+                drop_after_commit_rate: 0.05,
+                ..Faults::default()
+            },
+            2 => Faults {
+                latency_ms: 400,
+                ..Faults::default()
+            },
+            _ => Faults::default(),
+        };
+        sim.set_faults(faults);
+        {
+            let mut pos = sim.pos();
+            // The counter holds one table at a time, for a round.
+            if let Some(table) = held.take() {
+                let _ = pos.set_occupied("0001", &table, false);
+            }
+            if round.is_multiple_of(3) {
+                let table = format!("{:04}", 1 + spread(round) % tables);
+                let _ = pos.set_occupied("0001", &table, true);
+                held = Some(table);
+            }
+            pos.set_delivery(if round.is_multiple_of(7) {
+                pos_sim::Delivery::Drop
+            } else {
+                pos_sim::Delivery::Normal
+            });
+        }
+        if round.is_multiple_of(4) {
+            let _ = http
+                .post(format!("{}/sim/refusals", sim_base(&proxy)))
+                .json(&json!({"errcode": "E7777", "msg": "포스 점검 중", "count": 3}))
+                .send()
+                .await;
+        }
+        if round.is_multiple_of(9) {
+            proxy.lock().expect("proxy").kill();
+            kills.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            // It comes back on a calm upstream, so that it can load the menu again.
+            sim.set_faults(Faults::default());
+            proxy.lock().expect("proxy").start();
+            wait_until_up(&http, &base).await;
+        }
+        tokio::time::sleep(Duration::from_millis(800)).await;
+    }
+    sim.set_faults(Faults::default());
+    let mut pos = sim.pos();
+    for t in 1..=tables {
+        let _ = pos.set_occupied("0001", &format!("{t:04}"), false);
+    }
+    pos.set_delivery(pos_sim::Delivery::Normal);
+}
+
+fn sim_base(proxy: &Arc<Mutex<Proxy>>) -> String {
+    proxy.lock().expect("proxy").upstream.clone()
 }

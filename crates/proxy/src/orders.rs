@@ -245,6 +245,11 @@ impl OrderDesk {
                     issuer: String::new(),
                     acquirer: String::new(),
                     instalment_months: 0,
+                    acquirer_code: String::new(),
+                    issuer_code: String::new(),
+                    merchant_no: String::new(),
+                    card_pay_type: String::new(),
+                    ddcedi: String::new(),
                 }])
             }
             PaymentMethod::Card => {
@@ -270,6 +275,12 @@ impl OrderDesk {
                         && plain(&a.card_no_masked, 24)
                         && plain(&a.issuer, 40)
                         && plain(&a.acquirer, 40)
+                        && plain(&a.acquirer_code, 10)
+                        && plain(&a.issuer_code, 10)
+                        && plain(&a.merchant_no, 20)
+                        && ["", "M", "I", "R", "X"].contains(&a.card_pay_type.as_str())
+                        && ["", "D", "E", "C", "N", "S"].contains(&a.ddcedi.as_str())
+                        && a.vat.is_none_or(|v| v.0 >= 0 && v <= a.amount)
                         && a.instalment_months <= 36;
                     if !fields_ok || a.amount.0 <= 0 {
                         return Err(AppError::Invalid(
@@ -282,7 +293,8 @@ impl OrderDesk {
                     records.push(PaymentRecord {
                         kind: PaymentKind::Card,
                         amount: a.amount,
-                        vat: vat_of(a.amount),
+                        // The terminal's figure; computed only when it gave none.
+                        vat: a.vat.unwrap_or_else(|| vat_of(a.amount)),
                         terminal_id: a.terminal_id.clone(),
                         approval_no: a.approval_no.clone(),
                         approval_date: date,
@@ -291,6 +303,11 @@ impl OrderDesk {
                         issuer: a.issuer.clone(),
                         acquirer: a.acquirer.clone(),
                         instalment_months: a.instalment_months,
+                        acquirer_code: a.acquirer_code.clone(),
+                        issuer_code: a.issuer_code.clone(),
+                        merchant_no: a.merchant_no.clone(),
+                        card_pay_type: a.card_pay_type.clone(),
+                        ddcedi: a.ddcedi.clone(),
                     });
                 }
                 if paid != total {

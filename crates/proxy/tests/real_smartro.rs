@@ -317,3 +317,54 @@ async fn a_store_without_staff_call_reasons_offers_the_configured_ones() {
     assert_eq!(status, 202, "{receipt}");
     assert_eq!(h.pos_orders().await[0]["staffCall"], true);
 }
+
+#[tokio::test]
+async fn a_terminals_approval_is_read_leniently_and_its_figures_reach_the_pos() {
+    let h = start().await;
+    let body = json!({
+        "clientOrderId": "prepaid-lenient-1", "kind": "new",
+        "lines": [{"itemId": "I0201", "count": 2, "options": []}],
+        "payment": {"method": "card", "approvals": [{
+            "amount": "32,000", "approvalNo": 30001234, "approvedAt": "20261128191500",
+            "terminalId": "VCAT0001", "instalmentMonths": "00", "vat": 2_900,
+            "acquirerCode": "04", "issuerCode": "11", "merchantNo": "701234567", "ddcedi": "D",
+            "tranSerial": 77, "signature": null
+        }]}
+    });
+    let (status, receipt) = h
+        .post("/api/v1/stores/demo/tables/0001-0007/orders", body)
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    let sim = h.running.sim.as_ref().unwrap();
+    let now = sim.clock.now();
+    let entries = sim.pos().table_orders("0001", "0007", now).unwrap();
+    let pay = &entries[0]["ORD_PAY_LIST"][0];
+    assert_eq!(pay["SALE_AMT"], 32_000);
+    assert_eq!(
+        pay["SALE_VAT_AMT"], 2_900,
+        "the terminal's VAT, not one worked out here"
+    );
+    assert_eq!(
+        (pay["CARD_ACQHID"].as_str(), pay["CARD_ACSHID"].as_str()),
+        (Some("04"), Some("11"))
+    );
+    assert_eq!(
+        (pay["CARD_MCHTNO"].as_str(), pay["DDCEDI"].as_str()),
+        (Some("701234567"), Some("D"))
+    );
+    assert_eq!(pay["AUTH_NO"], "30001234");
+
+    let bad = json!({
+        "clientOrderId": "prepaid-lenient-2", "kind": "new",
+        "lines": [{"itemId": "I0201", "count": 1, "options": []}],
+        "payment": {"method": "card", "approvals": [{"amount": 16_000, "approvalNo": "1",
+            "approvedAt": "20261128191500", "ddcedi": "Q"}]}
+    });
+    let (status, e) = h
+        .post("/api/v1/stores/demo/tables/0001-0008/orders", bad)
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("invalid_request"))
+    );
+}

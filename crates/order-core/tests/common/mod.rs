@@ -39,6 +39,7 @@ pub fn approval(amount: i64) -> Approval {
         issuer: "신한카드".into(),
         acquirer: "신한카드".into(),
         instalment_months: 0,
+        ..Approval::default()
     }
 }
 
@@ -376,6 +377,8 @@ pub struct Guest {
     pub resends_left: u32,
     /// What `Persist` saved last: a reload restores exactly this.
     saved: String,
+    /// The wake-up last scheduled for this guest's machine.
+    timer: Option<Millis>,
     acting: bool,
 }
 
@@ -384,7 +387,7 @@ impl Guest {
         self.history
             .iter()
             .chain(std::iter::once(&self.sub))
-            .map(|s| s.client_order_id.clone())
+            .map(|s| s.client_order_id().to_string())
             .collect()
     }
 }
@@ -462,6 +465,7 @@ impl World {
             payment_requests: 0,
             resends_left: 2,
             saved,
+            timer: None,
             acting: false,
         });
         self.run_commands(g, commands);
@@ -485,7 +489,6 @@ impl World {
                     let at = self.now + self.latency();
                     self.at(at, Due::ServerSend(g, t, req));
                 }
-                Command::WakeAt(at) => self.at(at.max(self.now), Due::Machine(g, Event::Timer)),
                 Command::RequestPayment { amount, .. } => {
                     assert_eq!(amount, Won(32_000));
                     self.guests[g].payment_requests += 1;
@@ -495,12 +498,21 @@ impl World {
                 }
             }
         }
+        // The machine keeps its one deadline; the shell asks for it after every step.
+        let next = self.guests[g].sub.wake_at();
+        if next.is_some() && next != self.guests[g].timer {
+            self.guests[g].timer = next;
+            let at = next.unwrap_or(self.now).max(self.now);
+            self.at(at, Due::Machine(g, Event::Timer));
+        }
     }
 
     fn deliver(&mut self, g: usize, event: Event) {
         self.trace.push(format!(
             "{} g{g} {:?} in {:?}",
-            self.now, event, self.guests[g].sub.stage
+            self.now,
+            event,
+            self.guests[g].sub.stage()
         ));
         let commands = self.guests[g].sub.handle(event, self.now);
         self.run_commands(g, commands);
@@ -510,7 +522,7 @@ impl World {
     /// Checks that nothing waits forever, and lets people react to what they see.
     fn after_step(&mut self, g: usize) {
         let sub = &self.guests[g].sub;
-        let stage = sub.stage.clone();
+        let stage = sub.stage().clone();
         if !stage.is_final() && !stage.awaits_person() {
             assert!(
                 sub.is_moving(),
@@ -534,7 +546,7 @@ impl World {
 
     fn guest_acts(&mut self, g: usize) {
         self.guests[g].acting = false;
-        let stage = self.guests[g].sub.stage.clone();
+        let stage = self.guests[g].sub.stage().clone();
         match stage {
             Stage::Paying | Stage::PaymentUnclear => {
                 let event = if self.rng.chance(0.9) {
@@ -626,10 +638,14 @@ impl World {
     /// The page reloads: the state comes back from what was last persisted.
     pub fn reload(&mut self, g: usize) {
         let restored: Submission = serde_json::from_str(&self.guests[g].saved).unwrap();
-        self.trace
-            .push(format!("{} g{g} reload in {:?}", self.now, restored.stage));
+        self.trace.push(format!(
+            "{} g{g} reload in {:?}",
+            self.now,
+            restored.stage()
+        ));
         self.guests[g].sub = restored;
         self.guests[g].acting = false;
+        self.guests[g].timer = None;
         self.deliver(g, Event::Resumed);
     }
 
@@ -719,14 +735,14 @@ impl World {
     }
 
     pub fn all_final(&self) -> bool {
-        self.guests.iter().all(|g| g.sub.stage.is_final())
+        self.guests.iter().all(|g| g.sub.stage().is_final())
     }
 
     /// The promises of the flow, checked against what the POS holds.
     pub fn check_promises(&self) {
         let now = self.now;
         for (i, g) in self.guests.iter().enumerate() {
-            let stage = &g.sub.stage;
+            let stage = &g.sub.stage();
             assert!(
                 stage.is_final(),
                 "guest {i} not finished: {stage:?}\n{}",
@@ -757,16 +773,16 @@ impl World {
                 self.trace_tail()
             );
             for ended in &g.history {
-                for o in self.model.orders_of(&ended.client_order_id) {
+                for o in self.model.orders_of(ended.client_order_id()) {
                     assert!(
                         !self.model.delivered(o, now) && !self.model.may_arrive(o, now),
                         "guest {i} resent after {:?} but the first ({}) is on the POS",
-                        ended.stage,
+                        ended.stage(),
                         o.order_no
                     );
                 }
             }
-            let mine = self.model.orders_of(&g.sub.client_order_id);
+            let mine = self.model.orders_of(g.sub.client_order_id());
             match stage {
                 Stage::Accepted { order_no } => {
                     let on_pos: Vec<_> = mine
@@ -792,7 +808,7 @@ impl World {
                     }
                 }
             }
-            if g.sub.mode == PayMode::Prepaid {
+            if g.sub.mode() == PayMode::Prepaid {
                 assert!(g.payment_requests <= 1, "paid twice");
             }
         }
@@ -824,8 +840,8 @@ impl Manual {
 
     pub fn handle(&mut self, event: Event) {
         self.out = self.sub.handle(event, self.now);
-        if !self.sub.stage.is_final() && !self.sub.stage.awaits_person() {
-            assert!(self.sub.is_moving(), "stuck in {:?}", self.sub.stage);
+        if !self.sub.stage().is_final() && !self.sub.stage().awaits_person() {
+            assert!(self.sub.is_moving(), "stuck in {:?}", self.sub.stage());
         }
     }
 
@@ -839,7 +855,8 @@ impl Manual {
             .unwrap_or_else(|| {
                 panic!(
                     "expected an inquiry, got {:?} in {:?}",
-                    self.out, self.sub.stage
+                    self.out,
+                    self.sub.stage()
                 )
             })
     }
@@ -854,7 +871,8 @@ impl Manual {
             .unwrap_or_else(|| {
                 panic!(
                     "expected a send, got {:?} in {:?}",
-                    self.out, self.sub.stage
+                    self.out,
+                    self.sub.stage()
                 )
             })
     }
@@ -885,7 +903,7 @@ impl Manual {
         let at = self
             .sub
             .wake_at()
-            .unwrap_or_else(|| panic!("no wake-up in {:?}", self.sub.stage));
+            .unwrap_or_else(|| panic!("no wake-up in {:?}", self.sub.stage()));
         self.now = self.now.max(at);
         self.handle(Event::Timer);
     }
@@ -893,7 +911,7 @@ impl Manual {
     /// Inquire/send/poll until the submission ends or `max` rounds pass.
     pub fn run(&mut self, max: usize) {
         for _ in 0..max {
-            if self.sub.stage.is_final() || self.sub.stage.awaits_person() {
+            if self.sub.stage().is_final() || self.sub.stage().awaits_person() {
                 return;
             }
             if self.out.iter().any(|c| matches!(c, Command::Send(..))) {

@@ -174,6 +174,13 @@ pub struct PaymentRecord {
     pub issuer: String,
     pub acquirer: String,
     pub instalment_months: u8,
+    /// Passed through from the terminal's answer, never computed here.
+    pub acquirer_code: String,
+    pub issuer_code: String,
+    pub merchant_no: String,
+    /// `M`/`I`/`R`/`X`; empty: `M` for a card.
+    pub card_pay_type: String,
+    pub ddcedi: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -735,15 +742,19 @@ fn pay_entry(p: &PaymentRecord) -> PayEntryReq {
         auth_no: p.approval_no.clone(),
         auth_date: p.approval_date.clone(),
         auth_time: p.approval_time.clone(),
-        card_acqhid: String::new(),
+        card_acqhid: p.acquirer_code.clone(),
         card_acq_name: p.acquirer.clone(),
-        card_acshid: String::new(),
+        card_acshid: p.issuer_code.clone(),
         crd_hid_name: p.issuer.clone(),
         card_no: p.card_no_masked.clone(),
-        card_mchtno: String::new(),
-        card_pay_type: if p.kind == PaymentKind::Card { "M" } else { "" },
+        card_mchtno: p.merchant_no.clone(),
+        card_pay_type: match (p.kind, p.card_pay_type.as_str()) {
+            (PaymentKind::Card, "") => "M".into(),
+            (PaymentKind::Card, given) => given.to_string(),
+            _ => String::new(),
+        },
         cash_auth_type: if p.kind == PaymentKind::Cash { "P" } else { "" },
-        ddcedi: String::new(),
+        ddcedi: p.ddcedi.clone(),
     }
 }
 

@@ -456,6 +456,11 @@ fn payments_become_ord_pay_list_and_flag_prepaid() {
         issuer: "신한카드".into(),
         acquirer: "신한카드".into(),
         instalment_months: 0,
+        acquirer_code: "04".into(),
+        issuer_code: "04".into(),
+        merchant_no: "701234567".into(),
+        card_pay_type: String::new(),
+        ddcedi: "D".into(),
     };
     let order = OutgoingOrder {
         kind: OrderKind::New,
@@ -472,6 +477,17 @@ fn payments_become_ord_pay_list_and_flag_prepaid() {
     assert_eq!(pay["SALE_AMT"], "52000");
     assert_eq!(pay["TML_NO"], "CAT01");
     assert_eq!(pay["CAN_PAY_SEQ"], "", "a normal payment cancels nothing");
+    // The terminal's own figures and codes, passed through.
+    assert_eq!(pay["SALE_VAT_AMT"], "4727");
+    assert_eq!(
+        (pay["CARD_ACQHID"].as_str(), pay["CARD_ACSHID"].as_str()),
+        (Some("04"), Some("04"))
+    );
+    assert_eq!(pay["CARD_MCHTNO"], "701234567");
+    assert_eq!(
+        (pay["CARD_PAY_TYPE"].as_str(), pay["DDCEDI"].as_str()),
+        (Some("M"), Some("D"))
+    );
 }
 
 #[test]

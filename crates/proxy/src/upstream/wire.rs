@@ -407,7 +407,7 @@ pub(super) struct PayEntryReq {
     pub crd_hid_name: String,
     pub card_no: String,
     pub card_mchtno: String,
-    pub card_pay_type: &'static str,
+    pub card_pay_type: String,
     pub cash_auth_type: &'static str,
     pub ddcedi: String,
 }
