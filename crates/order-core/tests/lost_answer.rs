@@ -97,9 +97,7 @@ fn a_refused_resend_does_not_prove_an_earlier_send_did_not_land() {
     m.answer_inquiry();
     let (_, first) = m.sent(); // on the wire, slow
                                // The page reloads; the resumed flow looks, finds nothing yet, and sends again.
-    let saved = serde_json::to_string(&m.sub).unwrap();
-    m.sub = serde_json::from_str(&saved).unwrap();
-    m.handle(Event::Resumed);
+    m.reload();
     m.answer_inquiry();
     m.model.open = false;
     m.answer_send(); // the second attempt arrives first and is refused

@@ -2,18 +2,14 @@
 //! "failed" order is not final until it has vanished.
 mod common;
 use common::*;
-use order_core::flow::{Command, Event, Failure, PayMode, Stage};
+use order_core::flow::{Command, PayMode, Stage};
 use order_core::ErrorCode;
 
 #[test]
 fn a_refusal_in_the_pos_words_ends_it_without_a_retry() {
     let mut m = Manual::start(PayMode::Postpaid);
     m.answer_inquiry();
-    let (t, _) = m.sent();
-    m.handle(Event::SendAnswered(
-        t,
-        Err(Failure::Refused(m.model.refuse())),
-    ));
+    m.refuse_send();
     assert_eq!(
         m.sub.stage(),
         Stage::Rejected {
@@ -34,15 +30,9 @@ fn a_refused_resend_waits_until_the_earlier_send_cannot_land() {
     let mut m = Manual::start(PayMode::Postpaid);
     m.answer_inquiry();
     let (_, first) = m.sent(); // slow on the wire
-    let saved = serde_json::to_string(&m.sub).unwrap();
-    m.sub = serde_json::from_str(&saved).unwrap();
-    m.handle(Event::Resumed);
+    m.reload();
     m.answer_inquiry();
-    let (t, _) = m.sent();
-    m.handle(Event::SendAnswered(
-        t,
-        Err(Failure::Refused(m.model.refuse())),
-    ));
+    m.refuse_send();
     assert_eq!(
         m.sub.stage(),
         Stage::Cancelling,
@@ -66,15 +56,9 @@ fn a_refused_resend_is_shown_once_nothing_can_land() {
     let mut m = Manual::start(PayMode::Postpaid);
     m.answer_inquiry();
     m.sent(); // lost for good: never reaches anyone
-    let saved = serde_json::to_string(&m.sub).unwrap();
-    m.sub = serde_json::from_str(&saved).unwrap();
-    m.handle(Event::Resumed);
+    m.reload();
     m.answer_inquiry();
-    let (t, _) = m.sent();
-    m.handle(Event::SendAnswered(
-        t,
-        Err(Failure::Refused(m.model.refuse())),
-    ));
+    m.refuse_send();
     assert_eq!(m.sub.stage(), Stage::Cancelling);
     m.run(60);
     assert!(

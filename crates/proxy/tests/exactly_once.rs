@@ -119,6 +119,45 @@ async fn proxy_on(sim: &str, data: &std::path::Path, dist: &std::path::Path) -> 
     }
 }
 
+/// A simulator that outlives the proxies started on it, and a data directory for them.
+struct World {
+    dir: TempDir,
+    sim: Arc<pos_sim::Sim>,
+    sim_url: String,
+}
+
+impl World {
+    async fn new(name: &str) -> World {
+        let dir =
+            TempDir(std::env::temp_dir().join(format!("tableorder-{name}-{}", std::process::id())));
+        std::fs::create_dir_all(dir.0.join("dist")).unwrap();
+        let (addr, sim) = pos_sim::spawn(pos_sim::Fixture::demo(), pos_sim::Timing::default())
+            .await
+            .unwrap();
+        World {
+            dir,
+            sim,
+            sim_url: format!("http://{addr}"),
+        }
+    }
+
+    /// A proxy on this world, its menu loaded.
+    async fn proxy(&self) -> Harness {
+        let h = proxy_on(
+            &self.sim_url,
+            &self.dir.0.join("data"),
+            &self.dir.0.join("dist"),
+        )
+        .await;
+        assert_eq!(h.get("/api/v1/stores/demo/menu").await.0, 200);
+        h
+    }
+
+    fn faults(&self, faults: pos_sim::Faults) {
+        self.sim.set_faults(faults);
+    }
+}
+
 fn on_pos(sim: &Arc<pos_sim::Sim>) -> usize {
     let now = sim.clock.now();
     sim.pos().all_orders(now).len()
@@ -126,18 +165,10 @@ fn on_pos(sim: &Arc<pos_sim::Sim>) -> usize {
 
 #[tokio::test]
 async fn a_restarted_server_looks_for_an_order_in_doubt_and_never_sends_it_again() {
-    let dir =
-        TempDir(std::env::temp_dir().join(format!("tableorder-restart-{}", std::process::id())));
-    let (data, dist) = (dir.0.join("data"), dir.0.join("dist"));
-    std::fs::create_dir_all(&dist).unwrap();
-    let (addr, sim) = pos_sim::spawn(pos_sim::Fixture::demo(), pos_sim::Timing::default())
-        .await
-        .unwrap();
-    let sim_url = format!("http://{addr}");
-    let first = proxy_on(&sim_url, &data, &dist).await;
-    assert_eq!(first.get("/api/v1/stores/demo/menu").await.0, 200);
+    let w = World::new("restart").await;
+    let first = w.proxy().await;
     // The upstream takes 1.5 s to even look at the order; the proxy waits 0.5 s for it.
-    sim.set_faults(pos_sim::Faults {
+    w.faults(pos_sim::Faults {
         latency_ms: 1_500,
         ..Default::default()
     });
@@ -150,12 +181,11 @@ async fn a_restarted_server_looks_for_an_order_in_doubt_and_never_sends_it_again
         "{e}"
     );
     // Calls from now on are answered at once; the order already on its way lands at 1.5 s.
-    sim.set_faults(pos_sim::Faults::default());
+    w.faults(pos_sim::Faults::default());
     // The server stops, with the order in doubt.
     first.running.task.abort();
     drop(first);
-    let second = proxy_on(&sim_url, &data, &dist).await;
-    assert_eq!(second.get("/api/v1/stores/demo/menu").await.0, 200);
+    let second = w.proxy().await;
     // Before the upstream has it: still in doubt, so nothing is sent.
     let (status, e) = second
         .post(ORDERS, order("order-restart-1", "new", None))
@@ -165,33 +195,24 @@ async fn a_restarted_server_looks_for_an_order_in_doubt_and_never_sends_it_again
         (502, Some("upstream_unavailable")),
         "{e}"
     );
-    assert_eq!(on_pos(&sim), 0);
+    assert_eq!(on_pos(&w.sim), 0);
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     // Now it has landed: the restarted server finds it on the table.
     let (status, receipt) = second
         .post(ORDERS, order("order-restart-1", "new", None))
         .await;
     assert_eq!(status, 202, "{receipt}");
-    assert_eq!(on_pos(&sim), 1, "found, not sent again");
+    assert_eq!(on_pos(&w.sim), 1, "found, not sent again");
     let found: Value = receipt;
     assert!(found["orderNo"].as_str().unwrap().starts_with("TO"));
 }
 
 #[tokio::test]
 async fn an_order_in_doubt_that_never_arrived_is_sent_once_it_is_certain() {
-    let dir = TempDir(
-        std::env::temp_dir().join(format!("tableorder-never-arrived-{}", std::process::id())),
-    );
-    let (data, dist) = (dir.0.join("data"), dir.0.join("dist"));
-    std::fs::create_dir_all(&dist).unwrap();
-    let (addr, sim) = pos_sim::spawn(pos_sim::Fixture::demo(), pos_sim::Timing::default())
-        .await
-        .unwrap();
-    let sim_url = format!("http://{addr}");
-    let first = proxy_on(&sim_url, &data, &dist).await;
-    assert_eq!(first.get("/api/v1/stores/demo/menu").await.0, 200);
+    let w = World::new("never-arrived").await;
+    let first = w.proxy().await;
     // Server errors for every call: the order's fate is unknown to the proxy.
-    sim.set_faults(pos_sim::Faults {
+    w.faults(pos_sim::Faults {
         error_rate: 1.0,
         ..Default::default()
     });
@@ -199,20 +220,24 @@ async fn an_order_in_doubt_that_never_arrived_is_sent_once_it_is_certain() {
         .post(ORDERS, order("order-never-01", "new", None))
         .await;
     assert_eq!(status, 502);
-    assert_eq!(sim.calls()["/partner/v1/table/order/new"], 1, "it was sent");
+    assert_eq!(
+        w.sim.calls()["/partner/v1/table/order/new"],
+        1,
+        "it was sent"
+    );
     first.running.task.abort();
     drop(first);
-    sim.set_faults(pos_sim::Faults::default());
-    let second = proxy_on(&sim_url, &data, &dist).await;
+    w.faults(pos_sim::Faults::default());
+    let second = w.proxy().await;
     let (status, _) = second
         .post(ORDERS, order("order-never-01", "new", None))
         .await;
     assert_eq!(status, 502, "too soon to be sure");
-    assert_eq!(on_pos(&sim), 0);
+    assert_eq!(on_pos(&w.sim), 0);
     tokio::time::sleep(Duration::from_millis(2_100)).await;
     let (status, receipt) = second
         .post(ORDERS, order("order-never-01", "new", None))
         .await;
     assert_eq!(status, 202, "{receipt}");
-    assert_eq!(on_pos(&sim), 1);
+    assert_eq!(on_pos(&w.sim), 1);
 }

@@ -890,6 +890,20 @@ impl Manual {
         req
     }
 
+    /// The page reloads from what it saved last, and resumes.
+    pub fn reload(&mut self) {
+        let saved = serde_json::to_string(&self.sub).unwrap();
+        self.sub = serde_json::from_str(&saved).unwrap();
+        self.handle(Event::Resumed);
+    }
+
+    /// The POS refuses the order just sent, in a code nobody published.
+    pub fn refuse_send(&mut self) {
+        let (t, _) = self.sent();
+        let refusal = self.model.refuse();
+        self.handle(Event::SendAnswered(t, Err(Failure::Refused(refusal))));
+    }
+
     /// The order reaches the upstream, the answer does not reach the phone.
     pub fn lose_send_answer(&mut self) -> OrderRequest {
         let (t, req) = self.sent();
