@@ -16,6 +16,7 @@ pub fn refusal_text(code: ErrorCode, i18n: I18nContext<Locale>) -> AnyView {
         ErrorCode::BadOptions => t!(i18n, err_bad_options).into_any(),
         ErrorCode::InvalidRequest | ErrorCode::TooLarge => t!(i18n, err_invalid_request).into_any(),
         ErrorCode::NotFound => t!(i18n, err_not_found).into_any(),
+        ErrorCode::OrderTooLarge => t!(i18n, err_order_too_large).into_any(),
         _ => t!(i18n, err_other).into_any(),
     }
 }

@@ -496,6 +496,13 @@ pub enum ErrorCode {
     PosRefused,
     /// The same clientOrderId was sent before with a different order; nothing was sent.
     IdempotencyConflict,
+    /// More than the store lets one order hold or cost; nothing was sent.
+    OrderTooLarge,
+    /// A page on another site tried to order: only the store's own pages and the partners it
+    /// lists may.
+    Forbidden,
+    /// An order is sent as `application/json`, never as a form or plain text.
+    UnsupportedMediaType,
     /// The server cannot take orders for a moment (e.g. its records); nothing was sent.
     ServerUnavailable,
     /// The POS side could not be reached or did not answer in time (502, or 504 on a timeout).
@@ -514,7 +521,10 @@ impl ErrorCode {
             | ErrorCode::BadOptions
             | ErrorCode::SoldOut
             | ErrorCode::InvalidRequest
-            | ErrorCode::PosRefused => 422,
+            | ErrorCode::PosRefused
+            | ErrorCode::OrderTooLarge => 422,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::NotFound => 404,
             ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,
@@ -553,6 +563,9 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::PosRefused => "pos_refused",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::OrderTooLarge => "order_too_large",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::ServerUnavailable => "server_unavailable",
             ErrorCode::UpstreamUnavailable => "upstream_unavailable",
         }

@@ -5,11 +5,11 @@ use crate::config::Config;
 use crate::ledger::Ledger;
 use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
-use crate::orders::{DeskSettings, OrderDesk};
+use crate::orders::{DeskSettings, OrderCaps, OrderDesk};
 use crate::routes;
 use crate::upstream::{Upstream, UpstreamError};
 use axum::Router;
-use order_core::ClientConfig;
+use order_core::{ClientConfig, Won};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -56,6 +56,18 @@ impl AppState {
             occupied_retry_ms: client.occupied_retry_ms,
             staff_pin: config.staff_pin.clone(),
             orders_per_minute_per_table: limits.orders_per_minute_per_table,
+            caps: config
+                .stores
+                .keys()
+                .map(|slug| {
+                    let (total, items) = config.order_caps(slug);
+                    let caps = OrderCaps {
+                        max_total: Won(total),
+                        max_items: items,
+                    };
+                    (slug.clone(), caps)
+                })
+                .collect(),
             // Well past the upstream's own timeout, an order absent from the table never
             // arrived (or arrived and vanished undelivered: the acceptance window is longer).
             settle_after: Duration::from_millis((limits.upstream_timeout_ms * 3 / 2).max(2_000)),

@@ -49,6 +49,9 @@ pub struct StoreConfig {
     pub service_id: String,
     /// The name guests see. Smartro sends none; the slug is shown when this is empty.
     pub name: String,
+    /// The most one order may cost (won) and hold (items) here; the `[limits]` ones if unset.
+    pub max_order_total: Option<i64>,
+    pub max_order_items: Option<u32>,
 }
 
 impl std::fmt::Debug for StoreConfig {
@@ -125,6 +128,10 @@ pub struct Limits {
     pub orders_per_minute_per_table: u32,
     /// Take the client's address from X-Forwarded-For (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// The most one order may cost, in won, and hold, in items (a table's worth, not a
+    /// kitchen's): what a stranger with a link can cost a restaurant at most per order.
+    pub max_order_total: i64,
+    pub max_order_items: u32,
 }
 
 impl Default for Limits {
@@ -138,6 +145,8 @@ impl Default for Limits {
             requests_per_minute_per_client: 240,
             orders_per_minute_per_table: 20,
             trust_forwarded_for: false,
+            max_order_total: 1_000_000,
+            max_order_items: 50,
         }
     }
 }
@@ -282,6 +291,7 @@ impl Config {
                     store_id: demo.store_id,
                     service_id: demo.service_id,
                     name: DEMO_NAME.into(),
+                    ..StoreConfig::default()
                 },
             );
         }
@@ -332,6 +342,19 @@ impl Config {
             Some(s) if !s.name.trim().is_empty() => s.name.trim().to_string(),
             _ => slug.to_string(),
         }
+    }
+
+    /// The most one order may cost and hold at a store.
+    pub fn order_caps(&self, slug: &str) -> (i64, u32) {
+        let store = self.stores.get(slug);
+        (
+            store
+                .and_then(|s| s.max_order_total)
+                .unwrap_or(self.limits.max_order_total),
+            store
+                .and_then(|s| s.max_order_items)
+                .unwrap_or(self.limits.max_order_items),
+        )
     }
 
     pub fn credentials(&self, slug: &str) -> Option<StoreCredentials> {

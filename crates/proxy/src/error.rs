@@ -31,6 +31,14 @@ pub enum AppError {
     Unauthorized,
     #[error("the staff PIN is not right")]
     WrongPin,
+    /// More than the store lets one order hold or cost.
+    #[error("{0}")]
+    OrderTooLarge(String),
+    /// A page on a site that is neither this server nor a listed partner.
+    #[error("orders come from the store's own pages and its listed partners only")]
+    Forbidden,
+    #[error("send the request as application/json")]
+    NotJson,
     /// The same clientOrderId came with another order: refused, never sent.
     #[error("this clientOrderId was already used for a different order")]
     IdempotencyConflict,
@@ -103,6 +111,9 @@ impl AppError {
             AppError::Unauthorized | AppError::WrongPin => (ErrorCode::Unauthorized, None),
             AppError::PosRefused(_) => (ErrorCode::PosRefused, None),
             AppError::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
+            AppError::OrderTooLarge(_) => (ErrorCode::OrderTooLarge, None),
+            AppError::Forbidden => (ErrorCode::Forbidden, None),
+            AppError::NotJson => (ErrorCode::UnsupportedMediaType, None),
             AppError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
             AppError::Upstream(UpstreamError::Timeout) => {
                 return (

@@ -58,6 +58,13 @@ struct Prepared {
     staff_call: bool,
 }
 
+/// The most one order may cost and hold at a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderCaps {
+    pub max_total: Won,
+    pub max_items: u32,
+}
+
 /// What an order desk is set up with.
 #[derive(Debug, Clone)]
 pub struct DeskSettings {
@@ -65,6 +72,8 @@ pub struct DeskSettings {
     pub occupied_retry_ms: u64,
     pub staff_pin: Option<String>,
     pub orders_per_minute_per_table: u32,
+    /// The most one order may cost and hold, by store.
+    pub caps: HashMap<String, OrderCaps>,
     /// An order still in doubt this long after it was sent, and not on the table, never
     /// reached Smartro (or vanished undelivered): it may be sent again. Longer than the
     /// upstream timeout, shorter than the acceptance window.
@@ -408,6 +417,7 @@ impl OrderDesk {
             ));
         }
         let priced = price_order(&info.categories, &request.lines, request.memo.as_deref())?;
+        self.within_caps(store, &priced)?;
         let payments = match &request.payment {
             Some(p) => self.payments(store, table, p, priced.total)?,
             None => Vec::new(),
@@ -431,6 +441,27 @@ impl OrderDesk {
             payment: kept_payment.as_deref(),
         };
         self.dispatch(&claim, prepared).await
+    }
+
+    /// Refuses an order over what the store lets one order cost or hold.
+    fn within_caps(&self, store: &str, priced: &PricedOrder) -> Result<(), AppError> {
+        let Some(caps) = self.settings.caps.get(store) else {
+            return Ok(());
+        };
+        let items: u64 = priced.lines.iter().map(|l| u64::from(l.count)).sum();
+        if items > u64::from(caps.max_items) {
+            return Err(AppError::OrderTooLarge(format!(
+                "an order here holds at most {} items; this one has {items}",
+                caps.max_items
+            )));
+        }
+        if priced.total > caps.max_total {
+            return Err(AppError::OrderTooLarge(format!(
+                "an order here costs at most {} won; this one costs {}",
+                caps.max_total.0, priced.total.0
+            )));
+        }
+        Ok(())
     }
 
     /// A guest calls staff: an order of the chosen reasons at no cost, added onto the open

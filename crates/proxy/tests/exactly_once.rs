@@ -101,6 +101,7 @@ async fn proxy_on(sim: &str, data: &std::path::Path, dist: &std::path::Path) -> 
             store_id: "S0000001".into(),
             service_id: "SV-DEMO-0001".into(),
             name: "데모".into(),
+            ..StoreConfig::default()
         },
     );
     config.timing.poll_interval_ms = 500;

@@ -29,6 +29,10 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(openapi::router())
         .layer(middleware::from_fn_with_state(state.clone(), limit_clients))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            same_site_posts,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(
             config.limits.body_bytes,
         ))
@@ -88,6 +92,37 @@ fn client_address(state: &AppState, req: &axum::extract::Request) -> String {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_default()
+}
+
+/// `scheme://host[:port]` → `host[:port]`.
+fn origin_authority(origin: &str) -> &str {
+    origin.split_once("://").map_or(origin, |(_, rest)| rest)
+}
+
+/// A POST comes from this server's own pages, a listed partner's, or no browser at all.
+/// CORS only hides answers; a page elsewhere could still make a guest's phone order.
+async fn same_site_posts(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Result<axum::response::Response, AppError> {
+    if req.method() == Method::POST {
+        let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+        let host = header("host").unwrap_or_default();
+        let listed = |origin: &str| state.config.allowed_origins.iter().any(|o| o == origin);
+        let allowed = match header("origin") {
+            Some(origin) => {
+                listed(origin) || (!host.is_empty() && origin_authority(origin) == host)
+            }
+            // No Origin: not a page's fetch, unless the browser says it is from another site.
+            None => header("sec-fetch-site") != Some("cross-site"),
+        };
+        if !allowed {
+            tracing::warn!(origin = ?header("origin"), "refused a POST from another site");
+            return Err(AppError::Forbidden);
+        }
+    }
+    Ok(next.run(req).await)
 }
 
 async fn limit_clients(

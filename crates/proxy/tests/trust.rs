@@ -1,0 +1,135 @@
+//! What a stranger can do with nothing but the store's slug: not order from another site's
+//! page, not send forms, not run up a bill beyond what one table's order may cost.
+
+mod common;
+
+use common::{order, start_with};
+use serde_json::json;
+
+const ORDERS: &str = "/api/v1/stores/demo/tables/0001-0001/orders";
+
+#[tokio::test]
+async fn a_page_on_another_site_cannot_order_from_a_guests_phone() {
+    let h = start_with(|c| c.allowed_origins = vec!["https://partner.example".into()]).await;
+    // Each at a table of its own: every one that is let through is a new order.
+    let post = |origin: Option<&'static str>, site: Option<&'static str>, id: &'static str| {
+        let table = 1 + id.bytes().map(u32::from).sum::<u32>() % 9;
+        let mut r = h
+            .http
+            .post(format!(
+                "{}/api/v1/stores/demo/tables/0001-{table:04}/orders",
+                h.base
+            ))
+            .json(&order(id, "new", None));
+        if let Some(o) = origin {
+            r = r.header("origin", o);
+        }
+        if let Some(s) = site {
+            r = r.header("sec-fetch-site", s);
+        }
+        r.send()
+    };
+    let evil = post(
+        Some("https://evil.example"),
+        Some("cross-site"),
+        "order-evil-0001",
+    )
+    .await
+    .unwrap();
+    assert_eq!(evil.status(), 403);
+    let body: serde_json::Value = evil.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "forbidden");
+    let hidden = post(None, Some("cross-site"), "order-evil-0002")
+        .await
+        .unwrap();
+    assert_eq!(
+        hidden.status(),
+        403,
+        "no Origin, but the browser says another site"
+    );
+    assert!(h.pos_orders().await.is_empty(), "nothing reached the POS");
+
+    let partner = post(
+        Some("https://partner.example"),
+        Some("cross-site"),
+        "order-part-0001",
+    )
+    .await
+    .unwrap();
+    assert_eq!(partner.status(), 202, "a listed partner's page may");
+    let own = post(
+        Some(&*Box::leak(h.base.clone().into_boxed_str())),
+        Some("same-origin"),
+        "order-own-00001",
+    )
+    .await
+    .unwrap();
+    assert_eq!(own.status(), 202, "the server's own page may");
+    let tool = post(None, None, "order-tool-0001").await.unwrap();
+    assert_eq!(tool.status(), 202, "a program that is not a browser may");
+}
+
+#[tokio::test]
+async fn a_form_or_plain_text_body_is_refused() {
+    let h = start_with(|_| {}).await;
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ] {
+        let r = h
+            .http
+            .post(format!("{}{ORDERS}", h.base))
+            .header("content-type", content_type)
+            .body(order("order-form-0001", "new", None).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 415, "{content_type}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "unsupported_media_type");
+    }
+    assert!(h.pos_orders().await.is_empty());
+}
+
+#[tokio::test]
+async fn an_order_over_the_stores_caps_is_refused_with_the_reason() {
+    let h = start_with(|c| {
+        c.limits.max_order_items = 50;
+        c.limits.max_order_total = 1_000_000;
+    })
+    .await;
+    let many = json!({"clientOrderId": "order-caps-0001", "kind": "new",
+        "lines": [{"itemId": "I0501", "count": 30}, {"itemId": "I0502", "count": 21}]});
+    let (status, e) = h.post(ORDERS, many).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("order_too_large"))
+    );
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("50 items"),
+        "{e}"
+    );
+    let dear = json!({"clientOrderId": "order-caps-0002", "kind": "new",
+        "lines": [{"itemId": "I0205", "count": 32}]});
+    let (status, e) = h.post(ORDERS, dear).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("order_too_large"))
+    );
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1000000 won"),
+        "{e}"
+    );
+    assert!(h.pos_orders().await.is_empty());
+    let fine = json!({"clientOrderId": "order-caps-0003", "kind": "new",
+        "lines": [{"itemId": "I0205", "count": 31}]});
+    assert_eq!(
+        h.post(ORDERS, fine).await.0,
+        202,
+        "992,000 won is within the cap"
+    );
+}
