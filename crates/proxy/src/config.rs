@@ -126,8 +126,12 @@ pub struct Limits {
     pub requests_per_minute_per_client: u32,
     /// Order submissions per minute at one table.
     pub orders_per_minute_per_table: u32,
-    /// Take the client's address from X-Forwarded-For (only behind a trusted reverse proxy).
+    /// Take the client's address from X-Forwarded-For, as seen by the reverse proxy in front
+    /// (the connection's peer is trusted).
     pub trust_forwarded_for: bool,
+    /// Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed: the
+    /// client is the right-most address in the chain that is not one of them.
+    pub trusted_proxies: Vec<String>,
     /// The most one order may cost, in won, and hold, in items (a table's worth, not a
     /// kitchen's): what a stranger with a link can cost a restaurant at most per order.
     pub max_order_total: i64,
@@ -145,6 +149,7 @@ impl Default for Limits {
             requests_per_minute_per_client: 240,
             orders_per_minute_per_table: 20,
             trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             max_order_total: 1_000_000,
             max_order_items: 50,
         }
@@ -216,6 +221,23 @@ pub enum ConfigError {
 
 const ENV_PREFIX: &str = "TABLEORDER_";
 
+/// A shorter admin token can be guessed.
+pub const MIN_ADMIN_TOKEN_CHARS: usize = 24;
+
+/// `http://127.0.0.1:9090`, `http://localhost`, `http://[::1]:80` and the like.
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 impl Config {
     /// Reads the file (if any) and the environment; `vars` is the process environment.
     pub fn load(
@@ -276,6 +298,13 @@ impl Config {
                     "upstream must be an http(s) URL, not {url:?}"
                 )));
             }
+            // The store's credentials travel in every call: in the clear only to a simulator
+            // on this machine.
+            if url.starts_with("http://") && !is_loopback_url(url) {
+                return Err(ConfigError::Invalid(format!(
+                    "upstream {url:?} must be https:// (plain http only for a simulator on this machine)"
+                )));
+            }
             if self.stores.is_empty() {
                 return Err(ConfigError::Invalid(
                     "an upstream is configured but no [stores.SLUG] with store_id and service_id"
@@ -325,6 +354,25 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "staff_call_reasons: at most 20, each 1-30 characters".into(),
             ));
+        }
+        if let Some(bad) = self
+            .limits
+            .trusted_proxies
+            .iter()
+            .find(|p| crate::limits::parse_net(p).is_none())
+        {
+            return Err(ConfigError::Invalid(format!(
+                "trusted_proxies: {bad:?} is not an address or a CIDR range"
+            )));
+        }
+        if self
+            .admin_token
+            .as_ref()
+            .is_some_and(|t| t.chars().count() < MIN_ADMIN_TOKEN_CHARS)
+        {
+            return Err(ConfigError::Invalid(format!(
+                "admin_token must be at least {MIN_ADMIN_TOKEN_CHARS} characters (e.g. `openssl rand -hex 16`)"
+            )));
         }
         if let Some(pin) = &self.staff_pin {
             if pin.len() < 4 || !pin.bytes().all(|b| b.is_ascii_digit()) {
@@ -515,6 +563,32 @@ mod tests {
             Config::load(Some(&dir.join("missing.toml")), env(&[])),
             Err(ConfigError::Read { .. })
         ));
+        let plain = Config::load(
+            None,
+            env(&[
+                ("TABLEORDER_UPSTREAM", "http://smartro.example"),
+                ("TABLEORDER_STORES__G__STORE_ID", "1"),
+                ("TABLEORDER_STORES__G__SERVICE_ID", "s"),
+            ]),
+        );
+        assert!(plain.unwrap_err().to_string().contains("https"));
+        for local in [
+            "http://127.0.0.1:9090",
+            "http://localhost:9090",
+            "http://[::1]:9090",
+        ] {
+            let c = Config::load(
+                None,
+                env(&[
+                    ("TABLEORDER_UPSTREAM", local),
+                    ("TABLEORDER_STORES__G__STORE_ID", "1"),
+                    ("TABLEORDER_STORES__G__SERVICE_ID", "s"),
+                ]),
+            );
+            assert!(c.is_ok(), "{local}");
+        }
+        let short = Config::load(None, env(&[("TABLEORDER_ADMIN_TOKEN", "letmein")]));
+        assert!(short.unwrap_err().to_string().contains("at least 24"));
         let bad_slug = Config::load(None, env(&[("TABLEORDER_STORES__BAD%SLUG__STORE_ID", "1")]));
         assert!(bad_slug.is_err());
         std::fs::remove_dir_all(&dir).ok();

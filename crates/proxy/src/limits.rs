@@ -1,4 +1,4 @@
-//! Rate limits: a token bucket per key (a client's address, a table).
+//! Rate limits: a token bucket per key (a client's address, a table), and who the client is.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -71,5 +71,93 @@ mod tests {
         assert!(limiter
             .check_at("a", t0 + Duration::from_millis(1_001))
             .is_err());
+    }
+}
+
+/// An address or a CIDR range, as configured.
+pub fn parse_net(s: &str) -> Option<ipnet::IpNet> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+}
+
+/// The client behind a chain of reverse proxies: walking `X-Forwarded-For` from the right
+/// (the hop nearest to us), the first address that is not a trusted proxy. A client can
+/// write anything on the left of the header, so the left-most entry is never believed
+/// while a trusted hop is to its right.
+pub fn client_of(
+    peer: std::net::IpAddr,
+    forwarded_for: Option<&str>,
+    peer_trusted: bool,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !(peer_trusted || is_trusted(&peer)) {
+        return peer;
+    }
+    let hops: Vec<std::net::IpAddr> = forwarded_for
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
+    hops.iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .or(hops.first())
+        .copied()
+        .unwrap_or(peer)
+}
+
+/// The key a client is limited by: its address, or its /64 for IPv6 (one home or phone
+/// gets a whole /64 and can pick any address in it).
+pub fn client_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => ipnet::Ipv6Net::new(v6, 64)
+                .map(|n| n.trunc().to_string())
+                .unwrap_or_else(|_| v6.to_string()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod client_tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_the_right_most_untrusted_hop() {
+        let trusted = [
+            parse_net("10.0.0.0/8").unwrap(),
+            parse_net("192.0.2.7").unwrap(),
+        ];
+        let peer = "10.0.0.5".parse().unwrap();
+        // The guest wrote a fake address on the left; the proxies appended the real one.
+        let chain = "1.2.3.4, 203.0.113.9, 192.0.2.7";
+        assert_eq!(
+            client_of(peer, Some(chain), false, &trusted).to_string(),
+            "203.0.113.9"
+        );
+        // A peer that is not a trusted proxy is the client, whatever it writes.
+        let stranger = "198.51.100.1".parse().unwrap();
+        assert_eq!(client_of(stranger, Some(chain), false, &trusted), stranger);
+        // Every hop trusted: the left-most.
+        assert_eq!(
+            client_of(peer, Some("10.1.1.1"), false, &trusted).to_string(),
+            "10.1.1.1"
+        );
+        assert_eq!(client_of(peer, None, false, &trusted), peer);
+    }
+
+    #[test]
+    fn ipv6_clients_are_limited_per_64() {
+        let a = client_key("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = client_key("2001:db8:1:2:bbbb::9".parse().unwrap());
+        let c = client_key("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(client_key("::ffff:192.0.2.1".parse().unwrap()), "192.0.2.1");
     }
 }

@@ -156,7 +156,7 @@ async fn admin_refresh_needs_the_token_and_picks_up_menu_changes() {
     let ok = h
         .http
         .post(format!("{}{path}", h.base))
-        .bearer_auth("admin-secret")
+        .bearer_auth("admin-secret-of-this-test-server")
         .send()
         .await
         .unwrap();

@@ -167,7 +167,7 @@ async fn when_the_upstream_is_down_the_last_good_menu_is_served_and_orders_fail_
     let refresh = h
         .http
         .post(format!("{}/api/v1/admin/stores/demo/refresh", h.base))
-        .bearer_auth("admin-secret")
+        .bearer_auth("admin-secret-of-this-test-server")
         .send()
         .await
         .unwrap();

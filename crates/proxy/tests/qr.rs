@@ -89,7 +89,7 @@ async fn the_sheet_is_served_to_staff_only() {
     let r = h
         .http
         .get(&url)
-        .bearer_auth("admin-secret")
+        .bearer_auth("admin-secret-of-this-test-server")
         .send()
         .await
         .unwrap();
@@ -111,7 +111,7 @@ async fn the_sheet_is_served_to_staff_only() {
     assert_eq!(
         h.http
             .get(&bad)
-            .bearer_auth("admin-secret")
+            .bearer_auth("admin-secret-of-this-test-server")
             .send()
             .await
             .unwrap()

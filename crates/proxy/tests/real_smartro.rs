@@ -13,7 +13,7 @@ async fn refresh(h: &Harness) {
     let r = h
         .http
         .post(format!("{}/api/v1/admin/stores/demo/refresh", h.base))
-        .bearer_auth("admin-secret")
+        .bearer_auth("admin-secret-of-this-test-server")
         .send()
         .await
         .unwrap();

@@ -133,3 +133,54 @@ async fn an_order_over_the_stores_caps_is_refused_with_the_reason() {
         "992,000 won is within the cap"
     );
 }
+
+#[tokio::test]
+async fn the_upstream_client_follows_no_redirect_and_reads_no_giant_answer() {
+    use axum::routing::post;
+    use tableorder_proxy::upstream::{StoreCredentials, Upstream, UpstreamError};
+    let elsewhere_hit = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hit = elsewhere_hit.clone();
+    let app = axum::Router::new()
+        .route(
+            "/partner/v1/table",
+            post(|| async { axum::response::Redirect::temporary("/elsewhere") }),
+        )
+        .route(
+            "/elsewhere",
+            post(move || async move {
+                hit.store(true, std::sync::atomic::Ordering::Relaxed);
+                axum::Json(json!({"RESULT": "SUCCESS", "ERRCODE": "", "OBJ": {"TABLE_LIST": []}}))
+            }),
+        )
+        .route(
+            "/partner/v1/menu/edit",
+            post(|| async { "x".repeat(9 * 1024 * 1024) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let up = Upstream::new(
+        &format!("http://{addr}"),
+        std::time::Duration::from_secs(2),
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap();
+    let creds = StoreCredentials {
+        store_id: "S1".into(),
+        service_id: "secret".into(),
+    };
+    let redirected = up.tables(&creds).await;
+    assert!(
+        matches!(redirected, Err(UpstreamError::Status(307))),
+        "{redirected:?}"
+    );
+    assert!(
+        !elsewhere_hit.load(std::sync::atomic::Ordering::Relaxed),
+        "the credentials went nowhere else"
+    );
+    let giant = up.menu(&creds).await;
+    assert!(
+        matches!(giant, Err(UpstreamError::Malformed(_))),
+        "{giant:?}"
+    );
+}

@@ -75,23 +75,28 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-/// The client's address, for rate limits: the connection's, or a trusted proxy's header.
+/// The client's key for rate limits: its address (an IPv6 client's /64), found behind
+/// trusted reverse proxies by the right-most untrusted X-Forwarded-For hop.
 fn client_address(state: &AppState, req: &axum::extract::Request) -> String {
-    if state.config.limits.trust_forwarded_for {
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim);
-        if let Some(ip) = forwarded.filter(|ip| !ip.is_empty()) {
-            return ip.to_string();
-        }
-    }
-    req.extensions()
+    let Some(peer) = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+        .map(|c| c.0.ip())
+    else {
+        return String::new();
+    };
+    let limits = &state.config.limits;
+    let trusted: Vec<ipnet::IpNet> = limits
+        .trusted_proxies
+        .iter()
+        .filter_map(|p| crate::limits::parse_net(p))
+        .collect();
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let client = crate::limits::client_of(peer, forwarded, limits.trust_forwarded_for, &trusted);
+    crate::limits::client_key(client)
 }
 
 /// `scheme://host[:port]` → `host[:port]`.

@@ -266,6 +266,8 @@ impl Upstream {
         let http = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .timeout(request_timeout)
+            // A redirect would carry the credentials somewhere else: none are followed.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| UpstreamError::Unreachable(e.to_string()))?;
         Ok(Upstream {
@@ -302,13 +304,7 @@ impl Upstream {
                 }
             })?;
         let status = sent.status();
-        let bytes = sent.bytes().await.map_err(|e| {
-            if e.is_timeout() {
-                UpstreamError::Timeout
-            } else {
-                UpstreamError::AnswerBroken(e.to_string())
-            }
-        })?;
+        let bytes = read_capped(sent, path).await?;
         // Never the body itself in an error: inquiry entries echo SERVICE_ID.
         let envelope: Envelope = match serde_json::from_slice(&bytes) {
             Ok(env) => env,
@@ -388,6 +384,29 @@ impl Upstream {
         let obj: Option<OrderAckObj> = self.call(path, creds, &body).await?;
         received_from_wire(obj, order.client_order_id)
     }
+}
+
+/// No answer of the Order Agent API comes near this; a bigger one is not read.
+const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
+
+async fn read_capped(mut sent: reqwest::Response, path: &str) -> Result<Vec<u8>, UpstreamError> {
+    let broken = |e: reqwest::Error| {
+        if e.is_timeout() {
+            UpstreamError::Timeout
+        } else {
+            UpstreamError::AnswerBroken(e.to_string())
+        }
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = sent.chunk().await.map_err(broken)? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(UpstreamError::Malformed(format!(
+                "{path}: answer larger than {MAX_ANSWER_BYTES} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// The 1st answer. Without OBJ (the real client reads it only when present) the order is

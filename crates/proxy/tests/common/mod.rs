@@ -42,7 +42,7 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     config.dist = dist.clone();
     config.data_dir = dist.join("data");
     config.sim_control = true;
-    config.admin_token = Some("admin-secret".into());
+    config.admin_token = Some("admin-secret-of-this-test-server".into());
     config.simulator.delivery_delay_ms = 150;
     config.simulator.accept_window_ms = 1_500;
     config.timing.poll_interval_ms = 500;
