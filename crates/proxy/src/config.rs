@@ -120,6 +120,9 @@ pub struct Limits {
     pub upstream_connect_timeout_ms: u64,
     pub upstream_timeout_ms: u64,
     pub request_timeout_ms: u64,
+    /// After a shutdown signal, connections get this long to finish (a client that never
+    /// finishes its request must not keep the server up).
+    pub shutdown_grace_ms: u64,
     /// How long a clientOrderId's answer is kept for replays.
     pub idempotency_secs: u64,
     /// API requests per minute from one client address (polling every 5 s is 12).
@@ -145,6 +148,7 @@ impl Default for Limits {
             upstream_connect_timeout_ms: 3_000,
             upstream_timeout_ms: 10_000,
             request_timeout_ms: 30_000,
+            shutdown_grace_ms: 10_000,
             idempotency_secs: 30 * 60,
             requests_per_minute_per_client: 240,
             orders_per_minute_per_table: 20,

@@ -109,13 +109,29 @@ pub async fn start(
     let addr = listener.local_addr()?;
     spawn_refresh(state.clone());
     let desk = state.desk.clone();
+    let grace = Duration::from_millis(state.config.limits.shutdown_grace_ms);
     let task = tokio::spawn(async move {
-        let served = axum::serve(
+        let (stopping, mut stop) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown.await;
+            let _ = stopping.send(true);
+        };
+        let serve = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        .with_graceful_shutdown(signal);
+        // Graceful, within a deadline: a connection that never finishes does not hold us.
+        let served = tokio::select! {
+            served = serve => served,
+            _ = async {
+                let _ = stop.wait_for(|s| *s).await;
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!(?grace, "connections still open at the shutdown deadline; closing them");
+                Ok(())
+            }
+        };
         // Orders sent but not yet answered get to record their outcome before we go.
         desk.drain(drain_for).await;
         served

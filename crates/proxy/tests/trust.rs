@@ -184,3 +184,35 @@ async fn the_upstream_client_follows_no_redirect_and_reads_no_giant_answer() {
         "{giant:?}"
     );
 }
+
+#[tokio::test]
+async fn a_connection_that_never_finishes_its_request_does_not_hold_a_shutdown() {
+    use tokio::io::AsyncWriteExt;
+    let dir = common::TempDir(
+        std::env::temp_dir().join(format!("tableorder-shutdown-{}", std::process::id())),
+    );
+    let mut config = tableorder_proxy::config::Config::load(None, std::iter::empty()).unwrap();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.dist = dir.0.join("dist");
+    config.data_dir = dir.0.join("data");
+    config.limits.shutdown_grace_ms = 300;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tableorder_proxy::server::start(config, async move {
+        let _ = stopped.await;
+    })
+    .await
+    .unwrap();
+    // Headers begun, never finished.
+    let mut slow = tokio::net::TcpStream::connect(running.addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let _ = stop.send(());
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), running.task).await;
+    assert!(
+        ended.is_ok(),
+        "the server stopped within its shutdown deadline"
+    );
+    drop(slow);
+}
