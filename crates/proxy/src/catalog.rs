@@ -72,6 +72,15 @@ struct StoreSlot {
     generation: std::sync::atomic::AtomicU64,
 }
 
+impl StoreSlot {
+    /// What `menu/state` said about business being open, when it said anything.
+    fn note_state(&self, state: &MenuState) {
+        if let Some(open) = state.open {
+            self.open.store(open, Ordering::Relaxed);
+        }
+    }
+}
+
 /// What the served menu depends on: which fetch (its generation), open, stale.
 type MenuKey = (u64, bool, bool);
 
@@ -203,9 +212,7 @@ impl Catalog {
             }
         };
         let (tables, state) = tokio::try_join!(self.upstream.tables(creds), state)?;
-        if let Some(open) = state.open {
-            slot.open.store(open, Ordering::Relaxed);
-        }
+        slot.note_state(&state);
         let menu = self.upstream.menu(creds).await?;
         *slot.checked.lock().await = Some(Instant::now());
         let staff_calls_on_pos = !menu.staff_calls.is_empty();
@@ -235,9 +242,7 @@ impl Catalog {
         }
         match self.upstream.menu_state(&slot.creds, &info.stamp).await {
             Ok(state) => {
-                if let Some(open) = state.open {
-                    slot.open.store(open, Ordering::Relaxed);
-                }
+                slot.note_state(&state);
                 if state.changed {
                     drop(checked);
                     tracing::info!(
@@ -264,9 +269,7 @@ impl Catalog {
             .unwrap_or_else(|| NEVER_SEEN.into());
         match self.upstream.menu_state(&slot.creds, &since).await {
             Ok(state) => {
-                if let Some(open) = state.open {
-                    slot.open.store(open, Ordering::Relaxed);
-                }
+                slot.note_state(&state);
                 if state.changed {
                     self.refresh_from(slug, Some(state)).await?;
                 } else if slot.stale.load(Ordering::Relaxed) {

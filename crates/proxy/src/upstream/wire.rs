@@ -92,7 +92,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Entries<T> {
             match T::deserialize(entry) {
                 Ok(v) => out.push(v),
                 Err(e) => {
-                    SKIPPED.fetch_add(1, Ordering::Relaxed);
+                    count_skipped();
                     // The error names the field, never the entry: entries echo credentials.
                     tracing::warn!(entry = std::any::type_name::<T>(), error = %e, "skipped an upstream entry that could not be read");
                 }
