@@ -6,13 +6,18 @@ const tables = ['0001-0001', '0001-0002', '0001-0003', '0001-0004', '0001-0005',
   '0001-0006', '0001-0007', '0001-0008', '0001-0009', '0001-0010'];
 const intervals = 5;
 const config = await fetch(`${base}/api/v1/config`).then((r) => r.json());
+// Each table's printed link token, from the owner's list.
+const links = await fetch(`${base}/api/v1/admin/stores/demo/links?baseUrl=${encodeURIComponent(base)}`, {
+  headers: { authorization: `Bearer ${process.env.ADMIN_TOKEN}` },
+}).then((r) => r.json());
+const tokens = new Map(links.map((l) => [l.table, new URL(l.url).searchParams.get('t')]));
 const interval = config.pollIntervalMs;
 
 async function poller(table, until) {
   // A phone starts at a random moment and then polls every interval, as the widget does.
   await new Promise((r) => setTimeout(r, Math.random() * interval));
   while (Date.now() < until) {
-    const r = await fetch(`${base}/api/v1/stores/demo/tables/${table}/orders`);
+    const r = await fetch(`${base}/api/v1/stores/demo/tables/${table}/orders`, { headers: { 'x-table-token': tokens.get(table) } });
     if (r.status !== 200) throw new Error(`poll answered ${r.status}`);
     await r.arrayBuffer();
     await new Promise((res) => setTimeout(res, interval));

@@ -7,10 +7,12 @@ PORT=${PORT:-8191}
 ./target/server/tableorder serve --listen "127.0.0.1:$PORT" --dist dist --data "$(mktemp -d)" >/tmp/tableorder-lh.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q 'open a table:' /tmp/tableorder-lh.log && break; sleep 0.1; done
+# The first table's printed link, as the server announces it.
+url=$(grep -o 'open a table: .*' /tmp/tableorder-lh.log | cut -d' ' -f4)
 out=$(mktemp -d)
 CHROME_PATH=/usr/bin/chromium ./node_modules/.bin/lighthouse \
-  "http://127.0.0.1:$PORT/?store=demo&table=0001-0001" \
+  "$url" \
   --quiet --only-categories=performance --output=json --output-path="$out/lh.json" \
   --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run"
 node -e '

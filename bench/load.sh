@@ -21,12 +21,27 @@ require("fs").writeFileSync(process.argv[1], JSON.stringify(f));
 ./target/server/tableorder sim --listen 127.0.0.1:9191 --fixture "$work/store.json" --accept-window-ms 600000 >"$work/sim.log" 2>&1 &
 pids+=($!)
 wait_for http://127.0.0.1:9191/sim/calls
-TABLEORDER_LOG=warn \
+ADMIN=bench-admin-token-000000000000
+TABLEORDER_LOG=warn TABLEORDER_ADMIN_TOKEN=$ADMIN \
 TABLEORDER_STORES__DEMO__STORE_ID=S0000001 TABLEORDER_STORES__DEMO__SERVICE_ID=SV-DEMO-0001 \
 TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 TABLEORDER_LIMITS__ORDERS_PER_MINUTE_PER_TABLE=100000000 \
   ./target/server/tableorder serve --listen 127.0.0.1:8191 --upstream http://127.0.0.1:9191 --dist dist --data "$work/data" >"$work/proxy.log" 2>&1 &
 pids+=($!)
 wait_for http://127.0.0.1:8191/healthz
+# Phones poll with their table's printed link; orders come from an enrolled tablet (they are
+# prepaid), each with an approval of its own from this minute.
+curl -sf -H "authorization: Bearer $ADMIN" \
+  "http://127.0.0.1:8191/api/v1/admin/stores/demo/links?baseUrl=http://127.0.0.1:8191" |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s);
+    console.log("tokens = {" + l.map(x => `["${x.table}"]="${new URL(x.url).searchParams.get("t")}"`).join(",") + "}")})' \
+  >"$work/tokens.lua"
+code=$(curl -sf -X POST -H "authorization: Bearer $ADMIN" http://127.0.0.1:8191/api/v1/admin/stores/demo/enrolment-codes |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).code))')
+export BENCH_TABLET BENCH_TOKENS="$work/tokens.lua" BENCH_APPROVED_AT
+BENCH_TABLET=$(curl -sf -X POST -H 'content-type: application/json' -d "{\"code\":\"$code\",\"name\":\"bench\"}" \
+  http://127.0.0.1:8191/api/v1/stores/demo/devices |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).credential))')
+BENCH_APPROVED_AT=$(TZ=Asia/Seoul date +%Y%m%d%H%M%S)
 
 mkdir -p "$work/www"
 curl -sf http://127.0.0.1:8191/api/v1/stores/demo/menu -o "$work/www/menu.json"

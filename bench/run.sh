@@ -38,11 +38,12 @@ for what in "${@:-weight steps lighthouse load coalescing chaos}"; do
       coalescing)
         build
         TABLEORDER_LOG=warn TABLEORDER_TIMING__POLL_INTERVAL_MS=1000 \
+        TABLEORDER_ADMIN_TOKEN=bench-admin-token-000000000000 \
         TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 \
           ./target/server/tableorder serve --listen 127.0.0.1:8193 --sim-control --dist dist --data "$(mktemp -d)" >/dev/null 2>&1 &
         server=$!
         for _ in $(seq 50); do curl -sf http://127.0.0.1:8193/healthz >/dev/null && break; sleep 0.1; done
-        node bench/coalescing.mjs http://127.0.0.1:8193
+        ADMIN_TOKEN=bench-admin-token-000000000000 node bench/coalescing.mjs http://127.0.0.1:8193
         kill "$server"
         ;;
       chaos) cargo bench --locked -p tableorder-proxy --bench chaos 2>/dev/null | grep -E '^[a-z_]+ ' ;;

@@ -52,10 +52,10 @@ test('prepaid without a way to pay says so instead of waiting forever', async ()
   assert.equal(orders.length, 0);
 });
 
-test('an unknown table is reported, not a blank page', async () => {
+test('a table that is not on any printed code asks for the code on the table, not a blank page', async () => {
   const page = await phonePage(browser);
   await page.goto(server.tableUrl('0009-0009'));
   const notice = page.locator('.to-notice[role=alert]');
   await notice.waitFor();
-  assert.match(await notice.textContent(), /테이블을 찾을 수 없습니다/);
+  assert.match(await notice.textContent(), /QR 코드를 다시 스캔해 주세요/);
 });

@@ -14,6 +14,9 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const BIN = process.env.E2E_BIN ?? join(here, '..', 'target', 'debug', 'tableorder');
 const DIST = process.env.E2E_DIST ?? join(here, '..', 'dist');
 
+export const ADMIN_TOKEN = 'e2e-admin-token-of-this-test-run';
+const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
 /** Starts the proxy with the embedded simulator; resolves once it serves. */
 export async function startServer(env = {}) {
   const data = mkdtempSync(join(tmpdir(), 'tableorder-e2e-'));
@@ -25,6 +28,7 @@ export async function startServer(env = {}) {
       TABLEORDER_SIMULATOR__ACCEPT_WINDOW_MS: '4000',
       TABLEORDER_TIMING__POLL_INTERVAL_MS: '500',
       TABLEORDER_TIMING__OCCUPIED_RETRY_MS: '1000',
+      TABLEORDER_ADMIN_TOKEN: ADMIN_TOKEN,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,14 +45,41 @@ export async function startServer(env = {}) {
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
   });
+  // The printed links, as the owner's QR sheet has them.
+  const links = async () => {
+    const list = await fetch(`${base}/api/v1/admin/stores/demo/links?baseUrl=${encodeURIComponent(base)}`, { headers: admin })
+      .then((r) => r.json());
+    return new Map(list.map((l) => [l.table, l.url]));
+  };
+  let printed = await links();
   return {
     base,
-    tableUrl: (table, extra = '') => `${base}/?store=demo&table=${table}${extra}`,
+    /** A table's printed link (a table that does not exist gets a link without a token). */
+    tableUrl: (table, extra = '') => `${printed.get(table) ?? `${base}/?store=demo&table=${table}`}${extra}`,
+    /** Reads the printed links again (after the key was rotated). */
+    reprint: async () => { printed = await links(); },
+    admin: (path, method = 'GET') => fetch(`${base}/api/v1/admin/stores/demo${path}`, { method, headers: admin })
+      .then(async (r) => ({ status: r.status, body: r.status === 204 ? null : await r.json().catch(() => null) })),
     sim: (path, body) => fetch(`${base}/sim${path}`, body === undefined ? {} : {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     }).then((r) => r.json()),
     stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
   };
+}
+
+/** The tablet example on a tablet-sized page, enrolled with a fresh code from the owner. */
+export async function enrolledTablet(browser, server, query) {
+  const context = await browser.newContext({ viewport: { width: 800, height: 1280 }, bypassCSP: true });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(e.message));
+  await page.goto(`${server.base}/examples/tablet.html?${query}`);
+  const { status, body } = await server.admin('/enrolment-codes', 'POST');
+  if (status !== 201) throw new Error(`no enrolment code: ${status}`);
+  await page.locator('#enrol input[name=code]').fill(body.code);
+  await page.locator('#enrol button[type=submit]').click();
+  await page.locator('.to-item-button').first().waitFor();
+  return page;
 }
 
 export async function launchBrowser() {

@@ -1,11 +1,11 @@
 // A partner's tablet (prepaid by card, or cash confirmed by staff) and a restaurant's own page.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phonePage, shot, waitForStatus, expectAccessible } from './support.mjs';
+import { startServer, launchBrowser, phonePage, shot, waitForStatus, expectAccessible, enrolledTablet } from './support.mjs';
 
 let server, browser;
 before(async () => {
-  server = await startServer({ TABLEORDER_STAFF_PIN: '4321' });
+  server = await startServer({ TABLEORDER_STAFF_PIN: '482913' });
   browser = await launchBrowser();
 });
 after(async () => { await browser?.close(); await server?.stop(); });
@@ -14,12 +14,7 @@ beforeEach(async () => { await server.sim('/reset', {}); await server.sim('/vcat
 const posOrders = async () => (await fetch(`${server.base}/sim/orders`).then((r) => r.json())).orders;
 
 async function tablet(query) {
-  const context = await browser.newContext({ viewport: { width: 800, height: 1280 }, bypassCSP: true });
-  const page = await context.newPage();
-  page.problems = [];
-  page.on('pageerror', (e) => page.problems.push(e.message));
-  await page.goto(`${server.base}/examples/tablet.html?${query}`);
-  await page.locator('.to-item-button').first().waitFor();
+  const page = await enrolledTablet(browser, server, query);
   await page.locator('.to-item-button', { hasText: '삼겹살 (200g)' }).click();
   await page.locator('.to-sheet .to-primary').click();
   await page.locator('.to-cart-bar button').click();
@@ -72,13 +67,13 @@ test('prepaid: a declined card places nothing and keeps the cart', async () => {
 test('cash: a wrong staff PIN is refused, the right one places the order', async () => {
   const page = await tablet('table=0002-0004&mode=cash');
   await page.locator('.to-order').click();
-  await page.locator('.to-pin input').fill('0000');
+  await page.locator('.to-pin input').fill('000000');
   await page.locator('.to-pin button[type=submit]').click();
   await waitForStatus(page, /PIN이 올바르지 않습니다/);
   await shot(page, 'tablet-cash-wrong-pin');
   await expectAccessible(page, 'staff PIN');
   assert.equal((await posOrders()).length, 0);
-  await page.locator('.to-pin input').fill('4321');
+  await page.locator('.to-pin input').fill('482913');
   await page.locator('.to-pin button[type=submit]').click();
   await waitForStatus(page, /주방에 전달/);
   const orders = await posOrders();
@@ -86,12 +81,14 @@ test('cash: a wrong staff PIN is refused, the right one places the order', async
   assert.ok(orders[0].prepaid, 'paid in cash before ordering');
   const widget = await page.locator('.tableorder').innerHTML();
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
-  assert.ok(!widget.includes('4321') && !stored.includes('4321'), 'the PIN is neither in the page nor stored');
+  assert.ok(!widget.includes('482913') && !stored.includes('482913'), 'the PIN is neither in the page nor stored');
 });
 
 test("a restaurant's own page with aggressive CSS shows the widget intact, and an order goes through", async () => {
   const page = await phonePage(browser);
-  await page.goto(`${server.base}/examples/partner-page.html`);
+  // The restaurant's page is where its table codes lead: the printed link's token comes along.
+  const token = new URL(server.tableUrl('0001-0009')).searchParams.get('t');
+  await page.goto(`${server.base}/examples/partner-page.html?t=${token}`);
   const item = page.locator('.to-item-button', { hasText: '삼겹살 (200g)' });
   await item.waitFor();
   const looks = await page.evaluate(() => {

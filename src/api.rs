@@ -1,6 +1,6 @@
 //! The proxy's public API, from the browser.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use order_core::{
     ApiError, ClientConfig, ErrorBody, Menu, OrderReceipt, OrderRequest, StaffCallRequest, Table,
     TableOrders,
@@ -17,15 +17,37 @@ pub enum ApiFailure {
     Unexpected(String),
 }
 
+/// What proves the caller may act at its table: the printed link's token (a guest), or a
+/// device credential (one of the store's enrolled tablets).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Access {
+    pub table_token: Option<String>,
+    pub device: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Api {
     base: String,
+    access: Access,
 }
 
 impl Api {
-    pub fn new(base: &str) -> Api {
+    pub fn new(base: &str, access: Access) -> Api {
         Api {
             base: base.to_string(),
+            access,
+        }
+    }
+
+    /// A request about the table, with what proves the caller is at it.
+    fn at_table(&self, request: RequestBuilder) -> RequestBuilder {
+        let request = match &self.access.table_token {
+            Some(token) => request.header("X-Table-Token", token),
+            None => request,
+        };
+        match &self.access.device {
+            Some(credential) => request.header("Authorization", &format!("Device {credential}")),
+            None => request,
         }
     }
 
@@ -66,12 +88,23 @@ impl Api {
     }
 
     pub async fn table(&self, store: &str, table: &str) -> Result<Table, ApiFailure> {
-        self.get(&format!("/stores/{store}/tables/{table}")).await
+        let url = self.url(&format!("/stores/{store}/tables/{table}"));
+        Self::read(self.at_table(Request::get(&url)).send().await).await
     }
 
-    pub async fn table_orders(&self, store: &str, table: &str) -> Result<TableOrders, ApiFailure> {
-        self.get(&format!("/stores/{store}/tables/{table}/orders"))
-            .await
+    /// The party's orders at the table; `mine` names this phone's own orders, which are
+    /// listed even after their bill is paid.
+    pub async fn table_orders(
+        &self,
+        store: &str,
+        table: &str,
+        mine: Option<&str>,
+    ) -> Result<TableOrders, ApiFailure> {
+        let mut url = self.url(&format!("/stores/{store}/tables/{table}/orders"));
+        if let Some(id) = mine {
+            url = format!("{url}?mine={id}");
+        }
+        Self::read(self.at_table(Request::get(&url)).send().await).await
     }
 
     pub async fn call_staff(
@@ -81,7 +114,8 @@ impl Api {
         call: &StaffCallRequest,
     ) -> Result<OrderReceipt, ApiFailure> {
         let url = self.url(&format!("/stores/{store}/tables/{table}/staff-calls"));
-        let request = Request::post(&url)
+        let request = self
+            .at_table(Request::post(&url))
             .json(call)
             .map_err(|e| ApiFailure::Unexpected(e.to_string()))?;
         Self::read(request.send().await).await
@@ -93,7 +127,9 @@ impl Api {
         table: &str,
         order: &OrderRequest,
     ) -> Result<OrderReceipt, ApiFailure> {
-        let request = Request::post(&self.url(&format!("/stores/{store}/tables/{table}/orders")))
+        let url = self.url(&format!("/stores/{store}/tables/{table}/orders"));
+        let request = self
+            .at_table(Request::post(&url))
             .json(order)
             .map_err(|e| ApiFailure::Unexpected(e.to_string()))?;
         Self::read(request.send().await).await

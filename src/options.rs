@@ -62,6 +62,10 @@ pub struct WidgetOptions {
     /// Prepaid: the host page's `pay({amount, clientOrderId, lines})`, returning a Promise of
     /// an approval (or a list of them, for a split payment).
     pub pay: Option<js_sys::Function>,
+    /// The token of the table's printed link (`t` in the QR code's address).
+    pub token: Option<String>,
+    /// A store tablet's device credential (given by the host page to `mount()`).
+    pub device: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +101,11 @@ fn build(get: impl Fn(&str) -> Option<String>) -> Result<WidgetOptions, OptionsE
         lang: get("lang").map(|l| Lang::parse(&l)).unwrap_or_default(),
         mode,
         pay: None,
+        // Tokens are short ASCII (`KEYID.MAC`); anything else is not one.
+        token: get("t")
+            .or_else(|| get("token"))
+            .filter(|t| !t.is_empty() && t.len() <= 64 && t.is_ascii()),
+        device: None,
     })
 }
 
@@ -129,10 +138,31 @@ impl WidgetOptions {
         built.pay = js_sys::Reflect::get(options, &JsValue::from_str("pay"))
             .ok()
             .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        built.device = js_sys::Reflect::get(options, &JsValue::from_str("device"))
+            .ok()
+            .and_then(|v| v.as_string())
+            .filter(|d| !d.is_empty() && d.is_ascii());
         Ok(built)
     }
 
+    /// The link's token is kept for this table only: a reload of the page, or a return to
+    /// it without the token in the address, still has it; no other table ever sees it.
+    pub fn with_kept_token(mut self) -> WidgetOptions {
+        let key = crate::storage::key(&self.store, &self.table, "link");
+        match &self.token {
+            Some(token) => crate::storage::save(&key, token),
+            None => self.token = crate::storage::load(&key),
+        }
+        self
+    }
+
     pub fn api(&self) -> crate::api::Api {
-        crate::api::Api::new(&self.api_base)
+        crate::api::Api::new(
+            &self.api_base,
+            crate::api::Access {
+                table_token: self.token.clone(),
+                device: self.device.clone(),
+            },
+        )
     }
 }

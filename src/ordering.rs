@@ -262,9 +262,13 @@ impl Ordering {
             match command {
                 Command::Inquire(ticket) => {
                     let (api, (store, table)) = (self.api.get_value(), self.place.get_value());
+                    // The order being followed is listed even once its bill is paid.
+                    let mine = self
+                        .submission
+                        .with_untracked(|s| s.as_ref().map(|s| s.client_order_id().to_string()));
                     spawn_local(async move {
                         let result = api
-                            .table_orders(&store, &table)
+                            .table_orders(&store, &table, mine.as_deref())
                             .await
                             .map_err(Failure::from);
                         this.dispatch(Event::InquiryAnswered(ticket, result));

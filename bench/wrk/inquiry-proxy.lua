@@ -1,6 +1,10 @@
--- 20 pollers per table over 50 tables: the connections cycle through the tables.
+-- 20 pollers per table over 50 tables: the connections cycle through the tables, each
+-- poll with the table's printed link token (BENCH_TOKENS: a Lua file setting `tokens`).
+dofile(os.getenv("BENCH_TOKENS"))
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", string.format("/api/v1/stores/demo/tables/0001-%04d/orders", n % 50 + 1))
+  local table = string.format("0001-%04d", n % 50 + 1)
+  return wrk.format("GET", "/api/v1/stores/demo/tables/" .. table .. "/orders",
+    {["X-Table-Token"] = tokens[table]})
 end

@@ -51,7 +51,7 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
     let place = StoredValue::new((store, table, api));
     let orders = LocalResource::new(move || {
         let (store, table, api) = place.get_value();
-        async move { api.table_orders(&store, &table).await }
+        async move { api.table_orders(&store, &table, None).await }
     });
     use_interval_fn(move || orders.refetch(), shop.config.poll_interval_ms);
     let close = move || shop.history_open.set(false);

@@ -17,6 +17,8 @@ pub fn refusal_text(code: ErrorCode, i18n: I18nContext<Locale>) -> AnyView {
         ErrorCode::InvalidRequest | ErrorCode::TooLarge => t!(i18n, err_invalid_request).into_any(),
         ErrorCode::NotFound => t!(i18n, err_not_found).into_any(),
         ErrorCode::OrderTooLarge => t!(i18n, err_order_too_large).into_any(),
+        ErrorCode::DeviceRequired => t!(i18n, err_device_required).into_any(),
+        ErrorCode::ApprovalRejected => t!(i18n, err_approval_rejected).into_any(),
         _ => t!(i18n, err_other).into_any(),
     }
 }

@@ -59,7 +59,7 @@ fn Root(options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
     view! {
         <div class="tableorder" lang=code>
             {match options {
-                Ok(options) => view! { <StorePage options=options/> }.into_any(),
+                Ok(options) => view! { <StorePage options=options.with_kept_token()/> }.into_any(),
                 Err(_) => view! { <Notice title=t_string!(i18n, qr_title).to_string() detail=t_string!(i18n, qr_detail).to_string()/> }.into_any(),
             }}
         </div>
@@ -74,8 +74,19 @@ pub fn failure_message(e: &ApiFailure, offline: &str) -> String {
     }
 }
 
+/// Why the page cannot open the table.
+#[derive(Debug, Clone)]
+enum LoadFailure {
+    /// The table does not exist for this link: no token, an altered one, or one from
+    /// before the store printed new codes. Only the code on the table helps.
+    ScanAgain,
+    /// A tablet that is not (or no longer) enrolled at the store.
+    NotEnrolled,
+    Other(ApiFailure),
+}
+
 /// Everything the page needs before it can show the menu, fetched together.
-async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), ApiFailure> {
+async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), LoadFailure> {
     let api = options.api();
     // In parallel: on a weak connection each round trip counts.
     let (config, menu, table) = futures_util::join!(
@@ -83,7 +94,14 @@ async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), Ap
         api.menu(&options.store),
         api.table(&options.store, &options.table),
     );
-    Ok((config?, menu?, table?))
+    let refused =
+        |e: &ApiFailure, code| matches!(e, ApiFailure::Refused { error, .. } if error.code == code);
+    match (config, menu, table) {
+        (Ok(config), Ok(menu), Ok(table)) => Ok((config, menu, table)),
+        (_, Ok(_), Err(e)) if refused(&e, ErrorCode::NotFound) => Err(LoadFailure::ScanAgain),
+        (_, _, Err(e)) if refused(&e, ErrorCode::DeviceRequired) => Err(LoadFailure::NotEnrolled),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(LoadFailure::Other(e)),
+    }
 }
 
 #[component]
@@ -101,10 +119,16 @@ fn StorePage(options: WidgetOptions) -> impl IntoView {
                     Ok((config, menu, table)) => view! {
                         <Storefront options=opts.get_value() config=config menu=menu table=table/>
                     }.into_any(),
-                    Err(ApiFailure::Refused { error, .. }) if error.code == ErrorCode::NotFound => view! {
+                    Err(LoadFailure::ScanAgain) => view! {
+                        <Notice title=t_string!(i18n, scan_again_title).to_string() detail=t_string!(i18n, scan_again_detail).to_string()/>
+                    }.into_any(),
+                    Err(LoadFailure::NotEnrolled) => view! {
+                        <Notice title=t_string!(i18n, menu_failed).to_string() detail=t_string!(i18n, err_device_required).to_string()/>
+                    }.into_any(),
+                    Err(LoadFailure::Other(ApiFailure::Refused { error, .. })) if error.code == ErrorCode::NotFound => view! {
                         <Notice title=t_string!(i18n, menu_failed).to_string() detail=t_string!(i18n, err_not_found).to_string()/>
                     }.into_any(),
-                    Err(e) => {
+                    Err(LoadFailure::Other(e)) => {
                         let detail = failure_message(&e, t_string!(i18n, offline));
                         view! {
                             <Notice title=t_string!(i18n, menu_failed).to_string() detail=detail/>

@@ -77,6 +77,37 @@ pub struct StaffCallRequest {
     pub reasons: Vec<String>,
 }
 
+/// A tablet enrols with the one-time code the owner gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeviceEnrolment {
+    /// `XXXX-XXXX`, as shown to the owner (case, spaces and dashes do not matter).
+    pub code: String,
+    /// What the owner will see it listed as, e.g. "counter" or "terrace 2".
+    pub name: String,
+}
+
+/// The tablet's credential: kept on the tablet, sent as `Authorization: Device CREDENTIAL`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EnrolledDevice {
+    pub device_id: String,
+    pub name: String,
+    pub credential: String,
+}
+
+/// Which enrolled tablet is asking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TabletInfo {
+    pub store: String,
+    pub device_id: String,
+    pub name: String,
+}
+
 impl Menu {
     pub fn items(&self) -> impl Iterator<Item = &Item> {
         self.categories.iter().flat_map(|c| c.items.iter())
@@ -503,6 +534,11 @@ pub enum ErrorCode {
     Forbidden,
     /// An order is sent as `application/json`, never as a form or plain text.
     UnsupportedMediaType,
+    /// Payment is taken only on the store's enrolled tablets: this device is not one (or was
+    /// revoked). Nothing was sent.
+    DeviceRequired,
+    /// A card approval that is already behind another order, or too old; nothing was sent.
+    ApprovalRejected,
     /// The server cannot take orders for a moment (e.g. its records); nothing was sent.
     ServerUnavailable,
     /// The POS side could not be reached or did not answer in time (502, or 504 on a timeout).
@@ -522,8 +558,9 @@ impl ErrorCode {
             | ErrorCode::SoldOut
             | ErrorCode::InvalidRequest
             | ErrorCode::PosRefused
-            | ErrorCode::OrderTooLarge => 422,
-            ErrorCode::Forbidden => 403,
+            | ErrorCode::OrderTooLarge
+            | ErrorCode::ApprovalRejected => 422,
+            ErrorCode::Forbidden | ErrorCode::DeviceRequired => 403,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::NotFound => 404,
             ErrorCode::TooLarge => 413,
@@ -566,6 +603,8 @@ impl ErrorCode {
             ErrorCode::OrderTooLarge => "order_too_large",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::DeviceRequired => "device_required",
+            ErrorCode::ApprovalRejected => "approval_rejected",
             ErrorCode::ServerUnavailable => "server_unavailable",
             ErrorCode::UpstreamUnavailable => "upstream_unavailable",
         }

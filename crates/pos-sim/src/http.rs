@@ -92,7 +92,8 @@ impl Sim {
             calls: Mutex::new(BTreeMap::new()),
             rng: Mutex::new(fastrand::Rng::with_seed(0x5eed)),
             vcat_declines: std::sync::atomic::AtomicBool::new(false),
-            vcat_seq: std::sync::atomic::AtomicU64::new(0),
+            // A terminal never repeats an approval number within a day, restarts included.
+            vcat_seq: std::sync::atomic::AtomicU64::new(fastrand::u64(0..60_000_000)),
         })
     }
 
@@ -559,7 +560,7 @@ async fn vcat_approve(
     // worked out, and fields of its own a page does not know.
     Ok(Json(json!({
         "amount": amount.to_string(),
-        "approvalNo": format!("{:08}", 30_000_000 + n),
+        "approvalNo": format!("{:08}", 30_000_000 + n % 70_000_000),
         "approvedAt": stamp(sim.clock.now()),
         "terminalId": "VCAT0001",
         "cardNoMasked": "5365-10**-****-1234",

@@ -62,7 +62,7 @@ struct Outcome {
 async fn guest(
     http: reqwest::Client,
     base: String,
-    table: String,
+    (table, token): (String, String),
     n: u64,
     config: ClientConfig,
 ) -> Outcome {
@@ -82,12 +82,19 @@ async fn guest(
         while let Some(command) = (!queue.is_empty()).then(|| queue.remove(0)) {
             let event = match command {
                 Command::Inquire(t) => {
-                    Event::InquiryAnswered(t, answer(http.get(&orders_url).send().await).await)
+                    // As the widget asks: the table's link, and the order it follows.
+                    let url = format!("{orders_url}?mine={}", sub.client_order_id());
+                    let asked = http.get(&url).header("x-table-token", &token).send();
+                    Event::InquiryAnswered(t, answer(asked.await).await)
                 }
-                Command::Send(t, req) => Event::SendAnswered(
-                    t,
-                    answer(http.post(&orders_url).json(&req).send().await).await,
-                ),
+                Command::Send(t, req) => {
+                    let sent = http
+                        .post(&orders_url)
+                        .header("x-table-token", &token)
+                        .json(&req)
+                        .send();
+                    Event::SendAnswered(t, answer(sent.await).await)
+                }
                 Command::RequestPayment { .. } | Command::Persist => continue,
             };
             queue.extend(sub.handle(event, now_ms()));
@@ -211,6 +218,19 @@ async fn main() {
         .expect("a free port");
     let data = std::env::temp_dir().join(format!("tableorder-chaos-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
+    // Each table's printed link, signed in the data directory the proxy will use.
+    let links = tableorder_proxy::trust::LinkKeys::new(
+        tableorder_proxy::db::open(&data)
+            .await
+            .expect("the data directory"),
+    );
+    let mut tokens = Vec::new();
+    for t in 1..=tables {
+        let table = format!("0001-{t:04}");
+        let token = links.token("demo", &table).await.expect("a table link");
+        tokens.push((table, token));
+    }
+    let tokens = Arc::new(tokens);
     let proxy = Arc::new(Mutex::new(Proxy {
         child: None,
         port,
@@ -251,6 +271,7 @@ async fn main() {
     let runs: Vec<_> = (0..workers)
         .map(|_| {
             let (http, base, next) = (http.clone(), base.clone(), next.clone());
+            let tokens = tokens.clone();
             tokio::spawn(async move {
                 let mut outcomes = Vec::new();
                 loop {
@@ -258,8 +279,8 @@ async fn main() {
                     if n >= orders {
                         return outcomes;
                     }
-                    let table = format!("0001-{:04}", 1 + spread(n) % tables);
-                    outcomes.push(guest(http.clone(), base.clone(), table, n, client_config).await);
+                    let at = tokens[(spread(n) % tables) as usize].clone();
+                    outcomes.push(guest(http.clone(), base.clone(), at, n, client_config).await);
                 }
             })
         })

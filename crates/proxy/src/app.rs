@@ -7,6 +7,7 @@ use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
 use crate::orders::{DeskSettings, OrderCaps, OrderDesk};
 use crate::routes;
+use crate::trust::{Devices, LinkKeys};
 use crate::upstream::{Upstream, UpstreamError};
 use axum::Router;
 use order_core::{ClientConfig, Won};
@@ -21,15 +22,22 @@ pub struct AppState {
     pub desk: Arc<OrderDesk>,
     pub metrics: Arc<Metrics>,
     pub per_client: Arc<RateLimiter>,
+    /// Signed table links: the key each store's links are signed with.
+    pub links: LinkKeys,
+    /// The store's own tablets.
+    pub devices: Devices,
+    /// Tablet enrolment tries per client address (a code is 40 random bits; this keeps
+    /// guessing hopeless).
+    pub enrolments: Arc<RateLimiter>,
 }
 
 impl AppState {
-    /// `upstream_url` is the configured one, or the embedded simulator's; `ledger` the
-    /// durable order records.
+    /// `upstream_url` is the configured one, or the embedded simulator's; `db` holds the
+    /// durable state (order records, link keys, tablets).
     pub fn new(
         config: Config,
         upstream_url: &str,
-        ledger: Ledger,
+        db: sqlx::SqlitePool,
     ) -> Result<AppState, UpstreamError> {
         let limits = &config.limits;
         let upstream = Upstream::new(
@@ -75,12 +83,15 @@ impl AppState {
         let desk = Arc::new(OrderDesk::new(
             upstream,
             catalog.clone(),
-            ledger,
+            Ledger::new(db.clone()),
             metrics.clone(),
             settings,
         ));
         Ok(AppState {
             per_client: Arc::new(RateLimiter::new(limits.requests_per_minute_per_client)),
+            enrolments: Arc::new(RateLimiter::new(10)),
+            links: LinkKeys::new(db.clone()),
+            devices: Devices::new(db),
             config: Arc::new(config),
             client,
             catalog,

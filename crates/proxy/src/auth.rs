@@ -1,8 +1,8 @@
 //! Comparing secrets (admin token, staff PIN) without leaking where they differ.
 
 pub fn same_secret(given: &str, expected: &str) -> bool {
-    let (a, b) = (given.as_bytes(), expected.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
 #[cfg(test)]

@@ -26,8 +26,10 @@ pub struct Config {
     pub upstream: Option<String>,
     /// Bearer token for `/api/v1/admin/...`. Secret: from the environment in production.
     pub admin_token: Option<String>,
-    /// The PIN staff enter to confirm a cash order. Secret.
+    /// The PIN staff enter to confirm a cash order (at least 6 digits). Secret.
     pub staff_pin: Option<String>,
+    /// Bearer token for `/metrics`; absent, `/metrics` is open (keep it off the internet).
+    pub metrics_token: Option<String>,
     /// Origins of partner pages allowed to call the API from a browser.
     pub allowed_origins: Vec<String>,
     /// Public slug → the store's credentials at Smartro.
@@ -120,6 +122,8 @@ pub struct Limits {
     pub upstream_connect_timeout_ms: u64,
     pub upstream_timeout_ms: u64,
     pub request_timeout_ms: u64,
+    /// A client that has not sent a request's headers by then is disconnected.
+    pub header_read_timeout_ms: u64,
     /// After a shutdown signal, connections get this long to finish (a client that never
     /// finishes its request must not keep the server up).
     pub shutdown_grace_ms: u64,
@@ -148,6 +152,7 @@ impl Default for Limits {
             upstream_connect_timeout_ms: 3_000,
             upstream_timeout_ms: 10_000,
             request_timeout_ms: 30_000,
+            header_read_timeout_ms: 10_000,
             shutdown_grace_ms: 10_000,
             idempotency_secs: 30 * 60,
             requests_per_minute_per_client: 240,
@@ -194,6 +199,7 @@ impl Default for Config {
             upstream: None,
             admin_token: None,
             staff_pin: None,
+            metrics_token: None,
             allowed_origins: Vec::new(),
             stores: BTreeMap::new(),
             staff_call_reasons: ["물", "물티슈", "앞접시", "수저·젓가락", "직원 방문"]
@@ -227,6 +233,9 @@ const ENV_PREFIX: &str = "TABLEORDER_";
 
 /// A shorter admin token can be guessed.
 pub const MIN_ADMIN_TOKEN_CHARS: usize = 24;
+
+/// A million PINs: with the store-wide lock-out, years of guessing.
+pub const MIN_STAFF_PIN_DIGITS: usize = 6;
 
 /// `http://127.0.0.1:9090`, `http://localhost`, `http://[::1]:80` and the like.
 fn is_loopback_url(url: &str) -> bool {
@@ -379,11 +388,20 @@ impl Config {
             )));
         }
         if let Some(pin) = &self.staff_pin {
-            if pin.len() < 4 || !pin.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ConfigError::Invalid(
-                    "staff_pin must be at least 4 digits".into(),
-                ));
+            if pin.len() < MIN_STAFF_PIN_DIGITS || !pin.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ConfigError::Invalid(format!(
+                    "staff_pin must be at least {MIN_STAFF_PIN_DIGITS} digits"
+                )));
             }
+        }
+        if self
+            .metrics_token
+            .as_ref()
+            .is_some_and(|t| t.chars().count() < MIN_ADMIN_TOKEN_CHARS)
+        {
+            return Err(ConfigError::Invalid(format!(
+                "metrics_token must be at least {MIN_ADMIN_TOKEN_CHARS} characters"
+            )));
         }
         Ok(self)
     }
@@ -418,7 +436,7 @@ impl Config {
 }
 
 fn secret_keys(table: &toml::Table) -> Vec<String> {
-    let mut found: Vec<String> = ["admin_token", "staff_pin"]
+    let mut found: Vec<String> = ["admin_token", "staff_pin", "metrics_token"]
         .into_iter()
         .filter(|k| table.contains_key(*k))
         .map(String::from)
@@ -460,7 +478,10 @@ fn env_value(key: &str, raw: &str) -> toml::Value {
     }
     if let Ok(n) = raw.parse::<i64>() {
         // Ids and secrets made of digits stay strings.
-        if !matches!(key, "store_id" | "service_id" | "staff_pin" | "admin_token") {
+        if !matches!(
+            key,
+            "store_id" | "service_id" | "staff_pin" | "admin_token" | "metrics_token"
+        ) {
             return toml::Value::Integer(n);
         }
     }
@@ -505,7 +526,7 @@ mod tests {
                     "TABLEORDER_ALLOWED_ORIGINS",
                     "https://a.example, https://b.example",
                 ),
-                ("TABLEORDER_STAFF_PIN", "0000"),
+                ("TABLEORDER_STAFF_PIN", "002468"),
                 ("UNRELATED", "x"),
             ]),
         )
@@ -513,7 +534,11 @@ mod tests {
         assert_eq!(c.listen.port(), 9000);
         assert_eq!(c.timing.poll_interval_ms, 3000);
         assert_eq!(c.allowed_origins.len(), 2);
-        assert_eq!(c.staff_pin.as_deref(), Some("0000"));
+        assert_eq!(
+            c.staff_pin.as_deref(),
+            Some("002468"),
+            "a PIN keeps its zeros"
+        );
         let creds = c.credentials("gangnam_1").unwrap();
         assert_eq!(
             (creds.store_id.as_str(), creds.service_id.as_str()),
@@ -593,6 +618,15 @@ mod tests {
         }
         let short = Config::load(None, env(&[("TABLEORDER_ADMIN_TOKEN", "letmein")]));
         assert!(short.unwrap_err().to_string().contains("at least 24"));
+        let short = Config::load(None, env(&[("TABLEORDER_METRICS_TOKEN", "letmein")]));
+        assert!(short.unwrap_err().to_string().contains("at least 24"));
+        for pin in ["0000", "12345", "12a456"] {
+            let c = Config::load(None, env(&[("TABLEORDER_STAFF_PIN", pin)]));
+            assert!(
+                c.unwrap_err().to_string().contains("at least 6 digits"),
+                "{pin}"
+            );
+        }
         let bad_slug = Config::load(None, env(&[("TABLEORDER_STORES__BAD%SLUG__STORE_ID", "1")]));
         assert!(bad_slug.is_err());
         std::fs::remove_dir_all(&dir).ok();

@@ -31,6 +31,14 @@ pub enum AppError {
     Unauthorized,
     #[error("the staff PIN is not right")]
     WrongPin,
+    /// A payment from a device that is not one of the store's enrolled tablets.
+    #[error("payment is taken only on the store's enrolled tablets; this device is not (or no longer) enrolled")]
+    DeviceRequired,
+    #[error("that enrolment code is wrong, used or expired: ask the owner for a new one")]
+    EnrolmentRefused,
+    /// An approval already behind another order, or too old to be this order's.
+    #[error("{0}")]
+    ApprovalRejected(String),
     /// More than the store lets one order hold or cost.
     #[error("{0}")]
     OrderTooLarge(String),
@@ -55,6 +63,13 @@ pub enum AppError {
 impl From<crate::ledger::LedgerError> for AppError {
     fn from(e: crate::ledger::LedgerError) -> AppError {
         tracing::error!(error = %e, "order records unavailable");
+        AppError::Storage(e.to_string())
+    }
+}
+
+impl From<crate::trust::TrustError> for AppError {
+    fn from(e: crate::trust::TrustError) -> AppError {
+        tracing::error!(error = %e, "trust records unavailable");
         AppError::Storage(e.to_string())
     }
 }
@@ -113,6 +128,10 @@ impl AppError {
             AppError::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
             AppError::OrderTooLarge(_) => (ErrorCode::OrderTooLarge, None),
             AppError::Forbidden => (ErrorCode::Forbidden, None),
+            AppError::DeviceRequired | AppError::EnrolmentRefused => {
+                (ErrorCode::DeviceRequired, None)
+            }
+            AppError::ApprovalRejected(_) => (ErrorCode::ApprovalRejected, None),
             AppError::NotJson => (ErrorCode::UnsupportedMediaType, None),
             AppError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
             AppError::Upstream(UpstreamError::Timeout) => {

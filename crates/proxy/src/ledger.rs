@@ -4,25 +4,16 @@
 //! crash: a row left "in doubt" is settled by looking at the table, never by sending again.
 
 use order_core::{OrderReceipt, Won};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use std::path::Path;
-use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
-/// The file inside the data directory.
-pub const DB_FILE: &str = "tableorder.db";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("cannot create the data directory {dir}: {source}")]
-    Dir { dir: String, source: std::io::Error },
+    #[error(transparent)]
+    Open(#[from] crate::db::DbError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
-    #[error("database migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
 /// What is known about one clientOrderId.
@@ -81,25 +72,13 @@ pub fn now_ms() -> i64 {
 }
 
 impl Ledger {
-    /// Opens (creating if need be) the database in `dir` and brings its schema up to date.
+    /// Opens (creating if need be) the database in `dir` and keeps its order records.
     pub async fn open(dir: &Path) -> Result<Ledger, LedgerError> {
-        std::fs::create_dir_all(dir).map_err(|source| LedgerError::Dir {
-            dir: dir.display().to_string(),
-            source,
-        })?;
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(dir.join(DB_FILE))
-            .create_if_missing(true)
-            // WAL with full sync: a row written before the upstream call survives `kill -9`.
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Ledger { pool })
+        Ok(Ledger::new(crate::db::open(dir).await?))
+    }
+
+    pub fn new(pool: SqlitePool) -> Ledger {
+        Ledger { pool }
     }
 
     pub async fn get(
@@ -197,6 +176,65 @@ impl Ledger {
         Ok(())
     }
 
+    /// The card approvals (day, number) already behind this order.
+    pub async fn approvals_of(
+        &self,
+        store: &str,
+        client_order_id: &str,
+    ) -> Result<Vec<(String, String)>, LedgerError> {
+        let rows = sqlx::query(
+            "SELECT approval_day, approval_no FROM used_approvals
+             WHERE store = $1 AND client_order_id = $2",
+        )
+        .bind(store)
+        .bind(client_order_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("approval_day")?, r.try_get("approval_no")?)))
+            .collect()
+    }
+
+    /// Puts the approvals (day, number) behind this order, all or none. `Some(number)`: that
+    /// approval already pays for another order at the store, and nothing was written.
+    pub async fn admit_approvals(
+        &self,
+        store: &str,
+        client_order_id: &str,
+        approvals: &[(String, String)],
+    ) -> Result<Option<String>, LedgerError> {
+        let mut tx = self.pool.begin().await?;
+        for (day, no) in approvals {
+            sqlx::query(
+                "INSERT INTO used_approvals (store, approval_day, approval_no, client_order_id, used_at_ms)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            )
+            .bind(store)
+            .bind(day)
+            .bind(no)
+            .bind(client_order_id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            let owner: String = sqlx::query(
+                "SELECT client_order_id FROM used_approvals
+                 WHERE store = $1 AND approval_day = $2 AND approval_no = $3",
+            )
+            .bind(store)
+            .bind(day)
+            .bind(no)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("client_order_id")?;
+            if owner != client_order_id {
+                tx.rollback().await?;
+                return Ok(Some(no.clone()));
+            }
+        }
+        tx.commit().await?;
+        Ok(None)
+    }
+
     /// Rows still in doubt: orders a previous run sent without learning the outcome.
     pub async fn count_in_doubt(&self) -> Result<i64, LedgerError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM order_records WHERE state = 'in_doubt'")
@@ -214,6 +252,11 @@ impl Ledger {
         .bind(before)
         .execute(&self.pool)
         .await?;
+        // An approval is refused again on its own day; two days covers any time zone.
+        sqlx::query("DELETE FROM used_approvals WHERE used_at_ms < $1")
+            .bind(now_ms() - 48 * 3600 * 1000)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tableorder_proxy::config::Config;
 use tableorder_proxy::server;
+use tableorder_proxy::trust::{Devices, LinkKeys};
 
 #[derive(Parser)]
 #[command(
@@ -55,6 +56,23 @@ enum Command {
         config: Option<PathBuf>,
         #[arg(long)]
         upstream: Option<String>,
+        /// The data directory holding the link keys (the server's).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Table links: rotate the key they are signed with.
+    Links {
+        #[command(subcommand)]
+        action: LinksAction,
+        #[command(flatten)]
+        at: StoreArgs,
+    },
+    /// The store's own tablets: enrolment codes, the list, revoking one.
+    Tablets {
+        #[command(subcommand)]
+        action: TabletsAction,
+        #[command(flatten)]
+        at: StoreArgs,
     },
     /// Run the simulated Order Agent and POS alone, speaking the upstream API.
     Sim {
@@ -73,6 +91,36 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+}
+
+/// Which store, and where its server keeps its data.
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// The store's public slug.
+    #[arg(long, global = true)]
+    store: Option<String>,
+    #[arg(long, env = "TABLEORDER_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// The server's data directory (default: the config's, ./data).
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum LinksAction {
+    /// Sign every table link with a new key: all printed QR codes stop working; print the
+    /// sheet again (`tableorder qr`).
+    Rotate,
+}
+
+#[derive(Subcommand)]
+enum TabletsAction {
+    /// A one-time code to type on a new tablet (valid 15 minutes).
+    Enrol,
+    /// The tablets enrolled at the store.
+    List,
+    /// Stop a tablet's credential from working (lost, stolen, replaced).
+    Revoke { device: String },
 }
 
 fn main() -> ExitCode {
@@ -105,7 +153,10 @@ fn main() -> ExitCode {
             out,
             config,
             upstream,
-        } => runtime.block_on(qr(store, base_url, out, config, upstream)),
+            data,
+        } => runtime.block_on(qr(store, base_url, out, config, upstream, data)),
+        Command::Links { action, at } => runtime.block_on(links(action, at)),
+        Command::Tablets { action, at } => runtime.block_on(tablets(action, at)),
         Command::Sim {
             listen,
             fixture,
@@ -134,26 +185,145 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
     })
 }
 
+/// The configuration with `--data` applied, and the store checked against it.
+fn config_for_store(
+    config_path: Option<&std::path::Path>,
+    data: Option<PathBuf>,
+    store: &str,
+) -> Result<Config, ExitCode> {
+    let mut config = load_config(config_path)?;
+    if let Some(d) = data {
+        config.data_dir = d;
+    }
+    if !config.stores.contains_key(store) {
+        let known: Vec<&str> = config.stores.keys().map(String::as_str).collect();
+        eprintln!(
+            "error: no store {store:?} in the configuration (known: {})",
+            known.join(", ")
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(config)
+}
+
+async fn open_db(config: &Config) -> Result<sqlx::SqlitePool, ExitCode> {
+    tableorder_proxy::db::open(&config.data_dir)
+        .await
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(3)
+        })
+}
+
+fn store_of(at: &StoreArgs) -> Result<&str, ExitCode> {
+    at.store.as_deref().ok_or_else(|| {
+        eprintln!("error: which store? add --store SLUG");
+        ExitCode::from(2)
+    })
+}
+
+async fn links(action: LinksAction, at: StoreArgs) -> ExitCode {
+    let run = async {
+        let store = store_of(&at)?;
+        let config = config_for_store(at.config.as_deref(), at.data.clone(), store)?;
+        let keys = LinkKeys::new(open_db(&config).await?);
+        match action {
+            LinksAction::Rotate => {
+                match keys.rotate(store).await {
+                    Ok(id) => {
+                        println!("table links of {store} are now signed with key {id}: every printed code has stopped working.");
+                        println!("print the new sheet: tableorder qr --store {store} --base-url https://…");
+                        Ok(())
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        Err(ExitCode::from(3))
+                    }
+                }
+            }
+        }
+    };
+    run.await.err().unwrap_or(ExitCode::SUCCESS)
+}
+
+async fn tablets(action: TabletsAction, at: StoreArgs) -> ExitCode {
+    let run = async {
+        let store = store_of(&at)?;
+        let config = config_for_store(at.config.as_deref(), at.data.clone(), store)?;
+        let devices = Devices::new(open_db(&config).await?);
+        let failed = |e: tableorder_proxy::trust::TrustError| {
+            eprintln!("error: {e}");
+            ExitCode::from(3)
+        };
+        match action {
+            TabletsAction::Enrol => {
+                let code = devices.issue_code(store).await.map_err(failed)?;
+                println!("{}", code.code);
+                eprintln!("type this code on the tablet within 15 minutes; it works once.");
+            }
+            TabletsAction::List => {
+                let list = devices.list(store).await.map_err(failed)?;
+                if list.is_empty() {
+                    println!("no tablets enrolled at {store}");
+                }
+                for d in list {
+                    let state = match (d.revoked_at_ms, d.last_seen_at_ms) {
+                        (Some(at), _) => format!("revoked {}", when(at)),
+                        (None, Some(at)) => format!("last seen {}", when(at)),
+                        (None, None) => "never seen".into(),
+                    };
+                    println!(
+                        "{}  {:<20}  enrolled {}  {state}",
+                        d.device_id,
+                        d.name,
+                        when(d.enrolled_at_ms)
+                    );
+                }
+            }
+            TabletsAction::Revoke { device } => {
+                if devices.revoke(store, &device).await.map_err(failed)? {
+                    println!("{device} is revoked: it can no longer take orders or payments.");
+                } else {
+                    eprintln!(
+                        "error: no tablet {device:?} at {store} (see `tableorder tablets list`)"
+                    );
+                    return Err(ExitCode::from(2));
+                }
+            }
+        }
+        Ok(())
+    };
+    run.await.err().unwrap_or(ExitCode::SUCCESS)
+}
+
+/// Milliseconds since the epoch as Korean local time.
+fn when(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .and_then(|t| chrono::FixedOffset::east_opt(9 * 3600).map(|kst| t.with_timezone(&kst)))
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
 async fn qr(
     store: String,
     base_url: String,
     out: PathBuf,
     config_path: Option<PathBuf>,
     upstream: Option<String>,
+    data: Option<PathBuf>,
 ) -> ExitCode {
-    let mut config = match load_config(config_path.as_deref()) {
+    let mut config = match config_for_store(config_path.as_deref(), data, &store) {
         Ok(c) => c,
         Err(code) => return code,
     };
     if upstream.is_some() {
         config.upstream = upstream;
     }
+    if let Err(e) = tableorder_proxy::qr::check_base_url(&base_url) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let Some(creds) = config.credentials(&store) else {
-        let known: Vec<&str> = config.stores.keys().map(String::as_str).collect();
-        eprintln!(
-            "error: no store {store:?} in the configuration (known: {})",
-            known.join(", ")
-        );
         return ExitCode::from(2);
     };
     let (url, _sim) = match server::resolve_upstream(&mut config).await {
@@ -179,8 +349,22 @@ async fn qr(
             return ExitCode::from(4);
         }
     };
+    let db = match open_db(&config).await {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let links = match LinkKeys::new(db)
+        .table_links(&store, &base_url, &tables)
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(3);
+        }
+    };
     let name = config.store_name(&store);
-    match tableorder_proxy::qr::write_all(&out, &name, &store, &base_url, &tables) {
+    match tableorder_proxy::qr::write_all(&out, &name, &store, &links) {
         Ok(files) => {
             println!(
                 "{} table codes for {} written to {}",
@@ -237,7 +421,13 @@ async fn serve(
             if let Some(first) = slugs.first() {
                 if let Ok(info) = running.state.catalog.get(first).await {
                     if let Some(table) = info.tables.first() {
-                        println!("open a table: {base}/?store={first}&table={}", table.id);
+                        match running.state.links.token(first, &table.id).await {
+                            Ok(token) => println!(
+                                "open a table: {}",
+                                tableorder_proxy::trust::table_url(&base, first, &table.id, &token)
+                            ),
+                            Err(e) => eprintln!("warning: cannot sign a table link: {e}"),
+                        }
                     }
                 }
             }

@@ -16,6 +16,8 @@ pub struct Metrics {
     pub inquiries_coalesced: AtomicU64,
     pub idempotent_replays: AtomicU64,
     pub menu_cache_hits: AtomicU64,
+    pub staff_pin_failures: AtomicU64,
+    pub staff_pin_lockouts: AtomicU64,
     upstream: Mutex<UpstreamTimings>,
 }
 
@@ -68,6 +70,18 @@ impl Metrics {
             "tableorder_menu_cache_hits_total",
             "Menus served from the serialised copy.",
             &self.menu_cache_hits,
+        );
+        counter(
+            &mut out,
+            "tableorder_staff_pin_failures_total",
+            "Wrong staff PINs given for cash orders.",
+            &self.staff_pin_failures,
+        );
+        counter(
+            &mut out,
+            "tableorder_staff_pin_lockouts_total",
+            "Times a store's staff PIN was locked after wrong tries.",
+            &self.staff_pin_lockouts,
         );
         let _ = writeln!(
             out,

@@ -8,12 +8,12 @@
 //! the call; one left in doubt (a crash, a lost answer) is settled by looking at the table,
 //! never by sending again blindly.
 
-use crate::auth::same_secret;
 use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::ledger::{now_ms, Claim, Ledger, Record};
 use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
+use crate::trust::{PinRefusal, StaffPin};
 use crate::upstream::{
     staff_call_order, OutgoingOrder, PaymentKind, PaymentRecord, Refusal, TableInquiry, Upstream,
     UpstreamError,
@@ -48,6 +48,19 @@ struct UnderWay {
 
 /// One staff call per table this often: a guest tapping again is told to wait.
 pub const STAFF_CALL_EVERY: Duration = Duration::from_secs(30);
+
+/// Who places an order: a guest's phone holding the table's link, or one of the store's
+/// enrolled tablets (the only ones that take payment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orderer<'a> {
+    Guest,
+    Tablet { device_id: &'a str },
+}
+
+/// An approval older than this is not this order's (a terminal hands it over at once).
+pub const APPROVAL_FRESH_FOR: Duration = Duration::from_secs(15 * 60);
+/// A terminal's clock may run this far ahead of ours.
+const APPROVAL_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
 /// An order ready to go upstream, priced by this server.
 struct Prepared {
@@ -91,8 +104,8 @@ pub struct OrderDesk {
     sending: Mutex<HashMap<Key, UnderWay>>,
     inquiries: Mutex<HashMap<Key, InquiryCell>>,
     per_table: RateLimiter,
-    /// Wrong PINs cost: a few tries a minute per table.
-    pin_attempts: RateLimiter,
+    /// The cash PIN, with its store-wide lock-out; `None`: cash is not taken here.
+    staff_pin: Option<StaffPin>,
     /// When each table last called staff.
     staff_calls: Mutex<HashMap<Key, Instant>>,
 }
@@ -106,6 +119,32 @@ fn vat_of(amount: Won) -> Won {
 fn split_stamp(stamp: &str) -> Option<(String, String)> {
     (stamp.len() == 14 && stamp.bytes().all(|b| b.is_ascii_digit()))
         .then(|| (stamp[..8].to_string(), stamp[8..].to_string()))
+}
+
+/// A first-time approval must be from the last 15 minutes (and not from the future).
+fn check_fresh(
+    approval_no: &str,
+    date: &str,
+    time: &str,
+    now: chrono::DateTime<FixedOffset>,
+) -> Result<(), AppError> {
+    use chrono::TimeZone;
+    let approved = chrono::NaiveDateTime::parse_from_str(&format!("{date}{time}"), "%Y%m%d%H%M%S")
+        .ok()
+        .and_then(|naive| now.offset().from_local_datetime(&naive).single())
+        .ok_or_else(|| AppError::Invalid(format!("approvedAt {date}{time} is not a time")))?;
+    let age = now.signed_duration_since(approved);
+    let too_old = age.to_std().is_ok_and(|age| age > APPROVAL_FRESH_FOR);
+    let ahead = (-age)
+        .to_std()
+        .is_ok_and(|ahead| ahead > APPROVAL_CLOCK_SKEW);
+    if too_old || ahead {
+        return Err(AppError::ApprovalRejected(format!(
+            "approval {approval_no} was made at {approved}: only an approval from the last {} minutes pays for a new order",
+            APPROVAL_FRESH_FOR.as_secs() / 60
+        )));
+    }
+    Ok(())
 }
 
 fn now_kst() -> String {
@@ -184,10 +223,10 @@ impl OrderDesk {
             // Shorter than the poll interval, so one phone always sees fresh news.
             inquiry_fresh_for: settings.poll_interval.mul_f64(0.9),
             per_table: RateLimiter::new(settings.orders_per_minute_per_table),
+            staff_pin: settings.staff_pin.clone().map(StaffPin::new),
             settings,
             sending: Mutex::new(HashMap::new()),
             inquiries: Mutex::new(HashMap::new()),
-            pin_attempts: RateLimiter::new(5),
             staff_calls: Mutex::new(HashMap::new()),
         }
     }
@@ -216,13 +255,55 @@ impl OrderDesk {
         }
     }
 
-    /// What was paid, checked against the order as the server priced it.
+    /// The staff PIN, under the store-wide lock-out. Wrong tries are counted and logged,
+    /// never with what was typed.
+    fn check_pin(
+        &self,
+        pin: &StaffPin,
+        store: &str,
+        table: &str,
+        given: &str,
+    ) -> Result<(), AppError> {
+        match pin.check(store, given) {
+            Ok(()) => Ok(()),
+            Err(PinRefusal::Locked { retry_after }) => {
+                tracing::warn!(store, table, ?retry_after, "staff PIN tried while locked");
+                Err(AppError::RateLimited {
+                    retry_after_ms: retry_after.as_millis() as u64,
+                })
+            }
+            Err(PinRefusal::Wrong { locked_for }) => {
+                self.metrics
+                    .staff_pin_failures
+                    .fetch_add(1, Ordering::Relaxed);
+                match locked_for {
+                    Some(lock) => {
+                        self.metrics
+                            .staff_pin_lockouts
+                            .fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!(
+                            store,
+                            table,
+                            ?lock,
+                            "wrong staff PIN: the store's PIN is locked"
+                        );
+                    }
+                    None => tracing::warn!(store, table, "wrong staff PIN"),
+                }
+                Err(AppError::WrongPin)
+            }
+        }
+    }
+
+    /// What was paid, checked against the order as the server priced it. `admitted`: the
+    /// approvals (day, number) this order already holds, from an earlier try.
     fn payments(
         &self,
         store: &str,
         table: &str,
         payment: &Payment,
         total: Won,
+        admitted: &[(String, String)],
     ) -> Result<Vec<PaymentRecord>, AppError> {
         let now = chrono::Utc::now().with_timezone(
             &chrono::FixedOffset::east_opt(9 * 3600)
@@ -230,18 +311,13 @@ impl OrderDesk {
         );
         match payment.method {
             PaymentMethod::Cash => {
-                let expected = self.settings.staff_pin.as_deref().ok_or_else(|| {
+                let pin = self.staff_pin.as_ref().ok_or_else(|| {
                     AppError::Invalid(
                         "cash orders are not set up on this server (no staff PIN)".into(),
                     )
                 })?;
-                self.pin_attempts
-                    .check(&format!("{store}/{table}"))
-                    .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
                 let given = payment.staff_pin.as_deref().unwrap_or_default();
-                if !same_secret(given, expected) {
-                    return Err(AppError::WrongPin);
-                }
+                self.check_pin(pin, store, table, given)?;
                 Ok(vec![PaymentRecord {
                     kind: PaymentKind::Cash,
                     amount: total,
@@ -296,6 +372,10 @@ impl OrderDesk {
                             "a payment approval has a missing or malformed field".into(),
                         ));
                     }
+                    let key = (date.clone(), a.approval_no.clone());
+                    if !admitted.contains(&key) {
+                        check_fresh(&a.approval_no, &date, &time, now)?;
+                    }
                     paid = paid
                         .checked_add(a.amount)
                         .ok_or_else(|| AppError::Invalid("payments too large".into()))?;
@@ -338,8 +418,14 @@ impl OrderDesk {
     }
 
     /// The table's orders, from a cache shorter than the poll interval, one fetch at a time.
-    pub async fn inquiry(&self, store: &str, table: &str) -> Result<TableOrders, AppError> {
-        Ok(self.table_inquiry(store, table).await?.orders)
+    /// What guests at the table see (the current party's orders, and their own by id).
+    pub async fn inquiry(
+        &self,
+        store: &str,
+        table: &str,
+        mine: &[&str],
+    ) -> Result<TableOrders, AppError> {
+        Ok(self.table_inquiry(store, table).await?.for_party(mine))
     }
 
     async fn table_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, AppError> {
@@ -384,9 +470,18 @@ impl OrderDesk {
         self: &Arc<Self>,
         store: &str,
         table: &str,
+        orderer: Orderer<'_>,
         request: &OrderRequest,
     ) -> Result<OrderReceipt, AppError> {
         check_client_order_id(&request.client_order_id)?;
+        if request.payment.is_some() && orderer == Orderer::Guest {
+            tracing::warn!(
+                store,
+                table,
+                "a payment from a device that is not an enrolled tablet"
+            );
+            return Err(AppError::DeviceRequired);
+        }
         self.catalog.get(store).await?.table_codes(table)?;
         let print = order_fingerprint(request);
         // A replay is answered from the record before anything else.
@@ -419,7 +514,26 @@ impl OrderDesk {
         let priced = price_order(&info.categories, &request.lines, request.memo.as_deref())?;
         self.within_caps(store, &priced)?;
         let payments = match &request.payment {
-            Some(p) => self.payments(store, table, p, priced.total)?,
+            Some(p) => {
+                let id = &request.client_order_id;
+                let admitted = self.ledger.approvals_of(store, id).await?;
+                let records = self.payments(store, table, p, priced.total, &admitted)?;
+                let approvals: Vec<(String, String)> = records
+                    .iter()
+                    .filter(|r| r.kind == PaymentKind::Card)
+                    .map(|r| (r.approval_date.clone(), r.approval_no.clone()))
+                    .collect();
+                if let Some(taken) = self.ledger.admit_approvals(store, id, &approvals).await? {
+                    tracing::warn!(store, table, approval = %taken, "an approval already behind another order");
+                    return Err(AppError::ApprovalRejected(format!(
+                        "approval {taken} already paid for another order today"
+                    )));
+                }
+                if let Orderer::Tablet { device_id } = orderer {
+                    tracing::info!(store, table, device = device_id, method = ?p.method, "paid order from a tablet");
+                }
+                records
+            }
             None => Vec::new(),
         };
         let kept_payment = request

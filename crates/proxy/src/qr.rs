@@ -1,5 +1,6 @@
 //! Printable table QR codes: one SVG per table and an A4 sheet with all of them.
 
+use crate::trust::TableLink;
 use order_core::Table;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
@@ -19,12 +20,13 @@ pub enum QrError {
     },
 }
 
-/// The address a table's code opens: `BASE/?store=SLUG&table=FLR-TBL`.
-pub fn table_url(base_url: &str, store: &str, table: &str) -> String {
-    format!(
-        "{}/?store={store}&table={table}",
-        base_url.trim_end_matches('/')
-    )
+/// Links must open a web page.
+pub fn check_base_url(base_url: &str) -> Result<(), QrError> {
+    if base_url.starts_with("http://") || base_url.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(QrError::BaseUrl(base_url.into()))
+    }
 }
 
 /// One code as SVG. Medium error correction survives a stained or scratched table card.
@@ -48,37 +50,27 @@ fn escape(s: &str) -> String {
 /// One table's code: the table, the URL it opens, the SVG.
 struct TableCode<'a> {
     table: &'a Table,
-    url: String,
+    url: &'a str,
     svg: String,
 }
 
 /// Every table's code, each rendered once.
-fn table_codes<'a>(
-    store: &str,
-    base_url: &str,
-    tables: &'a [Table],
-) -> Result<Vec<TableCode<'a>>, QrError> {
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        return Err(QrError::BaseUrl(base_url.into()));
-    }
-    tables
+fn table_codes(links: &[TableLink]) -> Result<Vec<TableCode<'_>>, QrError> {
+    links
         .iter()
-        .map(|table| {
-            let url = table_url(base_url, store, &table.id);
-            let svg = table_svg(&url)?;
-            Ok(TableCode { table, url, svg })
+        .map(|link| {
+            Ok(TableCode {
+                table: &link.table,
+                url: &link.url,
+                svg: table_svg(&link.url)?,
+            })
         })
         .collect()
 }
 
 /// The printable sheet: store name, a code per table with its name, cut guides, A4.
-pub fn sheet_html(
-    store_name: &str,
-    store: &str,
-    base_url: &str,
-    tables: &[Table],
-) -> Result<String, QrError> {
-    Ok(sheet_of(store_name, &table_codes(store, base_url, tables)?))
+pub fn sheet_html(store_name: &str, links: &[TableLink]) -> Result<String, QrError> {
+    Ok(sheet_of(store_name, &table_codes(links)?))
 }
 
 fn sheet_of(store_name: &str, codes: &[TableCode<'_>]) -> String {
@@ -120,7 +112,7 @@ fn sheet_of(store_name: &str, codes: &[TableCode<'_>]) -> String {
 <h1>{title}</h1>
 <div class="grid">
 {cards}</div>
-<p class="hint">점선을 따라 자르세요. 각 코드는 해당 테이블의 주문 페이지를 엽니다.</p>
+<p class="hint">점선을 따라 자르세요. 각 코드는 해당 테이블의 주문 페이지를 엽니다. 링크 키를 바꾸면 이전에 인쇄한 코드는 더 이상 열리지 않으니 이 시트를 다시 인쇄하세요.</p>
 </body>
 </html>
 "#,
@@ -133,8 +125,7 @@ pub fn write_all(
     dir: &Path,
     store_name: &str,
     store: &str,
-    base_url: &str,
-    tables: &[Table],
+    links: &[TableLink],
 ) -> Result<Vec<PathBuf>, QrError> {
     let write = |path: PathBuf, text: &str| {
         std::fs::write(&path, text).map_err(|source| QrError::Write {
@@ -147,7 +138,7 @@ pub fn write_all(
         path: dir.to_path_buf(),
         source,
     })?;
-    let codes = table_codes(store, base_url, tables)?;
+    let codes = table_codes(links)?;
     let mut written = Vec::with_capacity(codes.len() + 1);
     for code in &codes {
         written.push(write(

@@ -82,9 +82,10 @@ pub async fn start(
     }
     let listen = config.listen;
     let sim_control = config.sim_control;
-    let ledger = Ledger::open(&config.data_dir)
+    let db = crate::db::open(&config.data_dir)
         .await
         .map_err(|e| ServeError::Records(e.to_string()))?;
+    let ledger = Ledger::new(db.clone());
     match ledger.count_in_doubt().await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(
@@ -94,7 +95,7 @@ pub async fn start(
         Err(e) => return Err(ServeError::Records(e.to_string())),
     }
     let drain_for = Duration::from_millis(config.limits.upstream_timeout_ms + 1_000);
-    let state = AppState::new(config, &upstream_url, ledger)
+    let state = AppState::new(config, &upstream_url, db)
         .map_err(|e| ServeError::Upstream(e.to_string()))?;
     let mut app = router(state.clone());
     if let (true, Some(sim)) = (sim_control, &sim) {
@@ -109,29 +110,13 @@ pub async fn start(
     let addr = listener.local_addr()?;
     spawn_refresh(state.clone());
     let desk = state.desk.clone();
-    let grace = Duration::from_millis(state.config.limits.shutdown_grace_ms);
+    let limits = &state.config.limits;
+    let timeouts = ConnectionTimeouts {
+        header_read: Duration::from_millis(limits.header_read_timeout_ms),
+        grace: Duration::from_millis(limits.shutdown_grace_ms),
+    };
     let task = tokio::spawn(async move {
-        let (stopping, mut stop) = tokio::sync::watch::channel(false);
-        let signal = async move {
-            shutdown.await;
-            let _ = stopping.send(true);
-        };
-        let serve = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(signal);
-        // Graceful, within a deadline: a connection that never finishes does not hold us.
-        let served = tokio::select! {
-            served = serve => served,
-            _ = async {
-                let _ = stop.wait_for(|s| *s).await;
-                tokio::time::sleep(grace).await;
-            } => {
-                tracing::warn!(?grace, "connections still open at the shutdown deadline; closing them");
-                Ok(())
-            }
-        };
+        let served = serve_connections(listener, app, timeouts, shutdown).await;
         // Orders sent but not yet answered get to record their outcome before we go.
         desk.drain(drain_for).await;
         served
@@ -142,6 +127,77 @@ pub async fn start(
         sim,
         task,
     })
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ConnectionTimeouts {
+    /// A client gets this long to send a request's headers.
+    header_read: Duration,
+    /// After a shutdown signal, connections get this long to finish.
+    grace: Duration,
+}
+
+/// Accepts until `shutdown`, then lets connections finish within the grace period. Each
+/// request knows its client's address (`ConnectInfo`), as with axum's own `serve`; unlike
+/// it, a client that never finishes its headers is dropped.
+async fn serve_connections(
+    listener: TcpListener,
+    app: axum::Router,
+    timeouts: ConnectionTimeouts,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.header_read);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = app.clone().map_request(
+            move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    // Graceful, within a deadline: a connection that never finishes does not hold us.
+    if tokio::time::timeout(timeouts.grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(grace = ?timeouts.grace, "connections still open at the shutdown deadline; closing them");
+    }
+    Ok(())
 }
 
 /// Warms the cache at start, checks `menu/state` every few minutes, refetches daily.

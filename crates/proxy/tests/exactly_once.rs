@@ -27,6 +27,7 @@ async fn a_phone_that_hangs_up_does_not_duplicate_its_order() {
     h.post("/sim/faults", json!({"lateAnswerMs": 1_500})).await;
     let gave_up = impatient()
         .post(format!("{}{ORDERS}", h.base))
+        .header("x-table-token", h.token("demo", "0001-0001").await)
         .json(&order("order-hangup-01", "new", None))
         .send()
         .await;

@@ -1,10 +1,10 @@
-//! Table QR codes decode to exactly the table's URL.
+//! Table QR codes decode to exactly the table's signed link, and that link opens the table.
 
 mod common;
 
 use common::start;
 use std::process::Command;
-use tableorder_proxy::qr::{table_url, write_all};
+use tableorder_proxy::qr::write_all;
 
 /// Rasterises the qrcode crate's SVG (a path of `M x y h w v h H x V y` squares) and reads
 /// it back with a QR decoder.
@@ -50,23 +50,31 @@ async fn every_table_code_opens_that_tables_page() {
     let h = start().await;
     let info = h.running.state.catalog.get("demo").await.unwrap();
     let dir = std::env::temp_dir().join(format!("tableorder-qr-{}", std::process::id()));
-    let files = write_all(
-        &dir,
-        &info.name,
-        "demo",
-        "https://order.example.com/",
-        &info.tables,
-    )
-    .unwrap();
+    let links = h
+        .running
+        .state
+        .links
+        .table_links("demo", "https://order.example.com/", &info.tables)
+        .await
+        .unwrap();
+    let files = write_all(&dir, &info.name, "demo", &links).unwrap();
     assert_eq!(files.len(), info.tables.len() + 1);
     for t in &info.tables {
         let svg = std::fs::read_to_string(dir.join(format!("demo-{}.svg", t.id))).unwrap();
-        let expected = format!("https://order.example.com/?store=demo&table={}", t.id);
-        assert_eq!(decode_svg(&svg), expected);
-        assert_eq!(
-            table_url("https://order.example.com/", "demo", &t.id),
-            expected
+        let token = h.token("demo", &t.id).await;
+        let expected = format!(
+            "https://order.example.com/?store=demo&table={}&t={token}",
+            t.id
         );
+        assert_eq!(decode_svg(&svg), expected);
+        // The printed token is what opens the table.
+        let (status, table) = h
+            .get_with(
+                &format!("/api/v1/stores/demo/tables/{}", t.id),
+                &[("x-table-token", token)],
+            )
+            .await;
+        assert_eq!((status, table["id"].as_str()), (200, Some(t.id.as_str())));
     }
     let sheet = std::fs::read_to_string(dir.join("demo-tables.html")).unwrap();
     assert_eq!(sheet.matches("<svg").count(), info.tables.len());
@@ -102,7 +110,10 @@ async fn the_sheet_is_served_to_staff_only() {
     let first_svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap() + 6];
     assert_eq!(
         decode_svg(first_svg),
-        "https://order.example.com/?store=demo&table=0001-0001"
+        format!(
+            "https://order.example.com/?store=demo&table=0001-0001&t={}",
+            h.token("demo", "0001-0001").await
+        )
     );
     let bad = format!(
         "{}/api/v1/admin/stores/demo/qr?baseUrl=javascript:alert(1)",
@@ -120,7 +131,8 @@ async fn the_sheet_is_served_to_staff_only() {
     );
 }
 
-fn tableorder(args: &[&str]) -> (i32, String) {
+/// Runs the CLI; (exit code, stderr, stdout).
+fn run_cli(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_tableorder"))
         .args(args)
         .env("TABLEORDER_LOG", "error")
@@ -129,7 +141,13 @@ fn tableorder(args: &[&str]) -> (i32, String) {
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stderr).into_owned(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
     )
+}
+
+fn tableorder(args: &[&str]) -> (i32, String) {
+    let (code, err, _) = run_cli(args);
+    (code, err)
 }
 
 #[test]
@@ -152,6 +170,7 @@ fn an_unknown_store_or_unreachable_upstream_is_a_clear_error() {
     assert_eq!(code, 4);
     assert!(err.contains("cannot fetch the table list"), "{err}");
     let dir = std::env::temp_dir().join(format!("tableorder-qr-cli-{}", std::process::id()));
+    let data = dir.join("data");
     let (code, err) = tableorder(&[
         "qr",
         "--store",
@@ -160,8 +179,88 @@ fn an_unknown_store_or_unreachable_upstream_is_a_clear_error() {
         "https://x.example",
         "--out",
         dir.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(dir.join("demo-tables.html").exists());
+    let sheet = std::fs::read_to_string(dir.join("demo-tables.html")).unwrap();
+    assert!(
+        sheet.contains("&amp;t=1."),
+        "signed with the store's first key"
+    );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn the_cli_rotates_links_and_enrols_lists_and_revokes_tablets_beside_a_running_server() {
+    let h = start().await;
+    let data = h
+        .running
+        .state
+        .config
+        .data_dir
+        .to_str()
+        .unwrap()
+        .to_string();
+    let at = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--store", "demo", "--data", &data]);
+        run_cli(&all)
+    };
+    // Links: the printed one works until the key is rotated from the command line.
+    let table = "/api/v1/stores/demo/tables/0001-0001";
+    let printed = vec![("x-table-token", h.token("demo", "0001-0001").await)];
+    assert_eq!(h.get_with(table, &printed).await.0, 200);
+    let (code, err, out) = at(&["links", "rotate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("key 2"), "{out}");
+    assert_eq!(
+        h.get_with(table, &printed).await.0,
+        404,
+        "the old link is dead"
+    );
+    assert_eq!(h.get(table).await.0, 200, "the new link works");
+
+    // Tablets: a code from the CLI enrols one; listed; revoked from the CLI, it stops.
+    let (code, err, out) = at(&["tablets", "enrol"]);
+    assert_eq!(code, 0, "{err}");
+    let code_typed = out.trim();
+    assert_eq!(code_typed.len(), 9, "{out}");
+    let (status, device) = h
+        .post_with(
+            "/api/v1/stores/demo/devices",
+            serde_json::json!({"code": code_typed, "name": "terrace"}),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 201, "{device}");
+    let id = device["deviceId"].as_str().unwrap().to_string();
+    let credential = vec![(
+        "authorization",
+        format!("Device {}", device["credential"].as_str().unwrap()),
+    )];
+    assert_eq!(
+        h.get_with("/api/v1/stores/demo/devices/me", &credential)
+            .await
+            .0,
+        200
+    );
+    let (_, _, out) = at(&["tablets", "list"]);
+    assert!(out.contains(&id) && out.contains("terrace"), "{out}");
+    let (code, _, out) = at(&["tablets", "revoke", &id]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        h.get_with("/api/v1/stores/demo/devices/me", &credential)
+            .await
+            .0,
+        403
+    );
+    let (_, _, out) = at(&["tablets", "list"]);
+    assert!(out.contains("revoked"), "{out}");
+    let (code, err, _) = at(&["tablets", "revoke", "tab-nothing"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no tablet"), "{err}");
+    let (code, err, _) = run_cli(&["tablets", "list", "--data", &data]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--store"), "{err}");
 }

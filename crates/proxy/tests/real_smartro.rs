@@ -321,18 +321,20 @@ async fn a_store_without_staff_call_reasons_offers_the_configured_ones() {
 #[tokio::test]
 async fn a_terminals_approval_is_read_leniently_and_its_figures_reach_the_pos() {
     let h = start().await;
+    let tablet = h.enrol_tablet("counter").await;
+    let now = common::approval_stamp_now();
     let body = json!({
         "clientOrderId": "prepaid-lenient-1", "kind": "new",
         "lines": [{"itemId": "I0201", "count": 2, "options": []}],
         "payment": {"method": "card", "approvals": [{
-            "amount": "32,000", "approvalNo": 30001234, "approvedAt": "20261128191500",
+            "amount": "32,000", "approvalNo": 30001234, "approvedAt": now,
             "terminalId": "VCAT0001", "instalmentMonths": "00", "vat": 2_900,
             "acquirerCode": "04", "issuerCode": "11", "merchantNo": "701234567", "ddcedi": "D",
             "tranSerial": 77, "signature": null
         }]}
     });
     let (status, receipt) = h
-        .post("/api/v1/stores/demo/tables/0001-0007/orders", body)
+        .post_with("/api/v1/stores/demo/tables/0001-0007/orders", body, &tablet)
         .await;
     assert_eq!(status, 202, "{receipt}");
     let sim = h.running.sim.as_ref().unwrap();
@@ -358,10 +360,10 @@ async fn a_terminals_approval_is_read_leniently_and_its_figures_reach_the_pos() 
         "clientOrderId": "prepaid-lenient-2", "kind": "new",
         "lines": [{"itemId": "I0201", "count": 1, "options": []}],
         "payment": {"method": "card", "approvals": [{"amount": 16_000, "approvalNo": "1",
-            "approvedAt": "20261128191500", "ddcedi": "Q"}]}
+            "approvedAt": now, "ddcedi": "Q"}]}
     });
     let (status, e) = h
-        .post("/api/v1/stores/demo/tables/0001-0008/orders", bad)
+        .post_with("/api/v1/stores/demo/tables/0001-0008/orders", bad, &tablet)
         .await;
     assert_eq!(
         (status, e["error"]["code"].as_str()),

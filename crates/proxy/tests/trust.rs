@@ -11,6 +11,10 @@ const ORDERS: &str = "/api/v1/stores/demo/tables/0001-0001/orders";
 #[tokio::test]
 async fn a_page_on_another_site_cannot_order_from_a_guests_phone() {
     let h = start_with(|c| c.allowed_origins = vec!["https://partner.example".into()]).await;
+    let mut tokens = Vec::new();
+    for table in 1..=9 {
+        tokens.push(h.token("demo", &format!("0001-{table:04}")).await);
+    }
     // Each at a table of its own: every one that is let through is a new order.
     let post = |origin: Option<&'static str>, site: Option<&'static str>, id: &'static str| {
         let table = 1 + id.bytes().map(u32::from).sum::<u32>() % 9;
@@ -20,6 +24,7 @@ async fn a_page_on_another_site_cannot_order_from_a_guests_phone() {
                 "{}/api/v1/stores/demo/tables/0001-{table:04}/orders",
                 h.base
             ))
+            .header("x-table-token", &tokens[table as usize - 1])
             .json(&order(id, "new", None));
         if let Some(o) = origin {
             r = r.header("origin", o);
@@ -72,6 +77,7 @@ async fn a_page_on_another_site_cannot_order_from_a_guests_phone() {
 #[tokio::test]
 async fn a_form_or_plain_text_body_is_refused() {
     let h = start_with(|_| {}).await;
+    let token = h.token("demo", "0001-0001").await;
     for content_type in [
         "text/plain",
         "application/x-www-form-urlencoded",
@@ -80,6 +86,7 @@ async fn a_form_or_plain_text_body_is_refused() {
         let r = h
             .http
             .post(format!("{}{ORDERS}", h.base))
+            .header("x-table-token", &token)
             .header("content-type", content_type)
             .body(order("order-form-0001", "new", None).to_string())
             .send()

@@ -1,15 +1,17 @@
 //! The public API the widget and partners call.
 
+use super::access::{checked_store, AtTable, Tablet};
 use super::body::JsonBody;
 use crate::app::AppState;
 use crate::error::AppError;
-use axum::extract::{Path, State};
+use crate::orders::Orderer;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use order_core::{
-    is_valid_store_slug, parse_table_id, ApiError, ClientConfig, Menu, OrderReceipt, OrderRequest,
-    StaffCallRequest, Table, TableOrders,
+    ApiError, ClientConfig, DeviceEnrolment, EnrolledDevice, Menu, OrderReceipt, OrderRequest,
+    StaffCallRequest, Table, TableOrders, TabletInfo,
 };
 
 pub fn router() -> Router<AppState> {
@@ -23,21 +25,10 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/stores/{store}/tables/{table}/staff-calls",
-            axum::routing::post(call_staff),
+            post(call_staff),
         )
-}
-
-/// Rejects malformed slugs and table ids before anything is looked up.
-fn checked(store: &str, table: Option<&str>) -> Result<(), AppError> {
-    if !is_valid_store_slug(store) {
-        return Err(AppError::NotFound(format!("no store {store:?}")));
-    }
-    if let Some(table) = table {
-        if parse_table_id(table).is_none() {
-            return Err(AppError::NotFound(format!("no table {table:?}")));
-        }
-    }
-    Ok(())
+        .route("/stores/{store}/devices", post(enrol_tablet))
+        .route("/stores/{store}/devices/me", get(this_tablet))
 }
 
 /// Timing the widget follows, from the upstream's documented behaviour.
@@ -55,7 +46,7 @@ pub async fn menu(
     State(state): State<AppState>,
     Path(store): Path<String>,
 ) -> Result<impl axum::response::IntoResponse, AppError> {
-    checked(&store, None)?;
+    checked_store(&store)?;
     let (json, hit) = state.catalog.menu_json(&store).await?;
     if hit {
         state
@@ -69,72 +60,166 @@ pub async fn menu(
     ))
 }
 
-/// One table of the store.
+/// One table of the store, to the holder of its link (or a store tablet).
 #[utoipa::path(get, path = "/api/v1/stores/{store}/tables/{table}", tag = "guest",
-    params(("store" = String, Path), ("table" = String, Path, description = "FLOOR-TABLE, e.g. 0001-0003")),
-    responses((status = 200, body = Table), (status = 404, body = ApiError)))]
-pub async fn table(
-    State(state): State<AppState>,
-    Path((store, table)): Path<(String, String)>,
-) -> Result<Json<Table>, AppError> {
-    checked(&store, Some(&table))?;
-    let info = state.catalog.get(&store).await?;
-    info.table(&table)
+    params(("store" = String, Path), ("table" = String, Path, description = "FLOOR-TABLE, e.g. 0001-0003"),
+        ("X-Table-Token" = String, Header, description = "the token of the table's signed link")),
+    responses((status = 200, body = Table), (status = 404, description = "no such table, or no valid link for it", body = ApiError)))]
+pub async fn table(State(state): State<AppState>, at: AtTable) -> Result<Json<Table>, AppError> {
+    let info = state.catalog.get(&at.store).await?;
+    info.table(&at.table)
         .cloned()
         .map(Json)
-        .ok_or_else(|| AppError::NotFound(format!("no table {table:?}")))
+        .ok_or_else(|| AppError::NotFound(format!("no table {:?}", at.table)))
 }
 
-/// The table's orders from the real-time inquiry (coalesced across phones).
+/// The current party's orders at the table (since its last bill was paid or cancelled),
+/// from the real-time inquiry, coalesced across phones.
 #[utoipa::path(get, path = "/api/v1/stores/{store}/tables/{table}/orders", tag = "guest",
-    params(("store" = String, Path), ("table" = String, Path)),
+    params(("store" = String, Path), ("table" = String, Path),
+        ("X-Table-Token" = String, Header, description = "the token of the table's signed link"),
+        OrdersQuery),
     responses((status = 200, body = TableOrders), (status = 404, body = ApiError), (status = 502, body = ApiError)))]
 pub async fn table_orders(
     State(state): State<AppState>,
-    Path((store, table)): Path<(String, String)>,
+    at: AtTable,
+    Query(query): Query<OrdersQuery>,
 ) -> Result<Json<TableOrders>, AppError> {
-    checked(&store, Some(&table))?;
-    Ok(Json(state.desk.inquiry(&store, &table).await?))
+    let mine: Vec<&str> = query
+        .mine
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|id| !id.is_empty())
+        .take(MAX_MINE)
+        .collect();
+    Ok(Json(state.desk.inquiry(&at.store, &at.table, &mine).await?))
+}
+
+/// A phone follows at most this many of its own orders at once.
+const MAX_MINE: usize = 20;
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct OrdersQuery {
+    /// The caller's own clientOrderIds, comma-separated: listed even once their bill is
+    /// paid, so a phone sees its order through.
+    mine: Option<String>,
 }
 
 /// Places an order (new, or added onto the table's open order). Ids and counts only: the
 /// server prices it from the menu. The same clientOrderId always yields the first answer.
+/// An order with a payment is taken only from an enrolled tablet.
 #[utoipa::path(post, path = "/api/v1/stores/{store}/tables/{table}/orders", tag = "guest",
-    params(("store" = String, Path), ("table" = String, Path)),
+    params(("store" = String, Path), ("table" = String, Path),
+        ("X-Table-Token" = String, Header, description = "the token of the table's signed link (or `Authorization: Device …` from a tablet)")),
     request_body = OrderRequest,
     responses(
         (status = 202, description = "received by Smartro (the 1st answer)", body = OrderReceipt),
+        (status = 403, description = "device_required: a payment from a device that is not an enrolled tablet; forbidden: another site", body = ApiError),
+        (status = 404, description = "no such table, or no valid link for it", body = ApiError),
         (status = 409, description = "table_occupied, table_has_open_order, open_order_mismatch, idempotency_conflict", body = ApiError),
-        (status = 422, description = "unknown_item, bad_options, sold_out, invalid_request", body = ApiError),
+        (status = 422, description = "unknown_item, bad_options, sold_out, invalid_request, order_too_large, approval_rejected, pos_refused", body = ApiError),
         (status = 429, body = ApiError), (status = 502, body = ApiError), (status = 503, description = "store_closed", body = ApiError),
         (status = 504, body = ApiError)))]
 pub async fn place_order(
     State(state): State<AppState>,
-    Path((store, table)): Path<(String, String)>,
+    at: AtTable,
     JsonBody(request): JsonBody<OrderRequest>,
 ) -> Result<(StatusCode, Json<OrderReceipt>), AppError> {
-    checked(&store, Some(&table))?;
-    let receipt = state.desk.place(&store, &table, &request).await?;
+    let orderer = match &at.tablet {
+        Some(device) => Orderer::Tablet {
+            device_id: &device.device_id,
+        },
+        None => Orderer::Guest,
+    };
+    let receipt = state
+        .desk
+        .place(&at.store, &at.table, orderer, &request)
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(receipt)))
 }
 
 /// Calls staff to the table for the given reasons (from the menu's `staffCalls`). It reaches
 /// the POS as an order at no cost; one a table per 30 s. The same clientCallId is one call.
 #[utoipa::path(post, path = "/api/v1/stores/{store}/tables/{table}/staff-calls", tag = "guest",
-    params(("store" = String, Path), ("table" = String, Path)),
+    params(("store" = String, Path), ("table" = String, Path),
+        ("X-Table-Token" = String, Header, description = "the token of the table's signed link")),
     request_body = StaffCallRequest,
     responses(
         (status = 202, description = "received by Smartro", body = OrderReceipt),
+        (status = 404, description = "no such table, or no valid link for it", body = ApiError),
         (status = 409, description = "table_occupied", body = ApiError),
         (status = 422, description = "invalid_request, pos_refused", body = ApiError),
         (status = 429, description = "staff were called less than 30 s ago", body = ApiError),
         (status = 502, body = ApiError), (status = 503, description = "store_closed", body = ApiError)))]
 pub async fn call_staff(
     State(state): State<AppState>,
-    Path((store, table)): Path<(String, String)>,
+    at: AtTable,
     JsonBody(request): JsonBody<StaffCallRequest>,
 ) -> Result<(StatusCode, Json<OrderReceipt>), AppError> {
-    checked(&store, Some(&table))?;
-    let receipt = state.desk.call_staff(&store, &table, &request).await?;
+    let receipt = state
+        .desk
+        .call_staff(&at.store, &at.table, &request)
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(receipt)))
+}
+
+/// A tablet trades the one-time code the owner gave it for its device credential, which it
+/// keeps and sends as `Authorization: Device CREDENTIAL`.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/devices", tag = "tablet",
+    params(("store" = String, Path)),
+    request_body = DeviceEnrolment,
+    responses(
+        (status = 201, description = "enrolled", body = EnrolledDevice),
+        (status = 403, description = "device_required: the code is wrong, used or expired", body = ApiError),
+        (status = 422, body = ApiError), (status = 429, body = ApiError)))]
+pub async fn enrol_tablet(
+    State(state): State<AppState>,
+    Path(store): Path<String>,
+    JsonBody(request): JsonBody<DeviceEnrolment>,
+) -> Result<(StatusCode, Json<EnrolledDevice>), AppError> {
+    checked_store(&store)?;
+    if !state.config.stores.contains_key(&store) {
+        return Err(AppError::NotFound(format!("no store {store:?}")));
+    }
+    let name = request.name.trim();
+    if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
+        return Err(AppError::Invalid(
+            "name the tablet in 1-40 characters, e.g. \"counter\"".into(),
+        ));
+    }
+    if request.code.len() > 32 {
+        return Err(AppError::Invalid("that is not an enrolment code".into()));
+    }
+    // Store-wide, so guessing from many addresses is as slow as from one.
+    state
+        .enrolments
+        .check(&store)
+        .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
+    let enrolled = state
+        .devices
+        .enrol(&store, &request.code, name)
+        .await?
+        .ok_or(AppError::EnrolmentRefused)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EnrolledDevice {
+            device_id: enrolled.device_id,
+            name: name.to_string(),
+            credential: enrolled.credential,
+        }),
+    ))
+}
+
+/// Which enrolled tablet this is: a tablet checks its credential still works.
+#[utoipa::path(get, path = "/api/v1/stores/{store}/devices/me", tag = "tablet",
+    params(("store" = String, Path)),
+    responses((status = 200, body = TabletInfo),
+        (status = 403, description = "device_required: not enrolled here, or revoked", body = ApiError)))]
+pub async fn this_tablet(tablet: Tablet) -> Json<TabletInfo> {
+    Json(TabletInfo {
+        store: tablet.store,
+        device_id: tablet.device.device_id,
+        name: tablet.device.name,
+    })
 }

@@ -1,5 +1,6 @@
 //! The HTTP surface: one router per area, and the layers around them.
 
+mod access;
 mod admin;
 mod api;
 mod body;
@@ -71,7 +72,11 @@ fn cors(origins: &[String]) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(allowed))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::HeaderName::from_static(access::TABLE_TOKEN_HEADER),
+        ])
         .max_age(Duration::from_secs(600))
 }
 
@@ -152,9 +157,18 @@ async fn count_requests(
     next.run(req).await
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
+/// Prometheus text; behind a bearer token when `metrics_token` is set.
+async fn metrics(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<impl IntoResponse, AppError> {
+    if let Some(token) = &state.config.metrics_token {
+        if !access::has_bearer(&headers, token) {
+            return Err(AppError::Unauthorized);
+        }
+    }
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
-    )
+    ))
 }

@@ -23,12 +23,14 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "tableorder", description = "QR table ordering for Smartro Smile POS: the browser ↔ proxy API. JSON, camelCase, money as integer won."),
-    paths(api::config, api::menu, api::table, api::table_orders, api::place_order, api::call_staff, admin::refresh, admin::qr_sheet),
+    paths(api::config, api::menu, api::table, api::table_orders, api::place_order, api::call_staff,
+        api::enrol_tablet, api::this_tablet, admin::refresh, admin::qr_sheet, admin::table_links,
+        admin::rotate_link_key, admin::enrolment_code, admin::devices, admin::revoke_device),
     components(schemas(
         ClientConfig, Menu, StoreInfo, Category, Item, OptionGroup, OptionChoice, Table, TableOrders, PlacedOrder,
         PlacedLine, PlacedOption, OrderStatus, OrderKind, OrderRequest, OrderLine, ChosenOption, Payment,
         PaymentMethod, Approval, OrderReceipt, ApiError, ErrorBody, ErrorCode, StaffCallReason,
-        StaffCallRequest
+        StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, admin::TableLinkOut, admin::DeviceOut
     )),
     modifiers(&BearerAuth)
 )]

@@ -153,9 +153,39 @@ pub struct StoreMenu {
 /// One table's inquiry: the orders in the public shape, and what an add must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableInquiry {
+    /// Every order the inquiry lists, newest first.
     pub orders: TableOrders,
     /// The newest order on the table: an add names it as ORDERNO.
     pub latest_order_no: Option<String>,
+    /// How many of the newest orders came after the table's last closed bill (paid or
+    /// cancelled): the party sitting there now.
+    pub party_len: usize,
+}
+
+impl TableInquiry {
+    /// What guests at the table are shown: the current party's orders, orders not yet on
+    /// the POS (they may still land on any bill), and the caller's own orders by their
+    /// clientOrderIds (a phone must see its order through, even once its bill is paid).
+    pub fn for_party(&self, mine: &[&str]) -> TableOrders {
+        let orders = self
+            .orders
+            .orders
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| {
+                *i < self.party_len
+                    || matches!(o.status, OrderStatus::Waiting | OrderStatus::Failed)
+                    || o.client_order_id
+                        .as_deref()
+                        .is_some_and(|id| mine.contains(&id))
+            })
+            .map(|(_, o)| o.clone())
+            .collect();
+        TableOrders {
+            open_order_no: self.orders.open_order_no.clone(),
+            orders,
+        }
+    }
 }
 
 /// A payment already made for a prepaid order.
@@ -644,6 +674,39 @@ fn placed_line(i: InquiryItemObj) -> PlacedLine {
 /// done (069); the bill is that entry's ORG_ORDERNO; an add names the newest entry's ORDERNO.
 fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> TableInquiry {
     let latest_order_no = list.first().map(|e| e.orderno.clone());
+    let bill_of = |e: &InquiryEntryObj| {
+        let bill = e.org_orderno.as_str().trim();
+        if bill.is_empty() {
+            e.orderno.clone()
+        } else {
+            bill.to_string()
+        }
+    };
+    // A bill is closed once none of its orders is open and one was paid, cancelled or
+    // returned. The newest order of a closed bill marks where the current party began (a
+    // prepaid order stands alone: its refund ends nobody's visit).
+    let closed = |bill: &str| {
+        let mine = || list.iter().filter(|e| bill_of(e) == bill).map(status_of);
+        !mine().any(OrderStatus::is_open)
+            && mine().any(|s| {
+                matches!(
+                    s,
+                    OrderStatus::Paid | OrderStatus::Cancelled | OrderStatus::Returned
+                )
+            })
+    };
+    let party_len = list
+        .iter()
+        .position(|e| {
+            let prepaid = e.prepay_flag.as_str() == "Y" && PREPAID_HOLDS_NO_BILL;
+            !prepaid
+                && matches!(
+                    status_of(e),
+                    OrderStatus::Paid | OrderStatus::Cancelled | OrderStatus::Returned
+                )
+                && closed(&bill_of(e))
+        })
+        .unwrap_or(list.len());
     let mut open_order_no = None;
     let mut orders = Vec::with_capacity(list.len());
     for e in list {
@@ -669,6 +732,7 @@ fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> TableInquiry {
             orders,
         },
         latest_order_no,
+        party_len,
     }
 }
 

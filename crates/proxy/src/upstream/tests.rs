@@ -156,6 +156,50 @@ fn the_open_bill_and_the_newest_order_follow_the_real_clients_rule() {
 }
 
 #[test]
+fn guests_see_the_party_since_the_last_closed_bill_and_their_own_orders() {
+    let entry = |no: &str, org: &str, status: &str, prepay: &str, id: &str| {
+        let mut e = parse(OBSERVED_ENTRY);
+        e["ORDERNO"] = json!(no);
+        e["ORG_ORDERNO"] = json!(org);
+        e["ORDER_STATUS"] = json!(status);
+        e["PREPAY_FLAG"] = json!(prepay);
+        e["MCHT_ORDERNO"] = json!(id);
+        e
+    };
+    // Newest first. Dinner: D2 (waiting), D1 (its own bill, open), a cancelled add C9 on
+    // the dinner bill, a refunded prepaid P1. Lunch: L2 and L1, paid. Older still: W0, a
+    // lunch order still waiting for the POS.
+    let inquiry = inquiry_of(vec![
+        entry("D2", "", "", "N", "dinner-2"),
+        entry("C9", "D1", "SMRO000070", "N", "dinner-x"),
+        entry("P1", "P1", "SMRO000071", "Y", "kiosk-1"),
+        entry("D1", "D1", "SMRO000068", "N", "dinner-1"),
+        entry("L2", "L1", "SMRO000088", "N", "lunch-2"),
+        entry("L1", "L1", "SMRO000088", "N", "lunch-1"),
+        entry("W0", "", "", "N", "lunch-w"),
+    ]);
+    let seen = |mine: &[&str]| -> Vec<String> {
+        inquiry
+            .for_party(mine)
+            .orders
+            .into_iter()
+            .map(|o| o.order_no)
+            .collect()
+    };
+    assert_eq!(seen(&[]), ["D2", "C9", "P1", "D1", "W0"]);
+    assert_eq!(seen(&["lunch-2"]), ["D2", "C9", "P1", "D1", "L2", "W0"]);
+    assert_eq!(inquiry.for_party(&[]).open_order_no.as_deref(), Some("D1"));
+    // The whole list still holds every order, for the server's own look-ups.
+    assert_eq!(inquiry.orders.orders.len(), 7);
+    // A table whose only bill was just cancelled shows nothing of it.
+    let inquiry = inquiry_of(vec![
+        entry("X2", "X1", "SMRO000070", "N", "x-2"),
+        entry("X1", "X1", "SMRO000070", "N", "x-1"),
+    ]);
+    assert!(inquiry.for_party(&[]).orders.is_empty());
+}
+
+#[test]
 fn numbers_and_strings_are_read_alike_and_missing_lists_are_empty() {
     let as_strings = json!({"ITEM_ID": "I1", "ITEM_NAME": "김치찌개", "ITEM_AMT": "9000", "ITEM_USE_FLAG": "N",
         "ITEM_SET_GBN": "N", "ADDITIVE_GROUP_LIST": [{"ADDITIVE_GROUP_CODE": "R1", "ADDITIVE_GROUP_NAME": "맵기",

@@ -58,41 +58,110 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     }
 }
 
+/// `/api/v1/stores/{store}/tables/{table}…` → (store, table).
+fn table_of(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("/api/v1/stores/")?;
+    let (store, rest) = rest.split_once('/')?;
+    let rest = rest.strip_prefix("tables/")?;
+    let table = rest.split(['/', '?']).next()?;
+    Some((store, table))
+}
+
 impl Harness {
+    /// The token of a table's signed link, as printed on its QR code.
+    pub async fn token(&self, store: &str, table: &str) -> String {
+        self.running.state.links.token(store, table).await.unwrap()
+    }
+
+    /// A guest's headers: the table's link token when the path is a table's.
+    async fn guest_headers(&self, path: &str) -> Vec<(&'static str, String)> {
+        match table_of(path) {
+            Some((store, table)) => vec![("x-table-token", self.token(store, table).await)],
+            None => Vec::new(),
+        }
+    }
+
+    /// As a guest holding the table's printed link.
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
+        let headers = self.guest_headers(path).await;
+        self.get_with(path, &headers).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let headers = self.guest_headers(path).await;
+        self.post_with(path, body, &headers).await
+    }
+
+    /// With exactly these headers (no link token unless given).
+    pub async fn get_with(&self, path: &str, headers: &[(&str, String)]) -> (u16, Value) {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let r = request.send().await.unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+    pub async fn post_with(
+        &self,
+        path: &str,
+        body: Value,
+        headers: &[(&str, String)],
+    ) -> (u16, Value) {
+        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let r = request.send().await.unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> (u16, Value) {
-        let r = self
+        let mut request = self
             .http
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+            .body(body);
+        for (name, value) in self.guest_headers(path).await {
+            request = request.header(name, value);
+        }
+        let r = request.send().await.unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The owner's headers.
+    pub fn admin() -> Vec<(&'static str, String)> {
+        vec![(
+            "authorization",
+            "Bearer admin-secret-of-this-test-server".to_string(),
+        )]
+    }
+
+    /// Enrols a tablet at the demo store the way an owner would; its request headers.
+    pub async fn enrol_tablet(&self, name: &str) -> Vec<(&'static str, String)> {
+        let (status, code) = self
+            .post_with(
+                "/api/v1/admin/stores/demo/enrolment-codes",
+                json!({}),
+                &Self::admin(),
+            )
+            .await;
+        assert_eq!(status, 201, "{code}");
+        let (status, device) = self
+            .post_with(
+                "/api/v1/stores/demo/devices",
+                json!({"code": code["code"], "name": name}),
+                &[],
+            )
+            .await;
+        assert_eq!(status, 201, "{device}");
+        vec![(
+            "authorization",
+            format!("Device {}", device["credential"].as_str().unwrap()),
+        )]
     }
 
     /// Orders as the simulated POS holds them.
@@ -139,4 +208,13 @@ pub fn order(client_order_id: &str, kind: &str, open_order_no: Option<&str>) -> 
         v["openOrderNo"] = json!(no);
     }
     v
+}
+
+/// Now as a card terminal stamps an approval: `yyyyMMddHHmmss`, Korean time.
+pub fn approval_stamp_now() -> String {
+    let kst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+    chrono::Utc::now()
+        .with_timezone(&kst)
+        .format("%Y%m%d%H%M%S")
+        .to_string()
 }

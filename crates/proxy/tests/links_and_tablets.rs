@@ -1,0 +1,487 @@
+//! Only guests holding a table's printed link order there and see its party's orders; only
+//! the store's enrolled tablets take payment; the staff PIN cannot be guessed.
+
+mod common;
+
+use common::{approval_stamp_now, order, start, start_with, Harness};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const TABLE: &str = "/api/v1/stores/demo/tables/0001-0001";
+
+fn token(value: &str) -> Vec<(&'static str, String)> {
+    vec![("x-table-token", value.to_string())]
+}
+
+/// Everything a guest can ask of a table, with the given headers: (status, error code).
+async fn every_table_call(
+    h: &Harness,
+    table: &str,
+    headers: &[(&str, String)],
+) -> Vec<(u16, Value)> {
+    let base = format!("/api/v1/stores/demo/tables/{table}");
+    vec![
+        h.get_with(&base, headers).await,
+        h.get_with(&format!("{base}/orders"), headers).await,
+        h.post_with(
+            &format!("{base}/orders"),
+            order(&format!("order-probe-{table}"), "new", None),
+            headers,
+        )
+        .await,
+        h.post_with(
+            &format!("{base}/staff-calls"),
+            json!({"clientCallId": format!("call-probe-{table}"), "reasons": ["S9901"]}),
+            headers,
+        )
+        .await,
+    ]
+}
+
+#[tokio::test]
+async fn without_the_tables_link_a_table_is_as_absent_as_one_that_does_not_exist() {
+    let h = start().await;
+    let good = h.token("demo", "0001-0001").await;
+    let other_tables = h.token("demo", "0001-0002").await;
+    let mut altered = good.clone().into_bytes();
+    let last = altered.len() - 1;
+    altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).unwrap();
+    let absent = every_table_call(&h, "0009-0099", &token(&good)).await;
+    for (status, body) in &absent {
+        assert_eq!(
+            (*status, body["error"]["code"].as_str()),
+            (404, Some("not_found"))
+        );
+    }
+    for headers in [
+        vec![],
+        token(""),
+        token(&altered),
+        token(&other_tables),
+        token("1.AAAAAAAAAAAAAAAAAAAAAA"),
+        vec![("authorization", "Device tab-0000000000.forged".to_string())],
+    ] {
+        let answers = every_table_call(&h, "0001-0001", &headers).await;
+        for (i, (status, body)) in answers.iter().enumerate() {
+            let expected = if headers.first().is_some_and(|(n, _)| *n == "authorization") {
+                // A tablet whose credential fails is told to enrol again.
+                (403, Some("device_required"))
+            } else {
+                (404, Some("not_found"))
+            };
+            assert_eq!(
+                (*status, body["error"]["code"].as_str()),
+                expected,
+                "call {i} with {headers:?}"
+            );
+            if expected.0 == 404 {
+                // Word for word what a table that does not exist gets.
+                assert_eq!(
+                    body["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .replace("0001-0001", "T"),
+                    absent[i].1["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .replace("0009-0099", "T"),
+                );
+            }
+        }
+    }
+    assert!(h.pos_orders().await.is_empty(), "nothing reached the POS");
+    // The printed link does everything.
+    let with_link = token(&good);
+    assert_eq!(h.get_with(TABLE, &with_link).await.0, 200);
+    let (status, receipt) = h
+        .post_with(
+            &format!("{TABLE}/orders"),
+            order("order-link-0001", "new", None),
+            &with_link,
+        )
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    h.wait_for("0001-0001", 3_000, |v| {
+        v["orders"][0]["status"] == "accepted"
+    })
+    .await;
+    let (status, call) = h
+        .post_with(
+            &format!("{TABLE}/staff-calls"),
+            json!({"clientCallId": "call-link-0001", "reasons": ["S9901"]}),
+            &with_link,
+        )
+        .await;
+    assert_eq!(status, 202, "{call}");
+}
+
+#[tokio::test]
+async fn rotating_the_key_kills_every_printed_link_and_the_sheet_prints_the_new_ones() {
+    let h = start().await;
+    let printed = h.token("demo", "0001-0001").await;
+    assert_eq!(h.get_with(TABLE, &token(&printed)).await.0, 200);
+    let rotate = "/api/v1/admin/stores/demo/link-key";
+    assert_eq!(
+        h.post_with(rotate, json!({}), &[]).await.0,
+        401,
+        "owner only"
+    );
+    let (status, rotated) = h.post_with(rotate, json!({}), &Harness::admin()).await;
+    assert_eq!(
+        (status, rotated["keyId"].as_i64()),
+        (200, Some(2)),
+        "{rotated}"
+    );
+    let (status, e) = h.get_with(TABLE, &token(&printed)).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (status, e) = h
+        .post_with(
+            &format!("{TABLE}/orders"),
+            order("order-oldlink-1", "new", None),
+            &token(&printed),
+        )
+        .await;
+    assert_eq!(status, 404, "{e}");
+    assert!(h.pos_orders().await.is_empty());
+
+    let (status, links) = h
+        .get_with(
+            "/api/v1/admin/stores/demo/links?baseUrl=https://order.example.com",
+            &Harness::admin(),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let first = &links[0];
+    assert_eq!(first["table"], "0001-0001");
+    let url = first["url"].as_str().unwrap();
+    let fresh = url.split("&t=").nth(1).unwrap();
+    assert!(
+        fresh.starts_with("2.")
+            && url.starts_with("https://order.example.com/?store=demo&table=0001-0001&t="),
+        "{url}"
+    );
+    assert_eq!(h.get_with(TABLE, &token(fresh)).await.0, 200);
+    let sheet = h
+        .http
+        .get(format!(
+            "{}/api/v1/admin/stores/demo/qr?baseUrl=https://order.example.com",
+            h.base
+        ))
+        .bearer_auth("admin-secret-of-this-test-server")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sheet.contains(&format!("t={fresh}")) && !sheet.contains(&format!("t={printed}")));
+}
+
+#[tokio::test]
+async fn history_shows_the_party_at_the_table_not_the_one_before() {
+    let h = start().await;
+    let orders = format!("{TABLE}/orders");
+    let (status, lunch) = h.post(&orders, order("order-lunch-01", "new", None)).await;
+    assert_eq!(status, 202, "{lunch}");
+    let on_pos = |v: &Value| v["orders"][0]["status"] == "accepted";
+    h.wait_for("0001-0001", 3_000, on_pos).await;
+    // Lunch pays at the counter and leaves.
+    let no = lunch["orderNo"].as_str().unwrap();
+    assert_eq!(
+        h.post(&format!("/sim/orders/{no}/pay"), json!({})).await.0,
+        200
+    );
+    let seen = h
+        .wait_for("0001-0001", 3_000, |v| v["orders"] == json!([]))
+        .await;
+    assert_eq!(seen["openOrderNo"], Value::Null);
+    // A phone still following the lunch order sees it through, by its id.
+    let (_, mine) = h.get(&format!("{orders}?mine=order-lunch-01")).await;
+    assert_eq!(mine["orders"][0]["status"], "paid", "{mine}");
+    // Dinner sits down and orders: only dinner is shown.
+    let (status, _) = h.post(&orders, order("order-dinner-1", "new", None)).await;
+    assert_eq!(status, 202);
+    let seen = h.wait_for("0001-0001", 3_000, on_pos).await;
+    let ids: Vec<&str> = seen["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["clientOrderId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["order-dinner-1"]);
+}
+
+fn card_order(id: &str, approval_no: &str, approved_at: &str) -> Value {
+    json!({
+        "clientOrderId": id, "kind": "new",
+        "lines": [{"itemId": "I0201", "count": 1, "options": []}],
+        "payment": {"method": "card", "approvals": [{
+            "amount": 16_000, "approvalNo": approval_no, "approvedAt": approved_at,
+            "terminalId": "VCAT0001", "cardNoMasked": "5412-****-****-1234",
+            "issuer": "BC", "acquirer": "BC", "instalmentMonths": 0
+        }]}
+    })
+}
+
+#[tokio::test]
+async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once() {
+    let h = start().await;
+    let orders = format!("{TABLE}/orders");
+    let now = approval_stamp_now();
+    // A guest's phone, with the table's real link, cannot mark an order paid.
+    let (status, e) = h
+        .post(&orders, card_order("order-phone-pay", "70000001", &now))
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (403, Some("device_required")),
+        "{e}"
+    );
+    // Nor say it pays cash.
+    let cash = json!({"clientOrderId": "order-phone-cash", "kind": "new",
+        "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": "000000"}});
+    let (status, _) = h.post(&orders, cash).await;
+    assert_eq!(status, 403);
+    assert!(h.pos_orders().await.is_empty());
+
+    // A code from the owner enrols a tablet once.
+    let (status, code) = h
+        .post_with(
+            "/api/v1/admin/stores/demo/enrolment-codes",
+            json!({}),
+            &Harness::admin(),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let enrol = |code: &Value, name: &str| {
+        h.post_with(
+            "/api/v1/stores/demo/devices",
+            json!({"code": code, "name": name}),
+            &[],
+        )
+    };
+    let (status, e) = enrol(&json!("ZZZZ-ZZZZ"), "guess").await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (403, Some("device_required"))
+    );
+    let (status, device) = enrol(&code["code"], "counter").await;
+    assert_eq!(status, 201, "{device}");
+    assert_eq!(
+        enrol(&code["code"], "second").await.0,
+        403,
+        "one tablet per code"
+    );
+    let tablet = vec![(
+        "authorization",
+        format!("Device {}", device["credential"].as_str().unwrap()),
+    )];
+    let (status, me) = h.get_with("/api/v1/stores/demo/devices/me", &tablet).await;
+    assert_eq!((status, me["name"].as_str()), (200, Some("counter")));
+
+    // The tablet needs no table link, and its prepaid order lands.
+    let (status, receipt) = h
+        .post_with(
+            &orders,
+            card_order("order-tablet-01", "70000001", &now),
+            &tablet,
+        )
+        .await;
+    assert_eq!(status, 202, "{receipt}");
+    // The same order sent again is the same order.
+    let (status, again) = h
+        .post_with(
+            &orders,
+            card_order("order-tablet-01", "70000001", &now),
+            &tablet,
+        )
+        .await;
+    assert_eq!((status, &again["orderNo"]), (202, &receipt["orderNo"]));
+    // The same approval behind another order is refused, at any table.
+    let (status, e) = h
+        .post_with(
+            "/api/v1/stores/demo/tables/0001-0002/orders",
+            card_order("order-tablet-02", "70000001", &now),
+            &tablet,
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("approval_rejected")),
+        "{e}"
+    );
+    // An approval from 16 minutes ago is not this order's.
+    let kst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+    let old = (chrono::Utc::now() - chrono::Duration::minutes(16))
+        .with_timezone(&kst)
+        .format("%Y%m%d%H%M%S")
+        .to_string();
+    let (status, e) = h
+        .post_with(
+            &orders,
+            card_order("order-tablet-03", "70000003", &old),
+            &tablet,
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("approval_rejected")),
+        "{e}"
+    );
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("15 minutes"),
+        "{e}"
+    );
+    assert_eq!(h.pos_orders().await.len(), 1, "one approval, one order");
+
+    // Listed for the owner; revoked, the tablet is refused at once.
+    let (status, list) = h
+        .get_with("/api/v1/admin/stores/demo/devices", &Harness::admin())
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(list[0]["deviceId"], device["deviceId"]);
+    assert!(list[0]["lastSeenAtMs"].is_i64());
+    assert_eq!(
+        h.get_with("/api/v1/admin/stores/demo/devices", &[]).await.0,
+        401
+    );
+    let revoke = format!(
+        "/api/v1/admin/stores/demo/devices/{}",
+        device["deviceId"].as_str().unwrap()
+    );
+    let r = h
+        .http
+        .delete(format!("{}{revoke}", h.base))
+        .bearer_auth("admin-secret-of-this-test-server")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (status, e) = h
+        .post_with(
+            &orders,
+            card_order("order-tablet-04", "70000004", &now),
+            &tablet,
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (403, Some("device_required"))
+    );
+    assert_eq!(h.pos_orders().await.len(), 1);
+}
+
+#[tokio::test]
+async fn wrong_pins_lock_the_whole_store_and_are_counted() {
+    let h = start_with(|c| c.staff_pin = Some("482913".into())).await;
+    let tablet = h.enrol_tablet("counter").await;
+    let cash = |id: &str, pin: &str| {
+        json!({"clientOrderId": id, "kind": "new",
+            "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": pin}})
+    };
+    // Five wrong tries spread over five tables, each a different PIN.
+    for table in 1..=5 {
+        let (status, e) = h
+            .post_with(
+                &format!("/api/v1/stores/demo/tables/0001-{table:04}/orders"),
+                cash(&format!("order-pin-{table:04}"), &format!("00000{table}")),
+                &tablet,
+            )
+            .await;
+        assert_eq!(
+            (status, e["error"]["code"].as_str()),
+            (401, Some("unauthorized")),
+            "{e}"
+        );
+    }
+    // The store is locked now: even the right PIN at a sixth table waits.
+    let (status, e) = h
+        .post_with(
+            "/api/v1/stores/demo/tables/0001-0006/orders",
+            cash("order-pin-0006", "482913"),
+            &tablet,
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (429, Some("rate_limited")),
+        "{e}"
+    );
+    let wait = e["error"]["retryAfterMs"].as_u64().unwrap();
+    assert!((20_000..=30_000).contains(&wait), "{wait}");
+    assert!(h.pos_orders().await.is_empty());
+    let metrics = h
+        .http
+        .get(format!("{}/metrics", h.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("tableorder_staff_pin_failures_total 5"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("tableorder_staff_pin_lockouts_total 1"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("482913") && !metrics.contains("000001"));
+}
+
+#[tokio::test]
+async fn metrics_can_be_put_behind_a_token() {
+    let secret = "metrics-token-of-this-test-server";
+    let h = start_with(|c| c.metrics_token = Some(secret.into())).await;
+    let url = format!("{}/metrics", h.base);
+    assert_eq!(h.http.get(&url).send().await.unwrap().status(), 401);
+    assert_eq!(
+        h.http
+            .get(&url)
+            .bearer_auth("wrong")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    let ok = h.http.get(&url).bearer_auth(secret).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert!(ok
+        .text()
+        .await
+        .unwrap()
+        .contains("tableorder_http_requests_total"));
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let h = start_with(|c| c.limits.header_read_timeout_ms = 300).await;
+    let mut slow = tokio::net::TcpStream::connect(h.running.addr)
+        .await
+        .unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the server hung up");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // A client that does finish is served as ever.
+    let (status, _) = h.get("/api/v1/config").await;
+    assert_eq!(status, 200);
+}
