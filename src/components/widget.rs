@@ -77,8 +77,8 @@ pub fn failure_message(e: &ApiFailure, offline: &str) -> String {
 /// Why the page cannot open the table.
 #[derive(Debug, Clone)]
 enum LoadFailure {
-    /// The table does not exist for this link: no token, an altered one, or one from
-    /// before the store printed new codes. Only the code on the table helps.
+    /// The store or table does not exist for this link: no token, an altered one, or one
+    /// from before the store printed new codes. Only the code on the table helps.
     ScanAgain,
     /// A tablet that is not (or no longer) enrolled at the store.
     NotEnrolled,
@@ -98,7 +98,10 @@ async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), Lo
         |e: &ApiFailure, code| matches!(e, ApiFailure::Refused { error, .. } if error.code == code);
     match (config, menu, table) {
         (Ok(config), Ok(menu), Ok(table)) => Ok((config, menu, table)),
-        (_, Ok(_), Err(e)) if refused(&e, ErrorCode::NotFound) => Err(LoadFailure::ScanAgain),
+        // No such store or table for this link: only the code on the table helps.
+        (_, Err(e), _) | (_, _, Err(e)) if refused(&e, ErrorCode::NotFound) => {
+            Err(LoadFailure::ScanAgain)
+        }
         (_, _, Err(e)) if refused(&e, ErrorCode::DeviceRequired) => Err(LoadFailure::NotEnrolled),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(LoadFailure::Other(e)),
     }
@@ -124,9 +127,6 @@ fn StorePage(options: WidgetOptions) -> impl IntoView {
                     }.into_any(),
                     Err(LoadFailure::NotEnrolled) => view! {
                         <Notice title=t_string!(i18n, menu_failed).to_string() detail=t_string!(i18n, err_device_required).to_string()/>
-                    }.into_any(),
-                    Err(LoadFailure::Other(ApiFailure::Refused { error, .. })) if error.code == ErrorCode::NotFound => view! {
-                        <Notice title=t_string!(i18n, menu_failed).to_string() detail=t_string!(i18n, err_not_found).to_string()/>
                     }.into_any(),
                     Err(LoadFailure::Other(e)) => {
                         let detail = failure_message(&e, t_string!(i18n, offline));

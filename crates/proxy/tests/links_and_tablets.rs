@@ -485,3 +485,36 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
     let (status, _) = h.get("/api/v1/config").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_client_is_the_right_most_untrusted_hop() {
+    let h = start_with(|c| {
+        c.limits.trusted_proxies = vec!["127.0.0.1/32".into(), "10.0.0.0/8".into()];
+        c.limits.requests_per_minute_per_client = 3;
+    })
+    .await;
+    let ask = |forwarded: &'static str| {
+        h.http
+            .get(format!("{}/api/v1/config", h.base))
+            .header("x-forwarded-for", forwarded)
+            .send()
+    };
+    // What the client writes on the left changes nothing: it is 203.0.113.5 each time.
+    for spoof in ["1.1.1.1", "2.2.2.2", "3.3.3.3"] {
+        let forwarded: &'static str =
+            Box::leak(format!("{spoof}, 203.0.113.5, 10.1.2.3").into_boxed_str());
+        assert_eq!(ask(forwarded).await.unwrap().status(), 200);
+    }
+    assert_eq!(ask("4.4.4.4, 203.0.113.5").await.unwrap().status(), 429);
+    assert_eq!(
+        ask("203.0.113.6").await.unwrap().status(),
+        200,
+        "another client"
+    );
+    // IPv6 clients are one client per /64.
+    for host in ["2001:db8::1", "2001:db8::2", "2001:db8::ffff"] {
+        assert_eq!(ask(host).await.unwrap().status(), 200);
+    }
+    assert_eq!(ask("2001:db8::42").await.unwrap().status(), 429);
+    assert_eq!(ask("2001:db8:0:1::1").await.unwrap().status(), 200);
+}
