@@ -110,6 +110,41 @@ test('a dropped delivery is reported after the window, and the resend lands exac
   assert.equal(orders.length, 2, 'the first never arrived');
 });
 
+test('an order pushed off a busy table\'s list is "check with staff", never offered again', async () => {
+  const page = await phonePage(browser);
+  await openTable(page, server, '0001-0008');
+  await server.sim('/delivery', { mode: 'delay', delayMs: 3000 });
+  await orderPlain(page);
+  await waitForStatus(page, /접수되었습니다/);
+  // Before the kitchen has it, ten more orders come in at the table from the counter's tablet.
+  const { body: code } = await server.admin('/enrolment-codes', 'POST');
+  const device = await fetch(`${server.base}/api/v1/stores/demo/devices`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: code.code, name: 'counter' }),
+  }).then((r) => r.json());
+  const now = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Seoul', dateStyle: 'short', timeStyle: 'medium' })
+    .format(new Date()).replace(/\D/g, '');
+  for (let n = 1; n <= 10; n++) {
+    const r = await fetch(`${server.base}/api/v1/stores/demo/tables/0001-0008/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Device ${device.credential}` },
+      body: JSON.stringify({
+        clientOrderId: `counter-order-${n}`, kind: 'new', lines: [{ itemId: 'I0501', count: 1 }],
+        payment: { method: 'card', approvals: [{ amount: 1000, approvalNo: `9100${n}`, approvedAt: now }] },
+      }),
+    });
+    assert.equal(r.status, 202, await r.text());
+  }
+  await waitForStatus(page, /직원에게 확인해 주세요/, 20000);
+  await shot(page, 'unconfirmed');
+  await expectAccessible(page, 'unconfirmed');
+  assert.equal(await page.locator('.to-status button', { hasText: '다시 보내기' }).count(), 0);
+  await page.locator('.to-status button', { hasText: '확인' }).click();
+  assert.equal(await page.locator('.to-cart-bar button').count(), 0, 'its lines are not put back to order again');
+  const mine = (await posOrders()).filter((o) => o.table === '0001-0008' && !o.prepaid);
+  assert.equal(mine.length, 1, 'sent once');
+});
+
 test('a reload while waiting for the kitchen resumes the same order', async () => {
   const page = await phonePage(browser);
   await openTable(page, server, '0001-0007');

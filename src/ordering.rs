@@ -234,9 +234,10 @@ impl Ordering {
         if !done.stage().is_final() {
             return;
         }
+        // An unconfirmed order may be in the kitchen: its lines are not offered again.
         if !matches!(
             done.stage(),
-            Stage::Accepted { .. } | Stage::CancelledByStore { .. }
+            Stage::Accepted { .. } | Stage::CancelledByStore { .. } | Stage::Unconfirmed { .. }
         ) {
             cart.update(|c| {
                 for l in done.lines() {

@@ -80,6 +80,7 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
     let resend = move |_| ordering.resend();
     let kind = match &stage {
         Stage::Accepted { .. } => "to-ok",
+        Stage::Unconfirmed { .. } => "to-warn",
         Stage::Sending | Stage::Received { .. } | Stage::Cancelling | Stage::Paying => "to-busy",
         _ if stage.is_final() => "to-bad",
         _ => "to-warn",
@@ -157,6 +158,11 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         }.into_any(),
         Stage::PaymentDeclined { message } => view! {
             <p>{t!(i18n, status_payment_declined, reason = move || message.clone())}</p>
+            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+        }.into_any(),
+        Stage::Unconfirmed { order_no } => view! {
+            <p class="to-strong">{t!(i18n, status_unconfirmed)}</p>
+            {order_no.map(|no| view! { <p class="to-muted">{t!(i18n, order_no, number = move || no.clone())}</p> })}
             <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
         }.into_any(),
         Stage::NeedsStaff { .. } => view! {

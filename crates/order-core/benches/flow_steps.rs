@@ -24,6 +24,7 @@ fn table(order: Option<(&str, &str, OrderStatus)>) -> TableOrders {
             })
             .into_iter()
             .collect(),
+        unseen: vec![],
     }
 }
 

@@ -228,9 +228,19 @@ pub struct TableOrders {
     /// The order that occupies the table, onto which the next order is added.
     pub open_order_no: Option<String>,
     pub orders: Vec<PlacedOrder>,
+    /// Of the caller's own orders asked about (`mine`), those that are not listed yet may be
+    /// on the table: sent before the oldest order the inquiry still lists, on a table whose
+    /// list is full. Their absence proves nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unseen: Vec<String>,
 }
 
 impl TableOrders {
+    /// The caller's order `client_order_id` may be on the table beyond the list.
+    pub fn is_unseen(&self, client_order_id: &str) -> bool {
+        self.unseen.iter().any(|id| id == client_order_id)
+    }
+
     pub fn find_client_order(&self, client_order_id: &str) -> Option<&PlacedOrder> {
         self.orders
             .iter()

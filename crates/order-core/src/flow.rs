@@ -112,7 +112,7 @@ pub enum Command {
 
 /// What the guest is shown, and where the submission stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "stage", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Prepaid: the host page is taking payment.
     Paying,
@@ -142,6 +142,10 @@ pub enum Stage {
     CancelledByStore { order_no: String },
     /// Final: it never reached the POS and never will; resending is safe.
     NotDelivered,
+    /// Final: the order may be on the POS, but the table's inquiry no longer reaches back to
+    /// it (newer orders pushed it out of the list), so nobody here can tell. Resending could
+    /// place it twice: staff must look. `order_no` when Smartro had answered with one.
+    Unconfirmed { order_no: Option<String> },
     /// Final: the order cannot be taken as it is (menu changed, sold out, …); nothing placed.
     Rejected { code: ErrorCode, message: String },
     /// Final: the guest stopped; nothing was placed.
@@ -166,6 +170,7 @@ impl Stage {
             Stage::Accepted { .. }
                 | Stage::CancelledByStore { .. }
                 | Stage::NotDelivered
+                | Stage::Unconfirmed { .. }
                 | Stage::Rejected { .. }
                 | Stage::Cancelled
                 | Stage::PaymentDeclined { .. }
@@ -611,6 +616,10 @@ impl Submission {
         if let Some(placed) = orders.find_client_order(&self.client_order_id) {
             return self.adopt(placed, now, out);
         }
+        if orders.is_unseen(&self.client_order_id) {
+            // Sent long ago and now beyond what the inquiry lists: absent proves nothing.
+            return self.finish(Stage::Unconfirmed { order_no: None }, out);
+        }
         // Not found: nothing of ours is there (yet).
         self.absent_at = Some(now);
         if let Some(outcome) = self.settle_to.clone() {
@@ -670,6 +679,11 @@ impl Submission {
         match found {
             Some(o) if !matches!(o.status, OrderStatus::Waiting | OrderStatus::Failed) => {
                 return self.adopt(o, now, out)
+            }
+            // Gone from a list that no longer reaches back to it: it may well be on the POS.
+            None if orders.is_unseen(&self.client_order_id) => {
+                let order_no = Some(order_no.to_string());
+                return self.finish(Stage::Unconfirmed { order_no }, out);
             }
             // Past the window and still waiting, or gone from the inquiry: it will never arrive.
             Some(_) | None if window_over => return self.not_delivered(out),

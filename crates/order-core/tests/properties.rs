@@ -4,7 +4,8 @@
 //!
 //! Promises: at most one upstream order per clientOrderId and per cart; every submission
 //! ends accepted, cancelled by the store, or told "not delivered" (or rejected, cancelled,
-//! declined) with nothing on the POS; no state waits forever.
+//! declined) with nothing on the POS, or "unconfirmed" when a busy table's list no longer
+//! reaches back to it; no state waits forever.
 //! `PROPTEST_CASES` sets the number of cases (10,000 in `./run test`).
 
 mod common;
@@ -29,12 +30,13 @@ fn weather() -> impl Strategy<Value = Weather> {
             0.0..0.2f64,
             0.0..0.1f64,
             0.0..0.05f64,
+            0.0..0.6f64,
         ),
     )
         .prop_map(
             |(
                 (lost, error, placed_then_timeout, refusal, late_delivery, max_latency),
-                (occupancy, closing, delivery_outage, pos_settles, reloads, guest_cancels),
+                (occupancy, closing, delivery_outage, pos_settles, reloads, guest_cancels, busy),
             )| {
                 Weather {
                     lost,
@@ -49,6 +51,7 @@ fn weather() -> impl Strategy<Value = Weather> {
                     pos_settles,
                     reloads,
                     guest_cancels,
+                    busy,
                 }
             },
         )

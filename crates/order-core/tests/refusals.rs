@@ -85,7 +85,7 @@ fn a_failed_order_is_followed_until_it_vanishes_and_a_late_delivery_is_taken() {
         m.wake();
         m.answer_inquiry();
     }
-    let status = m.model.inquiry(m.now).orders[0].status;
+    let status = m.model.inquiry(m.now, None).orders[0].status;
     assert_eq!(status, order_core::OrderStatus::Failed);
     assert!(
         matches!(m.sub.stage(), Stage::Received { .. }),

@@ -6,6 +6,8 @@
 //!
 //! Prints `name value unit` lines, then fails unless duplicates, silent losses (told
 //! accepted, not on the POS) and phantoms (told not placed, yet on the POS) are all 0.
+//! "Unconfirmed" (a busy table's list no longer reaches back to the order) promises
+//! neither, and is counted apart.
 //! `CHAOS_ORDERS` (default 10,000), `CHAOS_WORKERS` (200) and `CHAOS_TABLES` (100) size it.
 
 use order_core::flow::{Command, Event, Failure, PayMode, Stage, Submission};
@@ -301,31 +303,56 @@ async fn main() {
     let now = sim.clock.now();
     let mut on_pos: HashMap<String, u64> = HashMap::new();
     let mut placed: HashMap<String, u64> = HashMap::new();
-    for o in sim.pos().all_orders(now) {
+    let all = sim.pos().all_orders(now);
+    for o in &all {
         *placed.entry(o.mcht_order_no.clone()).or_default() += 1;
         if o.on_pos {
-            *on_pos.entry(o.mcht_order_no).or_default() += 1;
+            *on_pos.entry(o.mcht_order_no.clone()).or_default() += 1;
         }
     }
     let landed = |id: &str| on_pos.get(id).copied().unwrap_or(0);
     let (mut accepted, mut not_placed, mut by_store) = (0u64, 0u64, 0u64);
+    let (mut unconfirmed, mut unconfirmed_on_pos) = (0u64, 0u64);
     let (mut duplicates, mut silent, mut phantoms) = (0u64, 0u64, 0u64);
+    // A broken promise is shown whole: each attempt, what the guest was told, what the POS has.
+    let explain = |what: &str, o: &Outcome| {
+        eprintln!("chaos: {what}");
+        for (id, stage) in &o.attempts {
+            eprintln!("  {id}: told {stage:?}");
+            for p in all.iter().filter(|p| &p.mcht_order_no == id) {
+                eprintln!(
+                    "    on the POS side: {} at {} ({:?}, on_pos {})",
+                    p.order_no, p.table, p.stage, p.on_pos
+                );
+            }
+        }
+    };
     for o in &outcomes {
         let total: u64 = o.attempts.iter().map(|(id, _)| landed(id)).sum();
         duplicates += total.saturating_sub(1);
+        if total > 1 {
+            explain("a duplicate", o);
+        }
         for (id, stage) in &o.attempts {
             match stage {
                 Stage::Accepted { .. } => {
                     accepted += 1;
                     if landed(id) == 0 {
                         silent += 1;
+                        explain("a silent loss", o);
                     }
                 }
                 Stage::CancelledByStore { .. } => by_store += 1,
+                // Neither placed nor not: a busy table's list no longer shows it; staff look.
+                Stage::Unconfirmed { .. } => {
+                    unconfirmed += 1;
+                    unconfirmed_on_pos += landed(id).min(1);
+                }
                 _ => {
                     not_placed += 1;
                     if landed(id) > 0 {
                         phantoms += 1;
+                        explain("a phantom", o);
                     }
                 }
             }
@@ -338,6 +365,8 @@ async fn main() {
     println!("chaos_accepted {accepted} orders");
     println!("chaos_told_not_placed {not_placed} attempts");
     println!("chaos_cancelled_by_store {by_store} orders");
+    println!("chaos_unconfirmed {unconfirmed} orders");
+    println!("chaos_unconfirmed_on_pos {unconfirmed_on_pos} orders");
     println!("chaos_resends_after_not_delivered {resends} orders");
     println!("chaos_upstream_orders {sent_upstream} orders");
     println!("chaos_proxy_kills {} kills", kills.load(Ordering::Relaxed));

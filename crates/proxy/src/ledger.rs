@@ -24,12 +24,14 @@ pub enum Record {
         table: String,
         fingerprint: String,
         sent_at_ms: i64,
+        anchor: Option<String>,
     },
     /// Smartro has it: this answer is given again to every resend.
     Received {
         table: String,
         fingerprint: String,
         receipt: OrderReceipt,
+        anchor: Option<String>,
     },
 }
 
@@ -37,6 +39,13 @@ impl Record {
     pub fn table(&self) -> &str {
         match self {
             Record::InDoubt { table, .. } | Record::Received { table, .. } => table,
+        }
+    }
+
+    /// The newest order on the POS at the table before this one was sent, when one was known.
+    pub fn anchor(&self) -> Option<&str> {
+        match self {
+            Record::InDoubt { anchor, .. } | Record::Received { anchor, .. } => anchor.as_deref(),
         }
     }
 
@@ -57,6 +66,8 @@ pub struct Claim<'a> {
     pub fingerprint: &'a str,
     /// Prepaid: the approvals as given, kept for the record.
     pub payment: Option<&'a str>,
+    /// The newest order on the POS at the table before this one is sent, when one is known.
+    pub anchor: Option<&'a str>,
 }
 
 #[derive(Clone)]
@@ -87,7 +98,8 @@ impl Ledger {
         client_order_id: &str,
     ) -> Result<Option<Record>, LedgerError> {
         let row = sqlx::query(
-            "SELECT table_id, fingerprint, state, sent_at_ms, order_no, received_at, total
+            "SELECT table_id, fingerprint, state, sent_at_ms, order_no, received_at, total,
+                    anchor_order_no
              FROM order_records WHERE store = $1 AND client_order_id = $2",
         )
         .bind(store)
@@ -100,6 +112,7 @@ impl Ledger {
         let table: String = row.try_get("table_id")?;
         let fingerprint: String = row.try_get("fingerprint")?;
         let state: String = row.try_get("state")?;
+        let anchor: Option<String> = row.try_get("anchor_order_no")?;
         Ok(Some(if state == "received" {
             Record::Received {
                 table,
@@ -114,12 +127,14 @@ impl Ledger {
                         .unwrap_or_default(),
                     total: Won(row.try_get::<Option<i64>, _>("total")?.unwrap_or(0)),
                 },
+                anchor,
             }
         } else {
             Record::InDoubt {
                 table,
                 fingerprint,
                 sent_at_ms: row.try_get("sent_at_ms")?,
+                anchor,
             }
         }))
     }
@@ -130,8 +145,9 @@ impl Ledger {
         let now = now_ms();
         let done = sqlx::query(
             "INSERT INTO order_records
-                 (store, client_order_id, table_id, fingerprint, state, sent_at_ms, payment, updated_at_ms)
-             VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5)
+                 (store, client_order_id, table_id, fingerprint, state, sent_at_ms, payment,
+                  updated_at_ms, anchor_order_no)
+             VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5, $7)
              ON CONFLICT (store, client_order_id) DO NOTHING",
         )
         .bind(claim.store)
@@ -140,6 +156,7 @@ impl Ledger {
         .bind(claim.fingerprint)
         .bind(now)
         .bind(claim.payment)
+        .bind(claim.anchor)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -280,6 +297,7 @@ mod tests {
             table: "0001-0001",
             fingerprint: "f1",
             payment: None,
+            anchor: Some("TO0"),
         };
         assert!(ledger.claim(&claim).await.unwrap());
         assert!(!ledger.claim(&claim).await.unwrap(), "one claim per id");

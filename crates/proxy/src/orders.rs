@@ -49,6 +49,15 @@ struct UnderWay {
 /// One staff call per table this often: a guest tapping again is told to wait.
 pub const STAFF_CALL_EVERY: Duration = Duration::from_secs(30);
 
+/// What a table's inquiry shows of one order.
+enum Sighting {
+    Found(OrderReceipt),
+    /// Not listed, and the list reaches back past when it was sent: it is not there.
+    Absent,
+    /// Not listed, on a list too full to reach back to it.
+    Unseen,
+}
+
 /// Who places an order: a guest's phone holding the table's link, or one of the store's
 /// enrolled tablets (the only ones that take payment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -425,7 +434,20 @@ impl OrderDesk {
         table: &str,
         mine: &[&str],
     ) -> Result<TableOrders, AppError> {
-        Ok(self.table_inquiry(store, table).await?.for_party(mine))
+        let inquiry = self.table_inquiry(store, table).await?;
+        let mut orders = inquiry.for_party(mine);
+        for id in mine {
+            if orders.find_client_order(id).is_some() {
+                continue;
+            }
+            // Sent by us before what the list reaches back to: it may be there unseen.
+            if let Some(record) = self.ledger.get(store, id).await? {
+                if record.table() == table && !inquiry.covers(record.anchor()) {
+                    orders.unseen.push(id.to_string());
+                }
+            }
+        }
+        Ok(orders)
     }
 
     async fn table_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, AppError> {
@@ -553,6 +575,7 @@ impl OrderDesk {
             table,
             fingerprint: &print,
             payment: kept_payment.as_deref(),
+            anchor: None,
         };
         self.dispatch(&claim, prepared).await
     }
@@ -618,6 +641,7 @@ impl OrderDesk {
             table,
             fingerprint: &print,
             payment: None,
+            anchor: None,
         };
         // Two tries: a bill opened or closed between the look and the send is looked at again.
         let mut sent = Err(AppError::OpenOrderMismatch);
@@ -715,8 +739,14 @@ impl OrderDesk {
         self.count_replay();
         match record {
             Record::Received { receipt, .. } => Ok(Some(Ok(receipt))),
-            Record::InDoubt { sent_at_ms, .. } => {
-                self.settle(store, table, client_order_id, sent_at_ms).await
+            Record::InDoubt {
+                sent_at_ms,
+                ref anchor,
+                ..
+            } => {
+                let anchor = anchor.clone();
+                self.settle(store, table, client_order_id, sent_at_ms, anchor.as_deref())
+                    .await
             }
         }
     }
@@ -728,22 +758,30 @@ impl OrderDesk {
     }
 
     /// An order left in doubt with nothing under way (its answer was lost, or the server
-    /// stopped): found on the table, it is received; absent long after it was sent, it never
-    /// arrived and may be sent again; otherwise it is still in doubt.
+    /// stopped): found on the table, it is received; absent long after it was sent from a
+    /// list that reaches back to it, it never arrived and may be sent again; otherwise it is
+    /// still in doubt.
     async fn settle(
         &self,
         store: &str,
         table: &str,
         client_order_id: &str,
         sent_at_ms: i64,
+        anchor: Option<&str>,
     ) -> Result<Option<Result<OrderReceipt, AppError>>, AppError> {
-        match self.find_sent(store, table, client_order_id).await {
-            Ok(Some(receipt)) => {
+        match self.sighting(store, table, client_order_id, anchor).await {
+            Ok(Sighting::Found(receipt)) => {
                 self.ledger.received(store, &receipt).await?;
                 tracing::info!(store, table, client_order_id, order = %receipt.order_no, "order in doubt found on the table");
                 Ok(Some(Ok(receipt)))
             }
-            Ok(None) if now_ms() - sent_at_ms > self.settings.settle_after.as_millis() as i64 => {
+            // Beyond what a busy table's list shows: it may be there. Never sent on a guess.
+            Ok(Sighting::Unseen) => Ok(Some(Err(in_doubt(
+                "the table's list no longer reaches back to this order",
+            )))),
+            Ok(Sighting::Absent)
+                if now_ms() - sent_at_ms > self.settings.settle_after.as_millis() as i64 =>
+            {
                 self.ledger.release(store, client_order_id).await?;
                 tracing::info!(
                     store,
@@ -753,7 +791,7 @@ impl OrderDesk {
                 );
                 Ok(None)
             }
-            Ok(None) => Ok(Some(Err(in_doubt("an earlier send is not settled yet")))),
+            Ok(Sighting::Absent) => Ok(Some(Err(in_doubt("an earlier send is not settled yet")))),
             Err(e) => Ok(Some(Err(e))),
         }
     }
@@ -793,7 +831,16 @@ impl OrderDesk {
             self.count_replay();
             return outcome_of(other.outcome).await;
         }
-        let claimed = self.ledger.claim(claim).await;
+        // The newest order on the POS before this send: what a later look must still see to
+        // take this one's absence as proof.
+        let anchor = self.latest_known(claim.store, claim.table).await;
+        let claimed = self
+            .ledger
+            .claim(&Claim {
+                anchor: anchor.as_deref(),
+                ..*claim
+            })
+            .await;
         if !matches!(claimed, Ok(true)) {
             self.sending
                 .lock()
@@ -934,6 +981,36 @@ impl OrderDesk {
                 Err(AppError::from_upstream(e, self.settings.occupied_retry_ms))
             }
         }
+    }
+
+    /// The newest order on the POS at the table now (the phone looked just before sending,
+    /// so this is mostly the shared look; none when the table cannot be looked at).
+    async fn latest_known(&self, store: &str, table: &str) -> Option<String> {
+        self.table_inquiry(store, table)
+            .await
+            .ok()
+            .and_then(|i| i.latest_on_pos)
+    }
+
+    /// What the table shows of an order sent under this clientOrderId after `anchor`.
+    async fn sighting(
+        &self,
+        store: &str,
+        table: &str,
+        client_order_id: &str,
+        anchor: Option<&str>,
+    ) -> Result<Sighting, AppError> {
+        let now = self.fresh_inquiry(store, table).await?;
+        Ok(match now.orders.find_client_order(client_order_id) {
+            Some(o) => Sighting::Found(OrderReceipt {
+                order_no: o.order_no.clone(),
+                client_order_id: client_order_id.to_string(),
+                received_at: o.received_at.clone(),
+                total: o.total,
+            }),
+            None if now.covers(anchor) => Sighting::Absent,
+            None => Sighting::Unseen,
+        })
     }
 
     /// Looks for an order sent before under this clientOrderId (echoed as MCHT_ORDERNO).

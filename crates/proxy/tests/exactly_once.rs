@@ -243,3 +243,47 @@ async fn an_order_in_doubt_that_never_arrived_is_sent_once_it_is_certain() {
     assert_eq!(status, 202, "{receipt}");
     assert_eq!(on_pos(&w.sim), 1);
 }
+
+#[tokio::test]
+async fn an_order_pushed_off_a_busy_tables_list_is_reported_unseen_not_absent() {
+    let h = start_with(|_| {}).await;
+    let (status, ours) = h.post(ORDERS, order("order-busy-0001", "new", None)).await;
+    assert_eq!(status, 202, "{ours}");
+    let mine = format!("{ORDERS}?mine=order-busy-0001");
+    let listed = |v: &Value| {
+        v["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["clientOrderId"] == "order-busy-0001")
+    };
+    // Others at the table order from the counter's tablet, one after another.
+    let tablet = h.enrol_tablet("counter").await;
+    let paid = |n: u32| {
+        json!({"clientOrderId": format!("order-other-{n:04}"), "kind": "new",
+            "lines": [{"itemId": "I0201", "count": 1}],
+            "payment": {"method": "card", "approvals": [{"amount": 16_000,
+                "approvalNo": format!("8000{n:04}"), "approvedAt": common::approval_stamp_now()}]}})
+    };
+    for n in 1..=9 {
+        let (status, e) = h.post_with(ORDERS, paid(n), &tablet).await;
+        assert_eq!(status, 202, "{e}");
+    }
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (_, seen) = h.get(&mine).await;
+    assert!(listed(&seen), "ten on the list: ours is the oldest");
+    assert!(seen.get("unseen").is_none(), "{seen}");
+    let (status, e) = h.post_with(ORDERS, paid(10), &tablet).await;
+    assert_eq!(status, 202, "{e}");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (_, seen) = h.get(&mine).await;
+    assert!(!listed(&seen), "pushed off the end of the list");
+    assert_eq!(seen["unseen"], json!(["order-busy-0001"]), "{seen}");
+    // Someone else's order is never reported as unseen, and an id never sent is absent.
+    let (_, seen) = h.get(&format!("{ORDERS}?mine=order-never-0001")).await;
+    assert!(seen.get("unseen").is_none(), "{seen}");
+    // The same order sent again is still the one order.
+    let (status, again) = h.post(ORDERS, order("order-busy-0001", "new", None)).await;
+    assert_eq!((status, &again["orderNo"]), (202, &ours["orderNo"]));
+    assert_eq!(h.pos_orders().await.len(), 11);
+}

@@ -89,6 +89,9 @@ pub struct ModelOrder {
     pub total: Won,
 }
 
+/// The upstream lists a table's newest orders only (as the simulator does; assumed).
+pub const INQUIRY_LIMIT: usize = 10;
+
 /// One table at a restaurant, behind the proxy. The upstream part behaves as the evidence
 /// says the real one does: it never de-duplicates, a delivered order reads as received and
 /// later done, and a refusal places nothing. The proxy in front keeps one record per
@@ -106,6 +109,9 @@ pub struct Model {
     receipts: std::collections::BTreeMap<String, OrderReceipt>,
     /// The proxy sent these but lost the answer: look before sending again.
     in_doubt: std::collections::BTreeSet<String>,
+    /// The newest order on the POS when the proxy last sent each clientOrderId upstream.
+    anchors: std::collections::BTreeMap<String, Option<String>>,
+    strangers: u32,
     pub occupied: bool,
     pub open: bool,
     pub delivery_works: bool,
@@ -130,6 +136,8 @@ impl Model {
             next_late: None,
             receipts: Default::default(),
             in_doubt: Default::default(),
+            anchors: Default::default(),
+            strangers: 0,
             occupied: false,
             open: true,
             delivery_works: true,
@@ -176,11 +184,19 @@ impl Model {
             .map(|o| o.bill.clone())
     }
 
-    pub fn inquiry(&self, now: Millis) -> TableOrders {
-        let orders = self
+    /// What the proxy answers a phone that follows `mine`: the table's newest orders (the
+    /// upstream lists at most `INQUIRY_LIMIT`), and `mine` as unseen when it is not listed,
+    /// the list is full and no longer holds the order newest on the POS when it was sent.
+    pub fn inquiry(&self, now: Millis, mine: Option<&str>) -> TableOrders {
+        let visible: Vec<&ModelOrder> = self
             .orders
             .iter()
             .rev()
+            .filter(|o| self.status(o, now).is_some())
+            .collect();
+        let listed = &visible[..visible.len().min(INQUIRY_LIMIT)];
+        let orders = listed
+            .iter()
             .filter_map(|o| {
                 Some(PlacedOrder {
                     order_no: o.order_no.clone(),
@@ -192,12 +208,61 @@ impl Model {
                     staff_call: false,
                 })
             })
-            .take(10)
-            .collect();
+            .collect::<Vec<_>>();
+        let unseen = mine
+            .filter(|id| {
+                !orders
+                    .iter()
+                    .any(|o| o.client_order_id.as_deref() == Some(id))
+            })
+            .filter(|id| !self.covers(listed, id))
+            .map(|id| vec![id.to_string()])
+            .unwrap_or_default();
         TableOrders {
             open_order_no: self.open_bill(now),
             orders,
+            unseen,
         }
+    }
+
+    /// Would `id`'s order be in `listed` if it were there at all?
+    fn covers(&self, listed: &[&ModelOrder], id: &str) -> bool {
+        let Some(anchor) = self.anchors.get(id) else {
+            return true; // never sent: certainly absent
+        };
+        listed.len() < INQUIRY_LIMIT
+            || anchor
+                .as_ref()
+                .is_some_and(|a| listed.iter().any(|o| &o.order_no == a))
+    }
+
+    /// The newest order on the POS now (one not yet there may vanish).
+    fn newest_listed(&self, now: Millis) -> Option<String> {
+        self.orders
+            .iter()
+            .rev()
+            .find(|o| self.delivered(o, now))
+            .map(|o| o.order_no.clone())
+    }
+
+    /// Others at the table order too: each order pushes older ones toward the end of the
+    /// upstream's list.
+    pub fn stranger_orders(&mut self, now: Millis) {
+        self.strangers += 1;
+        self.seq += 1;
+        let order_no = format!("TO{:07}", self.seq);
+        self.orders.push(ModelOrder {
+            bill: order_no.clone(),
+            order_no,
+            client_order_id: format!("stranger-{}", self.strangers),
+            kind: OrderKind::New,
+            received_at: now,
+            deliver_at: Some(now + self.delay),
+            late: false,
+            settled: Settled::Open,
+            prepaid: true,
+            total: Won(9_000),
+        });
     }
 
     /// The proxy: the first answer repeated; an order in doubt looked for in the inquiry
@@ -208,7 +273,11 @@ impl Model {
             return Ok(receipt.clone());
         }
         if self.in_doubt.contains(id) {
-            let listed = self.inquiry(now);
+            let listed = self.inquiry(now, Some(id));
+            if listed.is_unseen(id) {
+                // It may be beyond the list: never sent again on a guess.
+                return Err(refused(ErrorCode::UpstreamUnavailable));
+            }
             if let Some(o) = listed.find_client_order(id) {
                 let receipt = OrderReceipt {
                     order_no: o.order_no.clone(),
@@ -220,7 +289,10 @@ impl Model {
                 return Ok(receipt);
             }
         }
+        let anchor = self.newest_listed(now);
         let receipt = self.upstream_place(req, now)?;
+        // A refused send leaves no record: nothing was placed under this id.
+        self.anchors.insert(id.clone(), anchor);
         self.receipts.insert(id.clone(), receipt.clone());
         Ok(receipt)
     }
@@ -339,6 +411,8 @@ pub struct Weather {
     pub pos_settles: f64,
     pub reloads: f64,
     pub guest_cancels: f64,
+    /// Per chaos tick: others at the table order, pushing older orders out of the list.
+    pub busy: f64,
 }
 
 impl Weather {
@@ -356,6 +430,7 @@ impl Weather {
             pos_settles: 0.0,
             reloads: 0.0,
             guest_cancels: 0.0,
+            busy: 0.0,
         }
     }
 }
@@ -596,6 +671,11 @@ impl World {
         if self.rng.chance(w.delivery_outage) {
             self.model.delivery_works = !self.model.delivery_works;
         }
+        if self.rng.chance(w.busy) {
+            for _ in 0..self.rng.range(1, 6) {
+                self.model.stranger_orders(self.now);
+            }
+        }
         if self.rng.chance(w.pos_settles) {
             let now = self.now;
             let delivered: Vec<usize> = (0..self.model.orders.len())
@@ -681,7 +761,8 @@ impl World {
                 let result = if self.rng.chance(w.error) {
                     Err(refused(ErrorCode::UpstreamUnavailable))
                 } else {
-                    Ok(self.model.inquiry(self.now))
+                    let mine = self.guests[g].sub.client_order_id().to_string();
+                    Ok(self.model.inquiry(self.now, Some(&mine)))
                 };
                 self.answer(g, result, |r| Event::InquiryAnswered(t, r));
             }
@@ -797,6 +878,8 @@ impl World {
                         .iter()
                         .any(|o| &o.order_no == order_no && o.settled == Settled::Cancelled));
                 }
+                // Nothing claimed either way: staff look at the POS.
+                Stage::Unconfirmed { .. } => {}
                 _ => {
                     for o in &mine {
                         assert!(
@@ -879,7 +962,8 @@ impl Manual {
 
     pub fn answer_inquiry(&mut self) {
         let t = self.inquiry_ticket();
-        let orders = self.model.inquiry(self.now);
+        let mine = self.sub.client_order_id().to_string();
+        let orders = self.model.inquiry(self.now, Some(&mine));
         self.handle(Event::InquiryAnswered(t, Ok(orders)));
     }
 

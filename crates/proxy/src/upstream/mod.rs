@@ -160,9 +160,28 @@ pub struct TableInquiry {
     /// How many of the newest orders came after the table's last closed bill (paid or
     /// cancelled): the party sitting there now.
     pub party_len: usize,
+    /// Every order number listed, newest first.
+    pub listed: Vec<String>,
+    /// The newest order that is on the POS: it stays listed until newer ones push it out
+    /// (an order not yet on the POS may vanish), so it marks how far back a list reaches.
+    pub latest_on_pos: Option<String>,
 }
 
+/// (assumed) The per-table inquiry lists a table's newest orders only, this many at most, as
+/// the simulator does; nothing in the evidence says how many the real service lists. On a
+/// list this full, an order older than the oldest listed may exist unseen.
+pub const INQUIRY_LIMIT: usize = 10;
+
 impl TableInquiry {
+    /// Would an order be listed, if it were on the table at all? Yes when the list is not
+    /// full, or when it still holds `anchor`, the newest order on the POS before that one
+    /// was sent (the list is the newest orders, so it holds everything after the anchor).
+    /// No clocks are compared: the POS's and ours may disagree.
+    pub fn covers(&self, anchor: Option<&str>) -> bool {
+        self.listed.len() < INQUIRY_LIMIT
+            || anchor.is_some_and(|a| self.listed.iter().any(|no| no == a))
+    }
+
     /// What guests at the table are shown: the current party's orders, orders not yet on
     /// the POS (they may still land on any bill), and the caller's own orders by their
     /// clientOrderIds (a phone must see its order through, even once its bill is paid).
@@ -184,6 +203,7 @@ impl TableInquiry {
         TableOrders {
             open_order_no: self.orders.open_order_no.clone(),
             orders,
+            unseen: Vec::new(),
         }
     }
 }
@@ -674,6 +694,11 @@ fn placed_line(i: InquiryItemObj) -> PlacedLine {
 /// done (069); the bill is that entry's ORG_ORDERNO; an add names the newest entry's ORDERNO.
 fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> TableInquiry {
     let latest_order_no = list.first().map(|e| e.orderno.clone());
+    let listed = list.iter().map(|e| e.orderno.clone()).collect();
+    let latest_on_pos = list
+        .iter()
+        .find(|e| !matches!(status_of(e), OrderStatus::Waiting | OrderStatus::Failed))
+        .map(|e| e.orderno.clone());
     let bill_of = |e: &InquiryEntryObj| {
         let bill = e.org_orderno.as_str().trim();
         if bill.is_empty() {
@@ -730,9 +755,12 @@ fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> TableInquiry {
         orders: TableOrders {
             open_order_no,
             orders,
+            unseen: Vec::new(),
         },
         latest_order_no,
         party_len,
+        listed,
+        latest_on_pos,
     }
 }
 

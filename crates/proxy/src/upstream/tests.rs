@@ -544,3 +544,36 @@ fn errcodes_map_to_refusals() {
     assert_eq!(refusal_for("E0001"), Refusal::CredentialsRejected);
     assert_eq!(refusal_for("E9999"), Refusal::Other);
 }
+
+#[test]
+fn a_full_list_covers_an_order_only_while_it_still_holds_the_one_before_it() {
+    let entry = |no: &str| {
+        let mut e = parse(OBSERVED_ENTRY);
+        e["ORDERNO"] = json!(no);
+        e["ORG_ORDERNO"] = json!(no);
+        e["ORDER_STATUS"] = json!("SMRO000068");
+        e
+    };
+    let list = |range: std::ops::RangeInclusive<u32>| {
+        inquiry_of(range.rev().map(|n| entry(&format!("TO{n:03}"))).collect())
+    };
+    // Nine orders: nothing can be beyond the list.
+    assert!(list(1..=9).covers(None));
+    // Ten: an order sent after TO005 is listed if it is there at all; after TO010 too.
+    let full = list(5..=14);
+    assert!(full.covers(Some("TO005")));
+    assert!(full.covers(Some("TO010")));
+    // Sent after TO004, which is no longer listed: it may be there unseen.
+    assert!(!full.covers(Some("TO004")));
+    assert!(!full.covers(None));
+    assert_eq!(full.latest_on_pos.as_deref(), Some("TO014"));
+    let mut waiting = entry("TO015");
+    waiting["ORDER_STATUS"] = json!("");
+    let mut entries = vec![waiting];
+    entries.extend((5..=13).rev().map(|n| entry(&format!("TO{n:03}"))));
+    assert_eq!(
+        inquiry_of(entries).latest_on_pos.as_deref(),
+        Some("TO013"),
+        "an order not yet on the POS may vanish: it marks nothing"
+    );
+}
