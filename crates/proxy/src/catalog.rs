@@ -55,6 +55,45 @@ pub struct StoreEntry {
     pub name: String,
 }
 
+/// One menu as sent: the JSON, its brotli and gzip forms (made once, at the highest
+/// settings), and a strong ETag of the JSON.
+pub struct MenuBody {
+    pub json: axum::body::Bytes,
+    pub brotli: axum::body::Bytes,
+    pub gzip: axum::body::Bytes,
+    pub etag: String,
+}
+
+impl MenuBody {
+    fn new(json: Vec<u8>) -> MenuBody {
+        use sha2::{Digest, Sha256};
+        use std::io::Write;
+        let digest = Sha256::digest(&json);
+        let etag = format!(
+            "\"{}\"",
+            digest[..12]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
+        let mut brotli = Vec::new();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
+            // Writing into memory cannot fail.
+            let _ = writer.write_all(&json);
+        }
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let _ = gzip.write_all(&json);
+        let gzip = gzip.finish().unwrap_or_default();
+        MenuBody {
+            json: json.into(),
+            brotli: brotli.into(),
+            gzip: gzip.into(),
+            etag,
+        }
+    }
+}
+
 struct StoreSlot {
     creds: StoreCredentials,
     name: String,
@@ -66,8 +105,9 @@ struct StoreSlot {
     open: AtomicBool,
     /// One refresh at a time per store.
     refreshing: tokio::sync::Mutex<()>,
-    /// The menu as JSON, for the base information, open and stale flags it was made from.
-    menu_json: std::sync::Mutex<Option<(MenuKey, axum::body::Bytes)>>,
+    /// The menu as JSON and compressed, for the base information, open and stale flags it
+    /// was made from.
+    menu_json: std::sync::Mutex<Option<(MenuKey, Arc<MenuBody>)>>,
     /// Counts successful fetches.
     generation: std::sync::atomic::AtomicU64,
 }
@@ -295,7 +335,9 @@ impl Catalog {
 
     /// The menu as guests get it, serialised once per change rather than per request.
     /// Also says whether the serialised copy was reused.
-    pub async fn menu_json(&self, slug: &str) -> Result<(axum::body::Bytes, bool), AppError> {
+    /// The menu guests get, prepared once per menu version (and open/stale state): its JSON,
+    /// that JSON compressed, and its ETag. `true` when it was already prepared.
+    pub async fn menu_body(&self, slug: &str) -> Result<(Arc<MenuBody>, bool), AppError> {
         // The generation before the content: a refresh in between costs a rebuild, never a
         // stale menu cached under the new generation.
         let generation = self.slot(slug)?.generation.load(Ordering::Acquire);
@@ -306,10 +348,14 @@ impl Catalog {
             slot.open.load(Ordering::Relaxed),
             slot.stale.load(Ordering::Relaxed),
         );
-        let mut cached = slot.menu_json.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((k, bytes)) = cached.as_ref() {
+        if let Some((k, body)) = slot
+            .menu_json
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
             if *k == key {
-                return Ok((bytes.clone(), true));
+                return Ok((body.clone(), true));
             }
         }
         let menu = Menu {
@@ -322,11 +368,11 @@ impl Catalog {
             stale: key.2,
             staff_calls: info.staff_calls.clone(),
         };
-        let bytes = axum::body::Bytes::from(
-            serde_json::to_vec(&menu).map_err(|e| AppError::Invalid(e.to_string()))?,
-        );
-        *cached = Some((key, bytes.clone()));
-        Ok((bytes, false))
+        let json = serde_json::to_vec(&menu).map_err(|e| AppError::Invalid(e.to_string()))?;
+        // Compressed outside the lock: two requests may both prepare it; one copy stays.
+        let body = Arc::new(MenuBody::new(json));
+        *slot.menu_json.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, body.clone()));
+        Ok((body, false))
     }
 
     /// The last refresh failed: what is served is the last good copy.

@@ -487,3 +487,99 @@ async fn an_order_is_priced_against_the_menu_the_pos_has_now() {
     );
     assert!(h.pos_orders().await.is_empty(), "nothing reached the POS");
 }
+
+#[tokio::test]
+async fn the_menu_is_sent_as_prepared_once_with_an_etag_and_in_the_encoding_asked_for() {
+    use std::io::Read;
+    let h = start().await;
+    let url = format!("{}/api/v1/stores/demo/menu", h.base);
+    let get = |encoding: &'static str| h.http.get(&url).header("accept-encoding", encoding).send();
+    let plain = get("identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let etag = plain.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
+    let json = plain.bytes().await.unwrap().to_vec();
+    let gz = get("gzip, deflate").await.unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gz.bytes().await.unwrap()[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, json);
+    let br = get("gzip, br").await.unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    let mut unbrotli = Vec::new();
+    brotli::Decompressor::new(&br.bytes().await.unwrap()[..], 4096)
+        .read_to_end(&mut unbrotli)
+        .unwrap();
+    assert_eq!(unbrotli, json);
+    assert_eq!(
+        get("br;q=0, gzip").await.unwrap().headers()["content-encoding"],
+        "gzip"
+    );
+    // A copy that is still current costs no body.
+    let again = h
+        .http
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert!(again.bytes().await.unwrap().is_empty());
+    // Once the menu changes, the old ETag gets the new menu.
+    h.post("/sim/items/I0101/sold-out", json!({"on": true}))
+        .await;
+    let refresh = h
+        .http
+        .post(format!("{}/api/v1/admin/stores/demo/refresh", h.base))
+        .bearer_auth("admin-secret-of-this-test-server")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refresh.status(), 200);
+    let changed = h
+        .http
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+}
+
+#[tokio::test]
+async fn the_builds_precompressed_copies_are_sent_and_hashed_files_cached_for_good() {
+    let h = start().await;
+    let dist = h.running.state.config.dist.clone();
+    let name = "tableorder-widget-0123456789abcdef.js";
+    std::fs::write(dist.join(name), "console.log('plain')").unwrap();
+    std::fs::write(dist.join(format!("{name}.br")), "BROTLI COPY").unwrap();
+    std::fs::write(dist.join(format!("{name}.gz")), "GZIP COPY").unwrap();
+    let get = |encoding: &'static str| {
+        h.http
+            .get(format!("{}/{name}", h.base))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let br = get("br, gzip").await.unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(
+        br.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        br.text().await.unwrap(),
+        "BROTLI COPY",
+        "sent as made, not again"
+    );
+    let gz = get("gzip").await.unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.text().await.unwrap(), "GZIP COPY");
+    assert_eq!(
+        get("identity").await.unwrap().text().await.unwrap(),
+        "console.log('plain')"
+    );
+}

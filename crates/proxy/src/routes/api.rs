@@ -6,7 +6,8 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::orders::Orderer;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use order_core::{
@@ -38,26 +39,76 @@ pub async fn config(State(state): State<AppState>) -> Json<ClientConfig> {
     Json(state.client)
 }
 
-/// The store's menu as guests may see it, from the base-information cache.
+/// The store's menu as guests may see it, from the base-information cache. Sent as prepared
+/// once per menu version: compressed already, with an ETag (`If-None-Match` → 304).
 #[utoipa::path(get, path = "/api/v1/stores/{store}/menu", tag = "guest",
     params(("store" = String, Path, description = "the store's public slug")),
-    responses((status = 200, body = Menu), (status = 404, body = ApiError), (status = 502, body = ApiError)))]
+    responses((status = 200, body = Menu), (status = 304, description = "unchanged since the ETag given"),
+        (status = 404, body = ApiError), (status = 502, body = ApiError)))]
 pub async fn menu(
     State(state): State<AppState>,
     Path(store): Path<String>,
-) -> Result<impl axum::response::IntoResponse, AppError> {
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     checked_store(&store)?;
-    let (json, hit) = state.catalog.menu_json(&store).await?;
+    let (body, hit) = state.catalog.menu_body(&store).await?;
     if hit {
         state
             .metrics
             .menu_cache_hits
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        json,
-    ))
+    let etag = HeaderValue::from_str(&body.etag).map_err(|e| AppError::Invalid(e.to_string()))?;
+    // Always asked again (the menu changes), but a copy still current costs no body.
+    let common = [
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
+    ];
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == body.etag || t.trim() == "*")
+        });
+    if unchanged {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
+    let accepted = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let json = HeaderValue::from_static("application/json");
+    let (encoding, bytes) = if accepts(accepted, "br") {
+        (Some("br"), body.brotli.clone())
+    } else if accepts(accepted, "gzip") {
+        (Some("gzip"), body.gzip.clone())
+    } else {
+        (None, body.json.clone())
+    };
+    let mut response = (common, [(header::CONTENT_TYPE, json)], bytes).into_response();
+    if let Some(encoding) = encoding {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    Ok(response)
+}
+
+/// Whether an `Accept-Encoding` list takes `coding` (not with `q=0`).
+fn accepts(list: &str, coding: &str) -> bool {
+    list.split(',').any(|part| {
+        let mut params = part.split(';').map(str::trim);
+        params
+            .next()
+            .is_some_and(|c| c.eq_ignore_ascii_case(coding))
+            && !params.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            })
+    })
 }
 
 /// One table of the store, to the holder of its link (or a store tablet).

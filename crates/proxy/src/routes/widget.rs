@@ -110,7 +110,9 @@ pub fn router(dist: &Path) -> Router<AppState> {
     };
     Router::new()
         .route("/embed.js", get(loader))
-        .fallback_service(ServeDir::new(dist))
+        // The build's own .br/.gz copies, made once (tools/precompress.mjs), when the client
+        // takes them; other files are compressed as they are sent.
+        .fallback_service(ServeDir::new(dist).precompressed_br().precompressed_gzip())
         .layer(middleware::from_fn(move |req, next| {
             cache_headers(csp.clone(), req, next)
         }))
