@@ -68,6 +68,19 @@ pub struct Claim<'a> {
     pub payment: Option<&'a str>,
     /// The newest order on the POS at the table before this one is sent, when one is known.
     pub anchor: Option<&'a str>,
+    /// Card approvals (day, number) the order is paid with: each pays for one order only.
+    pub approvals: &'a [(String, String)],
+}
+
+/// What a claim found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claimed {
+    /// The id is this request's to send.
+    Mine,
+    /// Another request holds the id already (it is then joined, or its record answered).
+    Held,
+    /// This approval already pays for another order: nothing was written.
+    ApprovalUsed(String),
 }
 
 #[derive(Clone)]
@@ -139,10 +152,11 @@ impl Ledger {
         }))
     }
 
-    /// Writes the row "in doubt" before anything is sent. False when another request holds
-    /// the id already (it is then joined, or its record answered).
-    pub async fn claim(&self, claim: &Claim<'_>) -> Result<bool, LedgerError> {
+    /// Writes the row "in doubt" before anything is sent, and puts the order's card
+    /// approvals behind it, in one transaction (one write to the disk per order).
+    pub async fn claim(&self, claim: &Claim<'_>) -> Result<Claimed, LedgerError> {
         let now = now_ms();
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "INSERT INTO order_records
                  (store, client_order_id, table_id, fingerprint, state, sent_at_ms, payment,
@@ -157,9 +171,41 @@ impl Ledger {
         .bind(now)
         .bind(claim.payment)
         .bind(claim.anchor)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(Claimed::Held);
+        }
+        for (day, no) in claim.approvals {
+            sqlx::query(
+                "INSERT INTO used_approvals (store, approval_day, approval_no, client_order_id, used_at_ms)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            )
+            .bind(claim.store)
+            .bind(day)
+            .bind(no)
+            .bind(claim.client_order_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let owner: String = sqlx::query(
+                "SELECT client_order_id FROM used_approvals
+                 WHERE store = $1 AND approval_day = $2 AND approval_no = $3",
+            )
+            .bind(claim.store)
+            .bind(day)
+            .bind(no)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("client_order_id")?;
+            if owner != claim.client_order_id {
+                tx.rollback().await?;
+                return Ok(Claimed::ApprovalUsed(no.clone()));
+            }
+        }
+        tx.commit().await?;
+        Ok(Claimed::Mine)
     }
 
     /// Smartro has it.
@@ -212,46 +258,6 @@ impl Ledger {
             .collect()
     }
 
-    /// Puts the approvals (day, number) behind this order, all or none. `Some(number)`: that
-    /// approval already pays for another order at the store, and nothing was written.
-    pub async fn admit_approvals(
-        &self,
-        store: &str,
-        client_order_id: &str,
-        approvals: &[(String, String)],
-    ) -> Result<Option<String>, LedgerError> {
-        let mut tx = self.pool.begin().await?;
-        for (day, no) in approvals {
-            sqlx::query(
-                "INSERT INTO used_approvals (store, approval_day, approval_no, client_order_id, used_at_ms)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            )
-            .bind(store)
-            .bind(day)
-            .bind(no)
-            .bind(client_order_id)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-            let owner: String = sqlx::query(
-                "SELECT client_order_id FROM used_approvals
-                 WHERE store = $1 AND approval_day = $2 AND approval_no = $3",
-            )
-            .bind(store)
-            .bind(day)
-            .bind(no)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("client_order_id")?;
-            if owner != client_order_id {
-                tx.rollback().await?;
-                return Ok(Some(no.clone()));
-            }
-        }
-        tx.commit().await?;
-        Ok(None)
-    }
-
     /// Rows still in doubt: orders a previous run sent without learning the outcome.
     pub async fn count_in_doubt(&self) -> Result<i64, LedgerError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM order_records WHERE state = 'in_doubt'")
@@ -298,9 +304,14 @@ mod tests {
             fingerprint: "f1",
             payment: None,
             anchor: Some("TO0"),
+            approvals: &[],
         };
-        assert!(ledger.claim(&claim).await.unwrap());
-        assert!(!ledger.claim(&claim).await.unwrap(), "one claim per id");
+        assert_eq!(ledger.claim(&claim).await.unwrap(), Claimed::Mine);
+        assert_eq!(
+            ledger.claim(&claim).await.unwrap(),
+            Claimed::Held,
+            "one claim per id"
+        );
         drop(ledger);
 
         let ledger = Ledger::open(&dir).await.unwrap();

@@ -10,7 +10,7 @@
 
 use crate::catalog::Catalog;
 use crate::error::AppError;
-use crate::ledger::{now_ms, Claim, Ledger, Record};
+use crate::ledger::{now_ms, Claim, Claimed, Ledger, Record};
 use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
 use crate::trust::{PinRefusal, StaffPin};
@@ -540,17 +540,6 @@ impl OrderDesk {
                 let id = &request.client_order_id;
                 let admitted = self.ledger.approvals_of(store, id).await?;
                 let records = self.payments(store, table, p, priced.total, &admitted)?;
-                let approvals: Vec<(String, String)> = records
-                    .iter()
-                    .filter(|r| r.kind == PaymentKind::Card)
-                    .map(|r| (r.approval_date.clone(), r.approval_no.clone()))
-                    .collect();
-                if let Some(taken) = self.ledger.admit_approvals(store, id, &approvals).await? {
-                    tracing::warn!(store, table, approval = %taken, "an approval already behind another order");
-                    return Err(AppError::ApprovalRejected(format!(
-                        "approval {taken} already paid for another order today"
-                    )));
-                }
                 if let Orderer::Tablet { device_id } = orderer {
                     tracing::info!(store, table, device = device_id, method = ?p.method, "paid order from a tablet");
                 }
@@ -562,6 +551,12 @@ impl OrderDesk {
             .payment
             .as_ref()
             .and_then(|p| serde_json::to_string(&p.approvals).ok());
+        // Each pays for one order only: put behind this one when it is claimed.
+        let approvals: Vec<(String, String)> = payments
+            .iter()
+            .filter(|r| r.kind == PaymentKind::Card)
+            .map(|r| (r.approval_date.clone(), r.approval_no.clone()))
+            .collect();
         let prepared = Prepared {
             kind: request.kind,
             open_order_no,
@@ -576,6 +571,7 @@ impl OrderDesk {
             fingerprint: &print,
             payment: kept_payment.as_deref(),
             anchor: None,
+            approvals: &approvals,
         };
         self.dispatch(&claim, prepared).await
     }
@@ -642,6 +638,7 @@ impl OrderDesk {
             fingerprint: &print,
             payment: None,
             anchor: None,
+            approvals: &[],
         };
         // Two tries: a bill opened or closed between the look and the send is looked at again.
         let mut sent = Err(AppError::OpenOrderMismatch);
@@ -841,12 +838,17 @@ impl OrderDesk {
                 ..*claim
             })
             .await;
-        if !matches!(claimed, Ok(true)) {
+        if !matches!(claimed, Ok(Claimed::Mine)) {
             self.sending
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&key);
-            claimed?;
+            if let Claimed::ApprovalUsed(taken) = claimed? {
+                tracing::warn!(store = claim.store, table = claim.table, approval = %taken, "an approval already behind another order");
+                return Err(AppError::ApprovalRejected(format!(
+                    "approval {taken} already paid for another order today"
+                )));
+            }
             // The ledger has it already (another server, or a send left in doubt).
             return match self
                 .answer_on_record(
