@@ -48,6 +48,10 @@ struct UnderWay {
 
 /// One staff call per table this often: a guest tapping again is told to wait.
 pub const STAFF_CALL_EVERY: Duration = Duration::from_secs(30);
+/// A staff call meeting a table whose bill is changing tries this often, waiting this long
+/// between the later tries (an order landing on the POS takes a second or two).
+const STAFF_CALL_TRIES: u32 = 6;
+const STAFF_CALL_RETRY_AFTER: Duration = Duration::from_millis(1_500);
 
 /// What a table's inquiry shows of one order.
 enum Sighting {
@@ -640,9 +644,14 @@ impl OrderDesk {
             anchor: None,
             approvals: &[],
         };
-        // Two tries: a bill opened or closed between the look and the send is looked at again.
+        // A bill opened or closed between the look and the send is looked at again at once.
+        // A first order still on its way to the POS holds the table without a bill yet (a
+        // guest calling for water right after ordering): the call waits for it to land.
         let mut sent = Err(AppError::OpenOrderMismatch);
-        for _ in 0..2 {
+        for attempt in 0..STAFF_CALL_TRIES {
+            if attempt >= 2 {
+                tokio::time::sleep(STAFF_CALL_RETRY_AFTER).await;
+            }
             let open = self.fresh_inquiry(store, table).await?.orders.open_order_no;
             let prepared = Prepared {
                 kind: if open.is_some() {

@@ -370,3 +370,32 @@ async fn a_terminals_approval_is_read_leniently_and_its_figures_reach_the_pos() 
         (422, Some("invalid_request"))
     );
 }
+
+#[tokio::test]
+async fn a_call_for_staff_right_after_the_first_order_waits_for_it_to_land() {
+    let h = start().await;
+    // The first order is on its way to the POS (delivery takes 150 ms here, 800 ms now).
+    h.post("/sim/delivery", json!({"mode": "delay", "delayMs": 800}))
+        .await;
+    let (status, _) = h
+        .post(
+            "/api/v1/stores/demo/tables/0001-0003/orders",
+            order("order-first-0003", "new", None),
+        )
+        .await;
+    assert_eq!(status, 202);
+    let (status, call) = h
+        .post(
+            "/api/v1/stores/demo/tables/0001-0003/staff-calls",
+            json!({"clientCallId": "call-right-after", "reasons": ["S9901"]}),
+        )
+        .await;
+    assert_eq!(status, 202, "{call}");
+    let orders = h.pos_orders().await;
+    assert_eq!(orders.len(), 2);
+    let call = orders.iter().find(|o| o["staffCall"] == true).unwrap();
+    assert_eq!(
+        call["kind"], "add",
+        "added onto the bill the first order opened"
+    );
+}
