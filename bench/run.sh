@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark, one `name value unit` line per figure, so two runs can be compared.
-#   bash bench/run.sh [weight|steps|lighthouse|load|coalescing|chaos ...]   (default: all)
+#   bash bench/run.sh [weight|crates|steps|lighthouse|load|coalescing|chaos ...]   (default: all)
 # `./run bench` calls this after `./run setup`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,10 +28,13 @@ build() {
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -m)"
-for what in "${@:-weight steps lighthouse load coalescing chaos}"; do
+for what in "${@:-weight crates steps lighthouse load coalescing chaos}"; do
   for b in $what; do
     case "$b" in
       weight) build; node bench/weight.mjs ;;
+      crates)
+        command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked >/dev/null 2>&1
+        build; node bench/crates.mjs ;;
       steps) cargo bench --locked -p order-core --bench flow_steps 2>/dev/null | grep -E '^[a-z_]+ ' ;;
       lighthouse) build; bash bench/lighthouse.sh ;;
       load) need wrk nginx-light; build; bash bench/load.sh ;;

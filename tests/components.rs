@@ -353,3 +353,19 @@ async fn status_panel_renders_every_state_of_the_flow() {
     assert!(el.query_selector("input[type=password]").unwrap().is_some());
     assert!(text(&el, ".to-status-card").contains("PIN이 올바르지 않습니다"));
 }
+
+#[wasm_bindgen_test]
+fn an_order_time_is_shown_as_the_restaurants_clock() {
+    use tableorder_widget::clock::clock_time;
+    assert_eq!(clock_time("2026-11-28T19:02:11+09:00"), "19:02");
+    assert_eq!(clock_time("2026-11-28T09:05:00Z"), "09:05");
+    for bad in [
+        "",
+        "2026-11-28",
+        "2026-11-28 19:02:11",
+        "2026-11-28Txx:02:11+09:00",
+        "한글한글한글한글한글",
+    ] {
+        assert_eq!(clock_time(bad), "", "{bad}");
+    }
+}

@@ -1,20 +1,13 @@
 use super::Sheet;
 use crate::api::Api;
+use crate::clock::clock_time;
 use crate::i18n::*;
 use crate::money::won;
 use crate::shop::use_shop;
-use chrono::DateTime;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_use::use_interval_fn;
 use order_core::{OrderStatus, PlacedOrder};
-
-/// `HH:MM` of an RFC 3339 time, in Korean time as the server sends it.
-fn clock_time(received_at: &str) -> String {
-    DateTime::parse_from_rfc3339(received_at)
-        .map(|t| t.format("%H:%M").to_string())
-        .unwrap_or_default()
-}
 
 fn status_text(status: OrderStatus, i18n: I18nContext<Locale>) -> String {
     match status {

@@ -376,15 +376,7 @@ async fn metrics_count_requests_upstream_calls_and_coalescing() {
     let h = start().await;
     h.get(ORDERS).await;
     h.get(ORDERS).await;
-    let text = h
-        .http
-        .get(format!("{}/metrics", h.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = h.metrics().await;
     assert!(text.contains("# TYPE tableorder_http_requests_total counter"));
     assert!(
         text.contains("tableorder_upstream_calls_total{op=\"table_orders\",outcome=\"ok\"} 1"),
@@ -531,14 +523,7 @@ async fn the_menu_is_sent_as_prepared_once_with_an_etag_and_in_the_encoding_aske
     // Once the menu changes, the old ETag gets the new menu.
     h.post("/sim/items/I0101/sold-out", json!({"on": true}))
         .await;
-    let refresh = h
-        .http
-        .post(format!("{}/api/v1/admin/stores/demo/refresh", h.base))
-        .bearer_auth("admin-secret-of-this-test-server")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refresh.status(), 200);
+    h.refresh().await;
     let changed = h
         .http
         .get(&url)

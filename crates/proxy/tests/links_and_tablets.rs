@@ -215,6 +215,19 @@ async fn history_shows_the_party_at_the_table_not_the_one_before() {
     assert_eq!(ids, ["order-dinner-1"]);
 }
 
+/// A card order of one 삼겹살 sent with `headers` to table 0001-0001.
+async fn pay(
+    h: &Harness,
+    headers: &[(&str, String)],
+    id: &str,
+    approval_no: &str,
+    approved_at: &str,
+) -> (u16, Value) {
+    let order = card_order(id, approval_no, approved_at);
+    h.post_with(&format!("{TABLE}/orders"), order, headers)
+        .await
+}
+
 fn card_order(id: &str, approval_no: &str, approved_at: &str) -> Value {
     json!({
         "clientOrderId": id, "kind": "new",
@@ -284,22 +297,10 @@ async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once
     assert_eq!((status, me["name"].as_str()), (200, Some("counter")));
 
     // The tablet needs no table link, and its prepaid order lands.
-    let (status, receipt) = h
-        .post_with(
-            &orders,
-            card_order("order-tablet-01", "70000001", &now),
-            &tablet,
-        )
-        .await;
+    let (status, receipt) = pay(&h, &tablet, "order-tablet-01", "70000001", &now).await;
     assert_eq!(status, 202, "{receipt}");
     // The same order sent again is the same order.
-    let (status, again) = h
-        .post_with(
-            &orders,
-            card_order("order-tablet-01", "70000001", &now),
-            &tablet,
-        )
-        .await;
+    let (status, again) = pay(&h, &tablet, "order-tablet-01", "70000001", &now).await;
     assert_eq!((status, &again["orderNo"]), (202, &receipt["orderNo"]));
     // The same approval behind another order is refused, at any table.
     let (status, e) = h
@@ -320,13 +321,7 @@ async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once
         .with_timezone(&kst)
         .format("%Y%m%d%H%M%S")
         .to_string();
-    let (status, e) = h
-        .post_with(
-            &orders,
-            card_order("order-tablet-03", "70000003", &old),
-            &tablet,
-        )
-        .await;
+    let (status, e) = pay(&h, &tablet, "order-tablet-03", "70000003", &old).await;
     assert_eq!(
         (status, e["error"]["code"].as_str()),
         (422, Some("approval_rejected")),
@@ -364,13 +359,7 @@ async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let (status, e) = h
-        .post_with(
-            &orders,
-            card_order("order-tablet-04", "70000004", &now),
-            &tablet,
-        )
-        .await;
+    let (status, e) = pay(&h, &tablet, "order-tablet-04", "70000004", &now).await;
     assert_eq!(
         (status, e["error"]["code"].as_str()),
         (403, Some("device_required"))
@@ -417,15 +406,7 @@ async fn wrong_pins_lock_the_whole_store_and_are_counted() {
     let wait = e["error"]["retryAfterMs"].as_u64().unwrap();
     assert!((20_000..=30_000).contains(&wait), "{wait}");
     assert!(h.pos_orders().await.is_empty());
-    let metrics = h
-        .http
-        .get(format!("{}/metrics", h.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = h.metrics().await;
     assert!(
         metrics.contains("tableorder_staff_pin_failures_total 5"),
         "{metrics}"

@@ -10,14 +10,7 @@ use serde_json::{json, Value};
 const ORDERS: &str = "/api/v1/stores/demo/tables/0001-0001/orders";
 
 async fn refresh(h: &Harness) {
-    let r = h
-        .http
-        .post(format!("{}/api/v1/admin/stores/demo/refresh", h.base))
-        .bearer_auth("admin-secret-of-this-test-server")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    h.refresh().await;
 }
 
 async fn upstream_calls(h: &Harness, path: &str) -> u64 {

@@ -164,6 +164,30 @@ impl Harness {
         )]
     }
 
+    /// The owner's "fetch tables and menu again now".
+    pub async fn refresh(&self) {
+        let (status, body) = self
+            .post_with(
+                "/api/v1/admin/stores/demo/refresh",
+                json!({}),
+                &Self::admin(),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// `/metrics` as Prometheus text.
+    pub async fn metrics(&self) -> String {
+        self.http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Orders as the simulated POS holds them.
     pub async fn pos_orders(&self) -> Vec<Value> {
         self.get("/sim/orders").await.1["orders"]
