@@ -85,14 +85,55 @@ enum LoadFailure {
     Other(ApiFailure),
 }
 
-/// Everything the page needs before it can show the menu, fetched together.
+/// What the server put in the table's page (`#tableorder-boot`), so that the widget need not
+/// ask before it can show the menu. Each part may be missing.
+#[derive(serde::Deserialize)]
+struct Boot {
+    store: String,
+    config: Option<ClientConfig>,
+    menu: Option<Menu>,
+    table: Option<Table>,
+}
+
+/// Takes the page's boot data once: a later load (after "try again") asks the server.
+fn take_boot(store: &str) -> Option<Boot> {
+    let document = web_sys::window()?.document()?;
+    let element = document.get_element_by_id("tableorder-boot")?;
+    let text = element.text_content()?;
+    element.remove();
+    serde_json::from_str::<Boot>(&text)
+        .ok()
+        .filter(|b| b.store == store)
+}
+
+/// Everything the page needs before it can show the menu: from the page itself when the
+/// server put it there, otherwise fetched together.
 async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), LoadFailure> {
     let api = options.api();
-    // In parallel: on a weak connection each round trip counts.
+    let boot = take_boot(&options.store);
+    let (config, menu, table) = boot
+        .map(|b| (b.config, b.menu, b.table.filter(|t| t.id == options.table)))
+        .unwrap_or_default();
+    // What is missing, in parallel: on a weak connection each round trip counts.
     let (config, menu, table) = futures_util::join!(
-        api.config(),
-        api.menu(&options.store),
-        api.table(&options.store, &options.table),
+        async move {
+            match config {
+                Some(c) => Ok(c),
+                None => api.config().await,
+            }
+        },
+        async {
+            match menu {
+                Some(m) => Ok(m),
+                None => options.api().menu(&options.store).await,
+            }
+        },
+        async {
+            match table {
+                Some(t) => Ok(t),
+                None => options.api().table(&options.store, &options.table).await,
+            }
+        },
     );
     let refused =
         |e: &ApiFailure, code| matches!(e, ApiFailure::Refused { error, .. } if error.code == code);

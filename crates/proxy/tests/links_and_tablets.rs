@@ -499,3 +499,41 @@ async fn behind_a_trusted_proxy_the_client_is_the_right_most_untrusted_hop() {
     assert_eq!(ask("2001:db8::42").await.unwrap().status(), 429);
     assert_eq!(ask("2001:db8:0:1::1").await.unwrap().status(), 200);
 }
+
+/// The boot data the table's page carries, if any.
+async fn boot_in_page(h: &Harness, query: String) -> Option<Value> {
+    let url = format!("{}/?{query}", h.base);
+    let html = h.http.get(url).send().await.unwrap().text().await.unwrap();
+    let start = html.find(r#"<script type="application/json" id="tableorder-boot">"#)?;
+    let data = &html[start..];
+    let data = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];
+    assert!(
+        !data.contains('<'),
+        "nothing in the data can close its element"
+    );
+    Some(serde_json::from_str(data).unwrap())
+}
+
+#[tokio::test]
+async fn the_tables_page_carries_its_menu_and_table_so_the_widget_need_not_ask() {
+    let h = start().await;
+    let page = |query: String| boot_in_page(&h, query);
+    let token = h.token("demo", "0001-0002").await;
+    let boot = page(format!("store=demo&table=0001-0002&t={token}"))
+        .await
+        .expect("boot data in the page");
+    assert_eq!(boot["store"], "demo");
+    assert_eq!(boot["table"]["id"], "0001-0002");
+    let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
+    assert_eq!(boot["menu"], menu, "the same menu the API gives");
+    assert_eq!(boot["config"]["pollIntervalMs"], 500);
+    // Without a valid link the table stays out (the widget asks, and is told to scan again).
+    let boot = page("store=demo&table=0001-0002&t=1.AAAAAAAAAAAAAAAAAAAAAA".into())
+        .await
+        .unwrap();
+    assert_eq!(boot["table"], Value::Null);
+    assert!(boot["menu"]["categories"].is_array());
+    // An unknown store, or none: the plain page.
+    assert!(page("store=nope&table=0001-0001".into()).await.is_none());
+    assert!(page(String::new()).await.is_none());
+}

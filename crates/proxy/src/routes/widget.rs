@@ -91,6 +91,71 @@ fn embed_script(html: &str) -> Option<String> {
     ))
 }
 
+#[derive(serde::Deserialize)]
+pub struct PageQuery {
+    store: Option<String>,
+    table: Option<String>,
+    t: Option<String>,
+}
+
+/// What the table's page needs before it can show the menu, in the page itself: the widget
+/// reads it instead of asking (one round trip less on a phone's weak connection). Each part
+/// is there only when it could be had: the menu when the store's is cached or can be
+/// fetched, the table only for a valid link. JSON inside `<script type="application/json">`
+/// is data, not script; `<` is escaped so it cannot close the element.
+async fn boot_data(state: &AppState, query: &PageQuery) -> Option<String> {
+    let store = query.store.as_deref()?;
+    if !order_core::is_valid_store_slug(store) || !state.config.stores.contains_key(store) {
+        return None;
+    }
+    let config = serde_json::to_string(&state.client).ok()?;
+    let menu = match state.catalog.menu_body(store).await {
+        Ok((body, _)) => String::from_utf8(body.json.to_vec()).ok()?,
+        Err(_) => "null".into(),
+    };
+    let table = match (query.table.as_deref(), query.t.as_deref()) {
+        (Some(table), Some(token))
+            if order_core::parse_table_id(table).is_some()
+                && state
+                    .links
+                    .verify(store, table, token)
+                    .await
+                    .unwrap_or(false) =>
+        {
+            let info = state.catalog.get(store).await.ok()?;
+            info.table(table)
+                .and_then(|t| serde_json::to_string(t).ok())
+                .unwrap_or_else(|| "null".into())
+        }
+        _ => "null".into(),
+    };
+    let store = serde_json::to_string(store).ok()?;
+    let data = format!(r#"{{"store":{store},"config":{config},"menu":{menu},"table":{table}}}"#);
+    Some(data.replace('<', "\\u003c"))
+}
+
+/// The table's page: the built `index.html` with the boot data put in its head.
+async fn page(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<PageQuery>,
+    html: std::sync::Arc<String>,
+) -> Response {
+    if html.is_empty() {
+        return (StatusCode::NOT_FOUND, "the widget is not built").into_response();
+    }
+    let body = match boot_data(&state, &query).await {
+        Some(data) => html.replacen(
+            "</head>",
+            &format!(
+                r#"<script type="application/json" id="tableorder-boot">{data}</script></head>"#
+            ),
+            1,
+        ),
+        None => html.to_string(),
+    };
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
 pub fn router(dist: &Path) -> Router<AppState> {
     let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let csp = content_security_policy(&html);
@@ -108,8 +173,13 @@ pub fn router(dist: &Path) -> Router<AppState> {
             }
         }
     };
+    let shell = std::sync::Arc::new(html);
     Router::new()
         .route("/embed.js", get(loader))
+        .route(
+            "/",
+            get(move |state, query| page(state, query, shell.clone())),
+        )
         // The build's own .br/.gz copies, made once (tools/precompress.mjs), when the client
         // takes them; other files are compressed as they are sent.
         .fallback_service(ServeDir::new(dist).precompressed_br().precompressed_gzip())

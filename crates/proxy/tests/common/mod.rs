@@ -34,7 +34,7 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
         dist.join("index.html"),
-        "<!doctype html><title>widget</title>",
+        "<!doctype html><html><head><title>widget</title></head><body></body></html>",
     )
     .unwrap();
     let mut config = Config::load(None, std::iter::empty()).unwrap();
