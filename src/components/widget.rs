@@ -109,14 +109,14 @@ fn take_boot(store: &str) -> Option<Boot> {
 /// Everything the page needs before it can show the menu: from the page itself when the
 /// server put it there, otherwise fetched together.
 async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), LoadFailure> {
-    let api = options.api();
+    let api = &options.api();
     let boot = take_boot(&options.store);
     let (config, menu, table) = boot
         .map(|b| (b.config, b.menu, b.table.filter(|t| t.id == options.table)))
         .unwrap_or_default();
     // What is missing, in parallel: on a weak connection each round trip counts.
     let (config, menu, table) = futures_util::join!(
-        async move {
+        async {
             match config {
                 Some(c) => Ok(c),
                 None => api.config().await,
@@ -125,13 +125,13 @@ async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), Lo
         async {
             match menu {
                 Some(m) => Ok(m),
-                None => options.api().menu(&options.store).await,
+                None => api.menu(&options.store).await,
             }
         },
         async {
             match table {
                 Some(t) => Ok(t),
-                None => options.api().table(&options.store, &options.table).await,
+                None => api.table(&options.store, &options.table).await,
             }
         },
     );

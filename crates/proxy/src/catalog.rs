@@ -69,13 +69,7 @@ impl MenuBody {
         use sha2::{Digest, Sha256};
         use std::io::Write;
         let digest = Sha256::digest(&json);
-        let etag = format!(
-            "\"{}\"",
-            digest[..12]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let etag = format!("\"{}\"", hex::encode(&digest[..12]));
         let mut brotli = Vec::new();
         {
             let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);

@@ -66,8 +66,6 @@ pub struct Claim<'a> {
     pub fingerprint: &'a str,
     /// Prepaid: the approvals as given, kept for the record.
     pub payment: Option<&'a str>,
-    /// The newest order on the POS at the table before this one is sent, when one is known.
-    pub anchor: Option<&'a str>,
     /// Card approvals (day, number) the order is paid with: each pays for one order only.
     pub approvals: &'a [(String, String)],
 }
@@ -153,8 +151,13 @@ impl Ledger {
     }
 
     /// Writes the row "in doubt" before anything is sent, and puts the order's card
-    /// approvals behind it, in one transaction (one write to the disk per order).
-    pub async fn claim(&self, claim: &Claim<'_>) -> Result<Claimed, LedgerError> {
+    /// approvals behind it, in one transaction (one write to the disk per order). `anchor`:
+    /// the newest order on the POS at the table before this one is sent, when one is known.
+    pub async fn claim(
+        &self,
+        claim: &Claim<'_>,
+        anchor: Option<&str>,
+    ) -> Result<Claimed, LedgerError> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
@@ -170,7 +173,7 @@ impl Ledger {
         .bind(claim.fingerprint)
         .bind(now)
         .bind(claim.payment)
-        .bind(claim.anchor)
+        .bind(anchor)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
@@ -303,12 +306,12 @@ mod tests {
             table: "0001-0001",
             fingerprint: "f1",
             payment: None,
-            anchor: Some("TO0"),
             approvals: &[],
         };
-        assert_eq!(ledger.claim(&claim).await.unwrap(), Claimed::Mine);
+        let anchor = Some("TO0");
+        assert_eq!(ledger.claim(&claim, anchor).await.unwrap(), Claimed::Mine);
         assert_eq!(
-            ledger.claim(&claim).await.unwrap(),
+            ledger.claim(&claim, anchor).await.unwrap(),
             Claimed::Held,
             "one claim per id"
         );

@@ -190,10 +190,7 @@ fn check_client_order_id(id: &str) -> Result<(), AppError> {
 /// `openOrderNo`, which a resend may rightly change when the table's bill changed.
 fn fingerprint(parts: &impl serde::Serialize) -> String {
     let bytes = serde_json::to_vec(parts).unwrap_or_default();
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 fn order_fingerprint(request: &OrderRequest) -> String {
@@ -242,10 +239,6 @@ impl OrderDesk {
             inquiries: Mutex::new(HashMap::new()),
             staff_calls: Mutex::new(HashMap::new()),
         }
-    }
-
-    pub fn ledger(&self) -> &Ledger {
-        &self.ledger
     }
 
     /// Sends still under way in this process.
@@ -430,8 +423,8 @@ impl OrderDesk {
             .clone()
     }
 
-    /// The table's orders, from a cache shorter than the poll interval, one fetch at a time.
-    /// What guests at the table see (the current party's orders, and their own by id).
+    /// What guests at the table see: the current party's orders, their own by id, and those
+    /// of their own the list no longer reaches back to.
     pub async fn inquiry(
         &self,
         store: &str,
@@ -454,6 +447,7 @@ impl OrderDesk {
         Ok(orders)
     }
 
+    /// The table's orders, from a cache shorter than the poll interval, one fetch at a time.
     async fn table_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, AppError> {
         let info = self.catalog.get(store).await?;
         let (floor, tbl) = info.table_codes(table)?;
@@ -574,7 +568,6 @@ impl OrderDesk {
             table,
             fingerprint: &print,
             payment: kept_payment.as_deref(),
-            anchor: None,
             approvals: &approvals,
         };
         self.dispatch(&claim, prepared).await
@@ -641,7 +634,6 @@ impl OrderDesk {
             table,
             fingerprint: &print,
             payment: None,
-            anchor: None,
             approvals: &[],
         };
         // A bill opened or closed between the look and the send is looked at again at once.
@@ -746,11 +738,8 @@ impl OrderDesk {
         match record {
             Record::Received { receipt, .. } => Ok(Some(Ok(receipt))),
             Record::InDoubt {
-                sent_at_ms,
-                ref anchor,
-                ..
+                sent_at_ms, anchor, ..
             } => {
-                let anchor = anchor.clone();
                 self.settle(store, table, client_order_id, sent_at_ms, anchor.as_deref())
                     .await
             }
@@ -840,13 +829,7 @@ impl OrderDesk {
         // The newest order on the POS before this send: what a later look must still see to
         // take this one's absence as proof.
         let anchor = self.latest_known(claim.store, claim.table).await;
-        let claimed = self
-            .ledger
-            .claim(&Claim {
-                anchor: anchor.as_deref(),
-                ..*claim
-            })
-            .await;
+        let claimed = self.ledger.claim(claim, anchor.as_deref()).await;
         if !matches!(claimed, Ok(Claimed::Mine)) {
             self.sending
                 .lock()
@@ -994,13 +977,24 @@ impl OrderDesk {
         }
     }
 
-    /// The newest order on the POS at the table now (the phone looked just before sending,
-    /// so this is mostly the shared look; none when the table cannot be looked at).
+    /// The newest order on the POS at the table as last looked at. Any earlier look will do
+    /// (an older anchor only makes absence harder to prove), so the shared one is used and
+    /// the table is asked only when it was never looked at; none when it cannot be.
     async fn latest_known(&self, store: &str, table: &str) -> Option<String> {
-        self.table_inquiry(store, table)
+        let cached = self
+            .inquiry_cell(store, table)
+            .lock()
             .await
-            .ok()
-            .and_then(|i| i.latest_on_pos)
+            .as_ref()
+            .map(|(_, inquiry)| inquiry.latest_on_pos.clone());
+        match cached {
+            Some(latest) => latest,
+            None => self
+                .table_inquiry(store, table)
+                .await
+                .ok()
+                .and_then(|i| i.latest_on_pos),
+        }
     }
 
     /// What the table shows of an order sent under this clientOrderId after `anchor`.
@@ -1031,15 +1025,11 @@ impl OrderDesk {
         table: &str,
         client_order_id: &str,
     ) -> Result<Option<OrderReceipt>, AppError> {
-        let now = self.fresh_inquiry(store, table).await?;
-        Ok(now
-            .orders
-            .find_client_order(client_order_id)
-            .map(|o| OrderReceipt {
-                order_no: o.order_no.clone(),
-                client_order_id: client_order_id.to_string(),
-                received_at: o.received_at.clone(),
-                total: o.total,
-            }))
+        Ok(
+            match self.sighting(store, table, client_order_id, None).await? {
+                Sighting::Found(receipt) => Some(receipt),
+                Sighting::Absent | Sighting::Unseen => None,
+            },
+        )
     }
 }

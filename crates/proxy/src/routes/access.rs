@@ -4,7 +4,7 @@
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::trust::Device;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::{FromRequestParts, Path, RawPathParams};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use order_core::{is_valid_store_slug, parse_table_id};
@@ -28,6 +28,33 @@ pub fn checked_store(store: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::NotFound(format!("no store {store:?}")))
+    }
+}
+
+/// Whether this server serves `store`: a well-formed slug, configured.
+pub fn serves(state: &AppState, store: &str) -> bool {
+    is_valid_store_slug(store) && state.config.stores.contains_key(store)
+}
+
+/// The path's `{store}`, one this server serves; any other is not found.
+pub struct KnownStore(pub String);
+
+impl FromRequestParts<AppState> for KnownStore {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|e| AppError::NotFound(e.body_text()))?;
+        let store = params
+            .iter()
+            .find_map(|(name, value)| (name == "store").then(|| value.to_string()))
+            .unwrap_or_default();
+        if serves(state, &store) {
+            Ok(KnownStore(store))
+        } else {
+            Err(AppError::NotFound(format!("no store {store:?}")))
+        }
     }
 }
 
@@ -69,7 +96,7 @@ impl FromRequestParts<AppState> for AtTable {
             .await
             .map_err(|e| AppError::NotFound(e.body_text()))?;
         checked_store(&store)?;
-        if parse_table_id(&table).is_none() || !state.config.stores.contains_key(&store) {
+        if parse_table_id(&table).is_none() || !serves(state, &store) {
             return Err(no_table(&table));
         }
         if let Some(device) = tablet_of(state, &store, &parts.headers).await? {

@@ -1,7 +1,7 @@
 //! The owner's calls, behind the admin bearer token: refresh, table links and their key,
 //! and the store's tablets.
 
-use super::access::{checked_store, Admin};
+use super::access::{Admin, KnownStore};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::trust::{Device, TableLink};
@@ -28,16 +28,6 @@ pub fn router() -> Router<AppState> {
             "/admin/stores/{store}/devices/{device}",
             delete(revoke_device),
         )
-}
-
-/// A configured store, or 404.
-fn known_store(state: &AppState, store: &str) -> Result<(), AppError> {
-    checked_store(store)?;
-    if state.config.stores.contains_key(store) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound(format!("no store {store:?}")))
-    }
 }
 
 /// The guide's "button event": fetch tables and menu again now.
@@ -67,13 +57,12 @@ pub struct LinkQuery {
     base_url: String,
 }
 
-/// Every table's signed link, under the store's current key.
+/// Every table's signed link, under the known store's current key.
 async fn signed_links(
     state: &AppState,
     store: &str,
     base_url: &str,
 ) -> Result<(String, Vec<TableLink>), AppError> {
-    known_store(state, store)?;
     crate::qr::check_base_url(base_url).map_err(|e| AppError::Invalid(e.to_string()))?;
     let info = state.catalog.get(store).await?;
     let links = state
@@ -92,7 +81,7 @@ async fn signed_links(
 pub async fn qr_sheet(
     _: Admin,
     State(state): State<AppState>,
-    Path(store): Path<String>,
+    KnownStore(store): KnownStore,
     Query(query): Query<LinkQuery>,
 ) -> Result<Html<String>, AppError> {
     let (name, links) = signed_links(&state, &store, &query.base_url).await?;
@@ -119,7 +108,7 @@ pub struct TableLinkOut {
 pub async fn table_links(
     _: Admin,
     State(state): State<AppState>,
-    Path(store): Path<String>,
+    KnownStore(store): KnownStore,
     Query(query): Query<LinkQuery>,
 ) -> Result<Json<Vec<TableLinkOut>>, AppError> {
     let (_, links) = signed_links(&state, &store, &query.base_url).await?;
@@ -146,9 +135,8 @@ pub async fn table_links(
 pub async fn rotate_link_key(
     _: Admin,
     State(state): State<AppState>,
-    Path(store): Path<String>,
+    KnownStore(store): KnownStore,
 ) -> Result<Json<Value>, AppError> {
-    known_store(&state, &store)?;
     let key_id = state.links.rotate(&store).await?;
     Ok(Json(json!({ "store": store, "keyId": key_id })))
 }
@@ -162,9 +150,8 @@ pub async fn rotate_link_key(
 pub async fn enrolment_code(
     _: Admin,
     State(state): State<AppState>,
-    Path(store): Path<String>,
+    KnownStore(store): KnownStore,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    known_store(&state, &store)?;
     let code = state.devices.issue_code(&store).await?;
     Ok((
         StatusCode::CREATED,
@@ -202,9 +189,8 @@ impl From<Device> for DeviceOut {
 pub async fn devices(
     _: Admin,
     State(state): State<AppState>,
-    Path(store): Path<String>,
+    KnownStore(store): KnownStore,
 ) -> Result<Json<Vec<DeviceOut>>, AppError> {
-    known_store(&state, &store)?;
     let list = state.devices.list(&store).await?;
     Ok(Json(list.into_iter().map(DeviceOut::from).collect()))
 }
@@ -218,9 +204,9 @@ pub async fn devices(
 pub async fn revoke_device(
     _: Admin,
     State(state): State<AppState>,
-    Path((store, device)): Path<(String, String)>,
+    KnownStore(store): KnownStore,
+    Path((_store, device)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    known_store(&state, &store)?;
     if state.devices.revoke(&store, &device).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {

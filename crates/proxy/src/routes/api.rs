@@ -1,6 +1,6 @@
 //! The public API the widget and partners call.
 
-use super::access::{checked_store, AtTable, Tablet};
+use super::access::{checked_store, AtTable, KnownStore, Tablet};
 use super::body::JsonBody;
 use crate::app::AppState;
 use crate::error::AppError;
@@ -226,13 +226,9 @@ pub async fn call_staff(
         (status = 422, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn enrol_tablet(
     State(state): State<AppState>,
-    Path(store): Path<String>,
+    KnownStore(store): KnownStore,
     JsonBody(request): JsonBody<DeviceEnrolment>,
 ) -> Result<(StatusCode, Json<EnrolledDevice>), AppError> {
-    checked_store(&store)?;
-    if !state.config.stores.contains_key(&store) {
-        return Err(AppError::NotFound(format!("no store {store:?}")));
-    }
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 40 || name.chars().any(char::is_control) {
         return Err(AppError::Invalid(

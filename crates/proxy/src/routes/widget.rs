@@ -105,13 +105,14 @@ pub struct PageQuery {
 /// is data, not script; `<` is escaped so it cannot close the element.
 async fn boot_data(state: &AppState, query: &PageQuery) -> Option<String> {
     let store = query.store.as_deref()?;
-    if !order_core::is_valid_store_slug(store) || !state.config.stores.contains_key(store) {
+    if !super::access::serves(state, store) {
         return None;
     }
     let config = serde_json::to_string(&state.client).ok()?;
-    let menu = match state.catalog.menu_body(store).await {
-        Ok((body, _)) => String::from_utf8(body.json.to_vec()).ok()?,
-        Err(_) => "null".into(),
+    let menu = state.catalog.menu_body(store).await.ok();
+    let menu = match &menu {
+        Some((body, _)) => std::str::from_utf8(&body.json).ok()?,
+        None => "null",
     };
     let table = match (query.table.as_deref(), query.t.as_deref()) {
         (Some(table), Some(token))

@@ -111,7 +111,7 @@ impl Devices {
             tracing::warn!(store, "a tablet enrolment with a wrong or expired code");
             return Ok(None);
         }
-        let device_id = format!("tab-{}", hex(&random_bytes::<5>()?));
+        let device_id = format!("tab-{}", hex::encode(random_bytes::<5>()?));
         let secret = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
         sqlx::query(
             "INSERT INTO devices (device_id, store, name, secret_hash, enrolled_at_ms)
@@ -209,10 +209,6 @@ fn device_of(row: &sqlx::sqlite::SqliteRow) -> Result<Device, TrustError> {
         last_seen_at_ms: row.try_get("last_seen_at_ms")?,
         revoked_at_ms: row.try_get("revoked_at_ms")?,
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -28,8 +28,5 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], TrustError> {
 /// hash is enough; a leaked database does not hand out working credentials).
 fn hash_hex(secret: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
