@@ -98,6 +98,14 @@ export async function phonePage(browser, { locale = 'ko-KR' } = {}) {
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  // The server draws a table's page before the widget's code arrives; a guest's taps do
+  // something once the widget has taken it over (the server marks it busy until then).
+  const goto = page.goto.bind(page);
+  page.goto = async (...args) => {
+    const response = await goto(...args);
+    await page.waitForFunction(() => !document.querySelector('[data-tableorder][aria-busy]'));
+    return response;
+  };
   return page;
 }
 

@@ -2,8 +2,17 @@
 //! a time from the server is shown.
 
 /// Milliseconds since the Unix epoch.
+#[cfg(target_arch = "wasm32")]
 pub fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
+}
+
+/// The server's clock, when it renders the first screen.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// A fresh clientOrderId: 128 random bits. `getRandomValues` works on plain http too,
@@ -23,7 +32,6 @@ pub fn fresh_client_order_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `HH:MM` of an RFC 3339 time, in Korean time as the server sends it.
 /// `HH:MM` of an RFC 3339 time in the restaurant's own offset, as the server sends it
 /// (`2026-11-28T19:02:11+09:00`): the guest is in the restaurant, so its clock is theirs.
 /// A date-time library for this cost 11 KB of the page.

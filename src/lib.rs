@@ -35,7 +35,10 @@ fn mount_with(
 }
 
 /// Boots the page: every `[data-tableorder]` element gets a widget configured by its
-/// `data-*` attributes, falling back to the page's query string (the QR code's URL).
+/// `data-*` attributes, falling back to the page's query string (the QR code's URL). Where
+/// the server already drew the table's page from the data the page carries, the widget
+/// takes over those elements (hydrates) instead of drawing them again.
+#[cfg(feature = "hydrate")]
 pub fn boot() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -50,9 +53,28 @@ pub fn boot() {
             .as_ref()
             .and_then(|h| h.item(i))
             .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(host) = host {
-            let opts = WidgetOptions::from_dataset_and_query(&host.dataset(), &query);
-            mount_with(host, opts);
+        let Some(host) = host else { continue };
+        let options = WidgetOptions::from_dataset_and_query(&host.dataset(), &query);
+        let boot = options
+            .as_ref()
+            .map(components::take_boot)
+            .unwrap_or_default();
+        if boot.is_complete() && host.first_element_child().is_some() {
+            leptos::mount::hydrate_from(
+                host.clone(),
+                move || view! { <components::Widget options=options boot=boot/> },
+            )
+            .forget();
+            // The server marked its drawing busy until now.
+            let _ = host.remove_attribute("aria-busy");
+        } else {
+            // Whatever the page held (a server page that could not be drawn) goes.
+            host.set_inner_html("");
+            leptos::mount::mount_to(
+                host,
+                move || view! { <components::Widget options=options boot=boot/> },
+            )
+            .forget();
         }
     }
 }

@@ -75,45 +75,48 @@ pub enum OptionsError {
     Invalid(&'static str, String),
 }
 
-/// Looks up one setting by its name (`store`, `table`, `apiBase`, `lang`, `mode`).
-fn build(get: impl Fn(&str) -> Option<String>) -> Result<WidgetOptions, OptionsError> {
-    let store = get("store")
-        .filter(|s| !s.is_empty())
-        .ok_or(OptionsError::Missing("store"))?;
-    if !is_valid_store_slug(&store) {
-        return Err(OptionsError::Invalid("store", store));
-    }
-    let table = get("table")
-        .filter(|s| !s.is_empty())
-        .ok_or(OptionsError::Missing("table"))?;
-    if parse_table_id(&table).is_none() {
-        return Err(OptionsError::Invalid("table", table));
-    }
-    let mode_raw = get("mode").unwrap_or_default();
-    let mode = Mode::parse(&mode_raw).ok_or(OptionsError::Invalid("mode", mode_raw))?;
-    Ok(WidgetOptions {
-        store,
-        table,
-        api_base: get("apiBase")
-            .unwrap_or_default()
-            .trim_end_matches('/')
-            .to_string(),
-        lang: get("lang").map(|l| Lang::parse(&l)).unwrap_or_default(),
-        mode,
-        pay: None,
-        // Tokens are short ASCII (`KEYID.MAC`); anything else is not one.
-        token: get("t")
-            .or_else(|| get("token"))
-            .filter(|t| !t.is_empty() && t.len() <= 64 && t.is_ascii()),
-        device: None,
-    })
-}
-
 impl WidgetOptions {
+    /// Looks up one setting by its name (`store`, `table`, `apiBase`, `lang`, `mode`, `t`): the
+    /// browser from the page and its host, the server from the page's address.
+    pub fn from_settings(
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<WidgetOptions, OptionsError> {
+        let store = get("store")
+            .filter(|s| !s.is_empty())
+            .ok_or(OptionsError::Missing("store"))?;
+        if !is_valid_store_slug(&store) {
+            return Err(OptionsError::Invalid("store", store));
+        }
+        let table = get("table")
+            .filter(|s| !s.is_empty())
+            .ok_or(OptionsError::Missing("table"))?;
+        if parse_table_id(&table).is_none() {
+            return Err(OptionsError::Invalid("table", table));
+        }
+        let mode_raw = get("mode").unwrap_or_default();
+        let mode = Mode::parse(&mode_raw).ok_or(OptionsError::Invalid("mode", mode_raw))?;
+        Ok(WidgetOptions {
+            store,
+            table,
+            api_base: get("apiBase")
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_string(),
+            lang: get("lang").map(|l| Lang::parse(&l)).unwrap_or_default(),
+            mode,
+            pay: None,
+            // Tokens are short ASCII (`KEYID.MAC`); anything else is not one.
+            token: get("t")
+                .or_else(|| get("token"))
+                .filter(|t| !t.is_empty() && t.len() <= 64 && t.is_ascii()),
+            device: None,
+        })
+    }
+
     /// From a query string like `?store=demo&table=0001-0003`.
     pub fn from_query(query: &str) -> Result<WidgetOptions, OptionsError> {
         let params = web_sys::UrlSearchParams::new_with_str(query).ok();
-        build(|key| params.as_ref().and_then(|p| p.get(key)))
+        Self::from_settings(|key| params.as_ref().and_then(|p| p.get(key)))
     }
 
     /// `data-store`, `data-table`, `data-api-base`, … on the host element win over the query.
@@ -122,7 +125,7 @@ impl WidgetOptions {
         query: &str,
     ) -> Result<WidgetOptions, OptionsError> {
         let params = web_sys::UrlSearchParams::new_with_str(query).ok();
-        build(|key| {
+        Self::from_settings(|key| {
             data.get(key)
                 .or_else(|| params.as_ref().and_then(|p| p.get(key)))
         })
@@ -130,7 +133,7 @@ impl WidgetOptions {
 
     /// From a JavaScript object `{store, table, apiBase, lang, mode}`.
     pub fn from_js(options: &JsValue) -> Result<WidgetOptions, OptionsError> {
-        let mut built = build(|key| {
+        let mut built = Self::from_settings(|key| {
             js_sys::Reflect::get(options, &JsValue::from_str(key))
                 .ok()
                 .and_then(|v| v.as_string())

@@ -89,7 +89,7 @@ impl Ordering {
         pay: Option<js_sys::Function>,
     ) -> Ordering {
         let key = storage::key(&store, &table, "order");
-        let submission = RwSignal::new(storage::load::<Submission>(&key));
+        let submission = RwSignal::new(None);
         let ordering = Ordering {
             submission,
             wake_at: Memo::new(move |_| {
@@ -111,12 +111,12 @@ impl Ordering {
                 (timer.start)(());
             }
         });
-        if ordering
-            .submission
-            .with_untracked(|s| s.as_ref().is_some_and(|s| !s.stage().is_final()))
-        {
-            ordering.dispatch(Event::Resumed);
-        }
+        storage::restore_kept(move || {
+            submission.set(storage::load::<Submission>(&key));
+            if submission.with_untracked(|s| s.as_ref().is_some_and(|s| !s.stage().is_final())) {
+                ordering.dispatch(Event::Resumed);
+            }
+        });
         provide_context(ordering);
         ordering
     }

@@ -21,19 +21,31 @@ impl Shop {
     /// The cart comes back from the last visit to this table, and is saved on every change.
     pub fn provide(menu: Menu, store: &str, table: &str, config: ClientConfig) -> Shop {
         let key = storage::key(store, table, "cart");
-        let mut cart: Cart = storage::load(&key).unwrap_or_default();
-        // Lines for items no longer on the menu cannot be ordered; keep the rest.
-        cart.lines.retain(|l| menu.item(&l.item_id).is_some());
         let shop = Shop {
             menu: StoredValue::new(menu),
-            cart: RwSignal::new(cart),
+            cart: RwSignal::new(Cart::default()),
             sheet: RwSignal::new(None),
             cart_open: RwSignal::new(false),
             history_open: RwSignal::new(false),
             staff_call_open: RwSignal::new(false),
             config,
         };
-        Effect::new(move |_| shop.cart.with(|c| storage::save(&key, c)));
+        let kept = key.clone();
+        storage::restore_kept(move || {
+            let mut cart: Cart = storage::load(&kept).unwrap_or_default();
+            // Lines for items no longer on the menu cannot be ordered; keep the rest.
+            shop.menu
+                .with_value(|m| cart.lines.retain(|l| m.item(&l.item_id).is_some()));
+            shop.cart.set(cart);
+        });
+        // Saved on each change after the first draw (which holds what is already saved).
+        Effect::new(move |drawn: Option<()>| {
+            shop.cart.with(|c| {
+                if drawn.is_some() {
+                    storage::save(&key, c)
+                }
+            })
+        });
         provide_context(shop);
         shop
     }

@@ -1,10 +1,18 @@
 //! What survives a reload: the cart and the order in flight, per store and table.
 
+use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+#[cfg(target_arch = "wasm32")]
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Rendered on the server, a page has nothing kept: it shows what a first visit shows.
+#[cfg(not(target_arch = "wasm32"))]
+fn local_storage() -> Option<web_sys::Storage> {
+    None
 }
 
 /// A key under one store and table: two tables in one browser never mix.
@@ -27,5 +35,22 @@ pub fn save<T: Serialize>(key: &str, value: &T) {
 pub fn remove(key: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(key);
+    }
+}
+
+/// Runs `restore` (what brings back kept state into signals) now, or, while the widget takes
+/// over a page the server drew, right after: the server knew nothing kept, so the first draw
+/// must be its draw, and what was kept shows a moment later.
+pub fn restore_kept(restore: impl FnOnce() + 'static) {
+    let taking_over = Owner::current_shared_context().is_some_and(|c| c.during_hydration());
+    if taking_over {
+        let mut restore = Some(restore);
+        Effect::new(move |_| {
+            if let Some(restore) = restore.take() {
+                untrack(restore);
+            }
+        });
+    } else {
+        restore();
     }
 }

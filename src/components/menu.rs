@@ -17,31 +17,27 @@ pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
     let active = RwSignal::new(0usize);
     let nav = NodeRef::<leptos::html::Nav>::new();
     let ids: Vec<String> = categories.iter().map(section_id).collect();
-    let document = web_sys::window().and_then(|w| w.document());
-    let on_scroll = {
-        let (ids, document) = (ids.clone(), document.clone());
-        move |_| {
-            let Some(document) = &document else { return };
-            // The last section whose top has passed under the sticky tabs.
-            let current = ids
-                .iter()
-                .rposition(|id| {
-                    document
-                        .get_element_by_id(id)
-                        .is_some_and(|el| el.get_bounding_client_rect().top() <= 80.0)
-                })
-                .unwrap_or(0);
-            if active.get_untracked() != current {
-                active.set(current);
-            }
+    let document = || web_sys::window().and_then(|w| w.document());
+    let on_scroll = move |_| {
+        let Some(document) = document() else { return };
+        // The last section whose top has passed under the sticky tabs.
+        let current = ids
+            .iter()
+            .rposition(|id| {
+                document
+                    .get_element_by_id(id)
+                    .is_some_and(|el| el.get_bounding_client_rect().top() <= 80.0)
+            })
+            .unwrap_or(0);
+        if active.get_untracked() != current {
+            active.set(current);
         }
     };
     let listener = SendWrapper::new(window_event_listener(leptos::ev::scroll, on_scroll));
     on_cleanup(move || listener.take().remove());
     Effect::new(move |_| {
         let index = active.get();
-        let tab = document
-            .as_ref()
+        let tab = document()
             .and_then(|d| d.get_element_by_id(&format!("to-tab-{index}")))
             .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
         if let (Some(nav), Some(tab)) = (nav.get(), tab) {

@@ -24,4 +24,6 @@ pub use skeleton::Skeleton;
 pub use staff_call::StaffCallSheet;
 pub use staff_pin::StaffPin;
 pub use status_panel::{StatusBody, StatusPanel};
-pub use widget::{Localized, Widget};
+#[cfg(feature = "ssr")]
+pub use widget::render_table_page;
+pub use widget::{take_boot, Boot, Localized, Widget};

@@ -13,12 +13,17 @@ use order_core::{ClientConfig, ErrorCode, Menu, Table};
 
 /// The root: everything the widget draws sits under one `.tableorder` element, so a host
 /// page's styles and the widget's never meet. The host page's `<html lang>` is left alone.
+/// `boot` is what the table's page carried; with all of it the store front is drawn at once,
+/// by the server and then by the browser over what the server drew.
 #[component]
-pub fn Widget(options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
+pub fn Widget(
+    options: Result<WidgetOptions, OptionsError>,
+    #[prop(optional)] boot: Boot,
+) -> impl IntoView {
     let lang = options.as_ref().map(|o| o.lang).unwrap_or_default();
     view! {
         <Localized lang=lang>
-            <Root options=options/>
+            <Root options=options boot=boot/>
         </Localized>
     }
 }
@@ -29,25 +34,46 @@ pub fn Widget(options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
 pub fn Localized(lang: Lang, children: Children) -> impl IntoView {
     view! {
         <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false>
-            <InitialLocale lang=lang/>
-            {children()}
+            {
+                initial_locale(lang);
+                children()
+            }
         </I18nContextProvider>
     }
 }
 
-#[component]
-fn InitialLocale(lang: Lang) -> impl IntoView {
+/// Sets the language inside the provider (which must be there first).
+fn initial_locale(lang: Lang) {
     let i18n = use_i18n();
     let initial = match lang {
         Lang::Ko => Locale::ko,
         Lang::En => Locale::en,
     };
-    // Runs after the provider's own first effect, which would follow the browser's language.
-    Effect::new(move |_| i18n.set_locale(initial));
+    if cfg!(feature = "ssr") {
+        // The server runs no effects: its page is in the asked language from the start.
+        i18n.set_locale(initial);
+    } else {
+        // Runs after the provider's own first effect, which would follow the browser's language.
+        Effect::new(move |_| i18n.set_locale(initial));
+    }
 }
 
 #[component]
-fn Root(options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
+fn Root(options: Result<WidgetOptions, OptionsError>, boot: Boot) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Frame>
+            {match options {
+                Ok(options) => view! { <StorePage options=options.with_kept_token() boot=boot/> }.into_any(),
+                Err(_) => view! { <Notice title=t_string!(i18n, qr_title).to_string() detail=t_string!(i18n, qr_detail).to_string()/> }.into_any(),
+            }}
+        </Frame>
+    }
+}
+
+/// The one element everything sits under, marked with the language it is in.
+#[component]
+fn Frame(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let code = move || {
         if i18n.get_locale() == Locale::en {
@@ -56,14 +82,31 @@ fn Root(options: Result<WidgetOptions, OptionsError>) -> impl IntoView {
             "ko"
         }
     };
-    view! {
-        <div class="tableorder" lang=code>
-            {match options {
-                Ok(options) => view! { <StorePage options=options.with_kept_token()/> }.into_any(),
-                Err(_) => view! { <Notice title=t_string!(i18n, qr_title).to_string() detail=t_string!(i18n, qr_detail).to_string()/> }.into_any(),
-            }}
-        </div>
-    }
+    view! { <div class="tableorder" lang=code>{children()}</div> }
+}
+
+/// The table's page as the server sends it: the same components the browser mounts, given
+/// the data the page carries, so the widget replaces it with what it already shows.
+#[cfg(feature = "ssr")]
+pub fn render_table_page(
+    options: WidgetOptions,
+    config: ClientConfig,
+    menu: Menu,
+    table: Table,
+) -> String {
+    use std::sync::Arc;
+    // Set once per process; later calls find it set.
+    let _ = any_spawner::Executor::init_tokio();
+    let owner = Owner::new_root(Some(Arc::new(hydration_context::SsrSharedContext::new())));
+    let boot = Boot {
+        store: options.store.clone(),
+        config: Some(config),
+        menu: Some(menu),
+        table: Some(table),
+    };
+    let html = owner.with(|| view! { <Widget options=Ok(options) boot=boot/> }.to_html());
+    owner.unset_with_forced_cleanup();
+    html
 }
 
 pub fn failure_message(e: &ApiFailure, offline: &str) -> String {
@@ -87,49 +130,63 @@ enum LoadFailure {
 
 /// What the server put in the table's page (`#tableorder-boot`), so that the widget need not
 /// ask before it can show the menu. Each part may be missing.
-#[derive(serde::Deserialize)]
-struct Boot {
+#[derive(serde::Deserialize, Default)]
+pub struct Boot {
     store: String,
     config: Option<ClientConfig>,
     menu: Option<Menu>,
     table: Option<Table>,
 }
 
-/// Takes the page's boot data once: a later load (after "try again") asks the server.
-fn take_boot(store: &str) -> Option<Boot> {
-    let document = web_sys::window()?.document()?;
-    let element = document.get_element_by_id("tableorder-boot")?;
-    let text = element.text_content()?;
-    element.remove();
-    serde_json::from_str::<Boot>(&text)
-        .ok()
-        .filter(|b| b.store == store)
+impl Boot {
+    /// All the store front needs.
+    pub fn is_complete(&self) -> bool {
+        self.config.is_some() && self.menu.is_some() && self.table.is_some()
+    }
 }
 
-/// Everything the page needs before it can show the menu: from the page itself when the
-/// server put it there, otherwise fetched together.
-async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), LoadFailure> {
+/// Takes the page's boot data for this table, once: a later load (after "try again") asks
+/// the server.
+pub fn take_boot(options: &WidgetOptions) -> Boot {
+    let text = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("tableorder-boot"))
+        .and_then(|element| {
+            element.remove();
+            element.text_content()
+        });
+    text.and_then(|t| serde_json::from_str::<Boot>(&t).ok())
+        .filter(|b| b.store == options.store)
+        .map(|b| Boot {
+            table: b.table.filter(|t| t.id == options.table),
+            ..b
+        })
+        .unwrap_or_default()
+}
+
+/// Everything the page needs before it can show the menu: what the page did not carry,
+/// fetched together.
+async fn load(
+    options: &WidgetOptions,
+    boot: Boot,
+) -> Result<(ClientConfig, Menu, Table), LoadFailure> {
     let api = &options.api();
-    let boot = take_boot(&options.store);
-    let (config, menu, table) = boot
-        .map(|b| (b.config, b.menu, b.table.filter(|t| t.id == options.table)))
-        .unwrap_or_default();
     // What is missing, in parallel: on a weak connection each round trip counts.
     let (config, menu, table) = futures_util::join!(
         async {
-            match config {
+            match boot.config {
                 Some(c) => Ok(c),
                 None => api.config().await,
             }
         },
         async {
-            match menu {
+            match boot.menu {
                 Some(m) => Ok(m),
                 None => api.menu(&options.store).await,
             }
         },
         async {
-            match table {
+            match boot.table {
                 Some(t) => Ok(t),
                 None => api.table(&options.store, &options.table).await,
             }
@@ -148,13 +205,34 @@ async fn load(options: &WidgetOptions) -> Result<(ClientConfig, Menu, Table), Lo
     }
 }
 
+/// The table's page. When the page carried all it needs (as the server renders it), the
+/// store front is drawn at once, the same as the server's first screen; otherwise after a load.
 #[component]
-fn StorePage(options: WidgetOptions) -> impl IntoView {
+fn StorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
+    match boot {
+        Boot {
+            config: Some(config),
+            menu: Some(menu),
+            table: Some(table),
+            ..
+        } => view! { <Storefront options=options config=config menu=menu table=table/> }.into_any(),
+        boot => view! { <LoadingStorePage options=options boot=boot/> }.into_any(),
+    }
+}
+
+#[component]
+fn LoadingStorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
     let i18n = use_i18n();
     let opts = StoredValue::new_local(options);
+    // The page's own part serves the first load only; "try again" asks for everything.
+    let boot = StoredValue::new_local(Some(boot));
     let loaded = LocalResource::new(move || {
         let options = opts.get_value();
-        async move { load(&options).await }
+        let boot = boot
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_default();
+        async move { load(&options, boot).await }
     });
     view! {
         <Suspense fallback=|| view! { <Skeleton/> }>

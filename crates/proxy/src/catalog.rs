@@ -55,9 +55,10 @@ pub struct StoreEntry {
     pub name: String,
 }
 
-/// One menu as sent: the JSON, its brotli and gzip forms (made once, at the highest
-/// settings), and a strong ETag of the JSON.
+/// One menu as sent: the menu, its JSON, that JSON's brotli and gzip forms (made once, at the
+/// highest settings), and a strong ETag of the JSON.
 pub struct MenuBody {
+    pub menu: Menu,
     pub json: axum::body::Bytes,
     pub brotli: axum::body::Bytes,
     pub gzip: axum::body::Bytes,
@@ -65,9 +66,10 @@ pub struct MenuBody {
 }
 
 impl MenuBody {
-    fn new(json: Vec<u8>) -> MenuBody {
+    fn new(menu: Menu) -> Result<MenuBody, serde_json::Error> {
         use sha2::{Digest, Sha256};
         use std::io::Write;
+        let json = serde_json::to_vec(&menu)?;
         let digest = Sha256::digest(&json);
         let etag = format!("\"{}\"", hex::encode(&digest[..12]));
         let mut brotli = Vec::new();
@@ -79,12 +81,13 @@ impl MenuBody {
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         let _ = gzip.write_all(&json);
         let gzip = gzip.finish().unwrap_or_default();
-        MenuBody {
+        Ok(MenuBody {
+            menu,
             json: json.into(),
             brotli: brotli.into(),
             gzip: gzip.into(),
             etag,
-        }
+        })
     }
 }
 
@@ -327,8 +330,6 @@ impl Catalog {
         }
     }
 
-    /// The menu as guests get it, serialised once per change rather than per request.
-    /// Also says whether the serialised copy was reused.
     /// The menu guests get, prepared once per menu version (and open/stale state): its JSON,
     /// that JSON compressed, and its ETag. `true` when it was already prepared.
     pub async fn menu_body(&self, slug: &str) -> Result<(Arc<MenuBody>, bool), AppError> {
@@ -362,9 +363,8 @@ impl Catalog {
             stale: key.2,
             staff_calls: info.staff_calls.clone(),
         };
-        let json = serde_json::to_vec(&menu).map_err(|e| AppError::Invalid(e.to_string()))?;
         // Compressed outside the lock: two requests may both prepare it; one copy stays.
-        let body = Arc::new(MenuBody::new(json));
+        let body = Arc::new(MenuBody::new(menu).map_err(|e| AppError::Invalid(e.to_string()))?);
         *slot.menu_json.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, body.clone()));
         Ok((body, false))
     }

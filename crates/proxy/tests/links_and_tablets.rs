@@ -537,3 +537,46 @@ async fn the_tables_page_carries_its_menu_and_table_so_the_widget_need_not_ask()
     assert!(page("store=nope&table=0001-0001".into()).await.is_none());
     assert!(page(String::new()).await.is_none());
 }
+
+#[tokio::test]
+async fn a_valid_table_link_gets_its_first_screen_drawn_by_the_server() {
+    let h = start().await;
+    let page = |query: String| {
+        let url = format!("{}/?{query}", h.base);
+        let http = h.http.clone();
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let token = h.token("demo", "0001-0002").await;
+    let html = page(format!("store=demo&table=0001-0002&t={token}")).await;
+    let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
+    let first_item = &menu["categories"][0]["items"][0];
+    for drawn in [
+        r#"<div id="tableorder" data-tableorder aria-busy="true">"#.to_string(),
+        format!(
+            r#"<h1 class="to-store">{}"#,
+            menu["store"]["name"].as_str().unwrap()
+        ),
+        r#"<p class="to-table">2번 테이블"#.to_string(),
+        format!(
+            r#"<span class="to-item-name">{}"#,
+            first_item["name"].as_str().unwrap()
+        ),
+        "직원 호출".to_string(),
+    ] {
+        assert!(html.contains(&drawn), "the page holds {drawn}");
+    }
+    // Its stylesheet is in it, and the code is fetched once that screen is painted.
+    assert!(html.contains("<style>.to-store{font-weight:700}</style>"));
+    assert!(!html.contains(r#"rel="stylesheet""#));
+    assert!(!html.contains(r#"rel="preload""#));
+    assert!(html.contains("requestAnimationFrame"));
+    // In English when the link asks for it, from the `<html>` element down.
+    let html = page(format!("store=demo&table=0001-0002&t={token}&lang=en")).await;
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(html.contains("Call staff"));
+    // No valid link: nothing drawn, and the code loads as built.
+    let html = page("store=demo&table=0001-0002&t=1.AAAAAAAAAAAAAAAAAAAAAA".into()).await;
+    assert!(html.contains(r#"<div id="tableorder" data-tableorder></div>"#));
+    assert!(html.contains(r#"rel="preload""#));
+    assert!(!html.contains("requestAnimationFrame"));
+}

@@ -11,7 +11,10 @@ use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::Path;
+use tableorder_widget::components::render_table_page;
+use tableorder_widget::options::WidgetOptions;
 use tower_http::services::ServeDir;
 
 /// Trunk names assets `name-<16 hex>.ext`; such a name never changes its content.
@@ -66,6 +69,44 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
     html[from..].find(end).map(|len| &html[from..from + len])
 }
 
+/// The page with its stylesheet in it: one round trip less before the first screen shows
+/// (a weak mobile connection pays hundreds of milliseconds for each). The file stays for
+/// partner pages, which load it through `embed.js`.
+fn inline_stylesheet(html: &str, dist: &Path) -> String {
+    let Some(start) = html.find("<link rel=\"stylesheet\" href=\"") else {
+        return html.to_string();
+    };
+    let Some(len) = html[start..].find("/>").map(|end| end + 2) else {
+        return html.to_string();
+    };
+    let tag = &html[start..start + len];
+    let css = between(tag, "href=\"", "\"")
+        .and_then(|href| std::fs::read_to_string(dist.join(href.trim_start_matches('/'))).ok());
+    match css {
+        Some(css) if !css.contains("</") => html.replacen(tag, &format!("<style>{css}</style>"), 1),
+        _ => html.to_string(),
+    }
+}
+
+/// The page for when the server drew the first screen: the wasm is fetched once that screen
+/// is painted, not preloaded beside it. On a weak connection a preload shares the bandwidth
+/// with the rest of the page, which now holds the menu itself: the menu shows first, the
+/// code follows a frame later. The small JS glue still loads at once.
+fn code_after_first_paint(html: &str) -> String {
+    let without_preload = match html.find("<link rel=\"preload\"") {
+        Some(start) => match html[start..].find('>') {
+            Some(end) => format!("{}{}", &html[..start], &html[start + end + 1..]),
+            None => html.to_string(),
+        },
+        None => html.to_string(),
+    };
+    without_preload.replacen(
+        "const wasm = await init(",
+        "await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted)));\nconst wasm = await init(",
+        1,
+    )
+}
+
 /// A stable entry for partner pages: `import { mount } from 'https://HOST/embed.js'`.
 /// It loads the widget's current hashed files relative to itself, adds its stylesheet, and
 /// mounts with this server as the API unless told otherwise.
@@ -91,30 +132,36 @@ fn embed_script(html: &str) -> Option<String> {
     ))
 }
 
-#[derive(serde::Deserialize)]
-pub struct PageQuery {
-    store: Option<String>,
-    table: Option<String>,
-    t: Option<String>,
+/// The opening tag of the element the widget mounts in (index.html).
+const WIDGET_ELEMENT: &str = "<div id=\"tableorder\" data-tableorder>";
+
+/// What the table's page carries: the data the widget would otherwise ask for first, and,
+/// for a valid table link, its first screen already drawn.
+struct TablePage {
+    /// JSON for `#tableorder-boot`.
+    boot: String,
+    first_screen: Option<String>,
+    /// The page's language, for `<html lang>`: the widget starts in it when it takes over.
+    lang: &'static str,
 }
 
-/// What the table's page needs before it can show the menu, in the page itself: the widget
-/// reads it instead of asking (one round trip less on a phone's weak connection). Each part
-/// is there only when it could be had: the menu when the store's is cached or can be
-/// fetched, the table only for a valid link. JSON inside `<script type="application/json">`
-/// is data, not script; `<` is escaped so it cannot close the element.
-async fn boot_data(state: &AppState, query: &PageQuery) -> Option<String> {
-    let store = query.store.as_deref()?;
+/// The data goes in the page itself: the widget reads it instead of asking (one round trip
+/// less on a phone's weak connection). Each part is there only when it could be had: the
+/// menu when the store's is cached or can be fetched, the table only for a valid link. JSON
+/// inside `<script type="application/json">` is data, not script; `<` is escaped so it
+/// cannot close the element.
+async fn table_page(state: &AppState, query: &HashMap<String, String>) -> Option<TablePage> {
+    let store = query.get("store")?.as_str();
     if !super::access::serves(state, store) {
         return None;
     }
-    let config = serde_json::to_string(&state.client).ok()?;
-    let menu = state.catalog.menu_body(store).await.ok();
-    let menu = match &menu {
-        Some((body, _)) => std::str::from_utf8(&body.json).ok()?,
-        None => "null",
-    };
-    let table = match (query.table.as_deref(), query.t.as_deref()) {
+    let menu = state
+        .catalog
+        .menu_body(store)
+        .await
+        .ok()
+        .map(|(body, _)| body);
+    let table = match (query.get("table"), query.get("t")) {
         (Some(table), Some(token))
             if order_core::parse_table_id(table).is_some()
                 && state
@@ -123,44 +170,100 @@ async fn boot_data(state: &AppState, query: &PageQuery) -> Option<String> {
                     .await
                     .unwrap_or(false) =>
         {
-            let info = state.catalog.get(store).await.ok()?;
-            info.table(table)
-                .and_then(|t| serde_json::to_string(t).ok())
-                .unwrap_or_else(|| "null".into())
+            state.catalog.get(store).await.ok()?.table(table).cloned()
         }
-        _ => "null".into(),
+        _ => None,
     };
-    let store = serde_json::to_string(store).ok()?;
-    let data = format!(r#"{{"store":{store},"config":{config},"menu":{menu},"table":{table}}}"#);
-    Some(data.replace('<', "\\u003c"))
+    let data = format!(
+        r#"{{"store":{},"config":{},"menu":{},"table":{}}}"#,
+        serde_json::to_string(store).ok()?,
+        serde_json::to_string(&state.client).ok()?,
+        match &menu {
+            Some(body) => std::str::from_utf8(&body.json).ok()?,
+            None => "null",
+        },
+        serde_json::to_string(&table).ok()?,
+    );
+    let options = WidgetOptions::from_settings(|key| query.get(key).cloned());
+    let lang = options.as_ref().map(|o| o.lang).unwrap_or_default();
+    let first_screen = match (menu, table, options) {
+        (Some(body), Some(table), Ok(options)) => Some(render_table_page(
+            options,
+            state.client,
+            body.menu.clone(),
+            table,
+        )),
+        _ => None,
+    };
+    Some(TablePage {
+        boot: data.replace('<', "\\u003c"),
+        first_screen,
+        lang: lang.code(),
+    })
 }
 
-/// The table's page: the built `index.html` with the boot data put in its head.
+/// The built page in the two forms it is sent in.
+struct Shells {
+    /// As built (with its stylesheet inline): for a page the server could not draw.
+    plain: String,
+    /// For a page the server drew: see [`code_after_first_paint`].
+    drawn: String,
+}
+
+/// The table's page: the built `index.html` with the boot data in its head and the first
+/// screen in the widget's element, which the widget takes over when it starts.
 async fn page(
     axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::Query(query): axum::extract::Query<PageQuery>,
-    html: std::sync::Arc<String>,
+    axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>,
+    shells: std::sync::Arc<Shells>,
 ) -> Response {
-    if html.is_empty() {
+    if shells.plain.is_empty() {
         return (StatusCode::NOT_FOUND, "the widget is not built").into_response();
     }
-    let body = match boot_data(&state, &query).await {
-        Some(data) => html.replacen(
-            "</head>",
-            &format!(
-                r#"<script type="application/json" id="tableorder-boot">{data}</script></head>"#
-            ),
-            1,
-        ),
-        None => html.to_string(),
+    let body = match table_page(&state, &query).await {
+        Some(page) => {
+            let html = match page.first_screen {
+                Some(_) => &shells.drawn,
+                None => &shells.plain,
+            };
+            let html = html.replacen(
+                "<html lang=\"ko\">",
+                &format!("<html lang=\"{}\">", page.lang),
+                1,
+            );
+            let html = html.replacen(
+                "</head>",
+                &format!(
+                    r#"<script type="application/json" id="tableorder-boot">{}</script></head>"#,
+                    page.boot
+                ),
+                1,
+            );
+            match page.first_screen {
+                // Busy until the widget takes it over: drawn, but its buttons do nothing yet.
+                Some(screen) => html.replacen(
+                    WIDGET_ELEMENT,
+                    &format!(
+                        "{} aria-busy=\"true\">{screen}",
+                        WIDGET_ELEMENT.trim_end_matches('>')
+                    ),
+                    1,
+                ),
+                None => html,
+            }
+        }
+        None => shells.plain.clone(),
     };
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
 pub fn router(dist: &Path) -> Router<AppState> {
-    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    let csp = content_security_policy(&html);
-    let embed = embed_script(&html);
+    let built = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let embed = embed_script(&built);
+    let plain = inline_stylesheet(&built, dist);
+    let drawn = code_after_first_paint(&plain);
+    // One policy for both forms: it lists the hashes of both loaders.
+    let csp = content_security_policy(&format!("{plain}{drawn}"));
     let loader = move || {
         let embed = embed.clone();
         async move {
@@ -174,12 +277,12 @@ pub fn router(dist: &Path) -> Router<AppState> {
             }
         }
     };
-    let shell = std::sync::Arc::new(html);
+    let shells = std::sync::Arc::new(Shells { plain, drawn });
     Router::new()
         .route("/embed.js", get(loader))
         .route(
             "/",
-            get(move |state, query| page(state, query, shell.clone())),
+            get(move |state, query| page(state, query, shells.clone())),
         )
         // The build's own .br/.gz copies, made once (tools/precompress.mjs), when the client
         // takes them; other files are compressed as they are sent.

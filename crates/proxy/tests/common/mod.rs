@@ -32,9 +32,22 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dist = std::env::temp_dir().join(format!("tableorder-dist-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dist).unwrap();
+    // Shaped as trunk builds it: a hashed stylesheet, the loader, the wasm's preload.
     std::fs::write(
         dist.join("index.html"),
-        "<!doctype html><html><head><title>widget</title></head><body></body></html>",
+        concat!(
+            "<!doctype html><html lang=\"ko\"><head><title>widget</title>",
+            "<link rel=\"stylesheet\" href=\"/widget-0123456789abcdef.css\" integrity=\"sha384-x\"/>",
+            "<script type=\"module\">import init, * as bindings from '/w-0123456789abcdef.js';\n",
+            "const wasm = await init({ module_or_path: '/w-0123456789abcdef_bg.wasm' });</script>",
+            "<link rel=\"preload\" href=\"/w-0123456789abcdef_bg.wasm\" as=\"fetch\" type=\"application/wasm\">",
+            "</head><body><div id=\"tableorder\" data-tableorder></div></body></html>"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("widget-0123456789abcdef.css"),
+        ".to-store{font-weight:700}",
     )
     .unwrap();
     let mut config = Config::load(None, std::iter::empty()).unwrap();
