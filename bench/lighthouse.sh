@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Lighthouse (mobile, the default) against the demo page served by `tableorder serve` with
+# Lighthouse (mobile, the default) against a table's page served by `tableorder serve` with
 # compression, in headless Debian Chromium. Prints `name value unit` lines.
+#   STORE=big: the 280-item, 45-table store of bench/big-store.mjs (figures named lighthouse_big_*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8191}
-./target/server/tableorder serve --listen "127.0.0.1:$PORT" --dist dist --data "$(mktemp -d)" >/tmp/tableorder-lh.log 2>&1 &
+data=$(mktemp -d)
+prefix=lighthouse
+if [ "${STORE:-demo}" = big ]; then
+  node bench/big-store.mjs "$data/big-store.json"
+  export TABLEORDER_SIMULATOR__FIXTURE="$data/big-store.json"
+  prefix=lighthouse_big
+fi
+./target/server/tableorder serve --listen "127.0.0.1:$PORT" --dist dist --data "$data" >/tmp/tableorder-lh.log 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 50); do grep -q 'open a table:' /tmp/tableorder-lh.log && break; sleep 0.1; done
 # The first table's printed link, as the server announces it.
 url=$(grep -o 'open a table: .*' /tmp/tableorder-lh.log | cut -d' ' -f4)
@@ -18,11 +26,14 @@ CHROME_PATH=/usr/bin/chromium ./node_modules/.bin/lighthouse \
 node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const a = r.audits;
-console.log(`lighthouse_performance_score ${Math.round(r.categories.performance.score * 100)} points`);
-console.log(`lighthouse_lcp ${Math.round(a["largest-contentful-paint"].numericValue)} ms`);
-console.log(`lighthouse_fcp ${Math.round(a["first-contentful-paint"].numericValue)} ms`);
-console.log(`lighthouse_tbt ${Math.round(a["total-blocking-time"].numericValue)} ms`);
-console.log(`lighthouse_cls ${a["cumulative-layout-shift"].numericValue.toFixed(3)} score`);
-console.log(`lighthouse_total_bytes ${a["total-byte-weight"].numericValue} bytes`);
-' "$out/lh.json"
+const p = process.argv[2];
+console.log(`${p}_performance_score ${Math.round(r.categories.performance.score * 100)} points`);
+console.log(`${p}_lcp ${Math.round(a["largest-contentful-paint"].numericValue)} ms`);
+console.log(`${p}_fcp ${Math.round(a["first-contentful-paint"].numericValue)} ms`);
+console.log(`${p}_tbt ${Math.round(a["total-blocking-time"].numericValue)} ms`);
+console.log(`${p}_cls ${a["cumulative-layout-shift"].numericValue.toFixed(3)} score`);
+console.log(`${p}_total_bytes ${a["total-byte-weight"].numericValue} bytes`);
+// The table page itself, as sent (compressed): it carries the drawn menu and its data.
+console.log(`${p}_page_transfer ${a["network-requests"].details.items[0].transferSize} bytes`);
+' "$out/lh.json" "$prefix"
 rm -rf "$out"

@@ -11,12 +11,21 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
-# A store with 50 tables, in the upstream's shapes.
-node -e '
-const f = JSON.parse(require("fs").readFileSync("crates/pos-sim/fixtures/demo-store.json", "utf8"));
-f.TABLE_LIST = Array.from({ length: 50 }, (_, i) => ({ FLR_CODE: "0001", TBL_CODE: String(i + 1).padStart(4, "0"), FLR_NAME: "1층", TBL_NAME: `${i + 1}번` }));
-require("fs").writeFileSync(process.argv[1], JSON.stringify(f));
-' "$work/store.json"
+# LOAD_STORE=demo (default): the demo menu over 50 tables; LOAD_STORE=big: the 280-item,
+# 45-table store of bench/big-store.mjs (figures named load_big_*).
+if [ "${LOAD_STORE:-demo}" = big ]; then
+  node bench/big-store.mjs "$work/store.json"
+  export BENCH_TABLES=45
+  name=load_big
+else
+  node -e '
+  const f = JSON.parse(require("fs").readFileSync("crates/pos-sim/fixtures/demo-store.json", "utf8"));
+  f.TABLE_LIST = Array.from({ length: 50 }, (_, i) => ({ FLR_CODE: "0001", TBL_CODE: String(i + 1).padStart(4, "0"), FLR_NAME: "1층", TBL_NAME: `${i + 1}번` }));
+  require("fs").writeFileSync(process.argv[1], JSON.stringify(f));
+  ' "$work/store.json"
+  export BENCH_TABLES=50
+  name=load
+fi
 
 ./target/server/tableorder sim --listen 127.0.0.1:9191 --fixture "$work/store.json" --accept-window-ms 600000 >"$work/sim.log" 2>&1 &
 pids+=($!)
@@ -80,19 +89,28 @@ run() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
+# LOAD_KINDS picks some of them (e.g. `LOAD_KINDS=orders`).
+KINDS=${LOAD_KINDS:-menu inquiry orders}
+wanted() { [[ " $KINDS " == *" $1 "* ]]; }
 results=$(mktemp)
 {
-  run load_menu_proxy 50 "" http://127.0.0.1:8191/api/v1/stores/demo/menu
-  run load_menu_nginx 50 "" http://127.0.0.1:8192/menu.json
-  run load_inquiry_proxy 1000 bench/wrk/inquiry-proxy.lua http://127.0.0.1:8191
-  run load_inquiry_nginx 1000 bench/wrk/inquiry-nginx.lua http://127.0.0.1:8192
-  run load_orders_proxy 50 bench/wrk/orders-proxy.lua http://127.0.0.1:8191
-  curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
-  run load_orders_nginx 50 bench/wrk/orders-nginx.lua http://127.0.0.1:8192
+  if wanted menu; then
+    run ${name}_menu_proxy 50 "" http://127.0.0.1:8191/api/v1/stores/demo/menu
+    run ${name}_menu_nginx 50 "" http://127.0.0.1:8192/menu.json
+  fi
+  if wanted inquiry; then
+    run ${name}_inquiry_proxy 1000 bench/wrk/inquiry-proxy.lua http://127.0.0.1:8191
+    run ${name}_inquiry_nginx 1000 bench/wrk/inquiry-nginx.lua http://127.0.0.1:8192
+  fi
+  if wanted orders; then
+    run ${name}_orders_proxy 50 bench/wrk/orders-proxy.lua http://127.0.0.1:8191
+    curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
+    run ${name}_orders_nginx 50 bench/wrk/orders-nginx.lua http://127.0.0.1:8192
+  fi
 } | tee "$results"
-for kind in menu inquiry orders; do
-  p=$(awk -v k="load_${kind}_proxy_rps" '$1 == k { print $2 }' "$results")
-  n=$(awk -v k="load_${kind}_nginx_rps" '$1 == k { print $2 }' "$results")
-  echo "load_${kind}_proxy_to_nginx $(ratio "$p" "$n") ratio"
+for kind in $KINDS; do
+  p=$(awk -v k="${name}_${kind}_proxy_rps" '$1 == k { print $2 }' "$results")
+  n=$(awk -v k="${name}_${kind}_nginx_rps" '$1 == k { print $2 }' "$results")
+  echo "${name}_${kind}_proxy_to_nginx $(ratio "$p" "$n") ratio"
 done
 rm -f "$results"

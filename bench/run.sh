@@ -36,8 +36,8 @@ for what in "${@:-weight crates steps lighthouse load coalescing chaos}"; do
         command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked >/dev/null 2>&1
         build; node bench/crates.mjs ;;
       steps) cargo bench --locked -p order-core --bench flow_steps 2>/dev/null | grep -E '^[a-z_]+ ' ;;
-      lighthouse) build; bash bench/lighthouse.sh ;;
-      load) need wrk nginx-light; build; bash bench/load.sh ;;
+      lighthouse) build; bash bench/lighthouse.sh; STORE=big bash bench/lighthouse.sh ;;
+      load) need wrk nginx-light; build; bash bench/load.sh; LOAD_STORE=big bash bench/load.sh ;;
       coalescing)
         build
         TABLEORDER_LOG=warn TABLEORDER_TIMING__POLL_INTERVAL_MS=1000 \

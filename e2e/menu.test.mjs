@@ -31,6 +31,23 @@ test('the table URL shows the store, the table and the menu with won prices', as
   assert.deepEqual(page.problems, []);
 });
 
+test('the menu shows before the widget code arrives, and a tap made meanwhile opens the item', async () => {
+  const page = await phonePage(browser);
+  // The code arrives 1.5 s late, as on a weak connection.
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.gotoDrawn(server.tableUrl('0001-0006'));
+  const early = page.locator('[data-tableorder][aria-busy] .to-item-button', { hasText: '김치찌개' });
+  await early.click();
+  await shot(page, 'menu-before-takeover');
+  await page.locator('.to-sheet').waitFor();
+  assert.match(await page.locator('.to-sheet h2').textContent(), /김치찌개/);
+  assert.equal(await page.locator('[data-tableorder][aria-busy]').count(), 0);
+  assert.deepEqual(page.problems, []);
+});
+
 test('a QR code without a table says what to do', async () => {
   const page = await phonePage(browser);
   await page.goto(`${server.base}/?store=demo`);

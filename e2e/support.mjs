@@ -101,6 +101,7 @@ export async function phonePage(browser, { locale = 'ko-KR' } = {}) {
   // The server draws a table's page before the widget's code arrives; a guest's taps do
   // something once the widget has taken it over (the server marks it busy until then).
   const goto = page.goto.bind(page);
+  page.gotoDrawn = goto;
   page.goto = async (...args) => {
     const response = await goto(...args);
     await page.waitForFunction(() => !document.querySelector('[data-tableorder][aria-busy]'));

@@ -67,6 +67,7 @@ pub fn boot() {
             .forget();
             // The server marked its drawing busy until now.
             let _ = host.remove_attribute("aria-busy");
+            replay_early_tap();
         } else {
             // Whatever the page held (a server page that could not be drawn) goes.
             host.set_inner_html("");
@@ -76,6 +77,23 @@ pub fn boot() {
             )
             .forget();
         }
+    }
+}
+
+/// The button a guest tapped on the server's drawing before the takeover (kept by the page's
+/// own small script), tapped again now that it does something.
+#[cfg(feature = "hydrate")]
+fn replay_early_tap() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let key = JsValue::from_str("tableorderEarlyTap");
+    let tapped = js_sys::Reflect::get(&window, &key)
+        .ok()
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    if let Some(button) = tapped.filter(|b| b.is_connected()) {
+        button.click();
     }
 }
 

@@ -1,5 +1,6 @@
 -- Prepaid orders from an enrolled tablet (they never conflict with a table's open bill),
 -- each with its own id and its own approval number, approved this minute.
+local tables = tonumber(os.getenv("BENCH_TABLES") or "50")
 local n = 0
 local prefix = tostring(math.random(100000000))
 local tablet = "Device " .. os.getenv("BENCH_TABLET")
@@ -9,6 +10,6 @@ request = function()
   local body = string.format('{"clientOrderId":"bench-%s-%d","kind":"new","lines":[{"itemId":"I0201","count":1}],'
     .. '"payment":{"method":"card","approvals":[{"amount":16000,"approvalNo":"%s%d","approvedAt":"%s"}]}}',
     prefix, n, prefix, n, approved_at)
-  return wrk.format("POST", string.format("/api/v1/stores/demo/tables/0001-%04d/orders", n % 50 + 1),
+  return wrk.format("POST", string.format("/api/v1/stores/demo/tables/0001-%04d/orders", n % tables + 1),
     {["Content-Type"] = "application/json", ["Authorization"] = tablet}, body)
 end
