@@ -1,7 +1,7 @@
 // A guest scans the table's code and sees the menu.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phonePage, shot } from './support.mjs';
+import { startServer, launchBrowser, phonePage, shot, openTable } from './support.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -45,6 +45,20 @@ test('the menu shows before the widget code arrives, and a tap made meanwhile op
   await page.locator('.to-sheet').waitFor();
   assert.match(await page.locator('.to-sheet h2').textContent(), /김치찌개/);
   assert.equal(await page.locator('[data-tableorder][aria-busy]').count(), 0);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a cart kept from before a reload comes back on the page the server drew', async () => {
+  const page = await phonePage(browser);
+  await openTable(page, server, '0001-0008');
+  await page.locator('.to-item-button', { hasText: '김치찌개' }).click();
+  await page.locator('.to-sheet input[type=radio]').first().check();
+  await page.locator('.to-sheet .to-primary').click();
+  await page.locator('.to-cart-bar button').waitFor();
+  await page.reload();
+  await page.waitForFunction(() => !document.querySelector('[data-tableorder][aria-busy]'));
+  await page.locator('.to-cart-bar button').click();
+  assert.match(await page.locator('.to-sheet').textContent(), /김치찌개/);
   assert.deepEqual(page.problems, []);
 });
 
