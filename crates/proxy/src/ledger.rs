@@ -181,7 +181,7 @@ impl Ledger {
             return Ok(Claimed::Held);
         }
         for (day, no) in claim.approvals {
-            sqlx::query(
+            let taken = sqlx::query(
                 "INSERT INTO used_approvals (store, approval_day, approval_no, client_order_id, used_at_ms)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             )
@@ -192,6 +192,10 @@ impl Ledger {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            if taken.rows_affected() == 1 {
+                continue;
+            }
+            // Already used: by this order (an earlier try of it), or by another.
             let owner: String = sqlx::query(
                 "SELECT client_order_id FROM used_approvals
                  WHERE store = $1 AND approval_day = $2 AND approval_no = $3",

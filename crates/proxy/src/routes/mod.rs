@@ -90,17 +90,16 @@ fn client_address(state: &AppState, req: &axum::extract::Request) -> String {
     else {
         return String::new();
     };
-    let limits = &state.config.limits;
-    let trusted: Vec<ipnet::IpNet> = limits
-        .trusted_proxies
-        .iter()
-        .filter_map(|p| crate::limits::parse_net(p))
-        .collect();
     let forwarded = req
         .headers()
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok());
-    let client = crate::limits::client_of(peer, forwarded, limits.trust_forwarded_for, &trusted);
+    let client = crate::limits::client_of(
+        peer,
+        forwarded,
+        state.config.limits.trust_forwarded_for,
+        &state.trusted_proxies,
+    );
     crate::limits::client_key(client)
 }
 
