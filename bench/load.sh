@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proxy load with wrk, side by side with nginx serving the same menu JSON and proxying the
-# same simulator: the menu GET, inquiries from 20 pollers per table over 50 tables, and order
-# POSTs. Prints `name value unit` lines: requests/s, p50, p99 and the ratio to nginx.
+# same simulator: the menu GET, inquiries from 20 pollers per table, and order POSTs; and 500
+# phones polling as phones do (bench/phones.mjs). Prints `name value unit` lines:
+# requests/s, p50, p99 and the ratio to nginx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
@@ -11,7 +12,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
-# LOAD_STORE=demo (default): the demo menu over 50 tables; LOAD_STORE=big: the 280-item,
+# LOAD_STORE=demo (default): the demo menu over 100 tables; LOAD_STORE=big: the 280-item,
 # 45-table store of bench/big-store.mjs (figures named load_big_*).
 if [ "${LOAD_STORE:-demo}" = big ]; then
   node bench/big-store.mjs "$work/store.json"
@@ -20,10 +21,10 @@ if [ "${LOAD_STORE:-demo}" = big ]; then
 else
   node -e '
   const f = JSON.parse(require("fs").readFileSync("crates/pos-sim/fixtures/demo-store.json", "utf8"));
-  f.TABLE_LIST = Array.from({ length: 50 }, (_, i) => ({ FLR_CODE: "0001", TBL_CODE: String(i + 1).padStart(4, "0"), FLR_NAME: "1층", TBL_NAME: `${i + 1}번` }));
+  f.TABLE_LIST = Array.from({ length: 100 }, (_, i) => ({ FLR_CODE: "0001", TBL_CODE: String(i + 1).padStart(4, "0"), FLR_NAME: "1층", TBL_NAME: `${i + 1}번` }));
   require("fs").writeFileSync(process.argv[1], JSON.stringify(f));
   ' "$work/store.json"
-  export BENCH_TABLES=50
+  export BENCH_TABLES=100
   name=load
 fi
 
@@ -40,10 +41,10 @@ wait_for http://127.0.0.1:8191/healthz
 # Phones poll with their table's printed link; orders come from an enrolled tablet (they are
 # prepaid), each with an approval of its own from this minute.
 curl -sf -H "authorization: Bearer $ADMIN" \
-  "http://127.0.0.1:8191/api/v1/admin/stores/demo/links?baseUrl=http://127.0.0.1:8191" |
-  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s);
-    console.log("tokens = {" + l.map(x => `["${x.table}"]="${new URL(x.url).searchParams.get("t")}"`).join(",") + "}")})' \
-  >"$work/tokens.lua"
+  "http://127.0.0.1:8191/api/v1/admin/stores/demo/links?baseUrl=http://127.0.0.1:8191" -o "$work/links.json"
+node -e 'const l=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
+  console.log("tokens = {" + l.map(x => `["${x.table}"]="${new URL(x.url).searchParams.get("t")}"`).join(",") + "}")' \
+  "$work/links.json" >"$work/tokens.lua"
 code=$(curl -sf -X POST -H "authorization: Bearer $ADMIN" http://127.0.0.1:8191/api/v1/admin/stores/demo/enrolment-codes |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).code))')
 export BENCH_TABLET BENCH_TOKENS="$work/tokens.lua" BENCH_APPROVED_AT
@@ -90,7 +91,7 @@ run() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 # LOAD_KINDS picks some of them (e.g. `LOAD_KINDS=orders`).
-KINDS=${LOAD_KINDS:-menu inquiry orders}
+KINDS=${LOAD_KINDS:-menu inquiry phones orders}
 wanted() { [[ " $KINDS " == *" $1 "* ]]; }
 results=$(mktemp)
 {
@@ -102,13 +103,17 @@ results=$(mktemp)
     run ${name}_inquiry_proxy 1000 bench/wrk/inquiry-proxy.lua http://127.0.0.1:8191
     run ${name}_inquiry_nginx 1000 bench/wrk/inquiry-nginx.lua http://127.0.0.1:8192
   fi
+  if wanted phones; then
+    # 500 phones polling every 500 ms: the demo store over 100 tables, the large one over its 45.
+    node bench/phones.mjs http://127.0.0.1:8191 "$work/links.json" "${name}_phones"
+  fi
   if wanted orders; then
     run ${name}_orders_proxy 50 bench/wrk/orders-proxy.lua http://127.0.0.1:8191
     curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
     run ${name}_orders_nginx 50 bench/wrk/orders-nginx.lua http://127.0.0.1:8192
   fi
 } | tee "$results"
-for kind in $KINDS; do
+for kind in ${KINDS/phones/}; do
   p=$(awk -v k="${name}_${kind}_proxy_rps" '$1 == k { print $2 }' "$results")
   n=$(awk -v k="${name}_${kind}_nginx_rps" '$1 == k { print $2 }' "$results")
   echo "${name}_${kind}_proxy_to_nginx $(ratio "$p" "$n") ratio"
