@@ -22,14 +22,15 @@ use leptos::prelude::*;
 use options::WidgetOptions;
 use wasm_bindgen::prelude::*;
 
-/// Mounts the widget into `element` with the given options.
+/// Draws the widget into `element` with the given options and whatever the page carried.
 fn mount_with(
     element: web_sys::HtmlElement,
     options: Result<WidgetOptions, options::OptionsError>,
+    boot: components::Boot,
 ) {
     leptos::mount::mount_to(
         element,
-        move || view! { <components::Widget options=options/> },
+        move || view! { <components::Widget options=options boot=boot/> },
     )
     .forget();
 }
@@ -71,11 +72,7 @@ pub fn boot() {
         } else {
             // Whatever the page held (a server page that could not be drawn) goes.
             host.set_inner_html("");
-            leptos::mount::mount_to(
-                host,
-                move || view! { <components::Widget options=options boot=boot/> },
-            )
-            .forget();
+            mount_with(host, options, boot);
         }
     }
 }
@@ -100,5 +97,9 @@ fn replay_early_tap() {
 /// For partner pages: `mount(element, {store, table, apiBase, lang, mode})`.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::HtmlElement, options: JsValue) {
-    mount_with(element, WidgetOptions::from_js(&options));
+    mount_with(
+        element,
+        WidgetOptions::from_js(&options),
+        components::Boot::default(),
+    );
 }

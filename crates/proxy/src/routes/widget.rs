@@ -69,18 +69,21 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
     html[from..].find(end).map(|len| &html[from..from + len])
 }
 
+/// How trunk links the built stylesheet, up to its address.
+const STYLESHEET_LINK: &str = "<link rel=\"stylesheet\" href=\"";
+
 /// The page with its stylesheet in it: one round trip less before the first screen shows
 /// (a weak mobile connection pays hundreds of milliseconds for each). The file stays for
 /// partner pages, which load it through `embed.js`.
 fn inline_stylesheet(html: &str, dist: &Path) -> String {
-    let Some(start) = html.find("<link rel=\"stylesheet\" href=\"") else {
+    let Some(start) = html.find(STYLESHEET_LINK) else {
         return html.to_string();
     };
     let Some(len) = html[start..].find("/>").map(|end| end + 2) else {
         return html.to_string();
     };
     let tag = &html[start..start + len];
-    let css = between(tag, "href=\"", "\"")
+    let css = between(tag, STYLESHEET_LINK, "\"")
         .and_then(|href| std::fs::read_to_string(dist.join(href.trim_start_matches('/'))).ok());
     match css {
         Some(css) if !css.contains("</") => html.replacen(tag, &format!("<style>{css}</style>"), 1),
@@ -113,7 +116,7 @@ fn code_after_first_paint(html: &str) -> String {
 fn embed_script(html: &str) -> Option<String> {
     let js = between(html, "import init, * as bindings from '", "'")?.trim_start_matches('/');
     let wasm = between(html, "module_or_path: '", "'")?.trim_start_matches('/');
-    let css = between(html, "<link rel=\"stylesheet\" href=\"", "\"")?.trim_start_matches('/');
+    let css = between(html, STYLESHEET_LINK, "\"")?.trim_start_matches('/');
     Some(format!(
         "// tableorder: `mount(element, {{store, table, lang, mode, pay}})`, or\n\
          // <div data-tableorder data-store=… data-table=…> elements found on load.\n\
@@ -222,26 +225,9 @@ async fn page(
     }
     let body = match table_page(&state, &query).await {
         Some(page) => {
-            let html = match page.first_screen {
-                Some(_) => &shells.drawn,
-                None => &shells.plain,
-            };
-            let html = html.replacen(
-                "<html lang=\"ko\">",
-                &format!("<html lang=\"{}\">", page.lang),
-                1,
-            );
-            let html = html.replacen(
-                "</head>",
-                &format!(
-                    r#"<script type="application/json" id="tableorder-boot">{}</script></head>"#,
-                    page.boot
-                ),
-                1,
-            );
-            match page.first_screen {
+            let html = match &page.first_screen {
                 // Busy until the widget takes it over: drawn, but its buttons do nothing yet.
-                Some(screen) => html.replacen(
+                Some(screen) => shells.drawn.replacen(
                     WIDGET_ELEMENT,
                     &format!(
                         "{} aria-busy=\"true\">{screen}",
@@ -249,8 +235,21 @@ async fn page(
                     ),
                     1,
                 ),
-                None => html,
-            }
+                None => shells.plain.clone(),
+            };
+            let html = html.replacen(
+                "<html lang=\"ko\">",
+                &format!("<html lang=\"{}\">", page.lang),
+                1,
+            );
+            html.replacen(
+                "</head>",
+                &format!(
+                    r#"<script type="application/json" id="tableorder-boot">{}</script></head>"#,
+                    page.boot
+                ),
+                1,
+            )
         }
         None => shells.plain.clone(),
     };
