@@ -78,8 +78,7 @@ test('the tablet example enrols with the owner\'s code and takes a prepaid order
   await shot(page, 'tablet-enrolled');
   await page.locator('.to-item-button', { hasText: '삼겹살 (200g)' }).click();
   await page.locator('.to-sheet .to-primary').click();
-  await page.locator('.to-cart-bar button').click();
-  await page.locator('.to-order').click();
+  await page.locator('.to-cart-aside .to-order').click();
   await waitForStatus(page, /주방에 전달/);
   const orders = await posOrders();
   assert.equal(orders.length, 1);

@@ -161,7 +161,7 @@ test('a reload while waiting for the kitchen resumes the same order', async () =
 test('the English switch translates the page and the widget keeps working', async () => {
   const page = await phonePage(browser);
   await openTable(page, server, '0002-0001');
-  await page.locator('.to-header button', { hasText: 'English' }).click();
+  await page.locator('.to-header select.to-lang').selectOption('en');
   await page.locator('.to-header button', { hasText: 'Orders' }).waitFor();
   assert.match(await page.locator('.to-sold-out .to-badge').first().textContent(), /Sold out/);
   assert.equal(await page.locator('.to-item-price').first().textContent(), '₩9,000');

@@ -17,7 +17,8 @@ async function tablet(query) {
   const page = await enrolledTablet(browser, server, query);
   await page.locator('.to-item-button', { hasText: '삼겹살 (200g)' }).click();
   await page.locator('.to-sheet .to-primary').click();
-  await page.locator('.to-cart-bar button').click();
+  // A tablet is wide: the cart stays beside the menu, no cart bar to open.
+  await page.locator('.to-cart-aside .to-cart-line').waitFor();
   return page;
 }
 
@@ -60,8 +61,8 @@ test('prepaid: a declined card places nothing and keeps the cart', async () => {
   await waitForStatus(page, /결제가 승인되지 않았습니다/);
   assert.equal((await posOrders()).length, 0);
   await page.locator('.to-status button', { hasText: '확인' }).click();
-  await page.locator('.to-cart-bar button').waitFor();
-  assert.match(await page.locator('.to-cart-bar').textContent(), /1개/);
+  await page.locator('.to-cart-aside .to-cart-line').waitFor();
+  assert.equal(await page.locator('.to-cart-aside .to-cart-line').count(), 1);
 });
 
 test('cash: a wrong staff PIN is refused, the right one places the order', async () => {

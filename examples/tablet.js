@@ -40,6 +40,9 @@ function enrol() {
   const form = document.getElementById('enrol');
   const error = document.getElementById('enrol-error');
   form.hidden = false;
+  // Opened from the owner's enrolment QR code: the code is filled in already.
+  const given = new URLSearchParams(location.search).get('code');
+  if (given) form.elements.code.value = given;
   return new Promise((resolve) => {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();

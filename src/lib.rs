@@ -13,6 +13,7 @@ pub mod api;
 pub mod clock;
 pub mod components;
 pub mod money;
+pub mod names;
 pub mod options;
 pub mod ordering;
 pub mod shop;

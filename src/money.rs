@@ -1,4 +1,4 @@
-//! Won as each language writes it: `12,000원` in Korean, `₩12,000` in English.
+//! Won as each language writes it: `12,000원` in Korean, `₩12,000` in the others.
 
 use crate::i18n::Locale;
 use order_core::Won;
@@ -6,6 +6,6 @@ use order_core::Won;
 pub fn won(locale: Locale, amount: Won) -> String {
     match locale {
         Locale::ko => amount.korean(),
-        Locale::en => amount.international(),
+        Locale::en | Locale::zh | Locale::ja => amount.international(),
     }
 }

@@ -9,21 +9,89 @@ pub enum Lang {
     #[default]
     Ko,
     En,
+    /// Chinese, simplified.
+    Zh,
+    Ja,
 }
 
 impl Lang {
+    pub const ALL: [Lang; 4] = [Lang::Ko, Lang::En, Lang::Zh, Lang::Ja];
+
+    /// `en`, `en-US`, `zh-Hans-CN`, `ja-JP`…; anything else is Korean, the POS's language.
     pub fn parse(s: &str) -> Lang {
-        if s.eq_ignore_ascii_case("en") || s.to_ascii_lowercase().starts_with("en-") {
-            Lang::En
-        } else {
-            Lang::Ko
-        }
+        Lang::known(s).unwrap_or_default()
+    }
+
+    fn known(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
+        Lang::ALL
+            .into_iter()
+            .find(|l| primary.eq_ignore_ascii_case(l.code()))
+    }
+
+    /// The first language of a browser's list (`Accept-Language` or `navigator.languages`)
+    /// that the widget speaks.
+    pub fn first_known<'a>(tags: impl IntoIterator<Item = &'a str>) -> Lang {
+        tags.into_iter().find_map(Lang::known).unwrap_or_default()
+    }
+
+    /// From an `Accept-Language` header, in the order given (weights are in that order in
+    /// every browser's header).
+    pub fn from_accept_language(header: &str) -> Lang {
+        Lang::first_known(
+            header
+                .split(',')
+                .map(|t| t.split(';').next().unwrap_or_default()),
+        )
     }
 
     pub fn code(self) -> &'static str {
         match self {
             Lang::Ko => "ko",
             Lang::En => "en",
+            Lang::Zh => "zh",
+            Lang::Ja => "ja",
+        }
+    }
+
+    pub fn locale(self) -> crate::i18n::Locale {
+        use crate::i18n::Locale;
+        match self {
+            Lang::Ko => Locale::ko,
+            Lang::En => Locale::en,
+            Lang::Zh => Locale::zh,
+            Lang::Ja => Locale::ja,
+        }
+    }
+
+    pub fn of(locale: crate::i18n::Locale) -> Lang {
+        use crate::i18n::Locale;
+        match locale {
+            Locale::ko => Lang::Ko,
+            Locale::en => Lang::En,
+            Locale::zh => Lang::Zh,
+            Locale::ja => Lang::Ja,
+        }
+    }
+
+    /// The browser's own language, when the page did not name one. (The server names one
+    /// for every page it draws, from the same browser's `Accept-Language`.)
+    fn of_browser() -> Lang {
+        #[cfg(not(feature = "ssr"))]
+        if let Some(languages) = web_sys::window().map(|w| w.navigator().languages()) {
+            let tags: Vec<String> = languages.iter().filter_map(|l| l.as_string()).collect();
+            return Lang::first_known(tags.iter().map(String::as_str));
+        }
+        Lang::Ko
+    }
+
+    /// The language's own name, for the switch.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Lang::Ko => "한국어",
+            Lang::En => "English",
+            Lang::Zh => "中文",
+            Lang::Ja => "日本語",
         }
     }
 }
@@ -102,7 +170,9 @@ impl WidgetOptions {
                 .unwrap_or_default()
                 .trim_end_matches('/')
                 .to_string(),
-            lang: get("lang").map(|l| Lang::parse(&l)).unwrap_or_default(),
+            lang: get("lang")
+                .filter(|l| !l.is_empty())
+                .map_or_else(Lang::of_browser, |l| Lang::parse(&l)),
             mode,
             pay: None,
             // Tokens are short ASCII (`KEYID.MAC`); anything else is not one.
@@ -167,5 +237,27 @@ impl WidgetOptions {
                 device: self.device.clone(),
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn the_browsers_first_language_the_widget_speaks_wins() {
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR, ja;q=0.7, en;q=0.5"),
+            Lang::Ja
+        );
+        assert_eq!(Lang::from_accept_language("en-US"), Lang::En);
+        assert_eq!(Lang::from_accept_language("de, fr"), Lang::Ko);
+        assert_eq!(Lang::from_accept_language(""), Lang::Ko);
+        assert_eq!(Lang::parse("zh-Hans-CN"), Lang::Zh);
+        assert_eq!(Lang::parse("JA"), Lang::Ja);
     }
 }

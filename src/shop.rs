@@ -15,13 +15,26 @@ pub struct Shop {
     pub history_open: RwSignal<bool>,
     pub staff_call_open: RwSignal<bool>,
     pub config: ClientConfig,
+    /// Where photos are served from: the API's origin (empty: this page's).
+    pub api_base: StoredValue<String>,
+    /// Some item has a photo: rows without one get a placeholder, so the list lines up.
+    pub has_photos: bool,
 }
 
 impl Shop {
     /// The cart comes back from the last visit to this table, and is saved on every change.
-    pub fn provide(menu: Menu, store: &str, table: &str, config: ClientConfig) -> Shop {
+    pub fn provide(
+        menu: Menu,
+        store: &str,
+        table: &str,
+        config: ClientConfig,
+        api_base: &str,
+    ) -> Shop {
         let key = storage::key(store, table, "cart");
+        let has_photos = menu.items().any(|i| i.photo.is_some());
         let shop = Shop {
+            api_base: StoredValue::new(api_base.to_string()),
+            has_photos,
             menu: StoredValue::new(menu),
             cart: RwSignal::new(Cart::default()),
             sheet: RwSignal::new(None),

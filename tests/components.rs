@@ -70,6 +70,7 @@ fn kimchi() -> Item {
                 }],
             },
         ],
+        ..Item::default()
     }
 }
 
@@ -113,7 +114,7 @@ async fn mount<V: IntoView + 'static>(
         view! {
             <Localized lang=Lang::Ko>
                 {
-                    Shop::provide(menu(), "test", table, ClientConfig::default());
+                    Shop::provide(menu(), "test", table, ClientConfig::default(), "");
                     Ordering::provide(Api::new("http://127.0.0.1:9", Default::default()), "test".into(), table.into(), ClientConfig::default(), PayMode::Postpaid, None);
                     f()
                 }

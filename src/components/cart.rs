@@ -1,6 +1,7 @@
 use super::Sheet;
 use crate::i18n::*;
 use crate::money::won;
+use crate::names::shown_name;
 use crate::ordering::Ordering;
 use crate::shop::use_shop;
 use leptos::prelude::*;
@@ -33,7 +34,7 @@ pub fn CartBar() -> impl IntoView {
     }
 }
 
-fn line_label(menu: &Menu, line: &CartLine) -> (String, String) {
+fn line_label(menu: &Menu, line: &CartLine, locale: Locale) -> (String, String) {
     let Some(item) = menu.item(&line.item_id) else {
         return (line.item_id.clone(), String::new());
     };
@@ -53,7 +54,7 @@ fn line_label(menu: &Menu, line: &CartLine) -> (String, String) {
         }
         detail.push_str(&format!("“{}”", line.memo));
     }
-    (item.name.clone(), detail)
+    (shown_name(item, locale), detail)
 }
 
 /// The cart: counts, removal, a note for the kitchen, the total, and the order button.
@@ -67,8 +68,52 @@ pub fn CartSheet() -> impl IntoView {
 fn CartSheetBody() -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
-    let ordering = expect_context::<Ordering>();
     let close = move || shop.cart_open.set(false);
+    view! {
+        <Sheet title_id="to-cart-title" title=t!(i18n, cart) on_close=close>
+            <CartContents/>
+        </Sheet>
+    }
+}
+
+/// Where the screen is wide (a partner's tablet), the cart stays in view beside the menu.
+/// Drawn by the browser only, once it knows the width: the server's page is a phone's.
+#[component]
+pub fn CartAside() -> impl IntoView {
+    let i18n = use_i18n();
+    let wide = RwSignal::new(false);
+    Effect::new(move |_| {
+        let query = web_sys::window().and_then(|w| w.match_media(WIDE_SCREEN).ok().flatten());
+        if let Some(query) = query {
+            wide.set(query.matches());
+            let follow =
+                wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
+                    move |ev: web_sys::MediaQueryListEvent| wide.set(ev.matches()),
+                );
+            query.set_onchange(Some(wasm_bindgen::JsCast::unchecked_ref(follow.as_ref())));
+            // Lives as long as the page: the widget is never unmounted from it.
+            follow.forget();
+        }
+    });
+    view! {
+        <Show when=move || wide.get()>
+            <aside class="to-cart-aside" aria-labelledby="to-cart-aside-title">
+                <h2 id="to-cart-aside-title">{t!(i18n, cart)}</h2>
+                <CartContents/>
+            </aside>
+        </Show>
+    }
+}
+
+/// The width from which the cart sits beside the menu (as in the stylesheet).
+const WIDE_SCREEN: &str = "(min-width: 768px)";
+
+/// The cart's lines, note, total and order button.
+#[component]
+fn CartContents() -> impl IntoView {
+    let i18n = use_i18n();
+    let shop = use_shop();
+    let ordering = expect_context::<Ordering>();
     let priced = Memo::new(move |_| {
         shop.cart.with(|c| {
             shop.menu
@@ -89,7 +134,7 @@ fn CartSheetBody() -> impl IntoView {
                 .zip(&order_lines)
                 .enumerate()
                 .map(|(index, (line, order_line))| {
-                    let (name, detail) = shop.menu.with_value(|m| line_label(m, line));
+                    let (name, detail) = shop.menu.with_value(|m| line_label(m, line, i18n.get_locale()));
                     let count = line.count;
                     let amount = shop.menu.with_value(|m| {
                         order_core::pricing::price_line(&m.categories, order_line).map(|p| p.amount()).ok()
@@ -120,7 +165,6 @@ fn CartSheetBody() -> impl IntoView {
         })
     };
     view! {
-        <Sheet title_id="to-cart-title" title=t!(i18n, cart) on_close=close>
             <Show when=move || !shop.cart.with(|c| c.is_empty()) fallback=move || view! { <p class="to-muted">{t!(i18n, cart_empty)}</p> }>
                 <ul class="to-cart-lines">{lines}</ul>
                 <label class="to-field">
@@ -144,6 +188,5 @@ fn CartSheetBody() -> impl IntoView {
                     })}
                 </button>
             </Show>
-        </Sheet>
     }
 }

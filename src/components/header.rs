@@ -1,4 +1,5 @@
 use crate::i18n::*;
+use crate::options::Lang;
 use crate::shop::use_shop;
 use leptos::prelude::*;
 
@@ -8,14 +9,10 @@ pub fn Header(store: String, open: bool, stale: bool, table: String) -> impl Int
     let i18n = use_i18n();
     let shop = use_shop();
     let can_call = shop.menu.with_value(|m| !m.staff_calls.is_empty());
-    let switch = move |_| {
-        let next = if i18n.get_locale() == Locale::ko {
-            Locale::en
-        } else {
-            Locale::ko
-        };
-        i18n.set_locale(next);
+    let choose = move |ev: leptos::ev::Event| {
+        i18n.set_locale(Lang::parse(&event_target_value(&ev)).locale());
     };
+    let current = move || Lang::of(i18n.get_locale()).code();
     view! {
         <header class="to-header">
             <div class="to-header-text">
@@ -31,10 +28,14 @@ pub fn Header(store: String, open: bool, stale: bool, table: String) -> impl Int
                 <button type="button" class="to-chip" on:click=move |_| shop.history_open.set(true)>
                     {t!(i18n, history)}
                 </button>
-                <button type="button" class="to-chip to-lang" on:click=switch
+                <select class="to-chip to-lang" on:change=choose prop:value=current
                     aria-label=move || t_string!(i18n, language_label).to_string()>
-                    {t!(i18n, language)}
-                </button>
+                    {Lang::ALL.map(|lang| view! {
+                        <option value=lang.code() lang=lang.code() selected=move || current() == lang.code()>
+                            {lang.own_name()}
+                        </option>
+                    })}
+                </select>
             </div>
         </header>
         {(!open).then(|| view! { <p class="to-banner" role="status">{t!(i18n, closed_banner)}</p> })}

@@ -1,6 +1,7 @@
-use super::Sheet;
+use super::{ItemPhoto, Sheet};
 use crate::i18n::*;
 use crate::money::won;
+use crate::names::{korean_beside, shown_description, shown_name};
 use crate::shop::use_shop;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -88,10 +89,24 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
     let title_id = item.with_value(|i| format!("to-sheet-{}", i.id));
     let groups = item.with_value(|i| i.option_groups.clone());
 
-    let name = item.with_value(|i| i.name.clone());
+    let name = move || item.with_value(|i| shown_name(i, i18n.get_locale()));
+    let korean = move || {
+        item.with_value(|i| korean_beside(i, i18n.get_locale()))
+            .map(|ko| view! { <p class="to-item-ko" lang="ko">{ko}</p> })
+    };
+    let description = move || {
+        item.with_value(|i| shown_description(i, i18n.get_locale()))
+            .map(|d| view! { <p class="to-sheet-desc">{d}</p> })
+    };
+    let photo = item.with_value(|i| i.photo.clone()).map(|photo| {
+        view! { <ItemPhoto photo=Some(photo) sizes="(min-width: 640px) 608px, 100vw"/> }
+    });
 
     view! {
         <Sheet title_id=title_id title=name on_close=close>
+            {photo}
+            {korean}
+            {description}
             <p class="to-sheet-price">{move || won(i18n.get_locale(), item.with_value(|i| i.price))}</p>
             {groups.into_iter().map(|g| view! { <OptionGroupField group=g picks=picks/> }).collect_view()}
             <label class="to-field">

@@ -1,5 +1,7 @@
 use crate::i18n::*;
 use crate::money::won;
+use crate::names::{korean_beside, photo_sources, shown_description, shown_name};
+use crate::shop::use_shop;
 use leptos::prelude::*;
 use order_core::{Category, Item};
 use send_wrapper::SendWrapper;
@@ -96,11 +98,33 @@ pub fn MenuList(categories: Vec<Category>) -> impl IntoView {
     }
 }
 
+/// An item's photo at a list's size, or a placeholder of the same shape (nothing moves as
+/// photos load: the box has its size before the image arrives).
+#[component]
+pub fn ItemPhoto(photo: Option<String>, #[prop(into)] sizes: String) -> impl IntoView {
+    let shop = use_shop();
+    match photo {
+        Some(photo) => {
+            let (src, srcset) = shop.api_base.with_value(|base| photo_sources(base, &photo));
+            let [width] = [order_core::PHOTO_WIDTHS[0]];
+            let height = width * order_core::PHOTO_ASPECT.1 / order_core::PHOTO_ASPECT.0;
+            view! {
+                <img class="to-photo" src=src srcset=srcset sizes=sizes alt="" loading="lazy"
+                    decoding="async" width=width height=height/>
+            }
+            .into_any()
+        }
+        None => {
+            view! { <span class="to-photo to-photo-none" aria-hidden="true"></span> }.into_any()
+        }
+    }
+}
+
 /// One item: a button that opens its sheet, or a plain row when sold out.
 #[component]
 fn ItemRow(item: Item) -> impl IntoView {
     let i18n = use_i18n();
-    let shop = use_context::<crate::shop::Shop>();
+    let shop = use_shop();
     let class = if item.sold_out {
         "to-item to-sold-out"
     } else {
@@ -109,18 +133,33 @@ fn ItemRow(item: Item) -> impl IntoView {
     let sold_out = item.sold_out;
     let amount = item.price;
     let price = move || won(i18n.get_locale(), amount);
-    let name = item.name.clone();
-    let open = move |_| {
-        if let Some(shop) = shop {
-            shop.sheet.set(Some(item.clone()));
-        }
+    let photo = (shop.has_photos || item.photo.is_some()).then(
+        || view! { <ItemPhoto photo=item.photo.clone() sizes="(min-width: 768px) 240px, 112px"/> },
+    );
+    let item = StoredValue::new(item);
+    let name = move || item.with_value(|i| shown_name(i, i18n.get_locale()));
+    let korean = move || {
+        item.with_value(|i| korean_beside(i, i18n.get_locale()))
+            .map(|ko| view! { <span class="to-item-ko" lang="ko">{ko}</span> })
     };
+    let description = move || {
+        item.with_value(|i| shown_description(i, i18n.get_locale()))
+            .map(|d| view! { <span class="to-item-desc">{d}</span> })
+    };
+    let open = move |_| shop.sheet.set(Some(item.get_value()));
     view! {
         <li class=class>
             <button type="button" class="to-item-button" disabled=sold_out on:click=open>
-                <span class="to-item-name">{name}</span>
-                <span class="to-item-price">{price}</span>
-                {sold_out.then(|| view! { <span class="to-badge">{t!(i18n, sold_out)}</span> })}
+                <span class="to-item-text">
+                    <span class="to-item-name">{name}</span>
+                    {korean}
+                    {description}
+                    <span class="to-item-foot">
+                        <span class="to-item-price">{price}</span>
+                        {sold_out.then(|| view! { <span class="to-badge">{t!(i18n, sold_out)}</span> })}
+                    </span>
+                </span>
+                {photo}
             </button>
         </li>
     }

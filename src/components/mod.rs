@@ -13,11 +13,11 @@ mod staff_pin;
 mod status_panel;
 mod widget;
 
-pub use cart::{CartBar, CartSheet};
+pub use cart::{CartAside, CartBar, CartSheet};
 pub use header::Header;
 pub use history::HistorySheet;
 pub use item_sheet::{Counter, ItemSheet};
-pub use menu::{CategoryTabs, MenuList};
+pub use menu::{CategoryTabs, ItemPhoto, MenuList};
 pub use notice::Notice;
 pub use sheet::Sheet;
 pub use skeleton::Skeleton;

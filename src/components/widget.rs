@@ -1,6 +1,6 @@
 use super::{
-    CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet, MenuList, Notice, Skeleton,
-    StaffCallSheet, StatusPanel,
+    CartAside, CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet, MenuList, Notice,
+    Skeleton, StaffCallSheet, StatusPanel,
 };
 use crate::api::ApiFailure;
 use crate::i18n::*;
@@ -45,10 +45,7 @@ pub fn Localized(lang: Lang, children: Children) -> impl IntoView {
 /// Sets the language inside the provider (which must be there first).
 fn initial_locale(lang: Lang) {
     let i18n = use_i18n();
-    let initial = match lang {
-        Lang::Ko => Locale::ko,
-        Lang::En => Locale::en,
-    };
+    let initial = lang.locale();
     if cfg!(feature = "ssr") {
         // The server runs no effects: its page is in the asked language from the start.
         i18n.set_locale(initial);
@@ -75,13 +72,7 @@ fn Root(options: Result<WidgetOptions, OptionsError>, boot: Boot) -> impl IntoVi
 #[component]
 fn Frame(children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let code = move || {
-        if i18n.get_locale() == Locale::en {
-            "en"
-        } else {
-            "ko"
-        }
-    };
+    let code = move || Lang::of(i18n.get_locale()).code();
     view! { <div class="tableorder" lang=code>{children()}</div> }
 }
 
@@ -280,7 +271,13 @@ fn Storefront(
     let store_info = menu.store.clone();
     let stale = menu.stale;
     let categories = menu.categories.clone();
-    Shop::provide(menu, &options.store, &options.table, config);
+    Shop::provide(
+        menu,
+        &options.store,
+        &options.table,
+        config,
+        &options.api_base,
+    );
     Ordering::provide(
         options.api(),
         options.store.clone(),
@@ -291,8 +288,13 @@ fn Storefront(
     );
     view! {
         <Header store=store_info.name open=store_info.open stale=stale table=table.name/>
-        <CategoryTabs categories=categories.clone()/>
-        <MenuList categories=categories/>
+        <div class="to-body">
+            <div class="to-main">
+                <CategoryTabs categories=categories.clone()/>
+                <MenuList categories=categories/>
+            </div>
+            <CartAside/>
+        </div>
         <CartBar/>
         <ItemSheet/>
         <CartSheet/>

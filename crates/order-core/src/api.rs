@@ -135,16 +135,59 @@ pub struct Category {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Item {
     pub id: String,
+    /// The name on the POS (Korean).
     pub name: String,
     pub price: Won,
+    /// Sold out on the POS, or marked so by the store for today.
     pub sold_out: bool,
     pub set_menu: bool,
     pub option_groups: Vec<OptionGroup>,
+    /// The store's own words about the item (the POS has none), in Korean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The item's photo: `/photos/{photo}/{width}.jpg` at each of `PHOTO_WIDTHS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// Names and descriptions in other languages, as the store wrote them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub texts: Vec<ItemText>,
+}
+
+/// The widths, in pixels, each item photo is kept at: a list row's and a sheet's.
+pub const PHOTO_WIDTHS: [u32; 2] = [320, 960];
+/// Every photo is cropped to this shape (width / height = 4 / 3), so nothing moves as it loads.
+pub const PHOTO_ASPECT: (u32, u32) = (4, 3);
+
+/// The path of an item photo at one of `PHOTO_WIDTHS`.
+pub fn photo_path(photo: &str, width: u32) -> String {
+    format!("/photos/{photo}/{width}.jpg")
+}
+
+/// An item's name (and description) in one language other than Korean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ItemText {
+    /// `en`, `zh` or `ja`.
+    pub lang: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The languages a store may write item texts in, besides the POS's Korean.
+pub const ITEM_TEXT_LANGS: [&str; 3] = ["en", "zh", "ja"];
+
+impl Item {
+    /// The item's text in `lang`, when the store wrote one.
+    pub fn text(&self, lang: &str) -> Option<&ItemText> {
+        self.texts.iter().find(|t| t.lang == lang)
+    }
 }
 
 impl Item {

@@ -285,6 +285,7 @@ mod tests {
             sold_out,
             set_menu: false,
             option_groups: groups,
+            ..Item::default()
         };
         Menu {
             store: StoreInfo {

@@ -330,6 +330,7 @@ pub fn control_router(sim: Arc<Sim>) -> Router {
         .route("/sim/orders/{order}/cancel", post(cancel_order))
         .route("/sim/orders/{order}/pay", post(pay_order))
         .route("/sim/items/{item}/sold-out", post(sold_out))
+        .route("/sim/items/{item}/in-use", post(in_use))
         .route("/sim/calls", get(calls))
         .route("/sim/clock", post(clock))
         .route("/sim/reset", post(reset))
@@ -480,6 +481,17 @@ async fn sold_out(State(sim): State<Arc<Sim>>, Path(item): Path<String>, body: B
         .map_err(|e| ControlError(StatusCode::NOT_FOUND, e.to_string()))?;
     Ok(Json(
         json!({ "item": item, "soldOut": on, "menuChanged": change_stamp(now) }),
+    ))
+}
+
+async fn in_use(State(sim): State<Arc<Sim>>, Path(item): Path<String>, body: Bytes) -> Control {
+    let On { on } = json_body(&body)?;
+    let now = sim.clock.now();
+    sim.pos()
+        .set_in_use(&item, on, now)
+        .map_err(|e| ControlError(StatusCode::NOT_FOUND, e.to_string()))?;
+    Ok(Json(
+        json!({ "item": item, "inUse": on, "menuChanged": change_stamp(now) }),
     ))
 }
 

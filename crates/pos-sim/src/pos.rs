@@ -415,6 +415,21 @@ impl Pos {
         Ok(())
     }
 
+    /// The owner takes an item off the POS's menu (or puts it back): the menu no longer
+    /// lists it (its use flag is no longer "N").
+    pub fn set_in_use(&mut self, item_id: &str, on: bool, now: Millis) -> Result<(), PosError> {
+        let item = self
+            .fixture
+            .item_group_list
+            .iter_mut()
+            .flat_map(|g| g.item_list.iter_mut())
+            .find(|i| i.item_id == item_id)
+            .ok_or_else(|| PosError::BadItem(format!("no item {item_id}")))?;
+        item.item_use_flag = if on { "N" } else { "Y" }.into();
+        self.fixture.update_dtime = change_stamp(now);
+        Ok(())
+    }
+
     /// `menu/state`: has the menu changed after `since` (`yyyyMMddHHmmss`)? To the second:
     /// the real client keeps only the stamp's first 14 characters and asks with those.
     pub fn menu_changed_since(&self, since: &str) -> bool {

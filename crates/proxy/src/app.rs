@@ -2,12 +2,13 @@
 
 use crate::catalog::{Catalog, StoreEntry};
 use crate::config::Config;
+use crate::content::MenuContent;
 use crate::ledger::Ledger;
 use crate::limits::RateLimiter;
 use crate::metrics::Metrics;
 use crate::orders::{DeskSettings, OrderCaps, OrderDesk};
 use crate::routes;
-use crate::trust::{Devices, LinkKeys};
+use crate::trust::{AdminSessions, Devices, LinkKeys, PinStore};
 use crate::upstream::{Upstream, UpstreamError};
 use axum::Router;
 use order_core::{ClientConfig, Won};
@@ -43,15 +44,25 @@ pub struct Shared {
     pub enrolments: Arc<RateLimiter>,
     /// `limits.trusted_proxies`, parsed once.
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// What stores say about their items beyond the POS, and the photos.
+    pub content: Arc<MenuContent>,
+    /// Signed-in admin pages.
+    pub sessions: AdminSessions,
+    /// Sign-in tries per client address.
+    pub sign_ins: Arc<RateLimiter>,
+    /// The staff PINs owners set.
+    pub pins: PinStore,
 }
 
 impl AppState {
     /// `upstream_url` is the configured one, or the embedded simulator's; `db` holds the
-    /// durable state (order records, link keys, tablets).
+    /// durable state (order records, link keys, tablets, sessions, PINs), `content` what was
+    /// read of it about the stores' items.
     pub fn new(
         config: Config,
         upstream_url: &str,
         db: sqlx::SqlitePool,
+        content: Arc<MenuContent>,
     ) -> Result<AppState, UpstreamError> {
         let limits = &config.limits;
         let upstream = Upstream::new(
@@ -69,6 +80,7 @@ impl AppState {
         });
         let catalog = Arc::new(Catalog::new(
             upstream.clone(),
+            content.clone(),
             stores,
             &config.staff_call_reasons,
         ));
@@ -110,7 +122,11 @@ impl AppState {
                 .filter_map(|p| crate::limits::parse_net(p))
                 .collect(),
             links: LinkKeys::new(db.clone()),
-            devices: Devices::new(db),
+            devices: Devices::new(db.clone()),
+            sessions: AdminSessions::new(db.clone()),
+            sign_ins: Arc::new(RateLimiter::new(10)),
+            pins: PinStore::new(db),
+            content,
             config: Arc::new(config),
             client,
             catalog,

@@ -3,11 +3,14 @@
 //! `menu/state` every few minutes, and on demand from the admin API. When the upstream is down
 //! the last good copy is served, marked stale.
 
+use crate::content::{business_day, business_day_number, guest_view, MenuContent};
 use crate::error::AppError;
+use crate::ledger::now_ms;
 use crate::upstream::{MenuState, StoreCredentials, Upstream, UpstreamError, NEVER_SEEN};
 use order_core::{parse_table_id, Category, Menu, StaffCallReason, StoreInfo, Table};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -15,7 +18,11 @@ use std::time::{Duration, Instant};
 /// asking again; beyond it, the POS is asked whether its menu changed first.
 const MENU_CHECK_FRESH: Duration = Duration::from_secs(2);
 
-/// One store's base information at the time it was fetched.
+/// How many upstream troubles a store's status keeps.
+const TROUBLES_KEPT: usize = 5;
+
+/// One store's base information at the time it was fetched; what guests are served has the
+/// store's own content laid over its `categories` (see `content::guest_view`).
 #[derive(Debug)]
 pub struct BaseInfo {
     pub name: String,
@@ -91,7 +98,31 @@ impl MenuBody {
     }
 }
 
+/// Something that went wrong between this server and the store's POS, for the owner.
+#[derive(Debug, Clone)]
+pub struct Trouble {
+    pub at_ms: i64,
+    pub message: String,
+}
+
+/// What a store's copy of its POS data is like, for the owner's status page.
+#[derive(Debug, Clone)]
+pub struct CopyStatus {
+    /// When tables and menu were last fetched in full.
+    pub fetched_at_ms: Option<i64>,
+    /// When the POS last said the menu held is current.
+    pub checked_at_ms: Option<i64>,
+    pub stale: bool,
+    pub open: bool,
+    /// Newest first.
+    pub troubles: Vec<Trouble>,
+}
+
+/// What the guests' menu was made from: the fetch, the store content, the business day.
+type ViewKey = (u64, u64, i64);
+
 struct StoreSlot {
+    slug: String,
     creds: StoreCredentials,
     name: String,
     /// When `menu/state` last said the menu we hold is current.
@@ -107,6 +138,11 @@ struct StoreSlot {
     menu_json: std::sync::Mutex<Option<(MenuKey, Arc<MenuBody>)>>,
     /// Counts successful fetches.
     generation: std::sync::atomic::AtomicU64,
+    /// The fetched information with the store's content laid over it.
+    view: std::sync::Mutex<Option<(ViewKey, Arc<BaseInfo>)>>,
+    fetched_at_ms: AtomicI64,
+    checked_at_ms: AtomicI64,
+    troubles: std::sync::Mutex<VecDeque<Trouble>>,
 }
 
 impl StoreSlot {
@@ -118,11 +154,12 @@ impl StoreSlot {
     }
 }
 
-/// What the served menu depends on: which fetch (its generation), open, stale.
-type MenuKey = (u64, bool, bool);
+/// What the served menu depends on: what its view was made from, open, stale.
+type MenuKey = (ViewKey, bool, bool);
 
 pub struct Catalog {
     upstream: Upstream,
+    content: Arc<MenuContent>,
     stores: BTreeMap<String, StoreSlot>,
     fallback_staff_calls: Vec<StaffCallReason>,
 }
@@ -131,6 +168,7 @@ impl Catalog {
     /// `staff_call_reasons`: offered at stores whose POS lists none.
     pub fn new(
         upstream: Upstream,
+        content: Arc<MenuContent>,
         stores: impl IntoIterator<Item = (String, StoreEntry)>,
         staff_call_reasons: &[String],
     ) -> Catalog {
@@ -138,6 +176,7 @@ impl Catalog {
             .into_iter()
             .map(|(slug, entry)| {
                 let slot = StoreSlot {
+                    slug: slug.clone(),
                     creds: entry.creds,
                     name: entry.name,
                     checked: tokio::sync::Mutex::new(None),
@@ -147,6 +186,10 @@ impl Catalog {
                     refreshing: tokio::sync::Mutex::new(()),
                     menu_json: std::sync::Mutex::new(None),
                     generation: std::sync::atomic::AtomicU64::new(0),
+                    view: std::sync::Mutex::new(None),
+                    fetched_at_ms: AtomicI64::new(0),
+                    checked_at_ms: AtomicI64::new(0),
+                    troubles: std::sync::Mutex::new(VecDeque::new()),
                 };
                 (slug, slot)
             })
@@ -161,6 +204,7 @@ impl Catalog {
             .collect();
         Catalog {
             upstream,
+            content,
             stores,
             fallback_staff_calls,
         }
@@ -180,19 +224,92 @@ impl Catalog {
         Ok(&self.slot(slug)?.creds)
     }
 
-    fn cached(slot: &StoreSlot) -> Option<Arc<BaseInfo>> {
+    /// The information as fetched from the POS.
+    fn fetched(slot: &StoreSlot) -> Option<Arc<BaseInfo>> {
         slot.info.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The information as guests get it, made again when the fetch, the store's content or
+    /// the business day (sold out today) moved on.
+    fn view(&self, slot: &StoreSlot) -> Option<(ViewKey, Arc<BaseInfo>)> {
+        // The generation before the information: a refresh in between costs a rebuild, never
+        // an old menu kept under the new generation.
+        let key = (
+            slot.generation.load(Ordering::Acquire),
+            self.content.generation(),
+            business_day_number(now_ms()),
+        );
+        let fetched = Self::fetched(slot)?;
+        let mut view = slot.view.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((k, info)) = view.as_ref() {
+            if *k == key {
+                return Some((key, info.clone()));
+            }
+        }
+        let content = self.content.of(&slot.slug);
+        let info = Arc::new(BaseInfo {
+            name: fetched.name.clone(),
+            tables: fetched.tables.clone(),
+            categories: guest_view(&fetched.categories, &content, &business_day(now_ms())),
+            staff_calls: fetched.staff_calls.clone(),
+            staff_calls_on_pos: fetched.staff_calls_on_pos,
+            stamp: fetched.stamp.clone(),
+        });
+        *view = Some((key, info.clone()));
+        Some((key, info))
+    }
+
+    fn cached(&self, slot: &StoreSlot) -> Option<Arc<BaseInfo>> {
+        self.view(slot).map(|(_, info)| info)
+    }
+
+    /// The store's tables and menu as the POS gave them, without the store's own content
+    /// (for the owner's page), fetched now if they never were.
+    pub async fn from_pos(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
+        self.get(slug).await?;
+        Self::fetched(self.slot(slug)?)
+            .ok_or_else(|| AppError::NotFound(format!("no store {slug:?}")))
+    }
+
+    /// Notes a failure on the way to the store's POS, for the owner's status page.
+    pub fn note_trouble(&self, slug: &str, error: &UpstreamError) {
+        if let Ok(slot) = self.slot(slug) {
+            let mut troubles = slot.troubles.lock().unwrap_or_else(|p| p.into_inner());
+            troubles.push_front(Trouble {
+                at_ms: now_ms(),
+                message: error.to_string(),
+            });
+            troubles.truncate(TROUBLES_KEPT);
+        }
+    }
+
+    pub fn status(&self, slug: &str) -> Result<CopyStatus, AppError> {
+        let slot = self.slot(slug)?;
+        let at = |ms: &AtomicI64| Some(ms.load(Ordering::Relaxed)).filter(|ms| *ms > 0);
+        Ok(CopyStatus {
+            fetched_at_ms: at(&slot.fetched_at_ms),
+            checked_at_ms: at(&slot.checked_at_ms),
+            stale: slot.stale.load(Ordering::Relaxed),
+            open: slot.open.load(Ordering::Relaxed),
+            troubles: slot
+                .troubles
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .cloned()
+                .collect(),
+        })
     }
 
     /// The store's base information, fetched now if it never was.
     pub async fn get(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
         let slot = self.slot(slug)?;
-        if let Some(info) = Self::cached(slot) {
+        if let Some(info) = self.cached(slot) {
             return Ok(info);
         }
         // Someone else may be fetching it right now: wait for them rather than fetch twice.
         let fetching = slot.refreshing.lock().await;
-        if let Some(info) = Self::cached(slot) {
+        if let Some(info) = self.cached(slot) {
             return Ok(info);
         }
         drop(fetching);
@@ -218,12 +335,15 @@ impl Catalog {
                 *slot.info.write().unwrap_or_else(|p| p.into_inner()) = Some(info.clone());
                 slot.generation.fetch_add(1, Ordering::Release);
                 slot.stale.store(false, Ordering::Relaxed);
+                slot.fetched_at_ms.store(now_ms(), Ordering::Relaxed);
+                slot.checked_at_ms.store(now_ms(), Ordering::Relaxed);
                 tracing::info!(store = slug, tables = info.tables.len(), menu = %info.stamp, "base information refreshed");
-                Ok(info)
+                Ok(self.cached(slot).unwrap_or(info))
             }
             Err(e) => {
                 slot.stale.store(true, Ordering::Relaxed);
-                match Self::cached(slot) {
+                self.note_trouble(slug, &e);
+                match self.cached(slot) {
                     Some(last_good) => {
                         tracing::warn!(store = slug, error = %e, "refresh failed; serving the last good copy");
                         Ok(last_good)
@@ -275,7 +395,7 @@ impl Catalog {
         let info = self.get(slug).await?;
         let mut checked = slot.checked.lock().await;
         if checked.is_some_and(|at| at.elapsed() < MENU_CHECK_FRESH) {
-            return Ok(Self::cached(slot).unwrap_or(info));
+            return Ok(self.cached(slot).unwrap_or(info));
         }
         match self.upstream.menu_state(&slot.creds, &info.stamp).await {
             Ok(state) => {
@@ -301,7 +421,7 @@ impl Catalog {
     /// The cheap check: refetch only when `menu/state` says the menu changed.
     pub async fn check(&self, slug: &str) -> Result<(), AppError> {
         let slot = self.slot(slug)?;
-        let since = Self::cached(slot)
+        let since = Self::fetched(slot)
             .map(|i| i.stamp.clone())
             .unwrap_or_else(|| NEVER_SEEN.into());
         match self.upstream.menu_state(&slot.creds, &since).await {
@@ -313,11 +433,13 @@ impl Catalog {
                     self.refresh(slug).await?;
                 } else {
                     *slot.checked.lock().await = Some(Instant::now());
+                    slot.checked_at_ms.store(now_ms(), Ordering::Relaxed);
                 }
                 Ok(())
             }
             Err(e) => {
                 slot.stale.store(true, Ordering::Relaxed);
+                self.note_trouble(slug, &e);
                 Err(AppError::Upstream(e))
             }
         }
@@ -333,13 +455,13 @@ impl Catalog {
     /// The menu guests get, prepared once per menu version (and open/stale state): its JSON,
     /// that JSON compressed, and its ETag. `true` when it was already prepared.
     pub async fn menu_body(&self, slug: &str) -> Result<(Arc<MenuBody>, bool), AppError> {
-        // The generation before the content: a refresh in between costs a rebuild, never a
-        // stale menu cached under the new generation.
-        let generation = self.slot(slug)?.generation.load(Ordering::Acquire);
-        let info = self.get(slug).await?;
+        self.get(slug).await?;
         let slot = self.slot(slug)?;
+        let (view_key, info) = self
+            .view(slot)
+            .ok_or_else(|| AppError::NotFound(format!("no store {slug:?}")))?;
         let key = (
-            generation,
+            view_key,
             slot.open.load(Ordering::Relaxed),
             slot.stale.load(Ordering::Relaxed),
         );

@@ -236,6 +236,21 @@ pub const MIN_ADMIN_TOKEN_CHARS: usize = 24;
 
 /// A million PINs: with the store-wide lock-out, years of guessing.
 pub const MIN_STAFF_PIN_DIGITS: usize = 6;
+/// More digits than staff will type on a tablet's keypad.
+pub const MAX_STAFF_PIN_DIGITS: usize = 12;
+
+/// A staff PIN is digits only, `MIN_STAFF_PIN_DIGITS` to `MAX_STAFF_PIN_DIGITS` of them.
+pub fn check_staff_pin(pin: &str) -> Result<(), String> {
+    if (MIN_STAFF_PIN_DIGITS..=MAX_STAFF_PIN_DIGITS).contains(&pin.len())
+        && pin.bytes().all(|b| b.is_ascii_digit())
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "a staff PIN is {MIN_STAFF_PIN_DIGITS} to {MAX_STAFF_PIN_DIGITS} digits"
+        ))
+    }
+}
 
 /// `http://127.0.0.1:9090`, `http://localhost`, `http://[::1]:80` and the like.
 fn is_loopback_url(url: &str) -> bool {
@@ -388,11 +403,8 @@ impl Config {
             )));
         }
         if let Some(pin) = &self.staff_pin {
-            if pin.len() < MIN_STAFF_PIN_DIGITS || !pin.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ConfigError::Invalid(format!(
-                    "staff_pin must be at least {MIN_STAFF_PIN_DIGITS} digits"
-                )));
-            }
+            check_staff_pin(pin)
+                .map_err(|why| ConfigError::Invalid(format!("staff_pin: {why}")))?;
         }
         if self
             .metrics_token
@@ -623,7 +635,7 @@ mod tests {
         for pin in ["0000", "12345", "12a456"] {
             let c = Config::load(None, env(&[("TABLEORDER_STAFF_PIN", pin)]));
             assert!(
-                c.unwrap_err().to_string().contains("at least 6 digits"),
+                c.unwrap_err().to_string().contains("6 to 12 digits"),
                 "{pin}"
             );
         }

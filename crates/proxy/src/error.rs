@@ -47,6 +47,9 @@ pub enum AppError {
     Forbidden,
     #[error("send the request as application/json")]
     NotJson,
+    /// An upload that is not a photo this server takes.
+    #[error("{0}")]
+    NotAPhoto(String),
     /// The same clientOrderId came with another order: refused, never sent.
     #[error("this clientOrderId was already used for a different order")]
     IdempotencyConflict,
@@ -71,6 +74,27 @@ impl From<crate::trust::TrustError> for AppError {
     fn from(e: crate::trust::TrustError) -> AppError {
         tracing::error!(error = %e, "trust records unavailable");
         AppError::Storage(e.to_string())
+    }
+}
+
+impl From<crate::content::ContentError> for AppError {
+    fn from(e: crate::content::ContentError) -> AppError {
+        match e {
+            crate::content::ContentError::Invalid(why) => AppError::Invalid(why),
+            crate::content::ContentError::Db(e) => {
+                tracing::error!(error = %e, "store content unavailable");
+                AppError::Storage(e.to_string())
+            }
+        }
+    }
+}
+
+impl From<crate::photos::PhotoError> for AppError {
+    fn from(e: crate::photos::PhotoError) -> AppError {
+        match e {
+            crate::photos::PhotoError::NotJpegOrPng => AppError::NotAPhoto(e.to_string()),
+            other => AppError::Invalid(other.to_string()),
+        }
     }
 }
 
@@ -132,7 +156,7 @@ impl AppError {
                 (ErrorCode::DeviceRequired, None)
             }
             AppError::ApprovalRejected(_) => (ErrorCode::ApprovalRejected, None),
-            AppError::NotJson => (ErrorCode::UnsupportedMediaType, None),
+            AppError::NotJson | AppError::NotAPhoto(_) => (ErrorCode::UnsupportedMediaType, None),
             AppError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
             AppError::Upstream(UpstreamError::Timeout) => {
                 return (

@@ -21,8 +21,8 @@ use crate::upstream::{
 use chrono::{FixedOffset, Utc};
 use order_core::pricing::{price_order, PricedOrder};
 use order_core::{
-    OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, StaffCallRequest, TableOrders,
-    Won,
+    OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, PlacedOrder, StaffCallRequest,
+    TableOrders, Won,
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -34,6 +34,8 @@ use tokio::sync::watch;
 type Key = (String, String);
 
 type InquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, TableInquiry)>>>;
+/// The store-wide inquiry, kept like a table's.
+type StoreInquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, Arc<[(String, PlacedOrder)]>)>>>;
 
 /// The outcome of a send under way, for every request that waits on it.
 type Outcome = watch::Receiver<Option<Result<OrderReceipt, AppError>>>;
@@ -116,9 +118,10 @@ pub struct OrderDesk {
     /// Sends under way in this process, by (store, clientOrderId).
     sending: Mutex<HashMap<Key, UnderWay>>,
     inquiries: Mutex<HashMap<Key, InquiryCell>>,
+    store_inquiries: Mutex<HashMap<String, StoreInquiryCell>>,
     per_table: RateLimiter,
-    /// The cash PIN, with its store-wide lock-out; `None`: cash is not taken here.
-    staff_pin: Option<StaffPin>,
+    /// The cash PIN, with its store-wide lock-out; a store without one takes no cash.
+    staff_pin: StaffPin,
     /// When each table last called staff.
     staff_calls: Mutex<HashMap<Key, Instant>>,
 }
@@ -233,12 +236,18 @@ impl OrderDesk {
             // Shorter than the poll interval, so one phone always sees fresh news.
             inquiry_fresh_for: settings.poll_interval.mul_f64(0.9),
             per_table: RateLimiter::new(settings.orders_per_minute_per_table),
-            staff_pin: settings.staff_pin.clone().map(StaffPin::new),
+            staff_pin: StaffPin::new(settings.staff_pin.clone()),
             settings,
             sending: Mutex::new(HashMap::new()),
             inquiries: Mutex::new(HashMap::new()),
+            store_inquiries: Mutex::new(HashMap::new()),
             staff_calls: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The staff PIN of every store (the owner changes it on the admin page).
+    pub fn staff_pin(&self) -> &StaffPin {
+        &self.staff_pin
     }
 
     /// Sends still under way in this process.
@@ -263,15 +272,12 @@ impl OrderDesk {
 
     /// The staff PIN, under the store-wide lock-out. Wrong tries are counted and logged,
     /// never with what was typed.
-    fn check_pin(
-        &self,
-        pin: &StaffPin,
-        store: &str,
-        table: &str,
-        given: &str,
-    ) -> Result<(), AppError> {
-        match pin.check(store, given) {
+    fn check_pin(&self, store: &str, table: &str, given: &str) -> Result<(), AppError> {
+        match self.staff_pin.check(store, given) {
             Ok(()) => Ok(()),
+            Err(PinRefusal::NotSet) => Err(AppError::Invalid(
+                "cash orders are not set up at this store (no staff PIN)".into(),
+            )),
             Err(PinRefusal::Locked { retry_after }) => {
                 tracing::warn!(store, table, ?retry_after, "staff PIN tried while locked");
                 Err(AppError::RateLimited {
@@ -317,13 +323,8 @@ impl OrderDesk {
         );
         match payment.method {
             PaymentMethod::Cash => {
-                let pin = self.staff_pin.as_ref().ok_or_else(|| {
-                    AppError::Invalid(
-                        "cash orders are not set up on this server (no staff PIN)".into(),
-                    )
-                })?;
                 let given = payment.staff_pin.as_deref().unwrap_or_default();
-                self.check_pin(pin, store, table, given)?;
+                self.check_pin(store, table, given)?;
                 Ok(vec![PaymentRecord {
                     kind: PaymentKind::Cash,
                     amount: total,
@@ -470,6 +471,44 @@ impl OrderDesk {
             )
             .await
             .map_err(|e| AppError::from_upstream(e, self.settings.occupied_retry_ms))?;
+        *cached = Some((Instant::now(), fresh.clone()));
+        Ok(fresh)
+    }
+
+    /// Today's orders at every table (for the owner's page), newest first, each with its
+    /// table: one upstream inquiry however many pages ask within the freshness window.
+    pub async fn store_orders(
+        &self,
+        store: &str,
+    ) -> Result<Arc<[(String, PlacedOrder)]>, AppError> {
+        let cell = self
+            .store_inquiries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(store.to_string())
+            .or_default()
+            .clone();
+        let mut cached = cell.lock().await;
+        if let Some((at, orders)) = cached.as_ref() {
+            if at.elapsed() < self.inquiry_fresh_for {
+                self.metrics
+                    .inquiries_coalesced
+                    .fetch_add(1, Ordering::Relaxed);
+                return Ok(orders.clone());
+            }
+        }
+        let fresh: Arc<[(String, PlacedOrder)]> = self
+            .metrics
+            .time_upstream(
+                "store_orders",
+                self.upstream.store_orders(self.catalog.credentials(store)?),
+            )
+            .await
+            .map_err(|e| {
+                self.catalog.note_trouble(store, &e);
+                AppError::from_upstream(e, self.settings.occupied_retry_ms)
+            })?
+            .into();
         *cached = Some((Instant::now(), fresh.clone()));
         Ok(fresh)
     }
@@ -971,6 +1010,14 @@ impl OrderDesk {
             Err(e) => {
                 if e.refusal() == Some(Refusal::StoreClosed) {
                     self.catalog.note_open(store, false);
+                }
+                // The owner's status page shows what stops orders, not the POS's answers
+                // about one order's contents.
+                if matches!(
+                    e.refusal(),
+                    None | Some(Refusal::StoreClosed | Refusal::CredentialsRejected)
+                ) {
+                    self.catalog.note_trouble(store, &e);
                 }
                 Err(AppError::from_upstream(e, self.settings.occupied_retry_ms))
             }

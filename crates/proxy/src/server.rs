@@ -95,8 +95,19 @@ pub async fn start(
         Err(e) => return Err(ServeError::Records(e.to_string())),
     }
     let drain_for = Duration::from_millis(config.limits.upstream_timeout_ms + 1_000);
-    let state = AppState::new(config, &upstream_url, db)
+    let content = crate::content::MenuContent::load(db.clone())
+        .await
+        .map_err(|e| ServeError::Records(e.to_string()))?;
+    let state = AppState::new(config, &upstream_url, db, std::sync::Arc::new(content))
         .map_err(|e| ServeError::Upstream(e.to_string()))?;
+    let pins = state
+        .pins
+        .all()
+        .await
+        .map_err(|e| ServeError::Records(e.to_string()))?;
+    for (store, pin) in pins {
+        state.desk.staff_pin().set(&store, &pin);
+    }
     let mut app = router(state.clone());
     if let (true, Some(sim)) = (sim_control, &sim) {
         app = app.merge(pos_sim::http::control_router(sim.clone()));

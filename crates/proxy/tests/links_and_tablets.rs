@@ -551,7 +551,7 @@ async fn a_valid_table_link_gets_its_first_screen_drawn_by_the_server() {
     let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
     let first_item = &menu["categories"][0]["items"][0];
     for drawn in [
-        r#"<div id="tableorder" data-tableorder aria-busy="true">"#.to_string(),
+        r#"<div id="tableorder" data-tableorder data-lang="ko" aria-busy="true">"#.to_string(),
         format!(
             r#"<h1 class="to-store">{}"#,
             menu["store"]["name"].as_str().unwrap()
@@ -574,9 +574,25 @@ async fn a_valid_table_link_gets_its_first_screen_drawn_by_the_server() {
     let html = page(format!("store=demo&table=0001-0002&t={token}&lang=en")).await;
     assert!(html.contains(r#"<html lang="en">"#));
     assert!(html.contains("Call staff"));
+    // Without `lang`, in the phone's own language when the widget speaks it; the widget's
+    // element says which, so the browser takes over in the same one.
+    let url = format!("{}/?store=demo&table=0001-0002&t={token}", h.base);
+    let accepting = |languages: &'static str| {
+        let request = h.http.get(&url).header("accept-language", languages);
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = accepting("ja-JP,ja;q=0.9,en;q=0.8").await;
+    assert!(html.contains(r#"<html lang="ja">"#));
+    assert!(html.contains(r#"data-lang="ja""#));
+    assert!(html.contains("スタッフ呼出"));
+    let html = accepting("fr-FR,fr;q=0.9").await;
+    assert!(
+        html.contains(r#"<html lang="ko">"#),
+        "Korean for a language it does not speak"
+    );
     // No valid link: nothing drawn, and the code loads as built.
     let html = page("store=demo&table=0001-0002&t=1.AAAAAAAAAAAAAAAAAAAAAA".into()).await;
-    assert!(html.contains(r#"<div id="tableorder" data-tableorder></div>"#));
+    assert!(html.contains(r#"<div id="tableorder" data-tableorder data-lang="ko"></div>"#));
     assert!(html.contains(r#"rel="preload""#));
     assert!(!html.contains("requestAnimationFrame"));
 }

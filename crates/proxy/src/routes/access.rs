@@ -149,26 +149,37 @@ impl FromRequestParts<AppState> for Tablet {
     }
 }
 
-/// The owner, by the admin bearer token.
+/// The owner: the admin page's session cookie, or the admin bearer token (scripts).
 pub struct Admin;
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let expected = state
-            .config
-            .admin_token
-            .as_deref()
-            .ok_or(AppError::Unauthorized)?;
-        let given = authorization(&parts.headers, "Bearer ").ok_or(AppError::Unauthorized)?;
-        if crate::auth::same_secret(given, expected) {
-            Ok(Admin)
-        } else {
+        if let Some(given) = authorization(&parts.headers, "Bearer ") {
+            let expected = state
+                .config
+                .admin_token
+                .as_deref()
+                .ok_or(AppError::Unauthorized)?;
+            if crate::auth::same_secret(given, expected) {
+                return Ok(Admin);
+            }
             tracing::warn!("a wrong admin token");
-            Err(AppError::Unauthorized)
+            return Err(AppError::Unauthorized);
+        }
+        match session_cookie(&parts.headers) {
+            Some(session) if state.sessions.is_open(&session).await? => Ok(Admin),
+            _ => Err(AppError::Unauthorized),
         }
     }
+}
+
+/// The admin session the request's cookie names, if any.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    axum_extra::extract::CookieJar::from_headers(headers)
+        .get(crate::trust::SESSION_COOKIE)
+        .map(|c| c.value().to_string())
 }
 
 /// Whether `headers` carry `expected` as a bearer token (for `/metrics`).

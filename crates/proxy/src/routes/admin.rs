@@ -1,20 +1,45 @@
-//! The owner's calls, behind the admin bearer token: refresh, table links and their key,
-//! and the store's tablets.
+//! The owner's calls, behind the admin page's session or the admin bearer token: signing
+//! in, the store's status and refresh, table links and their key, the store's tablets, what
+//! the store says about its items (photos, texts, sold out, hidden), today's orders and the
+//! staff PIN.
 
-use super::access::{Admin, KnownStore};
+use super::access::{session_cookie, Admin, KnownStore};
+use super::body::JsonBody;
 use crate::app::AppState;
+use crate::content::{business_day, ItemContent, ItemEdit};
 use crate::error::AppError;
-use crate::trust::{Device, TableLink};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::Html;
-use axum::routing::{delete, get, post};
+use crate::ledger::now_ms;
+use crate::trust::{Device, TableLink, SESSION_COOKIE};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, Html, IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
+use order_core::{ItemText, PlacedOrder, Won};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/admin/session",
+            get(session).post(sign_in).delete(sign_out),
+        )
+        .route("/admin/stores/{store}/status", get(status))
+        .route("/admin/stores/{store}/items", get(items))
+        .route(
+            "/admin/stores/{store}/items/{item}",
+            put(save_item).delete(remove_item),
+        )
+        .route(
+            "/admin/stores/{store}/items/{item}/photo",
+            post(upload_photo)
+                .delete(remove_photo)
+                .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
+        )
+        .route("/admin/stores/{store}/orders", get(todays_orders))
+        .route("/admin/stores/{store}/staff-pin", put(change_pin))
         .route("/admin/stores/{store}/refresh", post(refresh))
         .route("/admin/stores/{store}/qr", get(qr_sheet))
         .route("/admin/stores/{store}/links", get(table_links))
@@ -141,21 +166,47 @@ pub async fn rotate_link_key(
     Ok(Json(json!({ "store": store, "keyId": key_id })))
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrolQuery {
+    /// Where the tablet page is served: the answer then carries a QR code that opens it.
+    base_url: Option<String>,
+}
+
 /// A one-time code that enrols one tablet within 15 minutes.
 #[utoipa::path(post, path = "/api/v1/admin/stores/{store}/enrolment-codes", tag = "staff",
-    params(("store" = String, Path)),
+    params(("store" = String, Path), ("baseUrl" = Option<String>, Query, description = "where the tablet page is served")),
     security(("bearer" = [])),
-    responses((status = 201, description = "`{code, expiresAtMs}`"),
+    responses((status = 201, description = "`{code, expiresAtMs, enrolUrl, qrSvg}`"),
         (status = 401, body = order_core::ApiError), (status = 404, body = order_core::ApiError)))]
 pub async fn enrolment_code(
     _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
+    Query(query): Query<EnrolQuery>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let code = state.devices.issue_code(&store).await?;
+    // A QR code the tablet's camera opens: the tablet page with the code filled in.
+    let enrol_url = query.base_url.map(|base| {
+        format!(
+            "{}/examples/tablet.html?store={store}&code={}",
+            base.trim_end_matches('/'),
+            code.code
+        )
+    });
+    let qr_svg = match &enrol_url {
+        Some(url) => {
+            crate::qr::check_base_url(url).map_err(|e| AppError::Invalid(e.to_string()))?;
+            Some(crate::qr::table_svg(url).map_err(|e| AppError::Invalid(e.to_string()))?)
+        }
+        None => None,
+    };
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "store": store, "code": code.code, "expiresAtMs": code.expires_at_ms })),
+        Json(json!({
+            "store": store, "code": code.code, "expiresAtMs": code.expires_at_ms,
+            "enrolUrl": enrol_url, "qrSvg": qr_svg,
+        })),
     ))
 }
 
@@ -214,4 +265,345 @@ pub async fn revoke_device(
             "no tablet {device:?} at {store}"
         )))
     }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignIn {
+    token: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreOut {
+    slug: String,
+    name: String,
+}
+
+/// The stores this server serves, for a signed-in page.
+fn stores(state: &AppState) -> Vec<StoreOut> {
+    state
+        .config
+        .stores
+        .keys()
+        .map(|slug| StoreOut {
+            slug: slug.clone(),
+            name: state.config.store_name(slug),
+        })
+        .collect()
+}
+
+/// The cookie that carries `value` for `max_age_s` seconds. `Secure` when the page was
+/// opened over HTTPS (as it is anywhere but a developer's own machine).
+fn cookie(headers: &HeaderMap, value: &str, max_age_s: i64) -> String {
+    let https = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|o| o.starts_with("https://"))
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes() == b"https");
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite=Strict{}",
+        if https { "; Secure" } else { "" }
+    )
+}
+
+/// Whether the caller is signed in, and to what.
+async fn session(_: Admin, State(state): State<AppState>) -> Json<Value> {
+    Json(json!({ "stores": stores(&state) }))
+}
+
+/// Trades the admin token for a session cookie.
+async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    JsonBody(body): JsonBody<SignIn>,
+) -> Result<Response, AppError> {
+    let client = super::client_key_of(&state, peer, &headers);
+    state
+        .sign_ins
+        .check(&client)
+        .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
+    let expected =
+        state.config.admin_token.as_deref().ok_or_else(|| {
+            AppError::Invalid("no admin token is configured on this server".into())
+        })?;
+    if !crate::auth::same_secret(body.token.trim(), expected) {
+        tracing::warn!("a wrong admin token at sign-in");
+        return Err(AppError::Unauthorized);
+    }
+    let opened = state.sessions.open().await?;
+    let max_age_s = crate::trust::sessions::SESSION_LIFETIME_MS / 1000;
+    Ok((
+        AppendHeaders([(
+            header::SET_COOKIE,
+            cookie(&headers, &opened.secret, max_age_s),
+        )]),
+        Json(json!({ "stores": stores(&state), "expiresAtMs": opened.expires_at_ms })),
+    )
+        .into_response())
+}
+
+/// Ends the session, here and in the browser.
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    if let Some(secret) = session_cookie(&headers) {
+        state.sessions.end(&secret).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        AppendHeaders([(header::SET_COOKIE, cookie(&headers, "", 0))]),
+    )
+        .into_response())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TroubleOut {
+    at_ms: i64,
+    message: String,
+}
+
+/// How the store's copy of its POS data is: when fetched, whether stale, what went wrong.
+async fn status(
+    _: Admin,
+    State(state): State<AppState>,
+    KnownStore(store): KnownStore,
+) -> Result<Json<Value>, AppError> {
+    let copy = state.catalog.status(&store)?;
+    let info = state.catalog.from_pos(&store).await.ok();
+    Ok(Json(json!({
+        "store": store,
+        "name": state.config.store_name(&store),
+        "fetchedAtMs": copy.fetched_at_ms,
+        "checkedAtMs": copy.checked_at_ms,
+        "menuVersion": info.as_ref().map(|i| i.stamp.clone()),
+        "tables": info.as_ref().map(|i| i.tables.len()),
+        "items": info.as_ref().map(|i| i.item_count()),
+        "stale": copy.stale,
+        "open": copy.open,
+        "cashTaken": state.desk.staff_pin().is_set(&store),
+        "troubles": copy.troubles.into_iter().map(|t| TroubleOut { at_ms: t.at_ms, message: t.message }).collect::<Vec<_>>(),
+    })))
+}
+
+/// One item as the owner edits it: what the POS says beside what the store wrote.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemOut {
+    id: String,
+    /// The POS's name; for an orphan, none.
+    name: Option<String>,
+    category: Option<String>,
+    price: Option<Won>,
+    sold_out_on_pos: bool,
+    /// Gone from the POS's menu: what the store wrote is kept until the owner removes it.
+    orphaned: bool,
+    description: Option<String>,
+    photo: Option<String>,
+    texts: Vec<ItemText>,
+    hidden: bool,
+    sold_out_today: bool,
+}
+
+fn item_out(id: &str, content: Option<&ItemContent>, day: &str) -> ItemOut {
+    ItemOut {
+        id: id.to_string(),
+        name: None,
+        category: None,
+        price: None,
+        sold_out_on_pos: false,
+        orphaned: true,
+        description: content.and_then(|c| c.description.clone()),
+        photo: content.and_then(|c| c.photo.clone()),
+        texts: content.map(|c| c.texts.clone()).unwrap_or_default(),
+        hidden: content.is_some_and(|c| c.hidden),
+        sold_out_today: content.is_some_and(|c| c.sold_out_on_day(day)),
+    }
+}
+
+/// Every item of the POS's menu with what the store wrote about it, then the orphans.
+async fn items(
+    _: Admin,
+    State(state): State<AppState>,
+    KnownStore(store): KnownStore,
+) -> Result<Json<Vec<ItemOut>>, AppError> {
+    let info = state.catalog.from_pos(&store).await?;
+    let content = state.content.of(&store);
+    let day = business_day(now_ms());
+    let mut out = Vec::new();
+    for category in &info.categories {
+        for item in &category.items {
+            out.push(ItemOut {
+                name: Some(item.name.clone()),
+                category: Some(category.name.clone()),
+                price: Some(item.price),
+                sold_out_on_pos: item.sold_out,
+                orphaned: false,
+                ..item_out(&item.id, content.items.get(&item.id), &day)
+            });
+        }
+    }
+    for (id, c) in &content.items {
+        if order_core::find_item(&info.categories, id).is_none() {
+            out.push(item_out(id, Some(c), &day));
+        }
+    }
+    Ok(Json(out))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ItemEditIn {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    texts: Vec<ItemText>,
+    #[serde(default)]
+    hidden: bool,
+    #[serde(default)]
+    sold_out_today: bool,
+}
+
+/// An item on the POS's menu, or one the store already wrote about (an orphan).
+async fn known_item(state: &AppState, store: &str, item: &str) -> Result<(), AppError> {
+    let info = state.catalog.from_pos(store).await?;
+    if order_core::find_item(&info.categories, item).is_some()
+        || state.content.of(store).items.contains_key(item)
+    {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!(
+            "no item {item:?} on the POS's menu"
+        )))
+    }
+}
+
+async fn save_item(
+    _: Admin,
+    State(state): State<AppState>,
+    KnownStore(store): KnownStore,
+    Path((_store, item)): Path<(String, String)>,
+    JsonBody(body): JsonBody<ItemEditIn>,
+) -> Result<StatusCode, AppError> {
+    known_item(&state, &store, &item).await?;
+    let edit = ItemEdit {
+        description: body.description,
+        texts: body.texts,
+        hidden: body.hidden,
+        sold_out_today: body.sold_out_today,
+    }
+    .checked()?;
+    state.content.save(&store, &item, edit).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn remove_item(
+    _: Admin,
+    State(state): State<AppState>,
+    KnownStore(store): KnownStore,
+    Path((_store, item)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    if state.content.remove(&store, &item).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::NotFound(format!(
+            "nothing written about item {item:?}"
+        )))
+    }
+}
+
+/// A photo for an item, as the body (`image/jpeg` or `image/png`), made into the widths
+/// guests download.
+async fn upload_photo(
+    _: Admin,
+    State(state): State<AppState>,
+    KnownStore(store): KnownStore,
+    Path((_store, item)): Path<(String, String)>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<Value>, AppError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::Invalid(e.body_text())
+        }
+    })?;
+    known_item(&state, &store, &item).await?;
+    let photo = tokio::task::spawn_blocking(move || crate::photos::prepare(&body))
+        .await
+        .map_err(|e| AppError::Invalid(format!("the photo could not be processed: {e}")))??;
+    state.content.store_photo(&photo.id, &photo.jpegs).await?;
+    state
+        .content
+        .set_photo(&store, &item, Some(&photo.id))
+        .await?;
+    tracing::info!(store, item, photo = photo.id, "item photo stored");
+    Ok(Json(json!({ "photo": photo.id })))
+}
+
+async fn remove_photo(
+    _: Admin,
+    State(state): State<AppState>,
+    KnownStore(store): KnownStore,
+    Path((_store, item)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    known_item(&state, &store, &item).await?;
+    state.content.set_photo(&store, &item, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StoreOrderOut {
+    table: String,
+    table_name: String,
+    #[serde(flatten)]
+    order: PlacedOrder,
+}
+
+/// Today's orders and staff calls at every table, newest first.
+async fn todays_orders(
+    _: Admin,
+    State(state): State<AppState>,
+    KnownStore(store): KnownStore,
+) -> Result<Json<Vec<StoreOrderOut>>, AppError> {
+    let orders = state.desk.store_orders(&store).await?;
+    let info = state.catalog.get(&store).await?;
+    let mut out: Vec<StoreOrderOut> = orders
+        .iter()
+        .map(|(table, order)| StoreOrderOut {
+            table_name: info
+                .table(table)
+                .map(|t| t.name.clone())
+                .unwrap_or_else(|| table.clone()),
+            table: table.clone(),
+            order: order.clone(),
+        })
+        .collect();
+    // Newest first across tables (each table's list is newest first already).
+    out.sort_by(|a, b| b.order.received_at.cmp(&a.order.received_at));
+    Ok(Json(out))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PinChange {
+    pin: String,
+}
+
+/// A new staff PIN for the store's cash orders, in force at once.
+async fn change_pin(
+    _: Admin,
+    State(state): State<AppState>,
+    KnownStore(store): KnownStore,
+    JsonBody(body): JsonBody<PinChange>,
+) -> Result<StatusCode, AppError> {
+    let pin = body.pin.trim();
+    crate::config::check_staff_pin(pin).map_err(AppError::Invalid)?;
+    state.pins.save(&store, pin).await?;
+    state.desk.staff_pin().set(&store, pin);
+    tracing::info!(store, "staff PIN changed on the admin page");
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -5,6 +5,7 @@ mod admin;
 mod api;
 mod body;
 mod openapi;
+mod photos;
 mod widget;
 
 use crate::app::AppState;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
+        .merge(photos::router())
         .merge(widget::router(&config.dist).layer(cors(&config.allowed_origins)))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -82,20 +84,22 @@ fn cors(origins: &[String]) -> CorsLayer {
 
 /// The client's key for rate limits: its address (an IPv6 client's /64), found behind
 /// trusted reverse proxies by the right-most untrusted X-Forwarded-For hop.
-fn client_address(state: &AppState, req: &axum::extract::Request) -> String {
-    let Some(peer) = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-    else {
-        return String::new();
-    };
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
+pub(super) fn client_address(state: &AppState, req: &axum::extract::Request) -> String {
+    match req.extensions().get::<ConnectInfo<SocketAddr>>() {
+        Some(ConnectInfo(peer)) => client_key_of(state, *peer, req.headers()),
+        None => String::new(),
+    }
+}
+
+/// The rate-limit key of a handler's caller (see [`client_address`]).
+pub(super) fn client_key_of(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &axum::http::HeaderMap,
+) -> String {
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
     let client = crate::limits::client_of(
-        peer,
+        peer.ip(),
         forwarded,
         state.config.limits.trust_forwarded_for,
         &state.trusted_proxies,

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
 use tableorder_widget::components::render_table_page;
-use tableorder_widget::options::WidgetOptions;
+use tableorder_widget::options::{Lang, WidgetOptions};
 use tower_http::services::ServeDir;
 
 /// Trunk names assets `name-<16 hex>.ext`; such a name never changes its content.
@@ -53,12 +53,13 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
     hashes
 }
 
-/// A policy that lets the widget's own wasm and loader run, and nothing injected.
+/// A policy that lets a page's own wasm and loader run, and nothing injected. (`blob:`
+/// images: the admin page previews a photo before it is uploaded.)
 fn content_security_policy(html: &str) -> HeaderValue {
     let scripts = inline_script_hashes(html).join(" ");
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
+         img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'"
     );
     HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
@@ -135,8 +136,8 @@ fn embed_script(html: &str) -> Option<String> {
     ))
 }
 
-/// The opening tag of the element the widget mounts in (index.html).
-const WIDGET_ELEMENT: &str = "<div id=\"tableorder\" data-tableorder>";
+/// The opening tag of the element the widget mounts in (index.html), up to its end.
+const WIDGET_ELEMENT_START: &str = "<div id=\"tableorder\" data-tableorder";
 
 /// What the table's page carries: the data the widget would otherwise ask for first, and,
 /// for a valid table link, its first screen already drawn.
@@ -217,31 +218,48 @@ struct Shells {
 /// screen in the widget's element, which the widget takes over when it starts.
 async fn page(
     axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>,
+    axum::extract::Query(mut query): axum::extract::Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
     shells: std::sync::Arc<Shells>,
 ) -> Response {
     if shells.plain.is_empty() {
         return (StatusCode::NOT_FOUND, "the widget is not built").into_response();
+    }
+    // A link without `lang` opens in the phone's own language, when the widget speaks it.
+    if !query.contains_key("lang") {
+        let accepted = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        query.insert(
+            "lang".into(),
+            Lang::from_accept_language(accepted).code().into(),
+        );
     }
     let body = match table_page(&state, &query).await {
         Some(page) => {
             let html = match &page.first_screen {
                 // Busy until the widget takes it over: drawn, but its buttons do nothing yet.
                 Some(screen) => shells.drawn.replacen(
-                    WIDGET_ELEMENT,
-                    &format!(
-                        "{} aria-busy=\"true\">{screen}",
-                        WIDGET_ELEMENT.trim_end_matches('>')
-                    ),
+                    &format!("{WIDGET_ELEMENT_START}>"),
+                    &format!("{WIDGET_ELEMENT_START} aria-busy=\"true\">{screen}"),
                     1,
                 ),
                 None => shells.plain.clone(),
             };
-            let html = html.replacen(
-                "<html lang=\"ko\">",
-                &format!("<html lang=\"{}\">", page.lang),
-                1,
-            );
+            // The page's language on the widget's element too: the browser starts in the
+            // language the server drew in, whatever its own list says.
+            let html = html
+                .replacen(
+                    "<html lang=\"ko\">",
+                    &format!("<html lang=\"{}\">", page.lang),
+                    1,
+                )
+                .replacen(
+                    WIDGET_ELEMENT_START,
+                    &format!("{WIDGET_ELEMENT_START} data-lang=\"{}\"", page.lang),
+                    1,
+                );
             html.replacen(
                 "</head>",
                 &format!(
@@ -261,8 +279,12 @@ pub fn router(dist: &Path) -> Router<AppState> {
     let embed = embed_script(&built);
     let plain = inline_stylesheet(&built, dist);
     let drawn = code_after_first_paint(&plain);
-    // One policy for both forms: it lists the hashes of both loaders.
+    // One policy for both forms: it lists the hashes of both loaders. The admin page is its
+    // own build, with its own loader.
     let csp = content_security_policy(&format!("{plain}{drawn}"));
+    let admin_html =
+        std::fs::read_to_string(dist.join(ADMIN_DIR).join("index.html")).unwrap_or_default();
+    let admin_csp = content_security_policy(&admin_html);
     let loader = move || {
         let embed = embed.clone();
         async move {
@@ -281,15 +303,24 @@ pub fn router(dist: &Path) -> Router<AppState> {
         .route("/embed.js", get(loader))
         .route(
             "/",
-            get(move |state, query| page(state, query, shells.clone())),
+            get(move |state, query, headers| page(state, query, headers, shells.clone())),
         )
         // The build's own .br/.gz copies, made once (tools/precompress.mjs), when the client
         // takes them; other files are compressed as they are sent.
         .fallback_service(ServeDir::new(dist).precompressed_br().precompressed_gzip())
-        .layer(middleware::from_fn(move |req, next| {
-            cache_headers(csp.clone(), req, next)
+        .layer(middleware::from_fn(move |req: Request, next| {
+            let csp = if req.uri().path().starts_with(ADMIN_PREFIX) {
+                admin_csp.clone()
+            } else {
+                csp.clone()
+            };
+            cache_headers(csp, req, next)
         }))
 }
+
+/// Where in the build the admin page's own bundle is, and where it is served.
+const ADMIN_DIR: &str = "admin";
+const ADMIN_PREFIX: &str = "/admin";
 
 async fn cache_headers(csp: HeaderValue, req: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(req.uri().path());

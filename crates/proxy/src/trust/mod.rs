@@ -4,10 +4,12 @@
 pub mod devices;
 pub mod links;
 pub mod pin;
+pub mod sessions;
 
 pub use devices::{Device, Devices, Enrolled, EnrolmentCode};
 pub use links::{table_url, LinkKeys, TableLink};
-pub use pin::{PinRefusal, StaffPin};
+pub use pin::{PinRefusal, PinStore, StaffPin};
+pub use sessions::{AdminSessions, NewSession, SESSION_COOKIE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrustError {

@@ -14,6 +14,8 @@ pub const LONGEST_LOCK: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinRefusal {
+    /// No PIN at this store: cash is not taken.
+    NotSet,
     /// Not the PIN; `locked_for` says whether this try started a lock-out.
     Wrong { locked_for: Option<Duration> },
     /// Locked after too many wrong tries: nothing is compared until then.
@@ -26,8 +28,11 @@ struct Tries {
     locked_until: Option<Instant>,
 }
 
+/// The PIN each store's staff confirm cash with: the one the owner set on the admin page,
+/// else the configured one.
 pub struct StaffPin {
-    expected: String,
+    configured: Option<String>,
+    set_by_owner: Mutex<HashMap<String, String>>,
     stores: Mutex<HashMap<String, Tries>>,
 }
 
@@ -39,11 +44,38 @@ fn lock_after(wrong: u32) -> Option<Duration> {
 }
 
 impl StaffPin {
-    pub fn new(expected: String) -> StaffPin {
+    pub fn new(configured: Option<String>) -> StaffPin {
         StaffPin {
-            expected,
+            configured,
+            set_by_owner: Mutex::new(HashMap::new()),
             stores: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The owner's new PIN for `store`; wrong tries so far are forgiven.
+    pub fn set(&self, store: &str, pin: &str) {
+        self.set_by_owner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(store.to_string(), pin.to_string());
+        self.stores
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(store);
+    }
+
+    fn expected(&self, store: &str) -> Option<String> {
+        self.set_by_owner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(store)
+            .cloned()
+            .or_else(|| self.configured.clone())
+    }
+
+    /// Whether cash is taken at `store` (it has a PIN).
+    pub fn is_set(&self, store: &str) -> bool {
+        self.expected(store).is_some()
     }
 
     pub fn check(&self, store: &str, given: &str) -> Result<(), PinRefusal> {
@@ -51,6 +83,7 @@ impl StaffPin {
     }
 
     fn check_at(&self, store: &str, given: &str, now: Instant) -> Result<(), PinRefusal> {
+        let expected = self.expected(store).ok_or(PinRefusal::NotSet)?;
         let mut stores = self.stores.lock().unwrap_or_else(|p| p.into_inner());
         let tries = stores.entry(store.to_string()).or_default();
         if let Some(until) = tries.locked_until.filter(|u| *u > now) {
@@ -58,7 +91,7 @@ impl StaffPin {
                 retry_after: until - now,
             });
         }
-        if crate::auth::same_secret(given, &self.expected) {
+        if crate::auth::same_secret(given, &expected) {
             *tries = Tries::default();
             return Ok(());
         }
@@ -69,13 +102,44 @@ impl StaffPin {
     }
 }
 
+/// The PINs owners set, kept in the database.
+#[derive(Clone)]
+pub struct PinStore {
+    pool: sqlx::SqlitePool,
+}
+
+impl PinStore {
+    pub fn new(pool: sqlx::SqlitePool) -> PinStore {
+        PinStore { pool }
+    }
+
+    pub async fn all(&self) -> Result<Vec<(String, String)>, super::TrustError> {
+        Ok(sqlx::query_as("SELECT store, pin FROM staff_pins")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    pub async fn save(&self, store: &str, pin: &str) -> Result<(), super::TrustError> {
+        sqlx::query(
+            "INSERT INTO staff_pins (store, pin, changed_at_ms) VALUES (?, ?, ?)
+             ON CONFLICT (store) DO UPDATE SET pin = excluded.pin, changed_at_ms = excluded.changed_at_ms",
+        )
+        .bind(store)
+        .bind(pin)
+        .bind(crate::ledger::now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn wrong_tries_lock_the_whole_store_for_longer_each_time() {
-        let pin = StaffPin::new("482913".into());
+        let pin = StaffPin::new(Some("482913".into()));
         let t0 = Instant::now();
         for _ in 0..FREE_TRIES - 1 {
             assert_eq!(
@@ -121,5 +185,16 @@ mod tests {
             Err(PinRefusal::Wrong { locked_for: None })
         );
         assert_eq!(lock_after(FREE_TRIES + 40), Some(LONGEST_LOCK));
+        pin.set("demo", "7777");
+        assert_eq!(pin.check_at("demo", "7777", t3), Ok(()));
+        assert_eq!(
+            pin.check_at("other", "482913", t3),
+            Ok(()),
+            "other stores keep theirs"
+        );
+        assert_eq!(
+            StaffPin::new(None).check_at("demo", "1234", t3),
+            Err(PinRefusal::NotSet)
+        );
     }
 }

@@ -421,6 +421,25 @@ impl Upstream {
         Ok(inquiry_from_wire(obj.order_list.0))
     }
 
+    /// Today's orders at every table of the store (the v2 inquiry), newest first, each with
+    /// its table's id.
+    pub async fn store_orders(
+        &self,
+        creds: &StoreCredentials,
+    ) -> Result<Vec<(String, PlacedOrder)>, UpstreamError> {
+        let obj: OrderListObj = self
+            .call("/partner/v2/table/order", creds, &serde_json::json!({}))
+            .await?;
+        let tables: Vec<String> = obj
+            .order_list
+            .0
+            .iter()
+            .map(|e| format!("{}-{}", e.flr_code.as_str(), e.tbl_code.as_str()))
+            .collect();
+        let orders = inquiry_from_wire(obj.order_list.0).orders.orders;
+        Ok(tables.into_iter().zip(orders).collect())
+    }
+
     pub async fn place(
         &self,
         creds: &StoreCredentials,
@@ -579,6 +598,7 @@ fn item_from_wire(i: ItemObj) -> Option<Item> {
             .collect(),
         id: i.item_id,
         name: i.item_name.0,
+        ..Item::default()
     })
 }
 

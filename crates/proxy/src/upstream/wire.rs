@@ -273,6 +273,10 @@ pub(super) struct InquiryEntryObj {
     #[serde(deserialize_with = "id")]
     pub orderno: String,
     #[serde(default)]
+    pub flr_code: Text,
+    #[serde(default)]
+    pub tbl_code: Text,
+    #[serde(default)]
     pub org_orderno: Text,
     #[serde(default)]
     pub mcht_orderno: Text,

@@ -1,0 +1,223 @@
+//! Signing in and out, and the page's frame: the store and its sections.
+
+use crate::api::{self, Failure};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StoreRef {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+struct SessionOut {
+    stores: Vec<StoreRef>,
+}
+
+/// Whether the page is signed in; any call that finds the session over signs it out.
+#[derive(Clone, Copy)]
+pub struct Session {
+    stores: RwSignal<Option<Vec<StoreRef>>>,
+}
+
+impl Session {
+    /// The words to show for a failure; a lost session returns the page to sign-in.
+    pub fn explain(&self, failure: Failure) -> String {
+        if failure == Failure::SignedOut {
+            self.stores.set(None);
+        }
+        failure.to_string()
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session {
+        stores: RwSignal::new(None),
+    };
+    provide_context(session);
+    let checked = RwSignal::new(false);
+    spawn_local(async move {
+        if let Ok(out) = api::get::<SessionOut>("/api/v1/admin/session").await {
+            session.stores.set(Some(out.stores));
+        }
+        checked.set(true);
+    });
+    view! {
+        <Show when=move || checked.get() fallback=|| view! { <p class="ad-center" role="status">"확인 중…"</p> }>
+            {move || match session.stores.get() {
+                Some(stores) => view! { <Dashboard stores=stores/> }.into_any(),
+                None => view! { <SignIn/> }.into_any(),
+            }}
+        </Show>
+    }
+}
+
+#[component]
+fn SignIn() -> impl IntoView {
+    let session = use_session();
+    let token = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let sent = api::post::<SessionOut>(
+                "/api/v1/admin/session",
+                &json!({ "token": token.get_untracked() }),
+            )
+            .await;
+            busy.set(false);
+            match sent {
+                Ok(out) => session.stores.set(Some(out.stores)),
+                Err(Failure::SignedOut) => error.set(Some("관리자 토큰이 맞지 않습니다.".into())),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <main class="ad-signin">
+            <h1>"매장 관리"</h1>
+            <p class="ad-muted">"tableorder 서버의 관리자 토큰으로 로그인하세요."</p>
+            <form on:submit=submit>
+                <label class="ad-field">
+                    <span>"관리자 토큰"</span>
+                    <input type="password" name="token" autocomplete="current-password" required
+                        prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev))/>
+                </label>
+                <button type="submit" class="ad-button ad-primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "로그인 중…" } else { "로그인" }}
+                </button>
+                <p class="ad-error" role="alert">{move || error.get()}</p>
+            </form>
+        </main>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Section {
+    Status,
+    Menu,
+    Orders,
+    Tables,
+    Tablets,
+    Pin,
+}
+
+impl Section {
+    const ALL: [Section; 6] = [
+        Section::Status,
+        Section::Menu,
+        Section::Orders,
+        Section::Tables,
+        Section::Tablets,
+        Section::Pin,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Section::Status => "상태",
+            Section::Menu => "메뉴",
+            Section::Orders => "오늘 주문",
+            Section::Tables => "테이블",
+            Section::Tablets => "태블릿",
+            Section::Pin => "직원 PIN",
+        }
+    }
+}
+
+#[component]
+fn Dashboard(stores: Vec<StoreRef>) -> impl IntoView {
+    let session = use_session();
+    let current = RwSignal::new(stores.first().cloned());
+    let section = RwSignal::new(Section::Status);
+    let sign_out = move |_| {
+        spawn_local(async move {
+            let _ = api::delete("/api/v1/admin/session").await;
+            session.stores.set(None);
+        });
+    };
+    let many = stores.len() > 1;
+    let choose_store = move |ev: leptos::ev::Event| {
+        let slug = event_target_value(&ev);
+        current.update(|c| {
+            if let Some(store) = stores.iter().find(|s| s.slug == slug) {
+                *c = Some(store.clone());
+            }
+        });
+    };
+    let options = move || {
+        session
+            .stores
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| {
+                view! { <option value=s.slug.clone()>{s.name.clone()}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <header class="ad-header">
+            <div>
+                <p class="ad-muted">"매장 관리"</p>
+                <h1>{move || current.get().map(|s| s.name).unwrap_or_default()}</h1>
+            </div>
+            {many.then(|| view! {
+                <select class="ad-select" aria-label="매장" on:change=choose_store>{options}</select>
+            })}
+            <button type="button" class="ad-button" on:click=sign_out>"로그아웃"</button>
+        </header>
+        <nav class="ad-tabs" aria-label="관리 항목">
+            {Section::ALL.map(|s| view! {
+                <button type="button" class="ad-tab" class:ad-tab-active=move || section.get() == s
+                    aria-current=move || (section.get() == s).then_some("page")
+                    on:click=move |_| section.set(s)>{s.label()}</button>
+            })}
+        </nav>
+        <main class="ad-main">
+            {move || current.get().map(|store| {
+                let slug = store.slug;
+                match section.get() {
+                    Section::Status => view! { <crate::store::Status store=slug/> }.into_any(),
+                    Section::Menu => view! { <crate::menu::MenuEditor store=slug/> }.into_any(),
+                    Section::Orders => view! { <crate::orders::TodaysOrders store=slug/> }.into_any(),
+                    Section::Tables => view! { <crate::store::Tables store=slug/> }.into_any(),
+                    Section::Tablets => view! { <crate::store::Tablets store=slug/> }.into_any(),
+                    Section::Pin => view! { <crate::store::PinChange store=slug/> }.into_any(),
+                }
+            })}
+        </main>
+    }
+}
+
+/// A value fetched for a section, with its failure in words.
+pub type Loaded<T> = Option<Result<T, String>>;
+
+/// Fetches `path` into a signal now and whenever `again` is called.
+pub fn fetched<T>(path: String) -> (RwSignal<Loaded<T>>, impl Fn() + Copy)
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let session = use_session();
+    let value = RwSignal::new(None);
+    let path = StoredValue::new(path);
+    let again = move || {
+        let path = path.get_value();
+        spawn_local(async move {
+            let got = api::get::<T>(&path).await.map_err(|e| session.explain(e));
+            value.set(Some(got));
+        });
+    };
+    again();
+    (value, again)
+}

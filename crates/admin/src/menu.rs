@@ -1,0 +1,330 @@
+//! The menu as the owner dresses it: for each item of the POS's menu a photo, a description,
+//! names in English, Chinese and Japanese, "sold out today" and "hidden". Items gone from the
+//! POS keep what was written about them, shown as orphaned until removed.
+
+use crate::api::{self, store_path, won};
+use crate::app::{fetched, use_session};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+
+#[derive(Deserialize, Serialize, Clone, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+struct ItemText {
+    lang: String,
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+struct ItemOut {
+    id: String,
+    name: Option<String>,
+    category: Option<String>,
+    price: Option<i64>,
+    sold_out_on_pos: bool,
+    orphaned: bool,
+    description: Option<String>,
+    photo: Option<String>,
+    texts: Vec<ItemText>,
+    hidden: bool,
+    sold_out_today: bool,
+}
+
+/// What one save sends: everything the store says about the item.
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct ItemEdit {
+    description: Option<String>,
+    texts: Vec<ItemText>,
+    hidden: bool,
+    sold_out_today: bool,
+}
+
+impl From<&ItemOut> for ItemEdit {
+    fn from(item: &ItemOut) -> ItemEdit {
+        ItemEdit {
+            description: item.description.clone(),
+            texts: item.texts.clone(),
+            hidden: item.hidden,
+            sold_out_today: item.sold_out_today,
+        }
+    }
+}
+
+const LANGS: [(&str, &str); 3] = [("en", "영어"), ("zh", "중국어"), ("ja", "일본어")];
+
+fn item_path(store: &str, item: &str) -> String {
+    let id = js_sys::encode_uri_component(item)
+        .as_string()
+        .unwrap_or_default();
+    store_path(store, &format!("/items/{id}"))
+}
+
+#[component]
+pub fn MenuEditor(store: String) -> impl IntoView {
+    let (items, again) = fetched::<Vec<ItemOut>>(store_path(&store, "/items"));
+    let editing = RwSignal::new(None::<String>);
+    let store = StoredValue::new(store);
+    view! {
+        <section class="ad-card" aria-labelledby="ad-menu-title">
+            <h2 id="ad-menu-title">"메뉴"</h2>
+            <p class="ad-muted">"사진·설명·외국어 이름·품절은 이 서버에 저장되어 손님 화면에 바로 보입니다. POS 메뉴를 새로 받아도 그대로 남습니다."</p>
+            {move || match items.get() {
+                None => view! { <p class="ad-muted" role="status">"불러오는 중…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="ad-error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(list)) => {
+                    let mut last_category = None::<Option<String>>;
+                    list.into_iter().map(|item| {
+                        let heading = (last_category.as_ref() != Some(&item.category)).then(|| {
+                            last_category = Some(item.category.clone());
+                            let title = item.category.clone().unwrap_or_else(|| "POS에서 사라진 메뉴".into());
+                            view! { <h3 class="ad-category">{title}</h3> }
+                        });
+                        view! {
+                            {heading}
+                            <ItemRow item=item store=store.get_value() editing=editing again=again/>
+                        }
+                    }).collect_view().into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// One item of the list. It keeps its own copy of what was saved, so a save or an upload
+/// redraws this row only (an editor open elsewhere keeps what is typed in it).
+#[component]
+fn ItemRow(
+    item: ItemOut,
+    store: String,
+    editing: RwSignal<Option<String>>,
+    again: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let session = use_session();
+    let id = item.id.clone();
+    let is_open = {
+        let id = id.clone();
+        Memo::new(move |_| editing.get().as_deref() == Some(id.as_str()))
+    };
+    let toggle = move |_| {
+        editing.update(|e| {
+            *e = if e.as_deref() == Some(id.as_str()) {
+                None
+            } else {
+                Some(id.clone())
+            }
+        })
+    };
+    let current = RwSignal::new(item);
+    let saving = RwSignal::new(false);
+    let path = current.with_untracked(|i| item_path(&store, &i.id));
+    let quick = {
+        let path = path.clone();
+        move |ev: leptos::ev::Event| {
+            let mut edit = current.with_untracked(|i| ItemEdit::from(i));
+            edit.sold_out_today = event_target_checked(&ev);
+            let path = path.clone();
+            saving.set(true);
+            spawn_local(async move {
+                match api::put(&path, &edit).await {
+                    Ok(()) => current.update(|i| i.sold_out_today = edit.sold_out_today),
+                    Err(e) => {
+                        let _ =
+                            web_sys::window().map(|w| w.alert_with_message(&session.explain(e)));
+                    }
+                }
+                saving.set(false);
+            });
+        }
+    };
+    let thumb = move || {
+        match current.with(|i| i.photo.clone()) {
+        Some(photo) => view! { <img class="ad-thumb" src=format!("/photos/{photo}/320.jpg") alt="" width="96" height="72"/> }.into_any(),
+        None => view! { <span class="ad-thumb ad-thumb-none" aria-hidden="true"></span> }.into_any(),
+    }
+    };
+    let item = current.get_untracked();
+    let title = item.name.clone().unwrap_or_else(|| item.id.clone());
+    let badges = move || {
+        current.with(|i| view! {
+            {i.orphaned.then(|| view! { <span class="ad-badge ad-warn">"POS에 없음"</span> })}
+            {i.sold_out_on_pos.then(|| view! { <span class="ad-badge">"POS 품절"</span> })}
+            {i.hidden.then(|| view! { <span class="ad-badge">"숨김"</span> })}
+            {(!i.texts.is_empty()).then(|| view! { <span class="ad-badge ad-ok">{format!("외국어 {}", i.texts.len())}</span> })}
+        })
+    };
+    view! {
+        <div class="ad-item" class:ad-item-hidden=move || current.with(|i| i.hidden) data-item=item.id.clone()>
+            {thumb}
+            <div class="ad-item-text">
+                <strong>{title}</strong>
+                <span class="ad-muted">{item.price.map(won)}</span>
+                <span class="ad-badges">{badges}</span>
+            </div>
+            <div class="ad-item-actions">
+                <label class="ad-check">
+                    <input type="checkbox" prop:checked=move || current.with(|i| i.sold_out_today) on:change=quick disabled=move || saving.get()/>
+                    <span title="다음 영업일(오전 5시)에 풀립니다">"오늘 품절"</span>
+                </label>
+                <button type="button" class="ad-button" on:click=toggle aria-expanded=move || is_open.get().to_string()>
+                    "편집"
+                </button>
+            </div>
+        </div>
+        <Show when=move || is_open.get()>
+            <ItemForm current=current path=path.clone() editing=editing again=again/>
+        </Show>
+    }
+}
+
+#[component]
+fn ItemForm(
+    current: RwSignal<ItemOut>,
+    path: String,
+    editing: RwSignal<Option<String>>,
+    again: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let session = use_session();
+    let item = current.get_untracked();
+    let description = RwSignal::new(item.description.clone().unwrap_or_default());
+    let texts: Vec<(
+        &'static str,
+        &'static str,
+        RwSignal<String>,
+        RwSignal<String>,
+    )> = LANGS
+        .iter()
+        .map(|(lang, label)| {
+            let text = item
+                .texts
+                .iter()
+                .find(|t| t.lang == *lang)
+                .cloned()
+                .unwrap_or_default();
+            (
+                *lang,
+                *label,
+                RwSignal::new(text.name),
+                RwSignal::new(text.description.unwrap_or_default()),
+            )
+        })
+        .collect();
+    let hidden = RwSignal::new(item.hidden);
+    let busy = RwSignal::new(None::<&'static str>);
+    let said = RwSignal::new(None::<Result<String, String>>);
+    let form_texts = texts.clone();
+    let save_path = path.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let edit = ItemEdit {
+            description: Some(description.get_untracked()),
+            texts: form_texts
+                .iter()
+                .map(|(lang, _, name, desc)| ItemText {
+                    lang: lang.to_string(),
+                    name: name.get_untracked(),
+                    description: Some(desc.get_untracked()),
+                })
+                .collect(),
+            hidden: hidden.get_untracked(),
+            // Marked on the row itself, one switch for the one fact.
+            sold_out_today: current.with_untracked(|i| i.sold_out_today),
+        };
+        let path = save_path.clone();
+        busy.set(Some("저장 중…"));
+        spawn_local(async move {
+            let done = api::put(&path, &edit).await;
+            busy.set(None);
+            match done {
+                Ok(()) => {
+                    said.set(Some(Ok("저장했습니다. 손님 화면에 바로 보입니다.".into())));
+                    current.update(|i| {
+                        i.description = edit.description.filter(|d| !d.trim().is_empty());
+                        i.texts = edit
+                            .texts
+                            .into_iter()
+                            .filter(|t| !t.name.trim().is_empty())
+                            .collect();
+                        i.hidden = edit.hidden;
+                        i.sold_out_today = edit.sold_out_today;
+                    });
+                }
+                Err(e) => said.set(Some(Err(session.explain(e)))),
+            }
+        });
+    };
+    let photo_path = format!("{path}/photo");
+    let upload = move |ev: leptos::ev::Event| {
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else { return };
+        let path = photo_path.clone();
+        busy.set(Some("사진 올리는 중…"));
+        said.set(None);
+        spawn_local(async move {
+            let done = api::upload::<serde_json::Value>(&path, file).await;
+            busy.set(None);
+            match done {
+                Ok(v) => {
+                    current.update(|i| i.photo = v["photo"].as_str().map(str::to_string));
+                    said.set(Some(Ok("사진을 올렸습니다.".into())));
+                }
+                Err(e) => said.set(Some(Err(session.explain(e)))),
+            }
+        });
+    };
+    let remove_path = path.clone();
+    let orphaned = item.orphaned;
+    let remove = move |_| {
+        let path = remove_path.clone();
+        spawn_local(async move {
+            match api::delete(&path).await {
+                Ok(()) => {
+                    editing.set(None);
+                    again();
+                }
+                Err(e) => said.set(Some(Err(session.explain(e)))),
+            }
+        });
+    };
+    let field_id = format!("ad-photo-{}", item.id);
+    view! {
+        <form class="ad-editor" on:submit=save>
+            <div class="ad-photo-field">
+                {move || current.with(|i| i.photo.clone()).map(|p| view! { <img class="ad-photo" src=format!("/photos/{p}/960.jpg") alt="지금 사진" width="320" height="240"/> })}
+                <label class="ad-field" for=field_id.clone()><span>"사진 (JPEG·PNG, 12MB까지)"</span></label>
+                <input id=field_id type="file" accept="image/jpeg,image/png" on:change=upload disabled=move || busy.get().is_some()/>
+            </div>
+            <label class="ad-field"><span>"설명 (한국어)"</span>
+                <textarea rows="2" maxlength="300" prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev))></textarea></label>
+            {texts.into_iter().map(|(lang, label, name, desc)| view! {
+                <fieldset class="ad-lang">
+                    <legend>{label}</legend>
+                    <label class="ad-field"><span>"이름"</span>
+                        <input lang=lang maxlength="80" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
+                    <label class="ad-field"><span>"설명"</span>
+                        <input lang=lang maxlength="300" prop:value=move || desc.get() on:input=move |ev| desc.set(event_target_value(&ev))/></label>
+                </fieldset>
+            }).collect_view()}
+            <label class="ad-check"><input type="checkbox" prop:checked=move || hidden.get()
+                on:change=move |ev| hidden.set(event_target_checked(&ev))/><span>"손님 화면에서 숨기기"</span></label>
+            <div class="ad-actions">
+                <button type="submit" class="ad-button ad-primary" disabled=move || busy.get().is_some()>"저장"</button>
+                {orphaned.then(|| view! { <button type="button" class="ad-button ad-danger" on:click=remove.clone()>"적어 둔 내용 삭제"</button> })}
+            </div>
+            <p role="status" class="ad-muted">{move || busy.get()}</p>
+            {move || said.get().map(|r| match r {
+                Ok(m) => view! { <p role="status">{m}</p> }.into_any(),
+                Err(e) => view! { <p class="ad-error" role="alert">{e}</p> }.into_any(),
+            })}
+        </form>
+    }
+}
