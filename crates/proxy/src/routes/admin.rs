@@ -267,7 +267,7 @@ pub async fn revoke_device(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignIn {
     token: String,
@@ -310,12 +310,18 @@ fn cookie(headers: &HeaderMap, value: &str, max_age_s: i64) -> String {
 }
 
 /// Whether the caller is signed in, and to what.
-async fn session(_: Admin, State(state): State<AppState>) -> Json<Value> {
+#[utoipa::path(get, path = "/api/v1/admin/session", tag = "staff",
+    responses((status = 200, description = "`{stores: [{slug, name}]}`: signed in"),
+        (status = 401, body = order_core::ApiError)))]
+pub async fn session(_: Admin, State(state): State<AppState>) -> Json<Value> {
     Json(json!({ "stores": stores(&state) }))
 }
 
 /// Trades the admin token for a session cookie.
-async fn sign_in(
+#[utoipa::path(post, path = "/api/v1/admin/session", tag = "staff", request_body = SignIn,
+    responses((status = 200, description = "signed in: an HttpOnly, SameSite=Strict session cookie is set"),
+        (status = 401, body = order_core::ApiError), (status = 429, body = order_core::ApiError)))]
+pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
     axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
@@ -347,7 +353,12 @@ async fn sign_in(
 }
 
 /// Ends the session, here and in the browser.
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+#[utoipa::path(delete, path = "/api/v1/admin/session", tag = "staff",
+    responses((status = 204, description = "signed out; the cookie is cleared")))]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(secret) = session_cookie(&headers) {
         state.sessions.end(&secret).await?;
     }
@@ -360,13 +371,17 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TroubleOut {
+pub struct TroubleOut {
     at_ms: i64,
     message: String,
 }
 
 /// How the store's copy of its POS data is: when fetched, whether stale, what went wrong.
-async fn status(
+#[utoipa::path(get, path = "/api/v1/admin/stores/{store}/status", tag = "staff",
+    params(("store" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "`{fetchedAtMs, checkedAtMs, menuVersion, tables, items, stale, open, cashTaken, troubles: [{atMs, message}]}`"),
+        (status = 401, body = order_core::ApiError)))]
+pub async fn status(
     _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
@@ -389,9 +404,9 @@ async fn status(
 }
 
 /// One item as the owner edits it: what the POS says beside what the store wrote.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct ItemOut {
+pub struct ItemOut {
     id: String,
     /// The POS's name; for an orphan, none.
     name: Option<String>,
@@ -424,7 +439,10 @@ fn item_out(id: &str, content: Option<&ItemContent>, day: &str) -> ItemOut {
 }
 
 /// Every item of the POS's menu with what the store wrote about it, then the orphans.
-async fn items(
+#[utoipa::path(get, path = "/api/v1/admin/stores/{store}/items", tag = "staff",
+    params(("store" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = [ItemOut]), (status = 401, body = order_core::ApiError)))]
+pub async fn items(
     _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
@@ -453,7 +471,7 @@ async fn items(
     Ok(Json(out))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ItemEditIn {
     #[serde(default)]
@@ -480,7 +498,11 @@ async fn known_item(state: &AppState, store: &str, item: &str) -> Result<(), App
     }
 }
 
-async fn save_item(
+#[utoipa::path(put, path = "/api/v1/admin/stores/{store}/items/{item}", tag = "staff",
+    params(("store" = String, Path), ("item" = String, Path)), request_body = ItemEditIn, security(("bearer" = [])),
+    responses((status = 204, description = "saved: guests see it at once"), (status = 401, body = order_core::ApiError),
+        (status = 404, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
+pub async fn save_item(
     _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
@@ -499,7 +521,11 @@ async fn save_item(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn remove_item(
+#[utoipa::path(delete, path = "/api/v1/admin/stores/{store}/items/{item}", tag = "staff",
+    params(("store" = String, Path), ("item" = String, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "what the store wrote about the item is forgotten"),
+        (status = 401, body = order_core::ApiError), (status = 404, body = order_core::ApiError)))]
+pub async fn remove_item(
     _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
@@ -516,7 +542,13 @@ async fn remove_item(
 
 /// A photo for an item, as the body (`image/jpeg` or `image/png`), made into the widths
 /// guests download.
-async fn upload_photo(
+#[utoipa::path(post, path = "/api/v1/admin/stores/{store}/items/{item}/photo", tag = "staff",
+    params(("store" = String, Path), ("item" = String, Path)), security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "a JPEG or PNG, at most 12 MB and 50 megapixels"),
+    responses((status = 200, description = "`{photo}`: served at /photos/{photo}/320.jpg and /960.jpg"),
+        (status = 401, body = order_core::ApiError), (status = 413, body = order_core::ApiError),
+        (status = 415, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
+pub async fn upload_photo(
     _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
@@ -543,7 +575,10 @@ async fn upload_photo(
     Ok(Json(json!({ "photo": photo.id })))
 }
 
-async fn remove_photo(
+#[utoipa::path(delete, path = "/api/v1/admin/stores/{store}/items/{item}/photo", tag = "staff",
+    params(("store" = String, Path), ("item" = String, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "the item shows no photo"), (status = 401, body = order_core::ApiError)))]
+pub async fn remove_photo(
     _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
@@ -556,7 +591,7 @@ async fn remove_photo(
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct StoreOrderOut {
+pub struct StoreOrderOut {
     table: String,
     table_name: String,
     #[serde(flatten)]
@@ -564,7 +599,11 @@ struct StoreOrderOut {
 }
 
 /// Today's orders and staff calls at every table, newest first.
-async fn todays_orders(
+#[utoipa::path(get, path = "/api/v1/admin/stores/{store}/orders", tag = "staff",
+    params(("store" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "today's orders and staff calls at every table, newest first: each a PlacedOrder with `table` and `tableName`"),
+        (status = 401, body = order_core::ApiError), (status = 502, body = order_core::ApiError)))]
+pub async fn todays_orders(
     _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
@@ -587,14 +626,18 @@ async fn todays_orders(
     Ok(Json(out))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PinChange {
     pin: String,
 }
 
 /// A new staff PIN for the store's cash orders, in force at once.
-async fn change_pin(
+#[utoipa::path(put, path = "/api/v1/admin/stores/{store}/staff-pin", tag = "staff",
+    params(("store" = String, Path)), request_body = PinChange, security(("bearer" = [])),
+    responses((status = 204, description = "in force at once"), (status = 401, body = order_core::ApiError),
+        (status = 422, body = order_core::ApiError)))]
+pub async fn change_pin(
     _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,

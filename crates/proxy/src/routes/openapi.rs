@@ -25,12 +25,15 @@ impl Modify for BearerAuth {
     info(title = "tableorder", description = "QR table ordering for Smartro Smile POS: the browser ↔ proxy API. JSON, camelCase, money as integer won."),
     paths(api::config, api::menu, api::table, api::table_orders, api::place_order, api::call_staff,
         api::enrol_tablet, api::this_tablet, admin::refresh, admin::qr_sheet, admin::table_links,
-        admin::rotate_link_key, admin::enrolment_code, admin::devices, admin::revoke_device),
+        admin::rotate_link_key, admin::enrolment_code, admin::devices, admin::revoke_device,
+        admin::session, admin::sign_in, admin::sign_out, admin::status, admin::items, admin::save_item,
+        admin::remove_item, admin::upload_photo, admin::remove_photo, admin::todays_orders, admin::change_pin),
     components(schemas(
         ClientConfig, Menu, StoreInfo, Category, Item, OptionGroup, OptionChoice, Table, TableOrders, PlacedOrder,
         PlacedLine, PlacedOption, OrderStatus, OrderKind, OrderRequest, OrderLine, ChosenOption, Payment,
         PaymentMethod, Approval, OrderReceipt, ApiError, ErrorBody, ErrorCode, StaffCallReason,
-        StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, admin::TableLinkOut, admin::DeviceOut
+        StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, ItemText, admin::TableLinkOut, admin::DeviceOut,
+        admin::SignIn, admin::ItemOut, admin::ItemEditIn, admin::PinChange
     )),
     modifiers(&BearerAuth)
 )]
