@@ -61,7 +61,7 @@ impl AppState {
     pub fn new(
         config: Config,
         upstream_url: &str,
-        db: sqlx::SqlitePool,
+        db: crate::db::Pool,
         content: Arc<MenuContent>,
     ) -> Result<AppState, UpstreamError> {
         let limits = &config.limits;

@@ -20,8 +20,11 @@ pub struct Config {
     pub listen: SocketAddr,
     /// The built widget (trunk's output).
     pub dist: PathBuf,
-    /// Where durable state lives (the order records' SQLite file).
+    /// Where durable state lives (the SQLite file), unless `database_url` names a database.
     pub data_dir: PathBuf,
+    /// PostgreSQL shared by several servers (`postgres://user:password@host/db`); absent,
+    /// the SQLite file in `data_dir`. Secret (it holds a password).
+    pub database_url: Option<String>,
     /// Smartro's base URL. Absent: the simulator runs inside the proxy.
     pub upstream: Option<String>,
     /// Bearer token for `/api/v1/admin/...`. Secret: from the environment in production.
@@ -196,6 +199,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             dist: PathBuf::from("dist"),
             data_dir: PathBuf::from("data"),
+            database_url: None,
             upstream: None,
             admin_token: None,
             staff_pin: None,
@@ -448,7 +452,7 @@ impl Config {
 }
 
 fn secret_keys(table: &toml::Table) -> Vec<String> {
-    let mut found: Vec<String> = ["admin_token", "staff_pin", "metrics_token"]
+    let mut found: Vec<String> = ["admin_token", "staff_pin", "metrics_token", "database_url"]
         .into_iter()
         .filter(|k| table.contains_key(*k))
         .map(String::from)

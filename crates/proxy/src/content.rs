@@ -3,9 +3,10 @@
 //! in memory for serving, and laid over the POS's menu by `guest_view` — the one place the
 //! two meet, so guests, pricing and the server-drawn page all see the same menu.
 
+use crate::db::Pool;
 use crate::ledger::now_ms;
 use order_core::{Category, ItemText, ITEM_TEXT_LANGS};
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -166,17 +167,21 @@ pub fn guest_view(categories: &[Category], content: &StoreContent, day: &str) ->
 
 /// The stores' content, read from the database once and after each change.
 pub struct MenuContent {
-    pool: SqlitePool,
+    pool: Pool,
     stores: RwLock<HashMap<String, Arc<StoreContent>>>,
+    /// Per store, the rows' count and newest change as last read: another server's change
+    /// to the shared database moves one of them (see `follow`).
+    seen: std::sync::Mutex<HashMap<String, (i64, i64)>>,
     /// Counts changes: what is laid over the menu is rebuilt when it moves.
     generation: AtomicU64,
 }
 
 impl MenuContent {
-    pub async fn load(pool: SqlitePool) -> Result<MenuContent, ContentError> {
+    pub async fn load(pool: Pool) -> Result<MenuContent, ContentError> {
         let content = MenuContent {
             pool,
             stores: RwLock::new(HashMap::new()),
+            seen: std::sync::Mutex::new(HashMap::new()),
             generation: AtomicU64::new(0),
         };
         let stores: Vec<String> = sqlx::query_scalar("SELECT DISTINCT store FROM item_content")
@@ -201,10 +206,45 @@ impl MenuContent {
             .unwrap_or_default()
     }
 
+    /// Reads again the stores whose content changed in the database since it was last read
+    /// here: what another server sharing it (or the CLI) wrote. Cheap when nothing did.
+    pub async fn follow(&self) -> Result<(), ContentError> {
+        let now: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT store, COUNT(*), COALESCE(MAX(updated_at_ms), 0) FROM item_content GROUP BY store",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let changed: Vec<String> = {
+            let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            let mut changed: Vec<String> = now
+                .iter()
+                .filter(|(store, count, newest)| seen.get(store) != Some(&(*count, *newest)))
+                .map(|(store, ..)| store.clone())
+                .collect();
+            // A store whose every row went: held with rows here, listed nowhere there.
+            changed.extend(
+                seen.iter()
+                    .filter(|(store, stamp)| {
+                        **stamp != (0, 0) && !now.iter().any(|(s, ..)| s == *store)
+                    })
+                    .map(|(store, _)| store.clone()),
+            );
+            changed
+        };
+        for store in changed {
+            tracing::debug!(
+                store,
+                "store content changed in the database; reading it again"
+            );
+            self.reload(&store).await?;
+        }
+        Ok(())
+    }
+
     async fn reload(&self, store: &str) -> Result<(), ContentError> {
         let rows = sqlx::query(
             "SELECT item_id, description, photo_id, hidden, sold_out_on, updated_at_ms
-             FROM item_content WHERE store = ?",
+             FROM item_content WHERE store = $1",
         )
         .bind(store)
         .fetch_all(&self.pool)
@@ -214,7 +254,7 @@ impl MenuContent {
             let content = ItemContent {
                 description: row.try_get("description")?,
                 photo: row.try_get("photo_id")?,
-                hidden: row.try_get("hidden")?,
+                hidden: row.try_get::<i64, _>("hidden")? != 0,
                 sold_out_on: row.try_get("sold_out_on")?,
                 texts: Vec::new(),
                 updated_at_ms: row.try_get("updated_at_ms")?,
@@ -222,7 +262,7 @@ impl MenuContent {
             items.insert(row.try_get::<String, _>("item_id")?, content);
         }
         let texts = sqlx::query(
-            "SELECT item_id, lang, name, description FROM item_texts WHERE store = ? ORDER BY lang",
+            "SELECT item_id, lang, name, description FROM item_texts WHERE store = $1 ORDER BY lang",
         )
         .bind(store)
         .fetch_all(&self.pool)
@@ -237,6 +277,14 @@ impl MenuContent {
                 });
             }
         }
+        let stamp = (
+            items.len() as i64,
+            items.values().map(|i| i.updated_at_ms).max().unwrap_or(0),
+        );
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(store.to_string(), stamp);
         self.stores
             .write()
             .unwrap_or_else(|p| p.into_inner())
@@ -257,7 +305,7 @@ impl MenuContent {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO item_content (store, item_id, description, hidden, sold_out_on, updated_at_ms)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (store, item_id) DO UPDATE SET description = excluded.description,
                 hidden = excluded.hidden, sold_out_on = excluded.sold_out_on,
                 updated_at_ms = excluded.updated_at_ms",
@@ -265,19 +313,19 @@ impl MenuContent {
         .bind(store)
         .bind(item_id)
         .bind(&edit.description)
-        .bind(edit.hidden)
+        .bind(i64::from(edit.hidden))
         .bind(&sold_out_on)
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM item_texts WHERE store = ? AND item_id = ?")
+        sqlx::query("DELETE FROM item_texts WHERE store = $1 AND item_id = $2")
             .bind(store)
             .bind(item_id)
             .execute(&mut *tx)
             .await?;
         for text in &edit.texts {
             sqlx::query(
-                "INSERT INTO item_texts (store, item_id, lang, name, description) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO item_texts (store, item_id, lang, name, description) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(store)
             .bind(item_id)
@@ -299,7 +347,7 @@ impl MenuContent {
         photo: Option<&str>,
     ) -> Result<(), ContentError> {
         sqlx::query(
-            "INSERT INTO item_content (store, item_id, photo_id, updated_at_ms) VALUES (?, ?, ?, ?)
+            "INSERT INTO item_content (store, item_id, photo_id, updated_at_ms) VALUES ($1, $2, $3, $4)
              ON CONFLICT (store, item_id) DO UPDATE SET photo_id = excluded.photo_id,
                 updated_at_ms = excluded.updated_at_ms",
         )
@@ -315,13 +363,13 @@ impl MenuContent {
     /// Forgets everything the store wrote about an item (an orphan the owner clears away).
     pub async fn remove(&self, store: &str, item_id: &str) -> Result<bool, ContentError> {
         let mut tx = self.pool.begin().await?;
-        let gone = sqlx::query("DELETE FROM item_content WHERE store = ? AND item_id = ?")
+        let gone = sqlx::query("DELETE FROM item_content WHERE store = $1 AND item_id = $2")
             .bind(store)
             .bind(item_id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        sqlx::query("DELETE FROM item_texts WHERE store = ? AND item_id = ?")
+        sqlx::query("DELETE FROM item_texts WHERE store = $1 AND item_id = $2")
             .bind(store)
             .bind(item_id)
             .execute(&mut *tx)
@@ -340,7 +388,7 @@ impl MenuContent {
         let mut tx = self.pool.begin().await?;
         for (width, jpeg) in widths {
             sqlx::query(
-                "INSERT INTO photos (photo_id, width, jpeg, created_at_ms) VALUES (?, ?, ?, ?)
+                "INSERT INTO photos (photo_id, width, jpeg, created_at_ms) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (photo_id, width) DO NOTHING",
             )
             .bind(photo_id)
@@ -356,7 +404,7 @@ impl MenuContent {
 
     pub async fn photo(&self, photo_id: &str, width: u32) -> Result<Option<Vec<u8>>, ContentError> {
         Ok(
-            sqlx::query_scalar("SELECT jpeg FROM photos WHERE photo_id = ? AND width = ?")
+            sqlx::query_scalar("SELECT jpeg FROM photos WHERE photo_id = $1 AND width = $2")
                 .bind(photo_id)
                 .bind(i64::from(width))
                 .fetch_optional(&self.pool)

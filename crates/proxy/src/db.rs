@@ -1,13 +1,21 @@
-//! The database every durable fact lives in: an embedded SQLite file in the data directory,
-//! its schema kept by the migrations in `migrations/`.
+//! The database every durable fact lives in: by default an embedded SQLite file in the data
+//! directory; PostgreSQL when `database_url` names one (several servers sharing the work).
+//! Both are reached through sqlx's `Any` driver with one set of queries — written in the
+//! SQL the two share, with `$1`-style parameters and no boolean columns (SQLite keeps 0/1) —
+//! and each has its schema kept by its own migrations in `migrations/`.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::AnyConnection;
+use sqlx::{Connection, Executor};
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// A pool of connections to whichever database is configured.
+pub type Pool = sqlx::AnyPool;
+
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The file inside the data directory.
 pub const DB_FILE: &str = "tableorder.db";
@@ -16,30 +24,89 @@ pub const DB_FILE: &str = "tableorder.db";
 pub enum DbError {
     #[error("cannot create the data directory {dir}: {source}")]
     Dir { dir: String, source: std::io::Error },
+    #[error("database_url must start with postgres:// or sqlite:// (got {0:?})")]
+    Url(String),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Opens (creating if need be) the database in `dir` and brings its schema up to date.
+/// Opens (creating if need be) the SQLite file in `dir` and brings its schema up to date.
 /// Several processes may open it at once (the server, and the CLI an owner runs beside it).
-pub async fn open(dir: &Path) -> Result<SqlitePool, DbError> {
+pub async fn open(dir: &Path) -> Result<Pool, DbError> {
     std::fs::create_dir_all(dir).map_err(|source| DbError::Dir {
         dir: dir.display().to_string(),
         source,
     })?;
-    let options = SqliteConnectOptions::from_str("sqlite://")?
-        .filename(dir.join(DB_FILE))
-        .create_if_missing(true)
-        // WAL with full sync: a row written before the upstream call survives `kill -9`.
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
+    let url = format!("sqlite://{}?mode=rwc", dir.join(DB_FILE).display());
+    connect(&url).await
+}
+
+/// The configured database: `database_url` when given, else the data directory's file.
+pub async fn open_configured(url: Option<&str>, dir: &Path) -> Result<Pool, DbError> {
+    match url {
+        Some(url) => connect(url).await,
+        None => open(dir).await,
+    }
+}
+
+/// Connects to `url` (PostgreSQL or SQLite) and brings its schema up to date.
+pub async fn connect(url: &str) -> Result<Pool, DbError> {
+    sqlx::any::install_default_drivers();
+    let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if !postgres && !url.starts_with("sqlite:") {
+        return Err(DbError::Url(redacted(url)));
+    }
+    let pool = AnyPoolOptions::new()
+        .max_connections(if postgres { 16 } else { 4 })
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _| Box::pin(async move { prepare(conn).await }))
+        .connect(url)
         .await?;
-    MIGRATOR.run(&pool).await?;
+    if postgres {
+        POSTGRES.run(&pool).await?;
+    } else {
+        SQLITE.run(&pool).await?;
+    }
     Ok(pool)
+}
+
+/// SQLite: WAL with full sync, so a row written before the upstream call survives
+/// `kill -9`; a writer waits for another rather than failing at once. (PostgreSQL's
+/// defaults already hold both.)
+async fn prepare(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+        conn.execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+        )
+        .await?;
+    }
+    conn.ping().await
+}
+
+/// A database URL fit for a log: the password hidden.
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_stay_out_of_logs() {
+        assert_eq!(
+            super::redacted("postgres://table:s3cret@db.internal:5432/orders"),
+            "postgres://table:***@db.internal:5432/orders"
+        );
+        assert_eq!(super::redacted("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
 }

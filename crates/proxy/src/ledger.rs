@@ -3,8 +3,9 @@
 //! It is what makes "the same clientOrderId is one order" survive a hang-up, a restart or a
 //! crash: a row left "in doubt" is settled by looking at the table, never by sending again.
 
+use crate::db::Pool;
 use order_core::{OrderReceipt, Won};
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -83,7 +84,7 @@ pub enum Claimed {
 
 #[derive(Clone)]
 pub struct Ledger {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 pub fn now_ms() -> i64 {
@@ -99,7 +100,7 @@ impl Ledger {
         Ok(Ledger::new(crate::db::open(dir).await?))
     }
 
-    pub fn new(pool: SqlitePool) -> Ledger {
+    pub fn new(pool: Pool) -> Ledger {
         Ledger { pool }
     }
 

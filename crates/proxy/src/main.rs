@@ -206,8 +206,8 @@ fn config_for_store(
     Ok(config)
 }
 
-async fn open_db(config: &Config) -> Result<sqlx::SqlitePool, ExitCode> {
-    tableorder_proxy::db::open(&config.data_dir)
+async fn open_db(config: &Config) -> Result<tableorder_proxy::db::Pool, ExitCode> {
+    tableorder_proxy::db::open_configured(config.database_url.as_deref(), &config.data_dir)
         .await
         .map_err(|e| {
             eprintln!("error: {e}");

@@ -33,6 +33,8 @@ pub struct Running {
     pub state: AppState,
     /// The embedded simulator, when there is one.
     pub sim: Option<Arc<Sim>>,
+    /// The upstream it talks to (the embedded simulator's address, when that runs).
+    pub upstream_url: String,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -82,7 +84,7 @@ pub async fn start(
     }
     let listen = config.listen;
     let sim_control = config.sim_control;
-    let db = crate::db::open(&config.data_dir)
+    let db = crate::db::open_configured(config.database_url.as_deref(), &config.data_dir)
         .await
         .map_err(|e| ServeError::Records(e.to_string()))?;
     let ledger = Ledger::new(db.clone());
@@ -120,6 +122,7 @@ pub async fn start(
         })?;
     let addr = listener.local_addr()?;
     spawn_refresh(state.clone());
+    spawn_follow(state.clone());
     let desk = state.desk.clone();
     let limits = &state.config.limits;
     let timeouts = ConnectionTimeouts {
@@ -136,6 +139,7 @@ pub async fn start(
         addr,
         state,
         sim,
+        upstream_url,
         task,
     })
 }
@@ -238,6 +242,30 @@ fn spawn_refresh(state: AppState) {
             }
             if due_full {
                 last_full = Instant::now();
+            }
+        }
+    });
+}
+
+/// How soon what another server sharing the database wrote (item content, staff PINs)
+/// is served here too.
+const FOLLOW_EVERY: Duration = Duration::from_secs(2);
+
+/// Reads what other servers (or the CLI) changed in the shared database.
+fn spawn_follow(state: AppState) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(FOLLOW_EVERY).await;
+            if let Err(e) = state.content.follow().await {
+                tracing::warn!(error = %e, "could not read the stores' content again");
+            }
+            match state.pins.all().await {
+                Ok(pins) => {
+                    for (store, pin) in pins {
+                        state.desk.staff_pin().set(&store, &pin);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not read the staff PINs again"),
             }
         }
     });

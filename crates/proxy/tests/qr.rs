@@ -133,11 +133,17 @@ async fn the_sheet_is_served_to_staff_only() {
 
 /// Runs the CLI; (exit code, stderr, stdout).
 fn run_cli(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tableorder"))
-        .args(args)
-        .env("TABLEORDER_LOG", "error")
-        .output()
-        .unwrap();
+    run_cli_on(args, None)
+}
+
+/// The CLI on the server's database (`database_url`, when it has one; else `--data`).
+fn run_cli_on(args: &[&str], database_url: Option<&str>) -> (i32, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tableorder"));
+    command.args(args).env("TABLEORDER_LOG", "error");
+    if let Some(url) = database_url {
+        command.env("TABLEORDER_DATABASE_URL", url);
+    }
+    let out = command.output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -202,10 +208,11 @@ async fn the_cli_rotates_links_and_enrols_lists_and_revokes_tablets_beside_a_run
         .to_str()
         .unwrap()
         .to_string();
+    let database_url = h.running.state.config.database_url.clone();
     let at = |args: &[&str]| {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--store", "demo", "--data", &data]);
-        run_cli(&all)
+        run_cli_on(&all, database_url.as_deref())
     };
     // Links: the printed one works until the key is rotated from the command line.
     let table = "/api/v1/stores/demo/tables/0001-0001";

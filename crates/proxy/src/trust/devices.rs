@@ -3,10 +3,11 @@
 //! enrolled, unrevoked device. Codes and credentials are kept hashed.
 
 use super::{hash_hex, random_bytes, TrustError};
+use crate::db::Pool;
 use crate::ledger::now_ms;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 /// How long an enrolment code may wait to be used.
@@ -20,7 +21,7 @@ const SEEN_EVERY_MS: i64 = 60_000;
 
 #[derive(Clone)]
 pub struct Devices {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +56,7 @@ fn normalized_code(code: &str) -> String {
 }
 
 impl Devices {
-    pub fn new(pool: SqlitePool) -> Devices {
+    pub fn new(pool: Pool) -> Devices {
         Devices { pool }
     }
 
@@ -201,7 +202,7 @@ impl Devices {
     }
 }
 
-fn device_of(row: &sqlx::sqlite::SqliteRow) -> Result<Device, TrustError> {
+fn device_of(row: &sqlx::any::AnyRow) -> Result<Device, TrustError> {
     Ok(Device {
         device_id: row.try_get("device_id")?,
         name: row.try_get("name")?,

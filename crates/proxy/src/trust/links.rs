@@ -5,13 +5,14 @@
 //! invalidates every printed link at once.
 
 use super::{random_bytes, TrustError};
+use crate::db::Pool;
 use crate::ledger::now_ms;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use order_core::Table;
 use sha2::Sha256;
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -39,7 +40,7 @@ const MAC_BYTES: usize = 16;
 
 #[derive(Clone)]
 pub struct LinkKeys {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 struct Key {
@@ -58,7 +59,7 @@ fn mac(secret: &[u8], store: &str, table: &str) -> HmacSha256 {
 }
 
 impl LinkKeys {
-    pub fn new(pool: SqlitePool) -> LinkKeys {
+    pub fn new(pool: Pool) -> LinkKeys {
         LinkKeys { pool }
     }
 

@@ -52,12 +52,17 @@ impl StaffPin {
         }
     }
 
-    /// The owner's new PIN for `store`; wrong tries so far are forgiven.
+    /// The owner's new PIN for `store`; wrong tries so far are forgiven. The same PIN again
+    /// (as read back from the database) changes nothing.
     pub fn set(&self, store: &str, pin: &str) {
-        self.set_by_owner
+        let previous = self
+            .set_by_owner
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(store.to_string(), pin.to_string());
+        if previous.as_deref() == Some(pin) {
+            return;
+        }
         self.stores
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -105,11 +110,11 @@ impl StaffPin {
 /// The PINs owners set, kept in the database.
 #[derive(Clone)]
 pub struct PinStore {
-    pool: sqlx::SqlitePool,
+    pool: crate::db::Pool,
 }
 
 impl PinStore {
-    pub fn new(pool: sqlx::SqlitePool) -> PinStore {
+    pub fn new(pool: crate::db::Pool) -> PinStore {
         PinStore { pool }
     }
 
@@ -121,7 +126,7 @@ impl PinStore {
 
     pub async fn save(&self, store: &str, pin: &str) -> Result<(), super::TrustError> {
         sqlx::query(
-            "INSERT INTO staff_pins (store, pin, changed_at_ms) VALUES (?, ?, ?)
+            "INSERT INTO staff_pins (store, pin, changed_at_ms) VALUES ($1, $2, $3)
              ON CONFLICT (store) DO UPDATE SET pin = excluded.pin, changed_at_ms = excluded.changed_at_ms",
         )
         .bind(store)

@@ -62,6 +62,9 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     // Our own mistakes in amounts must show: the real service would take them silently.
     config.simulator.strict = true;
     adjust(&mut config);
+    if config.database_url.is_none() {
+        config.database_url = fresh_database().await;
+    }
     let running = server::start(config, std::future::pending()).await.unwrap();
     Harness {
         base: format!("http://{}", running.addr),
@@ -69,6 +72,31 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
         running,
         _dist: TempDir(dist),
     }
+}
+
+/// With `TEST_POSTGRES_URL` (a PostgreSQL server, as `./run test` starts one),
+/// each harness gets a database of its own there; without it, the SQLite file in its data
+/// directory.
+pub async fn fresh_database() -> Option<String> {
+    use sqlx::Connection;
+    let base = std::env::var("TEST_POSTGRES_URL").ok()?;
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("test_{}_{n}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    // `postgres://user@host/db?host=/socket/dir`: the database name is the path's last part.
+    let (address, options) = base.split_once('?').unwrap_or((&base, ""));
+    let (server, _) = address.rsplit_once('/').unwrap();
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!("?{options}")
+    };
+    Some(format!("{server}/{name}{options}"))
 }
 
 /// `/api/v1/stores/{store}/tables/{table}…` → (store, table).

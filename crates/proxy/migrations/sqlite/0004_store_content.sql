@@ -6,7 +6,8 @@ CREATE TABLE item_content (
     item_id       TEXT    NOT NULL,
     description   TEXT,
     photo_id      TEXT,
-    hidden        BOOLEAN NOT NULL DEFAULT FALSE,
+    -- 1 hidden from guests, 0 shown (an integer: the same in every database).
+    hidden        BIGINT  NOT NULL DEFAULT 0,
     -- yyyyMMdd: the business day the item was marked sold out on; over at the next one.
     sold_out_on   TEXT,
     updated_at_ms BIGINT  NOT NULL,

@@ -1,0 +1,153 @@
+//! Two servers sharing one database (PostgreSQL when `TEST_POSTGRES_URL` names one, as
+//! `./run test` does; else one SQLite file) and one upstream: what one knows, the other
+//! knows, and one clientOrderId is one order whichever of them it reaches, however often.
+
+mod common;
+
+use common::{fresh_database, order, start_with, Harness};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Server A with its simulator, and server B on the same database and upstream.
+async fn two_replicas() -> (Harness, Harness) {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let shared = fresh_database().await;
+    let data = std::env::temp_dir().join(format!("tableorder-replicas-{}-{n}", std::process::id()));
+    let (a_url, a_data) = (shared.clone(), data.clone());
+    let a = start_with(move |c| {
+        c.database_url = a_url;
+        c.data_dir = a_data;
+    })
+    .await;
+    let upstream = a.running.upstream_url.clone();
+    let b = start_with(move |c| {
+        c.database_url = shared;
+        c.data_dir = data;
+        c.upstream = Some(upstream);
+    })
+    .await;
+    (a, b)
+}
+
+async fn pos_orders(h: &Harness) -> Vec<Value> {
+    let (_, v) = h.get("/sim/orders").await;
+    v["orders"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn one_order_id_is_one_order_whichever_server_it_reaches() {
+    let (a, b) = two_replicas().await;
+    let path = "/api/v1/stores/demo/tables/0001-0003/orders";
+    // The guest's phone retries over a flaky network; the load balancer spreads the tries.
+    let body = order("replica-0001", "new", None);
+    let tries = (0..12).map(|n| {
+        let (server, body) = (if n % 2 == 0 { &a } else { &b }, body.clone());
+        async move { server.post(path, body).await }
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    let mut numbers = Vec::new();
+    for (status, v) in &answers {
+        assert!(
+            *status == 202 || v["error"]["code"] == "upstream_unavailable",
+            "{status} {v}"
+        );
+        if *status == 202 {
+            numbers.push(v["orderNo"].clone());
+        }
+    }
+    assert!(!numbers.is_empty());
+    assert!(numbers.windows(2).all(|w| w[0] == w[1]), "{numbers:?}");
+    // Once it has landed, every server gives the same answer.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    for server in [&a, &b] {
+        let (status, v) = server.post(path, body.clone()).await;
+        assert_eq!(status, 202, "{v}");
+        assert_eq!(v["orderNo"], numbers[0]);
+    }
+    assert_eq!(
+        pos_orders(&a).await.len(),
+        1,
+        "exactly one order on the POS"
+    );
+}
+
+#[tokio::test]
+async fn links_sessions_content_and_the_pin_are_shared() {
+    let (a, b) = two_replicas().await;
+    // A table's link made by one works on the other.
+    let token = a.token("demo", "0001-0001").await;
+    let (status, _) = b
+        .get_with(
+            "/api/v1/stores/demo/tables/0001-0001",
+            &[("x-table-token", token)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    // Signed in on one, signed in on both.
+    let r = a
+        .http
+        .post(format!("{}/api/v1/admin/session", a.base))
+        .json(&json!({"token": "admin-secret-of-this-test-server"}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = b
+        .http
+        .put(format!("{}/api/v1/admin/stores/demo/items/I0101", b.base))
+        .header("cookie", &cookie)
+        .json(&json!({"description": "written on B", "soldOutToday": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    // What B saved reaches A's guests within moments.
+    let mut seen = false;
+    for _ in 0..40 {
+        let (_, menu) = a.get("/api/v1/stores/demo/menu").await;
+        let item = &menu["categories"][0]["items"][0];
+        if item["description"] == "written on B" && item["soldOut"] == true {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(seen, "A serves what B saved");
+    // A PIN set on A is the PIN on B.
+    let r = a
+        .http
+        .put(format!("{}/api/v1/admin/stores/demo/staff-pin", a.base))
+        .header("cookie", &cookie)
+        .json(&json!({"pin": "97531024"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let tablet = b.enrol_tablet("counter").await;
+    let cash = json!({"clientOrderId": "replica-cash-0001", "kind": "new",
+        "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": "97531024"}});
+    // Until B has read it, B has no PIN at all (cash is refused as not set up).
+    let mut answer = (0, Value::Null);
+    for _ in 0..40 {
+        answer = b
+            .post_with(
+                "/api/v1/stores/demo/tables/0001-0002/orders",
+                cash.clone(),
+                &tablet,
+            )
+            .await;
+        if answer.0 == 202 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (status, v) = answer;
+    assert_eq!(status, 202, "{v}");
+}
