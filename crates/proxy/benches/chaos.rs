@@ -9,6 +9,11 @@
 //! "Unconfirmed" (a busy table's list no longer reaches back to the order) promises
 //! neither, and is counted apart.
 //! `CHAOS_ORDERS` (default 10,000), `CHAOS_WORKERS` (200) and `CHAOS_TABLES` (100) size it.
+//!
+//! `CHAOS_REPLICAS` (default 1) runs that many `tableorder` processes on one database —
+//! `CHAOS_DATABASE_URL` (PostgreSQL), else one SQLite file — and spreads each guest's calls
+//! over them as a load balancer failing over would: every resend and every look may reach
+//! another replica than the last. The replicas are killed in turn.
 
 use order_core::flow::{Command, Event, Failure, PayMode, Stage, Submission};
 use order_core::{ApiError, ClientConfig, OrderLine, Won};
@@ -63,11 +68,17 @@ struct Outcome {
 /// One guest: an order of two 삼겹살, followed wherever the restaurant takes it.
 async fn guest(
     http: reqwest::Client,
-    base: String,
+    bases: Arc<Vec<String>>,
     (table, token): (String, String),
     n: u64,
     config: ClientConfig,
 ) -> Outcome {
+    // Each call to the next replica: one id's resends are spread over all of them.
+    let mut calls = n;
+    let mut next_base = move || {
+        calls += 1;
+        bases[(calls % bases.len() as u64) as usize].clone()
+    };
     let lines = vec![OrderLine {
         item_id: "I0201".into(),
         count: 2,
@@ -79,19 +90,23 @@ async fn guest(
         Submission::start(id(0), lines, None, Won(32_000), PayMode::Postpaid, config);
     let mut attempts: Vec<(String, Stage)> = Vec::new();
     let mut asked = 0;
-    let orders_url = format!("{base}/api/v1/stores/demo/tables/{table}/orders");
+    let orders_path = format!("/api/v1/stores/demo/tables/{table}/orders");
     loop {
         while let Some(command) = (!queue.is_empty()).then(|| queue.remove(0)) {
             let event = match command {
                 Command::Inquire(t) => {
                     // As the widget asks: the table's link, and the order it follows.
-                    let url = format!("{orders_url}?mine={}", sub.client_order_id());
+                    let url = format!(
+                        "{}{orders_path}?mine={}",
+                        next_base(),
+                        sub.client_order_id()
+                    );
                     let asked = http.get(&url).header("x-table-token", &token).send();
                     Event::InquiryAnswered(t, answer(asked.await).await)
                 }
                 Command::Send(t, req) => {
                     let sent = http
-                        .post(&orders_url)
+                        .post(format!("{}{orders_path}", next_base()))
                         .header("x-table-token", &token)
                         .json(&req)
                         .send();
@@ -135,11 +150,17 @@ struct Proxy {
     port: u16,
     upstream: String,
     data: std::path::PathBuf,
+    /// The database the replicas share, when not the data directory's file.
+    database_url: Option<String>,
 }
 
 impl Proxy {
     fn start(&mut self) {
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_tableorder"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tableorder"));
+        if let Some(url) = &self.database_url {
+            command.env("TABLEORDER_DATABASE_URL", url);
+        }
+        let child = command
             .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
             .args(["--upstream", &self.upstream])
             .args(["--dist", concat!(env!("CARGO_MANIFEST_DIR"), "/../../dist")])
@@ -198,6 +219,8 @@ async fn main() {
     let orders = env("CHAOS_ORDERS", 10_000);
     let workers = env("CHAOS_WORKERS", 200).max(1);
     let tables = env("CHAOS_TABLES", 100).clamp(1, 100);
+    let replicas = env("CHAOS_REPLICAS", 1).clamp(1, 9);
+    let database_url = std::env::var("CHAOS_DATABASE_URL").ok();
 
     let mut fixture = Fixture::demo();
     fixture.table_list = (1..=tables)
@@ -214,17 +237,13 @@ async fn main() {
         complete_after_ms: 30_000,
     };
     let (sim_addr, sim) = pos_sim::spawn(fixture, timing).await.expect("simulator");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
     let data = std::env::temp_dir().join(format!("tableorder-chaos-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     // Each table's printed link, signed in the data directory the proxy will use.
     let links = tableorder_proxy::trust::LinkKeys::new(
-        tableorder_proxy::db::open(&data)
+        tableorder_proxy::db::open_configured(database_url.as_deref(), &data)
             .await
-            .expect("the data directory"),
+            .expect("the database"),
     );
     let mut tokens = Vec::new();
     for t in 1..=tables {
@@ -233,22 +252,36 @@ async fn main() {
         tokens.push((table, token));
     }
     let tokens = Arc::new(tokens);
-    let proxy = Arc::new(Mutex::new(Proxy {
-        child: None,
-        port,
-        upstream: format!("http://{sim_addr}"),
-        data: data.clone(),
-    }));
-    proxy.lock().expect("proxy").start();
-    let base = format!("http://127.0.0.1:{port}");
+    let proxies: Vec<Arc<Mutex<Proxy>>> = (0..replicas)
+        .map(|_| {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .expect("a free port");
+            Arc::new(Mutex::new(Proxy {
+                child: None,
+                port,
+                upstream: format!("http://{sim_addr}"),
+                data: data.clone(),
+                database_url: database_url.clone(),
+            }))
+        })
+        .collect();
     // A phone gives up after 1 s: answers that come later than that are hang-ups.
     let http = reqwest::Client::builder()
         .timeout(Duration::from_millis(1_000))
         .build()
         .expect("client");
-    wait_until_up(&http, &base).await;
+    let mut bases = Vec::new();
+    for proxy in &proxies {
+        proxy.lock().expect("proxy").start();
+        let base = format!("http://127.0.0.1:{}", proxy.lock().expect("proxy").port);
+        wait_until_up(&http, &base).await;
+        bases.push(base);
+    }
+    let bases = Arc::new(bases);
     let client_config: ClientConfig = http
-        .get(format!("{base}/api/v1/config"))
+        .get(format!("{}/api/v1/config", bases[0]))
         .send()
         .await
         .expect("config")
@@ -260,9 +293,8 @@ async fn main() {
     let kills = Arc::new(AtomicU64::new(0));
     let trouble = tokio::spawn(trouble(
         sim.clone(),
-        proxy.clone(),
+        proxies.clone(),
         http.clone(),
-        base.clone(),
         tables,
         done.clone(),
         kills.clone(),
@@ -272,7 +304,7 @@ async fn main() {
     let next = Arc::new(AtomicU64::new(0));
     let runs: Vec<_> = (0..workers)
         .map(|_| {
-            let (http, base, next) = (http.clone(), base.clone(), next.clone());
+            let (http, bases, next) = (http.clone(), bases.clone(), next.clone());
             let tokens = tokens.clone();
             tokio::spawn(async move {
                 let mut outcomes = Vec::new();
@@ -282,7 +314,7 @@ async fn main() {
                         return outcomes;
                     }
                     let at = tokens[(spread(n) % tables) as usize].clone();
-                    outcomes.push(guest(http.clone(), base.clone(), at, n, client_config).await);
+                    outcomes.push(guest(http.clone(), bases.clone(), at, n, client_config).await);
                 }
             })
         })
@@ -362,6 +394,7 @@ async fn main() {
     let resends: usize = outcomes.iter().map(|o| o.attempts.len() - 1).sum();
     println!("chaos_orders {} orders", outcomes.len());
     println!("chaos_tables {tables} tables");
+    println!("chaos_replicas {replicas} servers");
     println!("chaos_accepted {accepted} orders");
     println!("chaos_told_not_placed {not_placed} attempts");
     println!("chaos_cancelled_by_store {by_store} orders");
@@ -374,8 +407,14 @@ async fn main() {
     println!("chaos_silent_losses {silent} orders");
     println!("chaos_phantoms {phantoms} orders");
     println!("chaos_wall_time {elapsed:.1} s");
-    proxy.lock().expect("proxy").kill();
+    for proxy in &proxies {
+        proxy.lock().expect("proxy").kill();
+    }
     let _ = std::fs::remove_dir_all(&data);
+    if kills.load(Ordering::Relaxed) == 0 {
+        eprintln!("chaos: the run ended before any server was killed; make it longer");
+        std::process::exit(1);
+    }
     if duplicates + silent + phantoms > 0 || outcomes.len() as u64 != orders {
         eprintln!("chaos: the promise was broken");
         std::process::exit(1);
@@ -386,9 +425,8 @@ async fn main() {
 /// trouble; every few rounds the proxy is killed and started again.
 async fn trouble(
     sim: Arc<Sim>,
-    proxy: Arc<Mutex<Proxy>>,
+    proxies: Vec<Arc<Mutex<Proxy>>>,
     http: reqwest::Client,
-    base: String,
     tables: u64,
     done: Arc<AtomicBool>,
     kills: Arc<AtomicU64>,
@@ -435,12 +473,15 @@ async fn trouble(
         }
         if round.is_multiple_of(4) {
             let _ = http
-                .post(format!("{}/sim/refusals", sim_base(&proxy)))
+                .post(format!("{}/sim/refusals", sim_base(&proxies[0])))
                 .json(&json!({"errcode": "E7777", "msg": "포스 점검 중", "count": 3}))
                 .send()
                 .await;
         }
-        if round.is_multiple_of(9) {
+        if round % 9 == 3 {
+            // The replicas in turn, each killed mid-run and started again.
+            let proxy = &proxies[(round / 9) as usize % proxies.len()];
+            let base = format!("http://127.0.0.1:{}", proxy.lock().expect("proxy").port);
             proxy.lock().expect("proxy").kill();
             kills.fetch_add(1, Ordering::Relaxed);
             tokio::time::sleep(Duration::from_millis(300)).await;
