@@ -1,9 +1,11 @@
 // Upstream inquiries per table per poll interval when N phones poll each table, read from
 // the simulator's own call count. Prints `name value unit`.
-//   node bench/coalescing.mjs BASE_URL   (a `tableorder serve --sim-control`)
+//   node bench/coalescing.mjs BASE_URL [PREFIX]   (a `tableorder serve --sim-control`)
+// env: SIM_URL (a standalone simulator, when BASE_URL is a cluster's nginx), TABLES (10),
+// PHONES ("1,5,20": phones per table, one run each), ADMIN_TOKEN.
 const base = process.argv[2] ?? 'http://127.0.0.1:8191';
-const tables = ['0001-0001', '0001-0002', '0001-0003', '0001-0004', '0001-0005',
-  '0001-0006', '0001-0007', '0001-0008', '0001-0009', '0001-0010'];
+const prefix = process.argv[3] ?? 'coalescing';
+const sim = process.env.SIM_URL ?? base;
 const intervals = 5;
 const config = await fetch(`${base}/api/v1/config`).then((r) => r.json());
 // Each table's printed link token, from the owner's list.
@@ -11,6 +13,8 @@ const links = await fetch(`${base}/api/v1/admin/stores/demo/links?baseUrl=${enco
   headers: { authorization: `Bearer ${process.env.ADMIN_TOKEN}` },
 }).then((r) => r.json());
 const tokens = new Map(links.map((l) => [l.table, new URL(l.url).searchParams.get('t')]));
+const tables = links.map((l) => l.table).slice(0, Number(process.env.TABLES ?? 10));
+const counts = (process.env.PHONES ?? '1,5,20').split(',').map(Number);
 const interval = config.pollIntervalMs;
 
 async function poller(table, until) {
@@ -24,13 +28,14 @@ async function poller(table, until) {
   }
 }
 
-for (const n of [1, 5, 20]) {
-  await fetch(`${base}/sim/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+console.log(`${prefix}_tables ${tables.length} tables`);
+for (const n of counts) {
+  await fetch(`${sim}/sim/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const until = Date.now() + interval * (intervals + 1);
   const started = Date.now();
   await Promise.all(tables.flatMap((t) => Array.from({ length: n }, () => poller(t, until))));
   const elapsedIntervals = (Date.now() - started) / interval;
-  const calls = (await fetch(`${base}/sim/calls`).then((r) => r.json()))['/partner/v1/table/order'] ?? 0;
+  const calls = (await fetch(`${sim}/sim/calls`).then((r) => r.json()))['/partner/v1/table/order'] ?? 0;
   const perTable = calls / tables.length / elapsedIntervals;
-  console.log(`coalescing_pollers_${n}_inquiries_per_table_per_interval ${perTable.toFixed(2)} calls`);
+  console.log(`${prefix}_pollers_${n}_inquiries_per_table_per_interval ${perTable.toFixed(2)} calls`);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark, one `name value unit` line per figure, so two runs can be compared.
-#   bash bench/run.sh [weight|crates|steps|lighthouse|load|coalescing|chaos ...]   (default: all)
+#   bash bench/run.sh [weight|crates|steps|lighthouse|load|coalescing|cluster|chaos ...]   (default: all)
 # `./run bench` calls this after `./run setup`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +28,7 @@ build() {
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -m)"
-for what in "${@:-weight crates steps lighthouse load coalescing chaos}"; do
+for what in "${@:-weight crates steps lighthouse load coalescing cluster chaos}"; do
   for b in $what; do
     case "$b" in
       weight) build; node bench/weight.mjs ;;
@@ -49,6 +49,7 @@ for what in "${@:-weight crates steps lighthouse load coalescing chaos}"; do
         ADMIN_TOKEN=bench-admin-token-000000000000 node bench/coalescing.mjs http://127.0.0.1:8193
         kill "$server"
         ;;
+      cluster) bash ./run cluster-bench | grep -E '^[a-z_]+ ' ;;
       chaos) cargo bench --locked -p tableorder-proxy --bench chaos 2>/dev/null | grep -E '^[a-z_]+ ' ;;
       *) echo "unknown benchmark: $b" >&2; exit 2 ;;
     esac

@@ -488,7 +488,8 @@ fn set_path(table: &mut toml::Table, segments: &[String], raw: &str) -> Result<(
 }
 
 fn env_value(key: &str, raw: &str) -> toml::Value {
-    if key == "allowed_origins" {
+    // Lists are comma-separated: `TABLEORDER_LIMITS__TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32`.
+    if matches!(key, "allowed_origins" | "trusted_proxies" | "staff_call_reasons") {
         let list = raw.split(',').map(str::trim).filter(|s| !s.is_empty());
         return toml::Value::Array(list.map(|s| toml::Value::String(s.into())).collect());
     }
@@ -543,11 +544,16 @@ mod tests {
                     "https://a.example, https://b.example",
                 ),
                 ("TABLEORDER_STAFF_PIN", "002468"),
+                (
+                    "TABLEORDER_LIMITS__TRUSTED_PROXIES",
+                    "10.0.0.0/8,127.0.0.1/32",
+                ),
                 ("UNRELATED", "x"),
             ]),
         )
         .unwrap();
         assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.limits.trusted_proxies, ["10.0.0.0/8", "127.0.0.1/32"]);
         assert_eq!(c.timing.poll_interval_ms, 3000);
         assert_eq!(c.allowed_origins.len(), 2);
         assert_eq!(
