@@ -489,7 +489,10 @@ fn set_path(table: &mut toml::Table, segments: &[String], raw: &str) -> Result<(
 
 fn env_value(key: &str, raw: &str) -> toml::Value {
     // Lists are comma-separated: `TABLEORDER_LIMITS__TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32`.
-    if matches!(key, "allowed_origins" | "trusted_proxies" | "staff_call_reasons") {
+    if matches!(
+        key,
+        "allowed_origins" | "trusted_proxies" | "staff_call_reasons"
+    ) {
         let list = raw.split(',').map(str::trim).filter(|s| !s.is_empty());
         return toml::Value::Array(list.map(|s| toml::Value::String(s.into())).collect());
     }
