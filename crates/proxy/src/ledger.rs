@@ -104,6 +104,11 @@ impl Ledger {
         Ledger { pool }
     }
 
+    /// The database the records are in (other records of the same server share it).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
     pub async fn get(
         &self,
         store: &str,

@@ -229,6 +229,7 @@ impl OrderDesk {
         settings: DeskSettings,
     ) -> OrderDesk {
         OrderDesk {
+            staff_pin: StaffPin::new(settings.staff_pin.clone(), ledger.pool().clone()),
             upstream,
             catalog,
             ledger,
@@ -236,7 +237,6 @@ impl OrderDesk {
             // Shorter than the poll interval, so one phone always sees fresh news.
             inquiry_fresh_for: settings.poll_interval.mul_f64(0.9),
             per_table: RateLimiter::new(settings.orders_per_minute_per_table),
-            staff_pin: StaffPin::new(settings.staff_pin.clone()),
             settings,
             sending: Mutex::new(HashMap::new()),
             inquiries: Mutex::new(HashMap::new()),
@@ -272,8 +272,8 @@ impl OrderDesk {
 
     /// The staff PIN, under the store-wide lock-out. Wrong tries are counted and logged,
     /// never with what was typed.
-    fn check_pin(&self, store: &str, table: &str, given: &str) -> Result<(), AppError> {
-        match self.staff_pin.check(store, given) {
+    async fn check_pin(&self, store: &str, table: &str, given: &str) -> Result<(), AppError> {
+        match self.staff_pin.check(store, given).await? {
             Ok(()) => Ok(()),
             Err(PinRefusal::NotSet) => Err(AppError::Invalid(
                 "cash orders are not set up at this store (no staff PIN)".into(),
@@ -309,7 +309,7 @@ impl OrderDesk {
 
     /// What was paid, checked against the order as the server priced it. `admitted`: the
     /// approvals (day, number) this order already holds, from an earlier try.
-    fn payments(
+    async fn payments(
         &self,
         store: &str,
         table: &str,
@@ -324,7 +324,7 @@ impl OrderDesk {
         match payment.method {
             PaymentMethod::Cash => {
                 let given = payment.staff_pin.as_deref().unwrap_or_default();
-                self.check_pin(store, table, given)?;
+                self.check_pin(store, table, given).await?;
                 Ok(vec![PaymentRecord {
                     kind: PaymentKind::Cash,
                     amount: total,
@@ -576,7 +576,9 @@ impl OrderDesk {
             Some(p) => {
                 let id = &request.client_order_id;
                 let admitted = self.ledger.approvals_of(store, id).await?;
-                let records = self.payments(store, table, p, priced.total, &admitted)?;
+                let records = self
+                    .payments(store, table, p, priced.total, &admitted)
+                    .await?;
                 if let Orderer::Tablet { device_id } = orderer {
                     tracing::info!(store, table, device = device_id, method = ?p.method, "paid order from a tablet");
                 }

@@ -10,6 +10,11 @@ use std::time::Duration;
 
 /// Server A with its simulator, and server B on the same database and upstream.
 async fn two_replicas() -> (Harness, Harness) {
+    two_replicas_with(None).await
+}
+
+/// The same, with a staff PIN configured on both.
+async fn two_replicas_with(staff_pin: Option<&'static str>) -> (Harness, Harness) {
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let shared = fresh_database().await;
@@ -18,6 +23,7 @@ async fn two_replicas() -> (Harness, Harness) {
     let a = start_with(move |c| {
         c.database_url = a_url;
         c.data_dir = a_data;
+        c.staff_pin = staff_pin.map(String::from);
     })
     .await;
     let upstream = a.running.upstream_url.clone();
@@ -25,6 +31,7 @@ async fn two_replicas() -> (Harness, Harness) {
         c.database_url = shared;
         c.data_dir = data;
         c.upstream = Some(upstream);
+        c.staff_pin = staff_pin.map(String::from);
     })
     .await;
     (a, b)
@@ -150,4 +157,43 @@ async fn links_sessions_content_and_the_pin_are_shared() {
     }
     let (status, v) = answer;
     assert_eq!(status, 202, "{v}");
+}
+
+#[tokio::test]
+async fn wrong_pins_on_any_server_lock_the_store_on_all() {
+    let (a, b) = two_replicas_with(Some("246813")).await;
+    let tablet = a.enrol_tablet("counter").await;
+    let cash = |id: String, pin: &str| {
+        json!({"clientOrderId": id, "kind": "new",
+            "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": pin}})
+    };
+    let pin = a.running.state.config.staff_pin.clone().unwrap();
+    // The free tries, spread over both servers: together they are the store's, and the
+    // last of them locks it.
+    for n in 1..=tableorder_proxy::trust::pin::FREE_TRIES {
+        let server = if n % 2 == 0 { &a } else { &b };
+        let (status, e) = server
+            .post_with(
+                &format!("/api/v1/stores/demo/tables/0001-{n:04}/orders"),
+                cash(format!("wrong-pin-{n:04}"), "000000"),
+                &tablet,
+            )
+            .await;
+        assert_eq!(status, 401, "{e}");
+    }
+    // Locked on both, even for the right PIN.
+    for server in [&a, &b] {
+        let (status, e) = server
+            .post_with(
+                "/api/v1/stores/demo/tables/0001-0007/orders",
+                cash("right-pin-0001".into(), &pin),
+                &tablet,
+            )
+            .await;
+        assert_eq!(
+            (status, e["error"]["code"].as_str()),
+            (429, Some("rate_limited")),
+            "{e}"
+        );
+    }
 }

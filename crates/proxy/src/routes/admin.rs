@@ -647,6 +647,8 @@ pub async fn change_pin(
     crate::config::check_staff_pin(pin).map_err(AppError::Invalid)?;
     state.pins.save(&store, pin).await?;
     state.desk.staff_pin().set(&store, pin);
+    // A new PIN: the wrong tries against the old one no longer count.
+    state.desk.staff_pin().forgive(&store).await?;
     tracing::info!(store, "staff PIN changed on the admin page");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,10 +1,13 @@
 //! The staff PIN that confirms a cash order. Wrong tries are counted per store, not per
 //! table or tablet: a few are forgiven, then each further one locks the PIN for the whole
-//! store, twice as long as the last time. A right PIN resets the count.
+//! store, twice as long as the last time. A right PIN resets the count. The count and the
+//! lock are kept in the database, so servers sharing one count the same tries.
 
+use super::TrustError;
+use crate::db::Pool;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Wrong tries in a row a store gets before the first lock-out (fingers slip).
 pub const FREE_TRIES: u32 = 5;
@@ -22,18 +25,12 @@ pub enum PinRefusal {
     Locked { retry_after: Duration },
 }
 
-#[derive(Debug, Default, Clone, Copy)]
-struct Tries {
-    wrong_in_a_row: u32,
-    locked_until: Option<Instant>,
-}
-
 /// The PIN each store's staff confirm cash with: the one the owner set on the admin page,
 /// else the configured one.
 pub struct StaffPin {
     configured: Option<String>,
     set_by_owner: Mutex<HashMap<String, String>>,
-    stores: Mutex<HashMap<String, Tries>>,
+    pool: Pool,
 }
 
 /// The lock-out after `wrong` tries in a row (none while within the free ones).
@@ -44,29 +41,20 @@ fn lock_after(wrong: u32) -> Option<Duration> {
 }
 
 impl StaffPin {
-    pub fn new(configured: Option<String>) -> StaffPin {
+    pub fn new(configured: Option<String>, pool: Pool) -> StaffPin {
         StaffPin {
             configured,
             set_by_owner: Mutex::new(HashMap::new()),
-            stores: Mutex::new(HashMap::new()),
+            pool,
         }
     }
 
-    /// The owner's new PIN for `store`; wrong tries so far are forgiven. The same PIN again
-    /// (as read back from the database) changes nothing.
+    /// The owner's PIN for `store` (set here, or read back from the database).
     pub fn set(&self, store: &str, pin: &str) {
-        let previous = self
-            .set_by_owner
+        self.set_by_owner
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(store.to_string(), pin.to_string());
-        if previous.as_deref() == Some(pin) {
-            return;
-        }
-        self.stores
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(store);
     }
 
     fn expected(&self, store: &str) -> Option<String> {
@@ -83,27 +71,64 @@ impl StaffPin {
         self.expected(store).is_some()
     }
 
-    pub fn check(&self, store: &str, given: &str) -> Result<(), PinRefusal> {
-        self.check_at(store, given, Instant::now())
+    /// Wrong tries so far are forgiven (the owner set a new PIN).
+    pub async fn forgive(&self, store: &str) -> Result<(), TrustError> {
+        sqlx::query("DELETE FROM staff_pin_tries WHERE store = $1")
+            .bind(store)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
-    fn check_at(&self, store: &str, given: &str, now: Instant) -> Result<(), PinRefusal> {
-        let expected = self.expected(store).ok_or(PinRefusal::NotSet)?;
-        let mut stores = self.stores.lock().unwrap_or_else(|p| p.into_inner());
-        let tries = stores.entry(store.to_string()).or_default();
-        if let Some(until) = tries.locked_until.filter(|u| *u > now) {
-            return Err(PinRefusal::Locked {
-                retry_after: until - now,
-            });
+    pub async fn check(
+        &self,
+        store: &str,
+        given: &str,
+    ) -> Result<Result<(), PinRefusal>, TrustError> {
+        self.check_at(store, given, crate::ledger::now_ms()).await
+    }
+
+    async fn check_at(
+        &self,
+        store: &str,
+        given: &str,
+        now_ms: i64,
+    ) -> Result<Result<(), PinRefusal>, TrustError> {
+        let Some(expected) = self.expected(store) else {
+            return Ok(Err(PinRefusal::NotSet));
+        };
+        let locked_until: Option<i64> =
+            sqlx::query_scalar("SELECT locked_until_ms FROM staff_pin_tries WHERE store = $1")
+                .bind(store)
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(until) = locked_until.filter(|until| *until > now_ms) {
+            return Ok(Err(PinRefusal::Locked {
+                retry_after: Duration::from_millis((until - now_ms) as u64),
+            }));
         }
         if crate::auth::same_secret(given, &expected) {
-            *tries = Tries::default();
-            return Ok(());
+            self.forgive(store).await?;
+            return Ok(Ok(()));
         }
-        tries.wrong_in_a_row = tries.wrong_in_a_row.saturating_add(1);
-        let locked_for = lock_after(tries.wrong_in_a_row);
-        tries.locked_until = locked_for.map(|d| now + d);
-        Err(PinRefusal::Wrong { locked_for })
+        // Counted in one statement: tries on two servers at once both count.
+        let wrong: i64 = sqlx::query_scalar(
+            "INSERT INTO staff_pin_tries (store, wrong_in_a_row, locked_until_ms) VALUES ($1, 1, 0)
+             ON CONFLICT (store) DO UPDATE SET wrong_in_a_row = staff_pin_tries.wrong_in_a_row + 1
+             RETURNING wrong_in_a_row",
+        )
+        .bind(store)
+        .fetch_one(&self.pool)
+        .await?;
+        let locked_for = lock_after(u32::try_from(wrong).unwrap_or(u32::MAX));
+        if let Some(lock) = locked_for {
+            sqlx::query("UPDATE staff_pin_tries SET locked_until_ms = $2 WHERE store = $1")
+                .bind(store)
+                .bind(now_ms + lock.as_millis() as i64)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Err(PinRefusal::Wrong { locked_for }))
     }
 }
 
@@ -142,64 +167,79 @@ impl PinStore {
 mod tests {
     use super::*;
 
-    #[test]
-    fn wrong_tries_lock_the_whole_store_for_longer_each_time() {
-        let pin = StaffPin::new(Some("482913".into()));
-        let t0 = Instant::now();
-        for _ in 0..FREE_TRIES - 1 {
+    async fn check(pin: &StaffPin, store: &str, given: &str, at: i64) -> Result<(), PinRefusal> {
+        pin.check_at(store, given, at).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn wrong_tries_lock_the_whole_store_for_longer_each_time() {
+        let dir = std::env::temp_dir().join(format!("tableorder-pin-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let pool = crate::db::open(&dir).await.unwrap();
+        let pin = StaffPin::new(Some("482913".into()), pool.clone());
+        // Another server on the same database counts the same tries.
+        let other_server = StaffPin::new(Some("482913".into()), pool);
+        let second = |s: u64| Duration::from_secs(s).as_millis() as i64;
+        let t0 = 1_000_000;
+        for n in 0..FREE_TRIES - 1 {
+            let on = if n % 2 == 0 { &pin } else { &other_server };
             assert_eq!(
-                pin.check_at("demo", "000000", t0),
+                check(on, "demo", "000000", t0).await,
                 Err(PinRefusal::Wrong { locked_for: None })
             );
         }
         // Another store is not touched by this one's tries.
-        assert_eq!(pin.check_at("other", "482913", t0), Ok(()));
+        assert_eq!(check(&pin, "other", "482913", t0).await, Ok(()));
         assert_eq!(
-            pin.check_at("demo", "000001", t0),
+            check(&other_server, "demo", "000001", t0).await,
             Err(PinRefusal::Wrong {
                 locked_for: Some(FIRST_LOCK)
             })
         );
-        // While locked even the right PIN is not compared.
-        assert!(matches!(
-            pin.check_at("demo", "482913", t0 + Duration::from_secs(10)),
-            Err(PinRefusal::Locked { retry_after }) if retry_after == Duration::from_secs(20)
-        ));
-        let t1 = t0 + FIRST_LOCK;
+        // While locked even the right PIN is not compared, on either server.
         assert_eq!(
-            pin.check_at("demo", "000002", t1),
+            check(&pin, "demo", "482913", t0 + second(10)).await,
+            Err(PinRefusal::Locked {
+                retry_after: Duration::from_secs(20)
+            })
+        );
+        let t1 = t0 + FIRST_LOCK.as_millis() as i64;
+        assert_eq!(
+            check(&pin, "demo", "000002", t1).await,
             Err(PinRefusal::Wrong {
                 locked_for: Some(FIRST_LOCK * 2)
             })
         );
-        let t2 = t1 + FIRST_LOCK * 2;
+        let t2 = t1 + (FIRST_LOCK * 2).as_millis() as i64;
         assert_eq!(
-            pin.check_at("demo", "000003", t2),
+            check(&pin, "demo", "000003", t2).await,
             Err(PinRefusal::Wrong {
                 locked_for: Some(FIRST_LOCK * 4)
             })
         );
-        let t3 = t2 + FIRST_LOCK * 4;
+        let t3 = t2 + (FIRST_LOCK * 4).as_millis() as i64;
         assert_eq!(
-            pin.check_at("demo", "482913", t3),
+            check(&pin, "demo", "482913", t3).await,
             Ok(()),
             "right PIN resets"
         );
         assert_eq!(
-            pin.check_at("demo", "000004", t3),
+            check(&pin, "demo", "000004", t3).await,
             Err(PinRefusal::Wrong { locked_for: None })
         );
         assert_eq!(lock_after(FREE_TRIES + 40), Some(LONGEST_LOCK));
         pin.set("demo", "7777");
-        assert_eq!(pin.check_at("demo", "7777", t3), Ok(()));
+        assert_eq!(check(&pin, "demo", "7777", t3).await, Ok(()));
         assert_eq!(
-            pin.check_at("other", "482913", t3),
+            check(&pin, "other", "482913", t3).await,
             Ok(()),
             "other stores keep theirs"
         );
+        let none = StaffPin::new(None, crate::db::open(&dir).await.unwrap());
         assert_eq!(
-            StaffPin::new(None).check_at("demo", "1234", t3),
+            check(&none, "demo", "1234", t3).await,
             Err(PinRefusal::NotSet)
         );
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
