@@ -97,14 +97,7 @@ pub fn when(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Won as the owner reads them: `12,000원`.
 pub fn won(amount: i64) -> String {
-    let digits = amount.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{out}원", if amount < 0 { "-" } else { "" })
+    order_core::Won(amount).korean()
 }

@@ -6,17 +6,9 @@ use crate::api::{self, store_path, won};
 use crate::app::{fetched, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use order_core::{ItemText, ITEM_TEXT_LANGS};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
-
-#[derive(Deserialize, Serialize, Clone, PartialEq, Default)]
-#[serde(rename_all = "camelCase")]
-struct ItemText {
-    lang: String,
-    name: String,
-    #[serde(default)]
-    description: Option<String>,
-}
 
 #[derive(Deserialize, Clone, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -55,7 +47,15 @@ impl From<&ItemOut> for ItemEdit {
     }
 }
 
-const LANGS: [(&str, &str); 3] = [("en", "영어"), ("zh", "중국어"), ("ja", "일본어")];
+/// What the owner calls each language a store may write item texts in.
+fn lang_label(code: &str) -> &'static str {
+    match code {
+        "en" => "영어",
+        "zh" => "중국어",
+        "ja" => "일본어",
+        _ => "기타",
+    }
+}
 
 fn item_path(store: &str, item: &str) -> String {
     let id = js_sys::encode_uri_component(item)
@@ -196,20 +196,17 @@ fn ItemForm(
         &'static str,
         RwSignal<String>,
         RwSignal<String>,
-    )> = LANGS
+    )> = ITEM_TEXT_LANGS
         .iter()
-        .map(|(lang, label)| {
-            let text = item
-                .texts
-                .iter()
-                .find(|t| t.lang == *lang)
-                .cloned()
-                .unwrap_or_default();
+        .map(|lang| {
+            let text = item.texts.iter().find(|t| t.lang == *lang);
+            let name = text.map(|t| t.name.clone()).unwrap_or_default();
+            let description = text.and_then(|t| t.description.clone()).unwrap_or_default();
             (
                 *lang,
-                *label,
-                RwSignal::new(text.name),
-                RwSignal::new(text.description.unwrap_or_default()),
+                lang_label(lang),
+                RwSignal::new(name),
+                RwSignal::new(description),
             )
         })
         .collect();

@@ -234,10 +234,11 @@ impl Catalog {
     fn view(&self, slot: &StoreSlot) -> Option<(ViewKey, Arc<BaseInfo>)> {
         // The generation before the information: a refresh in between costs a rebuild, never
         // an old menu kept under the new generation.
+        let now = now_ms();
         let key = (
             slot.generation.load(Ordering::Acquire),
             self.content.generation(),
-            business_day_number(now_ms()),
+            business_day_number(now),
         );
         let fetched = Self::fetched(slot)?;
         let mut view = slot.view.lock().unwrap_or_else(|p| p.into_inner());
@@ -250,7 +251,7 @@ impl Catalog {
         let info = Arc::new(BaseInfo {
             name: fetched.name.clone(),
             tables: fetched.tables.clone(),
-            categories: guest_view(&fetched.categories, &content, &business_day(now_ms())),
+            categories: guest_view(&fetched.categories, &content, &business_day(now)),
             staff_calls: fetched.staff_calls.clone(),
             staff_calls_on_pos: fetched.staff_calls_on_pos,
             stamp: fetched.stamp.clone(),

@@ -102,14 +102,9 @@ pub async fn start(
         .map_err(|e| ServeError::Records(e.to_string()))?;
     let state = AppState::new(config, &upstream_url, db, std::sync::Arc::new(content))
         .map_err(|e| ServeError::Upstream(e.to_string()))?;
-    let pins = state
-        .pins
-        .all()
+    read_pins(&state)
         .await
         .map_err(|e| ServeError::Records(e.to_string()))?;
-    for (store, pin) in pins {
-        state.desk.staff_pin().set(&store, &pin);
-    }
     let mut app = router(state.clone());
     if let (true, Some(sim)) = (sim_control, &sim) {
         app = app.merge(pos_sim::http::control_router(sim.clone()));
@@ -259,16 +254,19 @@ fn spawn_follow(state: AppState) {
             if let Err(e) = state.content.follow().await {
                 tracing::warn!(error = %e, "could not read the stores' content again");
             }
-            match state.pins.all().await {
-                Ok(pins) => {
-                    for (store, pin) in pins {
-                        state.desk.staff_pin().set(&store, &pin);
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "could not read the staff PINs again"),
+            if let Err(e) = read_pins(&state).await {
+                tracing::warn!(error = %e, "could not read the staff PINs again");
             }
         }
     });
+}
+
+/// The staff PINs owners set, as the database has them now.
+async fn read_pins(state: &AppState) -> Result<(), crate::trust::TrustError> {
+    for (store, pin) in state.pins.all().await? {
+        state.desk.staff_pin().set(&store, &pin);
+    }
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{order, start, Harness};
+use common::{cash_order, order, start, Harness};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -512,17 +512,13 @@ async fn the_owner_sees_todays_orders_and_sets_the_staff_pin() {
     assert_eq!(status_body["cashTaken"], true);
     // The tablet's cash orders take the new PIN at once.
     let tablet = h.enrol_tablet("counter").await;
-    let cash = |id: &str, pin: &str| {
-        json!({"clientOrderId": id, "kind": "new",
-            "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": pin}})
-    };
     let path = "/api/v1/stores/demo/tables/0001-0005/orders";
     let (status, e) = h
-        .post_with(path, cash("pin-new-0001", "2468014"), &tablet)
+        .post_with(path, cash_order("pin-new-0001", "2468014"), &tablet)
         .await;
     assert_eq!(status, 401, "{e}");
     let (status, e) = h
-        .post_with(path, cash("pin-new-0002", "2468013"), &tablet)
+        .post_with(path, cash_order("pin-new-0002", "2468013"), &tablet)
         .await;
     assert_eq!(status, 202, "{e}");
 }

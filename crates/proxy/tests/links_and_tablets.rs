@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{approval_stamp_now, order, start, start_with, Harness};
+use common::{approval_stamp_now, cash_order, order, start, start_with, Harness};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -371,16 +371,12 @@ async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once
 async fn wrong_pins_lock_the_whole_store_and_are_counted() {
     let h = start_with(|c| c.staff_pin = Some("482913".into())).await;
     let tablet = h.enrol_tablet("counter").await;
-    let cash = |id: &str, pin: &str| {
-        json!({"clientOrderId": id, "kind": "new",
-            "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": pin}})
-    };
     // Five wrong tries spread over five tables, each a different PIN.
     for table in 1..=5 {
         let (status, e) = h
             .post_with(
                 &format!("/api/v1/stores/demo/tables/0001-{table:04}/orders"),
-                cash(&format!("order-pin-{table:04}"), &format!("00000{table}")),
+                cash_order(&format!("order-pin-{table:04}"), &format!("00000{table}")),
                 &tablet,
             )
             .await;
@@ -394,7 +390,7 @@ async fn wrong_pins_lock_the_whole_store_and_are_counted() {
     let (status, e) = h
         .post_with(
             "/api/v1/stores/demo/tables/0001-0006/orders",
-            cash("order-pin-0006", "482913"),
+            cash_order("order-pin-0006", "482913"),
             &tablet,
         )
         .await;

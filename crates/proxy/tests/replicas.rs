@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fresh_database, order, start_with, Harness};
+use common::{cash_order, fresh_database, order, start_with, Harness};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -138,8 +138,7 @@ async fn links_sessions_content_and_the_pin_are_shared() {
         .unwrap();
     assert_eq!(r.status(), 204);
     let tablet = b.enrol_tablet("counter").await;
-    let cash = json!({"clientOrderId": "replica-cash-0001", "kind": "new",
-        "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": "97531024"}});
+    let cash = cash_order("replica-cash-0001", "97531024");
     // Until B has read it, B has no PIN at all (cash is refused as not set up).
     let mut answer = (0, Value::Null);
     for _ in 0..40 {
@@ -163,10 +162,6 @@ async fn links_sessions_content_and_the_pin_are_shared() {
 async fn wrong_pins_on_any_server_lock_the_store_on_all() {
     let (a, b) = two_replicas_with(Some("246813")).await;
     let tablet = a.enrol_tablet("counter").await;
-    let cash = |id: String, pin: &str| {
-        json!({"clientOrderId": id, "kind": "new",
-            "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": pin}})
-    };
     let pin = a.running.state.config.staff_pin.clone().unwrap();
     // The free tries, spread over both servers: together they are the store's, and the
     // last of them locks it.
@@ -175,7 +170,7 @@ async fn wrong_pins_on_any_server_lock_the_store_on_all() {
         let (status, e) = server
             .post_with(
                 &format!("/api/v1/stores/demo/tables/0001-{n:04}/orders"),
-                cash(format!("wrong-pin-{n:04}"), "000000"),
+                cash_order(&format!("wrong-pin-{n:04}"), "000000"),
                 &tablet,
             )
             .await;
@@ -186,7 +181,7 @@ async fn wrong_pins_on_any_server_lock_the_store_on_all() {
         let (status, e) = server
             .post_with(
                 "/api/v1/stores/demo/tables/0001-0007/orders",
-                cash("right-pin-0001".into(), &pin),
+                cash_order("right-pin-0001", &pin),
                 &tablet,
             )
             .await;

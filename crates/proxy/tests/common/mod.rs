@@ -275,6 +275,12 @@ pub fn order(client_order_id: &str, kind: &str, open_order_no: Option<&str>) -> 
     v
 }
 
+/// A cash order of one 삼겹살, confirmed with the staff `pin`.
+pub fn cash_order(client_order_id: &str, pin: &str) -> Value {
+    json!({"clientOrderId": client_order_id, "kind": "new",
+        "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": pin}})
+}
+
 /// Now as a card terminal stamps an approval: `yyyyMMddHHmmss`, Korean time.
 pub fn approval_stamp_now() -> String {
     let kst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
