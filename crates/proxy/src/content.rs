@@ -14,7 +14,6 @@ use std::sync::{Arc, RwLock};
 /// A business day starts at 05:00 in Korea: a bar's 1 a.m. is still the evening before, and
 /// an item marked sold out at night stays so until the morning.
 const DAY_STARTS_AT_HOUR: i64 = 5;
-const KST_OFFSET_HOURS: i64 = 9;
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
 /// Longest description a store may write (a phone shows about four lines).
@@ -33,7 +32,7 @@ pub enum ContentError {
 /// The number of the business day `at_ms` falls in (days since 1970 in Korean time, less
 /// the early hours).
 pub fn business_day_number(at_ms: i64) -> i64 {
-    (at_ms + (KST_OFFSET_HOURS - DAY_STARTS_AT_HOUR) * HOUR_MS).div_euclid(24 * HOUR_MS)
+    (at_ms + crate::kst::OFFSET_MS - DAY_STARTS_AT_HOUR * HOUR_MS).div_euclid(24 * HOUR_MS)
 }
 
 /// The business day `at_ms` falls in, as `yyyyMMdd`.

@@ -63,6 +63,12 @@ pub enum AppError {
     Upstream(#[source] UpstreamError),
 }
 
+impl From<crate::limits::RetryAfter> for AppError {
+    fn from(crate::limits::RetryAfter(retry_after_ms): crate::limits::RetryAfter) -> AppError {
+        AppError::RateLimited { retry_after_ms }
+    }
+}
+
 impl From<crate::ledger::LedgerError> for AppError {
     fn from(e: crate::ledger::LedgerError) -> AppError {
         tracing::error!(error = %e, "order records unavailable");

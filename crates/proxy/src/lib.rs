@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod db;
 pub mod error;
+pub mod kst;
 pub mod ledger;
 pub mod limits;
 pub mod metrics;

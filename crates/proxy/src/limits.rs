@@ -14,6 +14,16 @@ pub struct RateLimiter<C: Clock = DefaultClock> {
     clock: C,
 }
 
+/// How long until the limit lets the caller in again, in ms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryAfter(pub u64);
+
+impl RetryAfter {
+    pub fn of(wait: std::time::Duration) -> RetryAfter {
+        RetryAfter(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1))
+    }
+}
+
 /// Above this many keys, those whose allowance has refilled are dropped.
 const PRUNE_ABOVE: usize = 10_000;
 
@@ -35,17 +45,14 @@ impl<C: Clock + Clone> RateLimiter<C> {
         }
     }
 
-    /// Takes one token for `key`; when none is left, how long until one is, in ms.
-    pub fn check(&self, key: &str) -> Result<(), u64> {
+    /// Takes one token for `key`; when none is left, how long until one is.
+    pub fn check(&self, key: &str) -> Result<(), RetryAfter> {
         if self.limiter.len() > PRUNE_ABOVE {
             self.limiter.retain_recent();
         }
         self.limiter
             .check_key(&key.to_string())
-            .map_err(|not_until| {
-                let wait = not_until.wait_time_from(self.clock.now());
-                u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1)
-            })
+            .map_err(|not_until| RetryAfter::of(not_until.wait_time_from(self.clock.now())))
     }
 }
 
@@ -62,7 +69,7 @@ mod tests {
         for _ in 0..60 {
             assert!(limiter.check("a").is_ok());
         }
-        let wait = limiter.check("a").unwrap_err();
+        let RetryAfter(wait) = limiter.check("a").unwrap_err();
         assert!((900..=1_000).contains(&wait), "one token a second: {wait}");
         assert!(limiter.check("b").is_ok(), "keys are separate");
         clock.advance(Duration::from_millis(1_000));

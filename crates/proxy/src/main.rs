@@ -298,8 +298,7 @@ async fn tablets(action: TabletsAction, at: StoreArgs) -> ExitCode {
 
 /// Milliseconds since the epoch as Korean local time.
 fn when(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .and_then(|t| chrono::FixedOffset::east_opt(9 * 3600).map(|kst| t.with_timezone(&kst)))
+    tableorder_proxy::kst::from_ms(ms)
         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
 }

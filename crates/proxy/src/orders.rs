@@ -11,14 +11,14 @@
 use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::ledger::{now_ms, Claim, Claimed, Ledger, Record};
-use crate::limits::RateLimiter;
+use crate::limits::{RateLimiter, RetryAfter};
 use crate::metrics::Metrics;
 use crate::trust::{PinRefusal, StaffPin};
 use crate::upstream::{
     staff_call_order, OutgoingOrder, PaymentKind, PaymentRecord, Refusal, TableInquiry, Upstream,
     UpstreamError,
 };
-use chrono::{FixedOffset, Utc};
+use chrono::FixedOffset;
 use order_core::pricing::{price_order, PricedOrder};
 use order_core::{
     OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, PlacedOrder, StaffCallRequest,
@@ -144,10 +144,7 @@ fn check_fresh(
     time: &str,
     now: chrono::DateTime<FixedOffset>,
 ) -> Result<(), AppError> {
-    use chrono::TimeZone;
-    let approved = chrono::NaiveDateTime::parse_from_str(&format!("{date}{time}"), "%Y%m%d%H%M%S")
-        .ok()
-        .and_then(|naive| now.offset().from_local_datetime(&naive).single())
+    let approved = crate::kst::from_pos(date, time)
         .ok_or_else(|| AppError::Invalid(format!("approvedAt {date}{time} is not a time")))?;
     let age = now.signed_duration_since(approved);
     let too_old = age.to_std().is_ok_and(|age| age > APPROVAL_FRESH_FOR);
@@ -164,11 +161,7 @@ fn check_fresh(
 }
 
 fn now_kst() -> String {
-    let kst = FixedOffset::east_opt(9 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
-    Utc::now()
-        .with_timezone(&kst)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    crate::kst::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// A clientOrderId is made in the browser: a short opaque token.
@@ -280,9 +273,7 @@ impl OrderDesk {
             )),
             Err(PinRefusal::Locked { retry_after }) => {
                 tracing::warn!(store, table, ?retry_after, "staff PIN tried while locked");
-                Err(AppError::RateLimited {
-                    retry_after_ms: retry_after.as_millis() as u64,
-                })
+                Err(RetryAfter::of(retry_after).into())
             }
             Err(PinRefusal::Wrong { locked_for }) => {
                 self.metrics
@@ -317,10 +308,7 @@ impl OrderDesk {
         total: Won,
         admitted: &[(String, String)],
     ) -> Result<Vec<PaymentRecord>, AppError> {
-        let now = chrono::Utc::now().with_timezone(
-            &chrono::FixedOffset::east_opt(9 * 3600)
-                .ok_or_else(|| AppError::Invalid("clock".into()))?,
-        );
+        let now = crate::kst::now();
         match payment.method {
             PaymentMethod::Cash => {
                 let given = payment.staff_pin.as_deref().unwrap_or_default();
@@ -550,9 +538,7 @@ impl OrderDesk {
         {
             return answer;
         }
-        self.per_table
-            .check(&format!("{store}/{table}"))
-            .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
+        self.per_table.check(&format!("{store}/{table}"))?;
         // Priced against the menu the POS has now: it is asked whether it changed.
         let info = self.catalog.current(store).await?;
         let open_order_no = match (request.kind, request.open_order_no.as_deref()) {
@@ -718,9 +704,7 @@ impl OrderDesk {
         let key = (store.to_string(), table.to_string());
         if let Some(at) = last.get(&key) {
             let wait = STAFF_CALL_EVERY.saturating_sub(at.elapsed());
-            return Err(AppError::RateLimited {
-                retry_after_ms: wait.as_millis() as u64,
-            });
+            return Err(RetryAfter::of(wait).into());
         }
         last.insert(key, Instant::now());
         Ok(())

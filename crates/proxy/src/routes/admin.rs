@@ -13,6 +13,7 @@ use crate::trust::{Device, TableLink, SESSION_COOKIE};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware;
 use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
@@ -20,12 +21,11 @@ use order_core::{ItemText, PlacedOrder, Won};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-pub fn router() -> Router<AppState> {
+/// Signing in and out is open to all; everything else is the owner's alone, checked once
+/// for every route here before any handler runs.
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route(
-            "/admin/session",
-            get(session).post(sign_in).delete(sign_out),
-        )
+        .route("/admin/session", get(session))
         .route("/admin/stores/{store}/status", get(status))
         .route("/admin/stores/{store}/items", get(items))
         .route(
@@ -53,6 +53,8 @@ pub fn router() -> Router<AppState> {
             "/admin/stores/{store}/devices/{device}",
             delete(revoke_device),
         )
+        .route_layer(middleware::from_extractor_with_state::<Admin, _>(state))
+        .route("/admin/session", post(sign_in).delete(sign_out))
 }
 
 /// The guide's "button event": fetch tables and menu again now.
@@ -62,7 +64,6 @@ pub fn router() -> Router<AppState> {
     responses((status = 200, description = "refreshed (or stale: the last good copy kept)"),
         (status = 401, body = order_core::ApiError)))]
 pub async fn refresh(
-    _: Admin,
     State(state): State<AppState>,
     Path(store): Path<String>,
 ) -> Result<Json<Value>, AppError> {
@@ -104,7 +105,6 @@ async fn signed_links(
     responses((status = 200, description = "an A4 HTML sheet", content_type = "text/html"),
         (status = 401, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
 pub async fn qr_sheet(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Query(query): Query<LinkQuery>,
@@ -131,7 +131,6 @@ pub struct TableLinkOut {
     responses((status = 200, body = [TableLinkOut]),
         (status = 401, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
 pub async fn table_links(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Query(query): Query<LinkQuery>,
@@ -158,7 +157,6 @@ pub async fn table_links(
     responses((status = 200, description = "`{keyId}`: the new key's id"),
         (status = 401, body = order_core::ApiError), (status = 404, body = order_core::ApiError)))]
 pub async fn rotate_link_key(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
 ) -> Result<Json<Value>, AppError> {
@@ -180,7 +178,6 @@ pub struct EnrolQuery {
     responses((status = 201, description = "`{code, expiresAtMs, enrolUrl, qrSvg}`"),
         (status = 401, body = order_core::ApiError), (status = 404, body = order_core::ApiError)))]
 pub async fn enrolment_code(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Query(query): Query<EnrolQuery>,
@@ -238,7 +235,6 @@ impl From<Device> for DeviceOut {
     security(("bearer" = [])),
     responses((status = 200, body = [DeviceOut]), (status = 401, body = order_core::ApiError)))]
 pub async fn devices(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
 ) -> Result<Json<Vec<DeviceOut>>, AppError> {
@@ -253,7 +249,6 @@ pub async fn devices(
     responses((status = 204, description = "revoked"), (status = 401, body = order_core::ApiError),
         (status = 404, body = order_core::ApiError)))]
 pub async fn revoke_device(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Path((_store, device)): Path<(String, String)>,
@@ -313,7 +308,7 @@ fn cookie(headers: &HeaderMap, value: &str, max_age_s: i64) -> String {
 #[utoipa::path(get, path = "/api/v1/admin/session", tag = "staff",
     responses((status = 200, description = "`{stores: [{slug, name}]}`: signed in"),
         (status = 401, body = order_core::ApiError)))]
-pub async fn session(_: Admin, State(state): State<AppState>) -> Json<Value> {
+pub async fn session(State(state): State<AppState>) -> Json<Value> {
     Json(json!({ "stores": stores(&state) }))
 }
 
@@ -328,10 +323,7 @@ pub async fn sign_in(
     JsonBody(body): JsonBody<SignIn>,
 ) -> Result<Response, AppError> {
     let client = super::client_key_of(&state, peer, &headers);
-    state
-        .sign_ins
-        .check(&client)
-        .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
+    state.sign_ins.check(&client)?;
     let expected =
         state.config.admin_token.as_deref().ok_or_else(|| {
             AppError::Invalid("no admin token is configured on this server".into())
@@ -382,7 +374,6 @@ pub struct TroubleOut {
     responses((status = 200, description = "`{fetchedAtMs, checkedAtMs, menuVersion, tables, items, stale, open, cashTaken, troubles: [{atMs, message}]}`"),
         (status = 401, body = order_core::ApiError)))]
 pub async fn status(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
 ) -> Result<Json<Value>, AppError> {
@@ -443,7 +434,6 @@ fn item_out(id: &str, content: Option<&ItemContent>, day: &str) -> ItemOut {
     params(("store" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = [ItemOut]), (status = 401, body = order_core::ApiError)))]
 pub async fn items(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
 ) -> Result<Json<Vec<ItemOut>>, AppError> {
@@ -503,7 +493,6 @@ async fn known_item(state: &AppState, store: &str, item: &str) -> Result<(), App
     responses((status = 204, description = "saved: guests see it at once"), (status = 401, body = order_core::ApiError),
         (status = 404, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
 pub async fn save_item(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Path((_store, item)): Path<(String, String)>,
@@ -526,7 +515,6 @@ pub async fn save_item(
     responses((status = 204, description = "what the store wrote about the item is forgotten"),
         (status = 401, body = order_core::ApiError), (status = 404, body = order_core::ApiError)))]
 pub async fn remove_item(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Path((_store, item)): Path<(String, String)>,
@@ -549,7 +537,6 @@ pub async fn remove_item(
         (status = 401, body = order_core::ApiError), (status = 413, body = order_core::ApiError),
         (status = 415, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
 pub async fn upload_photo(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Path((_store, item)): Path<(String, String)>,
@@ -579,7 +566,6 @@ pub async fn upload_photo(
     params(("store" = String, Path), ("item" = String, Path)), security(("bearer" = [])),
     responses((status = 204, description = "the item shows no photo"), (status = 401, body = order_core::ApiError)))]
 pub async fn remove_photo(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Path((_store, item)): Path<(String, String)>,
@@ -604,7 +590,6 @@ pub struct StoreOrderOut {
     responses((status = 200, description = "today's orders and staff calls at every table, newest first: each a PlacedOrder with `table` and `tableName`"),
         (status = 401, body = order_core::ApiError), (status = 502, body = order_core::ApiError)))]
 pub async fn todays_orders(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
 ) -> Result<Json<Vec<StoreOrderOut>>, AppError> {
@@ -638,7 +623,6 @@ pub struct PinChange {
     responses((status = 204, description = "in force at once"), (status = 401, body = order_core::ApiError),
         (status = 422, body = order_core::ApiError)))]
 pub async fn change_pin(
-    _: Admin,
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     JsonBody(body): JsonBody<PinChange>,

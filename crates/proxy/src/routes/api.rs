@@ -239,10 +239,7 @@ pub async fn enrol_tablet(
         return Err(AppError::Invalid("that is not an enrolment code".into()));
     }
     // Store-wide, so guessing from many addresses is as slow as from one.
-    state
-        .enrolments
-        .check(&store)
-        .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
+    state.enrolments.check(&store)?;
     let enrolled = state
         .devices
         .enrol(&store, &request.code, name)

@@ -28,7 +28,7 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let api = api::router()
-        .merge(admin::router())
+        .merge(admin::router(state.clone()))
         .merge(openapi::router())
         .layer(middleware::from_fn_with_state(state.clone(), limit_clients))
         .layer(middleware::from_fn_with_state(
@@ -144,10 +144,7 @@ async fn limit_clients(
     next: Next,
 ) -> Result<axum::response::Response, AppError> {
     let client = client_address(&state, &req);
-    state
-        .per_client
-        .check(&client)
-        .map_err(|retry_after_ms| AppError::RateLimited { retry_after_ms })?;
+    state.per_client.check(&client)?;
     Ok(next.run(req).await)
 }
 

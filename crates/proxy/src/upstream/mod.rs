@@ -12,7 +12,6 @@ mod wire;
 
 pub use wire::skipped_entries;
 
-use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 use order_core::pricing::PricedOrder;
 use order_core::{
     Category, Item, OptionChoice, OptionGroup, OrderKind, OrderStatus, PlacedLine, PlacedOption,
@@ -669,11 +668,7 @@ fn status_of(e: &InquiryEntryObj) -> OrderStatus {
 
 /// RFC 3339 in Korean time; empty when the entry's date or time cannot be read.
 fn received_at(date: &str, time: &str) -> String {
-    let kst = FixedOffset::east_opt(9 * 3600);
-    NaiveDateTime::parse_from_str(&format!("{date}{time}"), "%Y%m%d%H%M%S")
-        .ok()
-        .zip(kst)
-        .and_then(|(naive, kst)| kst.from_local_datetime(&naive).single())
+    crate::kst::from_pos(date, time)
         .map(|at| at.to_rfc3339())
         .unwrap_or_default()
 }
