@@ -170,8 +170,17 @@ test('the English switch translates the page and the widget keeps working', asyn
   await shot(page, 'item-sheet-en');
   assert.equal(await page.evaluate(() => document.activeElement?.id), await page.locator('.to-sheet h2').getAttribute('id'),
     'focus moves into the sheet');
+  const behind = () => page.evaluate(() => ({
+    menu: document.querySelector('.to-item-button')?.closest('[inert]') !== null,
+    header: document.querySelector('.to-header')?.closest('[inert]') !== null,
+    sheet: document.querySelector('.to-sheet')?.closest('[inert]') !== null,
+  }));
+  assert.deepEqual(await behind(), { menu: true, header: true, sheet: false }, 'the page behind a sheet is inert');
+  await page.keyboard.press('Tab');
+  assert.ok(await page.evaluate(() => document.activeElement?.closest('.to-sheet') !== null), 'Tab stays in the sheet');
   await page.keyboard.press('Escape');
   assert.equal(await page.locator('.to-sheet').count(), 0);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('[inert]').length), 0, 'and live again once it closes');
   assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ''), /김치찌개/, 'and back to the item');
   await orderPlain(page);
   await waitForStatus(page, /with the kitchen/);

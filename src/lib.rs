@@ -16,6 +16,7 @@ pub mod money;
 pub mod names;
 pub mod options;
 pub mod ordering;
+pub mod payment;
 pub mod shop;
 pub mod storage;
 
@@ -31,7 +32,7 @@ fn mount_with(
 ) {
     leptos::mount::mount_to(
         element,
-        move || view! { <components::Widget options=options boot=boot/> },
+        move || view! { <components::Widget options=options boot=boot /> },
     )
     .forget();
 }
@@ -64,7 +65,7 @@ pub fn boot() {
         if boot.is_complete() && host.first_element_child().is_some() {
             leptos::mount::hydrate_from(
                 host.clone(),
-                move || view! { <components::Widget options=options boot=boot/> },
+                move || view! { <components::Widget options=options boot=boot /> },
             )
             .forget();
             // The server marked its drawing busy until now.

@@ -1,6 +1,7 @@
 //! How a host configures the widget: the QR code's query string, `data-*` attributes, or
 //! an options object given to `mount()` from JavaScript.
 
+use order_core::flow::PayMode;
 use order_core::{is_valid_store_slug, parse_table_id};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -96,26 +97,13 @@ impl Lang {
     }
 }
 
-/// How the widget takes payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    /// Order now, pay at the counter (QR ordering).
-    #[default]
-    Postpaid,
-    /// A tablet or kiosk: the host page takes payment first.
-    Prepaid,
-    /// A tablet: staff confirm a cash payment.
-    Cash,
-}
-
-impl Mode {
-    fn parse(s: &str) -> Option<Mode> {
-        match s {
-            "" | "postpaid" => Some(Mode::Postpaid),
-            "prepaid" => Some(Mode::Prepaid),
-            "cash" => Some(Mode::Cash),
-            _ => None,
-        }
+/// The `mode` setting: empty or `postpaid` (QR ordering), `prepaid`, `cash` (tablets).
+fn parse_pay_mode(s: &str) -> Option<PayMode> {
+    match s {
+        "" | "postpaid" => Some(PayMode::Postpaid),
+        "prepaid" => Some(PayMode::Prepaid),
+        "cash" => Some(PayMode::Cash),
+        _ => None,
     }
 }
 
@@ -126,7 +114,7 @@ pub struct WidgetOptions {
     /// Where the proxy is; empty means the page's own origin.
     pub api_base: String,
     pub lang: Lang,
-    pub mode: Mode,
+    pub mode: PayMode,
     /// Prepaid: the host page's `pay({amount, clientOrderId, lines})`, returning a Promise of
     /// an approval (or a list of them, for a split payment).
     pub pay: Option<js_sys::Function>,
@@ -162,7 +150,7 @@ impl WidgetOptions {
             return Err(OptionsError::Invalid("table", table));
         }
         let mode_raw = get("mode").unwrap_or_default();
-        let mode = Mode::parse(&mode_raw).ok_or(OptionsError::Invalid("mode", mode_raw))?;
+        let mode = parse_pay_mode(&mode_raw).ok_or(OptionsError::Invalid("mode", mode_raw))?;
         Ok(WidgetOptions {
             store,
             table,
@@ -181,12 +169,6 @@ impl WidgetOptions {
                 .filter(|t| !t.is_empty() && t.len() <= 64 && t.is_ascii()),
             device: None,
         })
-    }
-
-    /// From a query string like `?store=demo&table=0001-0003`.
-    pub fn from_query(query: &str) -> Result<WidgetOptions, OptionsError> {
-        let params = web_sys::UrlSearchParams::new_with_str(query).ok();
-        Self::from_settings(|key| params.as_ref().and_then(|p| p.get(key)))
     }
 
     /// `data-store`, `data-table`, `data-api-base`, … on the host element win over the query.

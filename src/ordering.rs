@@ -3,53 +3,14 @@
 
 use crate::api::{Api, ApiFailure};
 use crate::clock::{fresh_client_order_id, now_ms};
+use crate::payment::{self, HostAnswer};
 use crate::storage;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use::use_timeout_fn;
 use order_core::cart::{Cart, CartLine};
 use order_core::flow::{Command, Event, Failure, PayMode, Stage, Submission};
-use order_core::{Approval, ClientConfig, Won};
-
-/// An approval, or a list of them for a split payment, as the host page resolves it. Read
-/// leniently; whatever else the terminal said is kept in `extra` for the record.
-fn approvals_from_js(value: &wasm_bindgen::JsValue) -> Result<Vec<Approval>, String> {
-    use js_sys::{Array, Object, Reflect, JSON};
-    use wasm_bindgen::JsCast;
-    let text = |v: &wasm_bindgen::JsValue| JSON::stringify(v).ok().and_then(|s| s.as_string());
-    let entries: Vec<wasm_bindgen::JsValue> = if Array::is_array(value) {
-        Array::from(value).iter().collect()
-    } else {
-        vec![value.clone()]
-    };
-    let mut approvals = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let json = text(&entry).ok_or("the payment answered nothing")?;
-        let mut approval: Approval = serde_json::from_str(&json)
-            .map_err(|e| format!("the payment's answer is not an approval: {e}"))?;
-        // What this page does not know is kept as the terminal said it.
-        let known = serde_json::to_string(&approval)
-            .ok()
-            .and_then(|k| JSON::parse(&k).ok())
-            .unwrap_or_default();
-        if let Some(fields) = entry.dyn_ref::<Object>() {
-            for key in Object::keys(fields).iter() {
-                let unknown = !Reflect::has(&known, &key).unwrap_or(true);
-                let value = Reflect::get(fields, &key).ok();
-                if let (true, Some(name), Some(said)) =
-                    (unknown, key.as_string(), value.as_ref().and_then(text))
-                {
-                    approval.extra.insert(name, said);
-                }
-            }
-        }
-        approvals.push(approval);
-    }
-    if approvals.is_empty() {
-        return Err("the payment answered no approval".into());
-    }
-    Ok(approvals)
-}
+use order_core::{ClientConfig, Won};
 
 /// The order in flight at this table, and the means to move it.
 #[derive(Clone, Copy)]
@@ -127,45 +88,16 @@ impl Ordering {
             self.dispatch(Event::PaymentFailed(PAY_NOT_CONFIGURED.into()));
             return;
         };
-        let lines = self.submission.with_untracked(|s| {
-            s.as_ref()
-                .and_then(|s| serde_json::to_string(&s.lines()).ok())
-                .and_then(|json| js_sys::JSON::parse(&json).ok())
-                .unwrap_or(wasm_bindgen::JsValue::NULL)
-        });
-        let request = js_sys::Object::new();
-        let set = |k: &str, v: wasm_bindgen::JsValue| {
-            let _ = js_sys::Reflect::set(&request, &k.into(), &v);
-        };
-        set("amount", (amount.0 as f64).into());
-        set("clientOrderId", client_order_id.into());
-        set("lines", lines);
+        let lines = self
+            .submission
+            .with_untracked(|s| s.as_ref().map(|s| s.lines().to_vec()))
+            .unwrap_or_default();
         let this = *self;
-        let promise = pay
-            .call1(&wasm_bindgen::JsValue::NULL, &request)
-            .map(|v| js_sys::Promise::resolve(&v))
-            .map_err(|e| e.as_string().unwrap_or_default());
         spawn_local(async move {
-            let answer = match promise {
-                Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.map_err(|e| {
-                    e.as_string()
-                        .or_else(|| {
-                            js_sys::Reflect::get(&e, &"message".into())
-                                .ok()
-                                .and_then(|m| m.as_string())
-                        })
-                        .unwrap_or_default()
-                }),
-                Err(message) => Err(message),
-            };
-            // A rejected promise is a declined payment; a fulfilled one whose answer cannot be
-            // read may have taken the money: staff must look, the guest is not asked again.
-            let event = match answer {
-                Err(message) => Event::PaymentFailed(message),
-                Ok(v) => match approvals_from_js(&v) {
-                    Ok(approvals) => Event::PaymentApproved(approvals),
-                    Err(message) => Event::PaymentUnreadable(message),
-                },
+            let event = match payment::ask_host(&pay, &client_order_id, amount, &lines).await {
+                HostAnswer::Approved(approvals) => Event::PaymentApproved(approvals),
+                HostAnswer::Declined(message) => Event::PaymentFailed(message),
+                HostAnswer::Unreadable(message) => Event::PaymentUnreadable(message),
             };
             this.dispatch(event);
         });

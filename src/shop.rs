@@ -3,12 +3,15 @@
 use crate::storage;
 use leptos::prelude::*;
 use order_core::cart::Cart;
+use order_core::pricing::{OrderProblem, PricedOrder};
 use order_core::{ClientConfig, Item, Menu};
 
 #[derive(Clone, Copy)]
 pub struct Shop {
     pub menu: StoredValue<Menu>,
     pub cart: RwSignal<Cart>,
+    /// The cart priced from the menu, once for every part of the page that shows an amount.
+    pub priced: Memo<Result<PricedOrder, OrderProblem>>,
     /// The item whose sheet is open.
     pub sheet: RwSignal<Option<Item>>,
     pub cart_open: RwSignal<bool>,
@@ -32,11 +35,14 @@ impl Shop {
     ) -> Shop {
         let key = storage::key(store, table, "cart");
         let has_photos = menu.items().any(|i| i.photo.is_some());
+        let menu = StoredValue::new(menu);
+        let cart = RwSignal::new(Cart::default());
         let shop = Shop {
             api_base: StoredValue::new(api_base.to_string()),
             has_photos,
-            menu: StoredValue::new(menu),
-            cart: RwSignal::new(Cart::default()),
+            menu,
+            cart,
+            priced: Memo::new(move |_| cart.with(|c| menu.with_value(|m| c.price(m)))),
             sheet: RwSignal::new(None),
             cart_open: RwSignal::new(false),
             history_open: RwSignal::new(false),

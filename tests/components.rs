@@ -267,6 +267,77 @@ async fn cart_shows_lines_options_and_the_total() {
     assert!(text(&el, ".to-order").contains("19,000원"));
 }
 
+#[wasm_bindgen_test]
+async fn a_cart_line_counts_up_in_place_and_the_total_follows() {
+    let el = mount("0001-0005", || {
+        let shop = expect_context::<Shop>();
+        shop.cart.update(|c| {
+            c.add(CartLine {
+                item_id: "I1".into(),
+                options: vec![order_core::ChosenOption {
+                    group_id: "R01".into(),
+                    option_id: "A2".into(),
+                    count: 1,
+                }],
+                count: 2,
+                memo: String::new(),
+            })
+        });
+        shop.cart_open.set(true);
+        view! { <CartSheet/> }
+    })
+    .await;
+    let row = el.query_selector(".to-cart-line").unwrap().unwrap();
+    let plus: web_sys::HtmlElement = row
+        .query_selector(".to-counter button:last-child")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    plus.click();
+    leptos::task::tick().await;
+    let same_row = el.query_selector(".to-cart-line").unwrap().unwrap();
+    assert!(same_row == row, "the line is kept, not drawn again");
+    assert_eq!(text(&el, ".to-cart-line .to-count"), "3");
+    assert_eq!(text(&el, ".to-cart-line .to-item-price"), "28,500원");
+    assert_eq!(text(&el, ".to-total-row .to-cart-total"), "28,500원");
+}
+
+#[wasm_bindgen_test]
+async fn a_cart_that_cannot_be_ordered_says_why_in_the_guests_language() {
+    let el = mount("0001-0006", || {
+        let shop = expect_context::<Shop>();
+        shop.cart.update(|c| {
+            c.add(CartLine {
+                item_id: "I2".into(),
+                options: vec![order_core::ChosenOption {
+                    group_id: "R01".into(),
+                    option_id: "A1".into(),
+                    count: 1,
+                }],
+                count: 1,
+                memo: String::new(),
+            })
+        });
+        shop.cart_open.set(true);
+        view! { <CartSheet/> }
+    })
+    .await;
+    let reason = text(&el, ".to-reason");
+    assert!(reason.contains("품절"), "{reason}");
+    assert!(
+        !reason.contains("sold out"),
+        "never the developers' English: {reason}"
+    );
+    let order: web_sys::HtmlButtonElement = el
+        .query_selector(".to-order")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(order.disabled());
+}
+
 async fn status(table: &'static str, stage: Stage) -> web_sys::HtmlElement {
     mount(table, move || {
         let now = RwSignal::new(1_000_000u64);

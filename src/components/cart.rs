@@ -1,3 +1,4 @@
+use super::wording::order_problem_text;
 use super::Sheet;
 use crate::i18n::*;
 use crate::money::won;
@@ -5,7 +6,7 @@ use crate::names::shown_name;
 use crate::ordering::Ordering;
 use crate::shop::use_shop;
 use leptos::prelude::*;
-use order_core::cart::CartLine;
+use order_core::cart::{CartLine, LineKey};
 use order_core::pricing::{MAX_COUNT, MAX_ORDER_MEMO_CHARS};
 use order_core::Menu;
 
@@ -16,15 +17,17 @@ pub fn CartBar() -> impl IntoView {
     let shop = use_shop();
     let count = move || shop.cart.with(|c| c.count());
     let total = move || {
-        shop.cart.with(|c| {
-            shop.menu
-                .with_value(|m| c.price(m).map(|p| won(i18n.get_locale(), p.total)).ok())
-        })
+        shop.priced
+            .with(|p| p.as_ref().ok().map(|p| won(i18n.get_locale(), p.total)))
     };
     view! {
         <div class="to-cart-bar" aria-live="polite">
             <Show when=move || { count() > 0 }>
-                <button type="button" class="to-button to-primary to-wide" on:click=move |_| shop.cart_open.set(true)>
+                <button
+                    type="button"
+                    class="to-button to-primary to-wide"
+                    on:click=move |_| shop.cart_open.set(true)
+                >
                     <span>{t!(i18n, view_cart)}</span>
                     <span class="to-pill">{t!(i18n, cart_count, count = count)}</span>
                     <span class="to-cart-total">{total}</span>
@@ -34,6 +37,7 @@ pub fn CartBar() -> impl IntoView {
     }
 }
 
+/// The item's name, and its options and memo in one line.
 fn line_label(menu: &Menu, line: &CartLine, locale: Locale) -> (String, String) {
     let Some(item) = menu.item(&line.item_id) else {
         return (line.item_id.clone(), String::new());
@@ -61,7 +65,11 @@ fn line_label(menu: &Menu, line: &CartLine, locale: Locale) -> (String, String) 
 #[component]
 pub fn CartSheet() -> impl IntoView {
     let shop = use_shop();
-    view! { <Show when=move || shop.cart_open.get()><CartSheetBody/></Show> }
+    view! {
+        <Show when=move || shop.cart_open.get()>
+            <CartSheetBody />
+        </Show>
+    }
 }
 
 #[component]
@@ -71,7 +79,7 @@ fn CartSheetBody() -> impl IntoView {
     let close = move || shop.cart_open.set(false);
     view! {
         <Sheet title_id="to-cart-title" title=t!(i18n, cart) on_close=close>
-            <CartContents/>
+            <CartContents />
         </Sheet>
     }
 }
@@ -99,7 +107,7 @@ pub fn CartAside() -> impl IntoView {
         <Show when=move || wide.get()>
             <aside class="to-cart-aside" aria-labelledby="to-cart-aside-title">
                 <h2 id="to-cart-aside-title">{t!(i18n, cart)}</h2>
-                <CartContents/>
+                <CartContents />
             </aside>
         </Show>
     }
@@ -114,79 +122,139 @@ fn CartContents() -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
     let ordering = expect_context::<Ordering>();
-    let priced = Memo::new(move |_| {
-        shop.cart.with(|c| {
-            shop.menu
-                .with_value(|m| c.price(m).map_err(|e| e.to_string()))
-        })
-    });
+    let priced = shop.priced;
     let order = move |_| {
         if let Ok(p) = priced.get_untracked() {
             ordering.submit(shop.cart, p.total);
             shop.cart_open.set(false);
         }
     };
-    let lines = move || {
-        shop.cart.with(|c| {
-            let order_lines = c.order_lines();
-            c.lines
-                .iter()
-                .zip(&order_lines)
-                .enumerate()
-                .map(|(index, (line, order_line))| {
-                    let (name, detail) = shop.menu.with_value(|m| line_label(m, line, i18n.get_locale()));
-                    let count = line.count;
-                    let amount = shop.menu.with_value(|m| {
-                        order_core::pricing::price_line(&m.categories, order_line).map(|p| p.amount()).ok()
-                    });
-                    view! {
-                        <li class="to-cart-line">
-                            <div class="to-cart-line-text">
-                                <span class="to-item-name">{name}</span>
-                                <span class="to-cart-line-detail">{detail}</span>
-                                <span class="to-item-price">{move || amount.map(|a| won(i18n.get_locale(), a))}</span>
-                            </div>
-                            <div class="to-counter">
-                                <button type="button" class="to-icon-button"
-                                    on:click=move |_| shop.cart.update(|c| c.set_count(index, count - 1))
-                                    aria-label=move || t_string!(i18n, decrease).to_string()>"−"</button>
-                                <output class="to-count">{count}</output>
-                                <button type="button" class="to-icon-button" disabled={ count >= MAX_COUNT }
-                                    on:click=move |_| shop.cart.update(|c| c.set_count(index, count + 1))
-                                    aria-label=move || t_string!(i18n, increase).to_string()>"+"</button>
-                            </div>
-                            <button type="button" class="to-link" on:click=move |_| shop.cart.update(|c| c.remove(index))>
-                                {t!(i18n, remove)}
-                            </button>
-                        </li>
+    view! {
+        <Show
+            when=move || !shop.cart.with(|c| c.is_empty())
+            fallback=move || view! { <p class="to-muted">{t!(i18n, cart_empty)}</p> }
+        >
+            <ul class="to-cart-lines">
+                <For
+                    each=move || {
+                        shop.cart.with(|c| c.lines.iter().map(CartLine::key).collect::<Vec<_>>())
                     }
-                })
-                .collect_view()
+                    key=|key| key.clone()
+                    let:key
+                >
+                    <CartLineRow key=key />
+                </For>
+            </ul>
+            <label class="to-field">
+                <span>{t!(i18n, order_memo)}</span>
+                <textarea
+                    class="to-input"
+                    rows="2"
+                    maxlength=MAX_ORDER_MEMO_CHARS.to_string()
+                    placeholder=move || t_string!(i18n, order_memo_placeholder).to_string()
+                    prop:value=move || shop.cart.with(|c| c.memo.clone())
+                    on:input=move |ev| shop.cart.update(|c| c.memo = event_target_value(&ev))
+                ></textarea>
+            </label>
+            <p class="to-total-row">
+                <span>{t!(i18n, total)}</span>
+                <strong class="to-cart-total">
+                    {move || {
+                        priced.with(|p| p.as_ref().ok().map(|p| won(i18n.get_locale(), p.total)))
+                    }}
+                </strong>
+            </p>
+            <p class="to-reason" role="status">
+                {move || {
+                    priced
+                        .with(|p| p.as_ref().err().map(|problem| order_problem_text(problem, i18n)))
+                }}
+            </p>
+            <button
+                type="button"
+                class="to-button to-primary to-wide to-order"
+                disabled=move || priced.with(Result::is_err) || ordering.busy()
+                on:click=order
+            >
+                {move || {
+                    priced
+                        .with(|p| p.as_ref().ok().map(|p| p.total))
+                        .map(|total| {
+                            t!(i18n, place_order, total = move || won(i18n.get_locale(), total))
+                        })
+                }}
+            </button>
+        </Show>
+    }
+}
+
+/// One line of the cart, followed by its key while its count changes.
+#[component]
+fn CartLineRow(key: LineKey) -> impl IntoView {
+    let i18n = use_i18n();
+    let shop = use_shop();
+    let index = Memo::new(move |_| shop.cart.with(|c| c.position(&key)));
+    let line = move || {
+        index
+            .get()
+            .and_then(|i| shop.cart.with(|c| c.lines.get(i).cloned()))
+    };
+    let count = Memo::new(move |_| line().map_or(0, |l| l.count));
+    let label = move || {
+        line()
+            .map(|l| {
+                shop.menu
+                    .with_value(|m| line_label(m, &l, i18n.get_locale()))
+            })
+            .unwrap_or_default()
+    };
+    let amount = move || {
+        let i = index.get()?;
+        shop.priced.with(|p| {
+            let line = p.as_ref().ok()?.lines.get(i)?;
+            Some(won(i18n.get_locale(), line.amount()))
         })
     };
+    let set_count = move |to: u32| {
+        if let Some(i) = index.get_untracked() {
+            shop.cart.update(|c| c.set_count(i, to));
+        }
+    };
+    let remove = move |_| {
+        if let Some(i) = index.get_untracked() {
+            shop.cart.update(|c| c.remove(i));
+        }
+    };
     view! {
-            <Show when=move || !shop.cart.with(|c| c.is_empty()) fallback=move || view! { <p class="to-muted">{t!(i18n, cart_empty)}</p> }>
-                <ul class="to-cart-lines">{lines}</ul>
-                <label class="to-field">
-                    <span>{t!(i18n, order_memo)}</span>
-                    <textarea class="to-input" rows="2" maxlength=MAX_ORDER_MEMO_CHARS.to_string()
-                        placeholder=move || t_string!(i18n, order_memo_placeholder).to_string()
-                        prop:value=move || shop.cart.with(|c| c.memo.clone())
-                        on:input=move |ev| shop.cart.update(|c| c.memo = event_target_value(&ev))></textarea>
-                </label>
-                <p class="to-total-row">
-                    <span>{t!(i18n, total)}</span>
-                    <strong class="to-cart-total">{move || priced.get().ok().map(|p| won(i18n.get_locale(), p.total))}</strong>
-                </p>
-                <p class="to-reason" role="status">
-                    {move || priced.get().err().map(|reason| t!(i18n, cart_problem, reason = move || reason.clone()))}
-                </p>
-                <button type="button" class="to-button to-primary to-wide to-order"
-                    disabled=move || priced.get().is_err() || ordering.busy() on:click=order>
-                    {move || priced.get().ok().map(|p| {
-                        t!(i18n, place_order, total = move || won(i18n.get_locale(), p.total))
-                    })}
+        <li class="to-cart-line">
+            <div class="to-cart-line-text">
+                <span class="to-item-name">{move || label().0}</span>
+                <span class="to-cart-line-detail">{move || label().1}</span>
+                <span class="to-item-price">{amount}</span>
+            </div>
+            <div class="to-counter">
+                <button
+                    type="button"
+                    class="to-icon-button"
+                    on:click=move |_| set_count(count.get_untracked().saturating_sub(1))
+                    aria-label=move || t_string!(i18n, decrease).to_string()
+                >
+                    "−"
                 </button>
-            </Show>
+                <output class="to-count">{move || count.get()}</output>
+                <button
+                    type="button"
+                    class="to-icon-button"
+                    disabled=move || { count.get() >= MAX_COUNT }
+                    on:click=move |_| set_count(count.get_untracked() + 1)
+                    aria-label=move || t_string!(i18n, increase).to_string()
+                >
+                    "+"
+                </button>
+            </div>
+            <button type="button" class="to-link" on:click=remove>
+                {t!(i18n, remove)}
+            </button>
+        </li>
     }
 }

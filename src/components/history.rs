@@ -9,17 +9,33 @@ use leptos_i18n::I18nContext;
 use leptos_use::use_interval_fn;
 use order_core::{OrderStatus, PlacedOrder};
 
-fn status_text(status: OrderStatus, i18n: I18nContext<Locale>) -> String {
-    match status {
-        OrderStatus::Waiting => t_string!(i18n, history_status_waiting),
-        OrderStatus::Accepted => t_string!(i18n, history_status_accepted),
-        OrderStatus::Done => t_string!(i18n, history_status_done),
-        OrderStatus::Cancelled => t_string!(i18n, history_status_cancelled),
-        OrderStatus::Returned => t_string!(i18n, history_status_returned),
-        OrderStatus::Paid => t_string!(i18n, history_status_paid),
-        OrderStatus::Failed => t_string!(i18n, history_status_failed),
-    }
-    .to_string()
+/// The status's tag: its class (the stylesheet colours it) and its words.
+fn status_tag(status: OrderStatus, i18n: I18nContext<Locale>) -> (&'static str, String) {
+    let (class, words) = match status {
+        OrderStatus::Waiting => (
+            "to-tag to-tag-waiting",
+            t_string!(i18n, history_status_waiting),
+        ),
+        OrderStatus::Accepted => (
+            "to-tag to-tag-accepted",
+            t_string!(i18n, history_status_accepted),
+        ),
+        OrderStatus::Done => ("to-tag to-tag-done", t_string!(i18n, history_status_done)),
+        OrderStatus::Cancelled => (
+            "to-tag to-tag-cancelled",
+            t_string!(i18n, history_status_cancelled),
+        ),
+        OrderStatus::Returned => (
+            "to-tag to-tag-returned",
+            t_string!(i18n, history_status_returned),
+        ),
+        OrderStatus::Paid => ("to-tag to-tag-paid", t_string!(i18n, history_status_paid)),
+        OrderStatus::Failed => (
+            "to-tag to-tag-failed",
+            t_string!(i18n, history_status_failed),
+        ),
+    };
+    (class, words.to_string())
 }
 
 /// The table's orders from the real-time inquiry, refreshed while the sheet is open.
@@ -28,10 +44,12 @@ pub fn HistorySheet(store: String, table: String, api: Api) -> impl IntoView {
     let shop = use_shop();
     let place = StoredValue::new((store, table, api));
     view! {
-        <Show when=move || shop.history_open.get()>
+        <Show when=move || {
+            shop.history_open.get()
+        }>
             {move || {
                 let (store, table, api) = place.get_value();
-                view! { <HistoryBody store=store table=table api=api/> }
+                view! { <HistoryBody store=store table=table api=api /> }
             }}
         </Show>
     }
@@ -68,11 +86,12 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
             }
             .into_any();
         }
+        let (tag_class, tag_words) = status_tag(o.status, i18n);
         view! {
             <li class="to-history-row">
                 <div class="to-history-top">
                     <span class="to-muted">{clock_time(&o.received_at)}</span>
-                    <span class=format!("to-tag to-tag-{:?}", o.status).to_lowercase()>{status_text(o.status, i18n)}</span>
+                    <span class=tag_class>{tag_words}</span>
                     <strong>{move || won(i18n.get_locale(), o.total)}</strong>
                 </div>
                 <p class="to-cart-line-detail">{names.join(", ")}</p>
@@ -82,12 +101,30 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
     };
     view! {
         <Sheet title_id="to-history-title" title=t!(i18n, history) on_close=close>
-            <Transition fallback=move || view! { <p class="to-muted">{t!(i18n, loading)}</p> }>
-                {move || orders.get().map(|r| match r {
-                    Ok(list) if list.orders.is_empty() => view! { <p class="to-muted">{t!(i18n, history_empty)}</p> }.into_any(),
-                    Ok(list) => view! { <ul class="to-history">{list.orders.into_iter().map(row).collect_view()}</ul> }.into_any(),
-                    Err(_) => view! { <p class="to-reason">{t!(i18n, offline)}</p> }.into_any(),
-                })}
+            <Transition fallback=move || {
+                view! { <p class="to-muted">{t!(i18n, loading)}</p> }
+            }>
+                {move || {
+                    orders
+                        .get()
+                        .map(|r| match r {
+                            Ok(list) if list.orders.is_empty() => {
+                                view! { <p class="to-muted">{t!(i18n, history_empty)}</p> }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="to-history">
+                                        {list.orders.into_iter().map(row).collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Err(_) => {
+                                view! { <p class="to-reason">{t!(i18n, offline)}</p> }.into_any()
+                            }
+                        })
+                }}
             </Transition>
         </Sheet>
     }

@@ -1,52 +1,19 @@
+use super::wording::{choice_problem_text, choice_rule_text};
 use super::{ItemPhoto, Sheet};
 use crate::i18n::*;
 use crate::money::won;
 use crate::names::{korean_beside, shown_description, shown_name};
 use crate::shop::use_shop;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use order_core::cart::CartLine;
-use order_core::pricing::{check_choice, ChoiceProblem, MAX_COUNT, MAX_LINE_MEMO_CHARS};
+use order_core::pricing::{check_choice, options_price, MAX_COUNT, MAX_LINE_MEMO_CHARS};
 use order_core::{ChosenOption, Item, OptionGroup, Won};
 
 /// The sheet for the item the guest tapped: options, count, memo, a running price.
 #[component]
 pub fn ItemSheet() -> impl IntoView {
     let shop = use_shop();
-    view! {
-        {move || shop.sheet.get().map(|item| view! { <ItemSheetBody item=item/> })}
-    }
-}
-
-fn choice_text(group: &OptionGroup, i18n: I18nContext<Locale>) -> AnyView {
-    let (min, max) = (group.min, group.max);
-    if min == 1 && max == 1 {
-        t!(i18n, choose_one).into_any()
-    } else if min == 0 {
-        t!(i18n, choose_up_to, max = move || max).into_any()
-    } else {
-        t!(i18n, choose_range, min = move || min, max = move || max).into_any()
-    }
-}
-
-fn problem_text(problem: &ChoiceProblem, i18n: I18nContext<Locale>) -> AnyView {
-    match problem.clone() {
-        ChoiceProblem::TooFew { group, min } => t!(
-            i18n,
-            options_required,
-            group = move || group.clone(),
-            min = move || min
-        )
-        .into_any(),
-        ChoiceProblem::TooMany { group, max } => t!(
-            i18n,
-            options_too_many,
-            group = move || group.clone(),
-            max = move || max
-        )
-        .into_any(),
-        other => other.to_string().into_any(),
-    }
+    view! { {move || shop.sheet.get().map(|item| view! { <ItemSheetBody item=item /> })} }
 }
 
 #[component]
@@ -58,20 +25,12 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
     let memo = RwSignal::new(String::new());
     let item = StoredValue::new(item);
     let close = move || shop.sheet.set(None);
-    let problem = Memo::new(move |_| item.with_value(|i| picks.with(|p| check_choice(i, p).err())));
+    let choice = Memo::new(move |_| item.with_value(|i| picks.with(|p| check_choice(i, p))));
+    let problem = Memo::new(move |_| choice.with(|c| c.as_ref().err().cloned()));
+    // The options' price counts once the choice is complete; until then the item's own.
     let unit = Memo::new(move |_| {
-        item.with_value(|i| {
-            picks.with(|p| {
-                p.iter().fold(i.price, |sum, pick| {
-                    let price = i
-                        .option_group(&pick.group_id)
-                        .and_then(|g| g.option(&pick.option_id))
-                        .map(|o| o.price)
-                        .unwrap_or(Won::ZERO);
-                    sum + price * pick.count
-                })
-            })
-        })
+        let options = choice.with(|c| c.as_ref().map(|o| options_price(o)).unwrap_or(Won::ZERO));
+        item.with_value(|i| i.price) + options
     });
     let add = move |_| {
         if problem.get_untracked().is_some() {
@@ -92,14 +51,20 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
     let name = move || item.with_value(|i| shown_name(i, i18n.get_locale()));
     let korean = move || {
         item.with_value(|i| korean_beside(i, i18n.get_locale()))
-            .map(|ko| view! { <p class="to-item-ko" lang="ko">{ko}</p> })
+            .map(|ko| {
+                view! {
+                    <p class="to-item-ko" lang="ko">
+                        {ko}
+                    </p>
+                }
+            })
     };
     let description = move || {
         item.with_value(|i| shown_description(i, i18n.get_locale()))
             .map(|d| view! { <p class="to-sheet-desc">{d}</p> })
     };
     let photo = item.with_value(|i| i.photo.clone()).map(|photo| {
-        view! { <ItemPhoto photo=Some(photo) sizes="(min-width: 640px) 608px, 100vw"/> }
+        view! { <ItemPhoto photo=Some(photo) sizes="(min-width: 640px) 608px, 100vw" /> }
     });
 
     view! {
@@ -107,24 +72,40 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
             {photo}
             {korean}
             {description}
-            <p class="to-sheet-price">{move || won(i18n.get_locale(), item.with_value(|i| i.price))}</p>
-            {groups.into_iter().map(|g| view! { <OptionGroupField group=g picks=picks/> }).collect_view()}
+            <p class="to-sheet-price">
+                {move || won(i18n.get_locale(), item.with_value(|i| i.price))}
+            </p>
+            {groups
+                .into_iter()
+                .map(|g| view! { <OptionGroupField group=g picks=picks /> })
+                .collect_view()}
             <label class="to-field">
                 <span>{t!(i18n, item_memo)}</span>
-                <textarea class="to-input" rows="2" maxlength=MAX_LINE_MEMO_CHARS.to_string()
+                <textarea
+                    class="to-input"
+                    rows="2"
+                    maxlength=MAX_LINE_MEMO_CHARS.to_string()
                     placeholder=move || t_string!(i18n, item_memo_placeholder).to_string()
                     prop:value=move || memo.get()
-                    on:input=move |ev| memo.set(event_target_value(&ev))></textarea>
+                    on:input=move |ev| memo.set(event_target_value(&ev))
+                ></textarea>
             </label>
             <div class="to-sheet-foot">
-                <Counter count=count/>
-                <button type="button" class="to-button to-primary" disabled=move || problem.get().is_some() on:click=add
-                    aria-describedby="to-sheet-reason">
-                    {t!(i18n, add_to_cart, price = move || won(i18n.get_locale(), unit.get() * count.get()))}
+                <Counter count=count />
+                <button
+                    type="button"
+                    class="to-button to-primary"
+                    disabled=move || problem.get().is_some()
+                    on:click=add
+                    aria-describedby="to-sheet-reason"
+                >
+                    {t!(
+                        i18n, add_to_cart, price = move || won(i18n.get_locale(), unit.get() * count.get())
+                    )}
                 </button>
             </div>
             <p id="to-sheet-reason" class="to-reason" role="status">
-                {move || problem.get().map(|p| problem_text(&p, i18n))}
+                {move || problem.with(|p| p.as_ref().map(|p| choice_problem_text(p, i18n)))}
             </p>
         </Sheet>
     }
@@ -135,14 +116,32 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
 pub fn Counter(count: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="to-counter" role="group" aria-label=move || t_string!(i18n, quantity).to_string()>
-            <button type="button" class="to-icon-button" disabled=move || { count.get() <= 1 }
+        <div
+            class="to-counter"
+            role="group"
+            aria-label=move || t_string!(i18n, quantity).to_string()
+        >
+            <button
+                type="button"
+                class="to-icon-button"
+                disabled=move || { count.get() <= 1 }
                 on:click=move |_| count.update(|c| *c = c.saturating_sub(1).max(1))
-                aria-label=move || t_string!(i18n, decrease).to_string()>"−"</button>
-            <output class="to-count" aria-live="polite">{move || count.get()}</output>
-            <button type="button" class="to-icon-button" disabled=move || { count.get() >= MAX_COUNT }
+                aria-label=move || t_string!(i18n, decrease).to_string()
+            >
+                "−"
+            </button>
+            <output class="to-count" aria-live="polite">
+                {move || count.get()}
+            </output>
+            <button
+                type="button"
+                class="to-icon-button"
+                disabled=move || { count.get() >= MAX_COUNT }
                 on:click=move |_| count.update(|c| *c = (*c + 1).min(MAX_COUNT))
-                aria-label=move || t_string!(i18n, increase).to_string()>"+"</button>
+                aria-label=move || t_string!(i18n, increase).to_string()
+            >
+                "+"
+            </button>
         </div>
     }
 }
@@ -151,11 +150,11 @@ pub fn Counter(count: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn OptionGroupField(group: OptionGroup, picks: RwSignal<Vec<ChosenOption>>) -> impl IntoView {
     let i18n = use_i18n();
-    let single = group.max == 1;
+    let single = group.is_single_choice();
     let group_id = group.id.clone();
     let hint = {
         let g = group.clone();
-        move || choice_text(&g, i18n)
+        move || choice_rule_text(&g, i18n)
     };
     view! {
         <fieldset class="to-options">
@@ -163,34 +162,52 @@ fn OptionGroupField(group: OptionGroup, picks: RwSignal<Vec<ChosenOption>>) -> i
                 <span class="to-options-name">{group.name.clone()}</span>
                 <span class="to-options-hint">{hint}</span>
             </legend>
-            {group.options.iter().map(|o| {
-                let (gid, oid) = (group_id.clone(), o.id.clone());
-                let (gid2, oid2) = (gid.clone(), oid.clone());
-                let checked = move || picks.with(|p| p.iter().any(|c| c.group_id == gid2 && c.option_id == oid2));
-                let toggle = move |ev: leptos::ev::Event| {
-                    let on = event_target_checked(&ev);
-                    picks.update(|p| {
-                        if single {
-                            p.retain(|c| c.group_id != gid);
-                        } else {
-                            p.retain(|c| !(c.group_id == gid && c.option_id == oid));
-                        }
-                        if on {
-                            p.push(ChosenOption { group_id: gid.clone(), option_id: oid.clone(), count: 1 });
-                        }
-                    });
-                };
-                let option_price = o.price;
-                let price = move || (option_price != Won::ZERO).then(|| format!("+{}", won(i18n.get_locale(), option_price)));
-                view! {
-                    <label class="to-option">
-                        <input type=if single { "radio" } else { "checkbox" } name=group_id.clone()
-                            prop:checked=checked on:change=toggle/>
-                        <span class="to-option-name">{o.name.clone()}</span>
-                        <span class="to-option-price">{price}</span>
-                    </label>
-                }
-            }).collect_view()}
+            {group
+                .options
+                .iter()
+                .map(|o| {
+                    let (gid, oid) = (group_id.clone(), o.id.clone());
+                    let (gid2, oid2) = (gid.clone(), oid.clone());
+                    let checked = move || {
+                        picks.with(|p| p.iter().any(|c| c.group_id == gid2 && c.option_id == oid2))
+                    };
+                    let toggle = move |ev: leptos::ev::Event| {
+                        let on = event_target_checked(&ev);
+                        picks
+                            .update(|p| {
+                                if single {
+                                    p.retain(|c| c.group_id != gid);
+                                } else {
+                                    p.retain(|c| !(c.group_id == gid && c.option_id == oid));
+                                }
+                                if on {
+                                    p.push(ChosenOption {
+                                        group_id: gid.clone(),
+                                        option_id: oid.clone(),
+                                        count: 1,
+                                    });
+                                }
+                            });
+                    };
+                    let option_price = o.price;
+                    let price = move || {
+                        (option_price != Won::ZERO)
+                            .then(|| format!("+{}", won(i18n.get_locale(), option_price)))
+                    };
+                    view! {
+                        <label class="to-option">
+                            <input
+                                type=if single { "radio" } else { "checkbox" }
+                                name=group_id.clone()
+                                prop:checked=checked
+                                on:change=toggle
+                            />
+                            <span class="to-option-name">{o.name.clone()}</span>
+                            <span class="to-option-price">{price}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
         </fieldset>
     }
 }

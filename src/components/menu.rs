@@ -62,9 +62,14 @@ pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
                         }
                     };
                     view! {
-                        <button type="button" class="to-tab" id=format!("to-tab-{index}") on:click=scroll
+                        <button
+                            type="button"
+                            class="to-tab"
+                            id=format!("to-tab-{index}")
+                            on:click=scroll
                             class:to-tab-active=move || active.get() == index
-                            aria-current=move || (active.get() == index).then_some("true")>
+                            aria-current=move || (active.get() == index).then_some("true")
+                        >
                             {c.name}
                         </button>
                     }
@@ -88,7 +93,11 @@ pub fn MenuList(categories: Vec<Category>) -> impl IntoView {
                         <section class="to-category" id=id aria-label=label>
                             <h2 class="to-category-name">{c.name}</h2>
                             <ul class="to-items">
-                                {c.items.into_iter().map(|item| view! { <ItemRow item=item/> }).collect_view()}
+                                {c
+                                    .items
+                                    .into_iter()
+                                    .map(|item| view! { <ItemRow item=item /> })
+                                    .collect_view()}
                             </ul>
                         </section>
                     }
@@ -109,8 +118,17 @@ pub fn ItemPhoto(photo: Option<String>, #[prop(into)] sizes: String) -> impl Int
             let [width] = [order_core::PHOTO_WIDTHS[0]];
             let height = width * order_core::PHOTO_ASPECT.1 / order_core::PHOTO_ASPECT.0;
             view! {
-                <img class="to-photo" src=src srcset=srcset sizes=sizes alt="" loading="lazy"
-                    decoding="async" width=width height=height/>
+                <img
+                    class="to-photo"
+                    src=src
+                    srcset=srcset
+                    sizes=sizes
+                    alt=""
+                    loading="lazy"
+                    decoding="async"
+                    width=width
+                    height=height
+                />
             }
             .into_any()
         }
@@ -134,13 +152,19 @@ fn ItemRow(item: Item) -> impl IntoView {
     let amount = item.price;
     let price = move || won(i18n.get_locale(), amount);
     let photo = (shop.has_photos || item.photo.is_some()).then(
-        || view! { <ItemPhoto photo=item.photo.clone() sizes="(min-width: 768px) 240px, 112px"/> },
+        || view! { <ItemPhoto photo=item.photo.clone() sizes="(min-width: 768px) 240px, 112px" /> },
     );
     let item = StoredValue::new(item);
     let name = move || item.with_value(|i| shown_name(i, i18n.get_locale()));
     let korean = move || {
         item.with_value(|i| korean_beside(i, i18n.get_locale()))
-            .map(|ko| view! { <span class="to-item-ko" lang="ko">{ko}</span> })
+            .map(|ko| {
+                view! {
+                    <span class="to-item-ko" lang="ko">
+                        {ko}
+                    </span>
+                }
+            })
     };
     let description = move || {
         item.with_value(|i| shown_description(i, i18n.get_locale()))
@@ -156,7 +180,8 @@ fn ItemRow(item: Item) -> impl IntoView {
                     {description}
                     <span class="to-item-foot">
                         <span class="to-item-price">{price}</span>
-                        {sold_out.then(|| view! { <span class="to-badge">{t!(i18n, sold_out)}</span> })}
+                        {sold_out
+                            .then(|| view! { <span class="to-badge">{t!(i18n, sold_out)}</span> })}
                     </span>
                 </span>
                 {photo}

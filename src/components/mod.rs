@@ -12,6 +12,7 @@ mod staff_call;
 mod staff_pin;
 mod status_panel;
 mod widget;
+mod wording;
 
 pub use cart::{CartAside, CartBar, CartSheet};
 pub use header::Header;

@@ -28,7 +28,9 @@ pub fn StaffCallSheet(store: String, table: String, api: Api) -> impl IntoView {
     let shop = use_shop();
     let place = StoredValue::new((store, table, api));
     view! {
-        <Show when=move || shop.staff_call_open.get()>
+        <Show when=move || {
+            shop.staff_call_open.get()
+        }>
             {move || {
                 let (store, table, api) = place.get_value();
                 view! { <StaffCallBody store=store table=table api=api /> }
@@ -85,11 +87,7 @@ fn StaffCallBody(store: String, table: String, api: Api) -> impl IntoView {
         Call::Sent => t!(i18n, call_staff_sent).into_any(),
         Call::Wait { until } => {
             let seconds = move || until.saturating_sub(now.get()).div_ceil(1000);
-            view! {
-                <Show when=move || { seconds() > 0 }>
-                    {t!(i18n, call_staff_wait, seconds = seconds)}
-                </Show>
-            }
+            view! { <Show when=move || { seconds() > 0 }>{t!(i18n, call_staff_wait, seconds = seconds)}</Show> }
             .into_any()
         }
         Call::Failed(Some(words)) => {

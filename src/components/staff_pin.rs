@@ -21,15 +21,35 @@ pub fn StaffPin(wrong_pin: bool) -> impl IntoView {
     view! {
         <form class="to-pin" on:submit=submit>
             <p>{t!(i18n, status_staff_confirm)}</p>
-            {wrong_pin.then(|| view! { <p class="to-reason" role="alert">{t!(i18n, status_wrong_pin)}</p> })}
+            {wrong_pin
+                .then(|| {
+                    view! {
+                        <p class="to-reason" role="alert">
+                            {t!(i18n, status_wrong_pin)}
+                        </p>
+                    }
+                })}
             <label class="to-field">
                 <span>{t!(i18n, staff_pin)}</span>
-                <input class="to-input" type="password" inputmode="numeric" autocomplete="off" maxlength="12"
-                    prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev))/>
+                <input
+                    class="to-input"
+                    type="password"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    maxlength="12"
+                    prop:value=move || pin.get()
+                    on:input=move |ev| pin.set(event_target_value(&ev))
+                />
             </label>
             <div class="to-actions">
-                <button type="submit" class="to-button to-primary">{t!(i18n, confirm)}</button>
-                <button type="button" class="to-button" on:click=move |_| ordering.dispatch(Event::GuestCancel)>
+                <button type="submit" class="to-button to-primary">
+                    {t!(i18n, confirm)}
+                </button>
+                <button
+                    type="button"
+                    class="to-button"
+                    on:click=move |_| ordering.dispatch(Event::GuestCancel)
+                >
                     {t!(i18n, cancel)}
                 </button>
             </div>

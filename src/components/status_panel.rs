@@ -1,27 +1,12 @@
+use super::wording::refusal_text;
 use crate::clock::now_ms;
 use crate::i18n::*;
 use crate::ordering::Ordering;
 use crate::shop::use_shop;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_use::use_interval_fn;
 use order_core::flow::{Event, Stage};
 use order_core::ErrorCode;
-
-/// A refusal in the guest's language (the server's message is for developers).
-pub fn refusal_text(code: ErrorCode, i18n: I18nContext<Locale>) -> AnyView {
-    match code {
-        ErrorCode::SoldOut => t!(i18n, err_sold_out).into_any(),
-        ErrorCode::UnknownItem => t!(i18n, err_unknown_item).into_any(),
-        ErrorCode::BadOptions => t!(i18n, err_bad_options).into_any(),
-        ErrorCode::InvalidRequest | ErrorCode::TooLarge => t!(i18n, err_invalid_request).into_any(),
-        ErrorCode::NotFound => t!(i18n, err_not_found).into_any(),
-        ErrorCode::OrderTooLarge => t!(i18n, err_order_too_large).into_any(),
-        ErrorCode::DeviceRequired => t!(i18n, err_device_required).into_any(),
-        ErrorCode::ApprovalRejected => t!(i18n, err_approval_rejected).into_any(),
-        _ => t!(i18n, err_other).into_any(),
-    }
-}
 
 fn seconds_until(at: u64, now: u64) -> u64 {
     at.saturating_sub(now).div_ceil(1000)
@@ -40,9 +25,13 @@ pub fn StatusPanel() -> impl IntoView {
             .with(|s| s.as_ref().map(|s| s.stage().clone()))
     });
     view! {
-        <section class="to-status" aria-live="polite" aria-atomic="true"
-            class:to-hidden=move || stage.with(|s| s.is_none())>
-            {move || stage.get().map(|stage| view! { <StatusBody stage=stage now=now/> })}
+        <section
+            class="to-status"
+            aria-live="polite"
+            aria-atomic="true"
+            class:to-hidden=move || stage.with(|s| s.is_none())
+        >
+            {move || stage.get().map(|stage| view! { <StatusBody stage=stage now=now /> })}
         </section>
     }
 }
@@ -63,13 +52,17 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
             })
         })
         .unwrap_or_default();
-    let window = shop.config.accept_window_ms;
+    let deadline = stage.acceptance_deadline(&shop.config).unwrap_or_default();
     // After payment the order is never abandoned from the page: staff take over if need be.
     let paid = !approvals.is_empty();
     let cancel_button = move || {
         (!paid).then(|| {
             view! {
-                <button type="button" class="to-button" on:click=move |_| ordering.dispatch(Event::GuestCancel)>
+                <button
+                    type="button"
+                    class="to-button"
+                    on:click=move |_| ordering.dispatch(Event::GuestCancel)
+                >
                     {t!(i18n, cancel)}
                 </button>
             }
@@ -86,28 +79,45 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         _ => "to-warn",
     };
     let body = match stage {
-        Stage::Sending => view! { <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_sending)}</p> }.into_any(),
-        Stage::Received { order_no, since } => view! {
-            <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_received)}</p>
+        Stage::Sending => view! {
+            <p>
+                <span class="to-spinner" aria-hidden="true"></span>
+                {t!(i18n, status_sending)}
+            </p>
+        }.into_any(),
+        Stage::Received { order_no, .. } => view! {
+            <p>
+                <span class="to-spinner" aria-hidden="true"></span>
+                {t!(i18n, status_received)}
+            </p>
             <p class="to-muted">
-                {t!(i18n, status_received_countdown, seconds = move || seconds_until(since + window, now.get()))}
-                " · " {t!(i18n, order_no, number = move || order_no.clone())}
+                {t!(
+                    i18n, status_received_countdown, seconds = move || seconds_until(deadline, now.get())
+                )} " · " {t!(i18n, order_no, number = move || order_no.clone())}
             </p>
         }.into_any(),
         Stage::Accepted { order_no } => view! {
             <p class="to-strong">{t!(i18n, status_accepted)}</p>
             <p class="to-muted">{t!(i18n, order_no, number = move || order_no.clone())}</p>
-            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+            <button type="button" class="to-button" on:click=dismiss>
+                {t!(i18n, ok)}
+            </button>
         }.into_any(),
         Stage::CancelledByStore { .. } => view! {
             <p>{t!(i18n, status_cancelled_by_store)}</p>
-            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+            <button type="button" class="to-button" on:click=dismiss>
+                {t!(i18n, ok)}
+            </button>
         }.into_any(),
         Stage::NotDelivered => view! {
             <p>{t!(i18n, status_not_delivered)}</p>
             <div class="to-actions">
-                <button type="button" class="to-button to-primary" on:click=resend>{t!(i18n, resend)}</button>
-                <button type="button" class="to-button" on:click=dismiss>{t!(i18n, cancel)}</button>
+                <button type="button" class="to-button to-primary" on:click=resend>
+                    {t!(i18n, resend)}
+                </button>
+                <button type="button" class="to-button" on:click=dismiss>
+                    {t!(i18n, cancel)}
+                </button>
             </div>
         }.into_any(),
         Stage::Occupied { retry_at, .. } => view! {
@@ -115,7 +125,9 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
             {cancel_button()}
         }.into_any(),
         Stage::Unreachable { retry_at } => view! {
-            <p>{t!(i18n, status_unreachable, seconds = move || seconds_until(retry_at, now.get()))}</p>
+            <p>
+                {t!(i18n, status_unreachable, seconds = move || seconds_until(retry_at, now.get()))}
+            </p>
             {cancel_button()}
         }.into_any(),
         Stage::OccupiedAsk | Stage::StoreClosed | Stage::UnreachableAsk => {
@@ -127,62 +139,108 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
             view! {
                 <p>{text}</p>
                 <div class="to-actions">
-                    <button type="button" class="to-button to-primary" on:click=retry>{t!(i18n, retry)}</button>
+                    <button type="button" class="to-button to-primary" on:click=retry>
+                        {t!(i18n, retry)}
+                    </button>
                     {cancel_button()}
                 </div>
             }.into_any()
         }
-        Stage::Cancelling => view! { <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_cancelling)}</p> }.into_any(),
+        Stage::Cancelling => view! {
+            <p>
+                <span class="to-spinner" aria-hidden="true"></span>
+                {t!(i18n, status_cancelling)}
+            </p>
+        }.into_any(),
         // The POS's own words, when it gave them: the guest may be able to act on them.
         Stage::Rejected { code: ErrorCode::PosRefused, message } => view! {
             <p>{t!(i18n, err_pos_refused)}</p>
-            {(!message.is_empty()).then(|| view! {
-                <p class="to-pos-words">{t!(i18n, pos_words, message = move || message.clone())}</p>
-            })}
-            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+            {(!message.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="to-pos-words">
+                            {t!(i18n, pos_words, message = move || message.clone())}
+                        </p>
+                    }
+                })}
+            <button type="button" class="to-button" on:click=dismiss>
+                {t!(i18n, ok)}
+            </button>
         }.into_any(),
         Stage::Rejected { code, .. } => view! {
             <p>{refusal_text(code, i18n)}</p>
-            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+            <button type="button" class="to-button" on:click=dismiss>
+                {t!(i18n, ok)}
+            </button>
         }.into_any(),
         Stage::Cancelled => view! {
             <p>{t!(i18n, status_cancelled)}</p>
-            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+            <button type="button" class="to-button" on:click=dismiss>
+                {t!(i18n, ok)}
+            </button>
         }.into_any(),
-        Stage::Paying => view! { <p><span class="to-spinner" aria-hidden="true"></span>{t!(i18n, status_paying)}</p> }.into_any(),
+        Stage::Paying => view! {
+            <p>
+                <span class="to-spinner" aria-hidden="true"></span>
+                {t!(i18n, status_paying)}
+            </p>
+        }.into_any(),
         Stage::PaymentUnclear => view! { <p>{t!(i18n, status_payment_unclear)}</p> }.into_any(),
-        Stage::StaffConfirm { wrong_pin } => view! { <super::StaffPin wrong_pin=wrong_pin/> }.into_any(),
+        Stage::StaffConfirm { wrong_pin } => view! { <super::StaffPin wrong_pin=wrong_pin /> }.into_any(),
         Stage::PaymentDeclined { message } if message == crate::ordering::PAY_NOT_CONFIGURED => view! {
             <p>{t!(i18n, pay_not_configured)}</p>
-            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+            <button type="button" class="to-button" on:click=dismiss>
+                {t!(i18n, ok)}
+            </button>
         }.into_any(),
         Stage::PaymentDeclined { message } => view! {
             <p>{t!(i18n, status_payment_declined, reason = move || message.clone())}</p>
-            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+            <button type="button" class="to-button" on:click=dismiss>
+                {t!(i18n, ok)}
+            </button>
         }.into_any(),
         Stage::Unconfirmed { order_no } => view! {
             <p class="to-strong">{t!(i18n, status_unconfirmed)}</p>
-            {order_no.map(|no| view! { <p class="to-muted">{t!(i18n, order_no, number = move || no.clone())}</p> })}
-            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+            {order_no
+                .map(|no| {
+                    view! {
+                        <p class="to-muted">{t!(i18n, order_no, number = move || no.clone())}</p>
+                    }
+                })}
+            <button type="button" class="to-button" on:click=dismiss>
+                {t!(i18n, ok)}
+            </button>
         }.into_any(),
         Stage::NeedsStaff { .. } => view! {
             <p class="to-strong">{t!(i18n, status_needs_staff)}</p>
-            <button type="button" class="to-button" on:click=dismiss>{t!(i18n, ok)}</button>
+            <button type="button" class="to-button" on:click=dismiss>
+                {t!(i18n, ok)}
+            </button>
         }.into_any(),
     };
     let show_approvals = !approvals.is_empty();
     view! {
-        <div class=format!("to-status-card {kind}")>
+        <div class=format!(
+            "to-status-card {kind}",
+        )>
             {body}
-            {show_approvals.then(|| view! {
-                <ul class="to-approval">
-                    {approvals.iter().map(|n| {
-                        let n = n.clone();
-                        view! { <li>{t!(i18n, approval_no, number = move || n.clone())}</li> }
-                    }).collect_view()}
-                </ul>
-                <p class="to-muted">{t!(i18n, show_staff)}</p>
-            })}
+            {show_approvals
+                .then(|| {
+                    view! {
+                        <ul class="to-approval">
+                            {approvals
+                                .iter()
+                                .map(|n| {
+                                    let n = n.clone();
+                                    view! {
+                                        <li>{t!(i18n, approval_no, number = move || n.clone())}</li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                        <p class="to-muted">{t!(i18n, show_staff)}</p>
+                    }
+                })}
         </div>
     }
 }

@@ -1,14 +1,14 @@
+use super::wording::load_failure_text;
 use super::{
     CartAside, CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet, MenuList, Notice,
     Skeleton, StaffCallSheet, StatusPanel,
 };
 use crate::api::ApiFailure;
 use crate::i18n::*;
-use crate::options::{Lang, Mode, OptionsError, WidgetOptions};
+use crate::options::{Lang, OptionsError, WidgetOptions};
 use crate::ordering::Ordering;
 use crate::shop::Shop;
 use leptos::prelude::*;
-use order_core::flow::PayMode;
 use order_core::{ClientConfig, ErrorCode, Menu, Table};
 
 /// The root: everything the widget draws sits under one `.tableorder` element, so a host
@@ -23,7 +23,7 @@ pub fn Widget(
     let lang = options.as_ref().map(|o| o.lang).unwrap_or_default();
     view! {
         <Localized lang=lang>
-            <Root options=options boot=boot/>
+            <Root options=options boot=boot />
         </Localized>
     }
 }
@@ -61,8 +61,18 @@ fn Root(options: Result<WidgetOptions, OptionsError>, boot: Boot) -> impl IntoVi
     view! {
         <Frame>
             {match options {
-                Ok(options) => view! { <StorePage options=options.with_kept_token() boot=boot/> }.into_any(),
-                Err(_) => view! { <Notice title=t_string!(i18n, qr_title).to_string() detail=t_string!(i18n, qr_detail).to_string()/> }.into_any(),
+                Ok(options) => {
+                    view! { <StorePage options=options.with_kept_token() boot=boot /> }.into_any()
+                }
+                Err(_) => {
+                    view! {
+                        <Notice
+                            title=t_string!(i18n, qr_title).to_string()
+                            detail=t_string!(i18n, qr_detail).to_string()
+                        />
+                    }
+                        .into_any()
+                }
             }}
         </Frame>
     }
@@ -73,7 +83,11 @@ fn Root(options: Result<WidgetOptions, OptionsError>, boot: Boot) -> impl IntoVi
 fn Frame(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let code = move || Lang::of(i18n.get_locale()).code();
-    view! { <div class="tableorder" lang=code>{children()}</div> }
+    view! {
+        <div class="tableorder" lang=code>
+            {children()}
+        </div>
+    }
 }
 
 /// The table's page as the server sends it: the same components the browser mounts, given
@@ -95,17 +109,9 @@ pub fn render_table_page(
         menu: Some(menu),
         table: Some(table),
     };
-    let html = owner.with(|| view! { <Widget options=Ok(options) boot=boot/> }.to_html());
+    let html = owner.with(|| view! { <Widget options=Ok(options) boot=boot /> }.to_html());
     owner.unset_with_forced_cleanup();
     html
-}
-
-pub fn failure_message(e: &ApiFailure, offline: &str) -> String {
-    match e {
-        ApiFailure::Network(_) => offline.to_string(),
-        ApiFailure::Refused { error, .. } => error.message.clone(),
-        ApiFailure::Unexpected(detail) => detail.clone(),
-    }
 }
 
 /// Why the page cannot open the table.
@@ -206,8 +212,10 @@ fn StorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
             menu: Some(menu),
             table: Some(table),
             ..
-        } => view! { <Storefront options=options config=config menu=menu table=table/> }.into_any(),
-        boot => view! { <LoadingStorePage options=options boot=boot/> }.into_any(),
+        } => {
+            view! { <Storefront options=options config=config menu=menu table=table /> }.into_any()
+        }
+        boot => view! { <LoadingStorePage options=options boot=boot /> }.into_any(),
     }
 }
 
@@ -226,30 +234,61 @@ fn LoadingStorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
         async move { load(&options, boot).await }
     });
     view! {
-        <Suspense fallback=|| view! { <Skeleton/> }>
+        <Suspense fallback=|| {
+            view! { <Skeleton /> }
+        }>
             {move || {
-                loaded.get().map(|result| match result {
-                    Ok((config, menu, table)) => view! {
-                        <Storefront options=opts.get_value() config=config menu=menu table=table/>
-                    }.into_any(),
-                    Err(LoadFailure::ScanAgain) => view! {
-                        <Notice title=t_string!(i18n, scan_again_title).to_string() detail=t_string!(i18n, scan_again_detail).to_string()/>
-                    }.into_any(),
-                    Err(LoadFailure::NotEnrolled) => view! {
-                        <Notice title=t_string!(i18n, menu_failed).to_string() detail=t_string!(i18n, err_device_required).to_string()/>
-                    }.into_any(),
-                    Err(LoadFailure::Other(e)) => {
-                        let detail = failure_message(&e, t_string!(i18n, offline));
-                        view! {
-                            <Notice title=t_string!(i18n, menu_failed).to_string() detail=detail/>
-                            <p class="to-center">
-                                <button type="button" class="to-button" on:click=move |_| loaded.refetch()>
-                                    {t!(i18n, try_again)}
-                                </button>
-                            </p>
-                        }.into_any()
-                    }
-                })
+                loaded
+                    .get()
+                    .map(|result| match result {
+                        Ok((config, menu, table)) => {
+                            view! {
+                                <Storefront
+                                    options=opts.get_value()
+                                    config=config
+                                    menu=menu
+                                    table=table
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(LoadFailure::ScanAgain) => {
+                            view! {
+                                <Notice
+                                    title=t_string!(i18n, scan_again_title).to_string()
+                                    detail=t_string!(i18n, scan_again_detail).to_string()
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(LoadFailure::NotEnrolled) => {
+                            view! {
+                                <Notice
+                                    title=t_string!(i18n, menu_failed).to_string()
+                                    detail=t_string!(i18n, err_device_required).to_string()
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(LoadFailure::Other(e)) => {
+                            view! {
+                                <Notice
+                                    title=t_string!(i18n, menu_failed).to_string()
+                                    detail=load_failure_text(&e, i18n)
+                                />
+                                <p class="to-center">
+                                    <button
+                                        type="button"
+                                        class="to-button"
+                                        on:click=move |_| loaded.refetch()
+                                    >
+                                        {t!(i18n, try_again)}
+                                    </button>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    })
             }}
         </Suspense>
     }
@@ -263,11 +302,6 @@ fn Storefront(
     menu: Menu,
     table: Table,
 ) -> impl IntoView {
-    let mode = match options.mode {
-        Mode::Postpaid => PayMode::Postpaid,
-        Mode::Prepaid => PayMode::Prepaid,
-        Mode::Cash => PayMode::Cash,
-    };
     let store_info = menu.store.clone();
     let stale = menu.stale;
     let categories = menu.categories.clone();
@@ -283,23 +317,23 @@ fn Storefront(
         options.store.clone(),
         options.table.clone(),
         config,
-        mode,
+        options.mode,
         options.pay.clone(),
     );
     view! {
-        <Header store=store_info.name open=store_info.open stale=stale table=table.name/>
+        <Header store=store_info.name open=store_info.open stale=stale table=table.name />
         <div class="to-body">
             <div class="to-main">
-                <CategoryTabs categories=categories.clone()/>
-                <MenuList categories=categories/>
+                <CategoryTabs categories=categories.clone() />
+                <MenuList categories=categories />
             </div>
-            <CartAside/>
+            <CartAside />
         </div>
-        <CartBar/>
-        <ItemSheet/>
-        <CartSheet/>
-        <HistorySheet store=options.store.clone() table=options.table.clone() api=options.api()/>
-        <StaffCallSheet store=options.store.clone() table=options.table.clone() api=options.api()/>
-        <StatusPanel/>
+        <CartBar />
+        <ItemSheet />
+        <CartSheet />
+        <HistorySheet store=options.store.clone() table=options.table.clone() api=options.api() />
+        <StaffCallSheet store=options.store.clone() table=options.table.clone() api=options.api() />
+        <StatusPanel />
     }
 }

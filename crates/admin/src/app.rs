@@ -51,10 +51,19 @@ pub fn App() -> impl IntoView {
         checked.set(true);
     });
     view! {
-        <Show when=move || checked.get() fallback=|| view! { <p class="ad-center" role="status">"확인 중…"</p> }>
+        <Show
+            when=move || checked.get()
+            fallback=|| {
+                view! {
+                    <p class="ad-center" role="status">
+                        "확인 중…"
+                    </p>
+                }
+            }
+        >
             {move || match session.stores.get() {
-                Some(stores) => view! { <Dashboard stores=stores/> }.into_any(),
-                None => view! { <SignIn/> }.into_any(),
+                Some(stores) => view! { <Dashboard stores=stores /> }.into_any(),
+                None => view! { <SignIn /> }.into_any(),
             }}
         </Show>
     }
@@ -87,17 +96,27 @@ fn SignIn() -> impl IntoView {
     view! {
         <main class="ad-signin">
             <h1>"매장 관리"</h1>
-            <p class="ad-muted">"tableorder 서버의 관리자 토큰으로 로그인하세요."</p>
+            <p class="ad-muted">
+                "tableorder 서버의 관리자 토큰으로 로그인하세요."
+            </p>
             <form on:submit=submit>
                 <label class="ad-field">
                     <span>"관리자 토큰"</span>
-                    <input type="password" name="token" autocomplete="current-password" required
-                        prop:value=move || token.get() on:input=move |ev| token.set(event_target_value(&ev))/>
+                    <input
+                        type="password"
+                        name="token"
+                        autocomplete="current-password"
+                        required
+                        prop:value=move || token.get()
+                        on:input=move |ev| token.set(event_target_value(&ev))
+                    />
                 </label>
                 <button type="submit" class="ad-button ad-primary" disabled=move || busy.get()>
                     {move || if busy.get() { "로그인 중…" } else { "로그인" }}
                 </button>
-                <p class="ad-error" role="alert">{move || error.get()}</p>
+                <p class="ad-error" role="alert">
+                    {move || error.get()}
+                </p>
             </form>
         </main>
     }
@@ -172,30 +191,62 @@ fn Dashboard(stores: Vec<StoreRef>) -> impl IntoView {
                 <p class="ad-muted">"매장 관리"</p>
                 <h1>{move || current.get().map(|s| s.name).unwrap_or_default()}</h1>
             </div>
-            {many.then(|| view! {
-                <select class="ad-select" aria-label="매장" on:change=choose_store>{options}</select>
-            })}
-            <button type="button" class="ad-button" on:click=sign_out>"로그아웃"</button>
+            {many
+                .then(|| {
+                    view! {
+                        <select class="ad-select" aria-label="매장" on:change=choose_store>
+                            {options}
+                        </select>
+                    }
+                })}
+            <button type="button" class="ad-button" on:click=sign_out>
+                "로그아웃"
+            </button>
         </header>
         <nav class="ad-tabs" aria-label="관리 항목">
-            {Section::ALL.map(|s| view! {
-                <button type="button" class="ad-tab" class:ad-tab-active=move || section.get() == s
-                    aria-current=move || (section.get() == s).then_some("page")
-                    on:click=move |_| section.set(s)>{s.label()}</button>
-            })}
+            {Section::ALL
+                .map(|s| {
+                    view! {
+                        <button
+                            type="button"
+                            class="ad-tab"
+                            class:ad-tab-active=move || section.get() == s
+                            aria-current=move || (section.get() == s).then_some("page")
+                            on:click=move |_| section.set(s)
+                        >
+                            {s.label()}
+                        </button>
+                    }
+                })}
         </nav>
         <main class="ad-main">
-            {move || current.get().map(|store| {
-                let slug = store.slug;
-                match section.get() {
-                    Section::Status => view! { <crate::store::Status store=slug/> }.into_any(),
-                    Section::Menu => view! { <crate::menu::MenuEditor store=slug/> }.into_any(),
-                    Section::Orders => view! { <crate::orders::TodaysOrders store=slug/> }.into_any(),
-                    Section::Tables => view! { <crate::store::Tables store=slug/> }.into_any(),
-                    Section::Tablets => view! { <crate::store::Tablets store=slug/> }.into_any(),
-                    Section::Pin => view! { <crate::store::PinChange store=slug/> }.into_any(),
-                }
-            })}
+            {move || {
+                current
+                    .get()
+                    .map(|store| {
+                        let slug = store.slug;
+                        match section.get() {
+                            Section::Status => {
+                                view! { <crate::store::Status store=slug /> }.into_any()
+                            }
+                            Section::Menu => {
+                                view! { <crate::menu::MenuEditor store=slug /> }.into_any()
+                            }
+                            Section::Orders => {
+                                view! { <crate::orders::TodaysOrders store=slug /> }.into_any()
+                            }
+                            Section::Tables => {
+                                view! { <crate::store::Tables store=slug /> }.into_any()
+                            }
+                            Section::Tablets => {
+                                view! { <crate::store::Tablets store=slug /> }.into_any()
+                            }
+                            Section::Pin => {
+                                view! { <crate::store::PinChange store=slug /> }.into_any()
+                            }
+                        }
+                    })
+            }}
         </main>
     }
 }
@@ -220,4 +271,22 @@ where
     };
     again();
     (value, again)
+}
+
+/// What came of the owner's last action: said politely, or as an alert.
+pub fn outcome(said: Result<String, String>) -> AnyView {
+    match said {
+        Ok(m) => view! { <p role="status">{m}</p> }.into_any(),
+        Err(e) => error_line(e),
+    }
+}
+
+/// A failure, read out at once.
+pub fn error_line(e: String) -> AnyView {
+    view! {
+        <p class="ad-error" role="alert">
+            {e}
+        </p>
+    }
+    .into_any()
 }

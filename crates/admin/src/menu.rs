@@ -3,7 +3,7 @@
 //! POS keep what was written about them, shown as orphaned until removed.
 
 use crate::api::{self, store_path, won};
-use crate::app::{fetched, use_session};
+use crate::app::{fetched, outcome, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use order_core::{ItemText, ITEM_TEXT_LANGS};
@@ -72,23 +72,51 @@ pub fn MenuEditor(store: String) -> impl IntoView {
     view! {
         <section class="ad-card" aria-labelledby="ad-menu-title">
             <h2 id="ad-menu-title">"메뉴"</h2>
-            <p class="ad-muted">"사진·설명·외국어 이름·품절은 이 서버에 저장되어 손님 화면에 바로 보입니다. POS 메뉴를 새로 받아도 그대로 남습니다."</p>
+            <p class="ad-muted">
+                "사진·설명·외국어 이름·품절은 이 서버에 저장되어 손님 화면에 바로 보입니다. POS 메뉴를 새로 받아도 그대로 남습니다."
+            </p>
             {move || match items.get() {
-                None => view! { <p class="ad-muted" role="status">"불러오는 중…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="ad-error" role="alert">{e}</p> }.into_any(),
+                None => {
+                    view! {
+                        <p class="ad-muted" role="status">
+                            "불러오는 중…"
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Err(e)) => {
+                    view! {
+                        <p class="ad-error" role="alert">
+                            {e}
+                        </p>
+                    }
+                        .into_any()
+                }
                 Some(Ok(list)) => {
                     let mut last_category = None::<Option<String>>;
-                    list.into_iter().map(|item| {
-                        let heading = (last_category.as_ref() != Some(&item.category)).then(|| {
-                            last_category = Some(item.category.clone());
-                            let title = item.category.clone().unwrap_or_else(|| "POS에서 사라진 메뉴".into());
-                            view! { <h3 class="ad-category">{title}</h3> }
-                        });
-                        view! {
-                            {heading}
-                            <ItemRow item=item store=store.get_value() editing=editing again=again/>
-                        }
-                    }).collect_view().into_any()
+                    list.into_iter()
+                        .map(|item| {
+                            let heading = (last_category.as_ref() != Some(&item.category))
+                                .then(|| {
+                                    last_category = Some(item.category.clone());
+                                    let title = item
+                                        .category
+                                        .clone()
+                                        .unwrap_or_else(|| "POS에서 사라진 메뉴".into());
+                                    view! { <h3 class="ad-category">{title}</h3> }
+                                });
+                            view! {
+                                {heading}
+                                <ItemRow
+                                    item=item
+                                    store=store.get_value()
+                                    editing=editing
+                                    again=again
+                                />
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
                 }
             }}
         </section>
@@ -141,11 +169,20 @@ fn ItemRow(
             });
         }
     };
-    let thumb = move || {
-        match current.with(|i| i.photo.clone()) {
-        Some(photo) => view! { <img class="ad-thumb" src=format!("/photos/{photo}/320.jpg") alt="" width="96" height="72"/> }.into_any(),
-        None => view! { <span class="ad-thumb ad-thumb-none" aria-hidden="true"></span> }.into_any(),
-    }
+    let thumb = move || match current.with(|i| i.photo.clone()) {
+        Some(photo) => view! {
+            <img
+                class="ad-thumb"
+                src=format!("/photos/{photo}/320.jpg")
+                alt=""
+                width="96"
+                height="72"
+            />
+        }
+        .into_any(),
+        None => {
+            view! { <span class="ad-thumb ad-thumb-none" aria-hidden="true"></span> }.into_any()
+        }
     };
     let item = current.get_untracked();
     let title = item.name.clone().unwrap_or_else(|| item.id.clone());
@@ -154,11 +191,20 @@ fn ItemRow(
             {i.orphaned.then(|| view! { <span class="ad-badge ad-warn">"POS에 없음"</span> })}
             {i.sold_out_on_pos.then(|| view! { <span class="ad-badge">"POS 품절"</span> })}
             {i.hidden.then(|| view! { <span class="ad-badge">"숨김"</span> })}
-            {(!i.texts.is_empty()).then(|| view! { <span class="ad-badge ad-ok">{format!("외국어 {}", i.texts.len())}</span> })}
+            {(!i.texts.is_empty())
+                .then(|| {
+                    view! {
+                        <span class="ad-badge ad-ok">{format!("외국어 {}", i.texts.len())}</span>
+                    }
+                })}
         })
     };
     view! {
-        <div class="ad-item" class:ad-item-hidden=move || current.with(|i| i.hidden) data-item=item.id.clone()>
+        <div
+            class="ad-item"
+            class:ad-item-hidden=move || current.with(|i| i.hidden)
+            data-item=item.id.clone()
+        >
             {thumb}
             <div class="ad-item-text">
                 <strong>{title}</strong>
@@ -167,16 +213,28 @@ fn ItemRow(
             </div>
             <div class="ad-item-actions">
                 <label class="ad-check">
-                    <input type="checkbox" prop:checked=move || current.with(|i| i.sold_out_today) on:change=quick disabled=move || saving.get()/>
-                    <span title="다음 영업일(오전 5시)에 풀립니다">"오늘 품절"</span>
+                    <input
+                        type="checkbox"
+                        prop:checked=move || current.with(|i| i.sold_out_today)
+                        on:change=quick
+                        disabled=move || saving.get()
+                    />
+                    <span title="다음 영업일(오전 5시)에 풀립니다">
+                        "오늘 품절"
+                    </span>
                 </label>
-                <button type="button" class="ad-button" on:click=toggle aria-expanded=move || is_open.get().to_string()>
+                <button
+                    type="button"
+                    class="ad-button"
+                    on:click=toggle
+                    aria-expanded=move || is_open.get().to_string()
+                >
                     "편집"
                 </button>
             </div>
         </div>
         <Show when=move || is_open.get()>
-            <ItemForm current=current path=path.clone() editing=editing again=again/>
+            <ItemForm current=current path=path.clone() editing=editing again=again />
         </Show>
     }
 }
@@ -295,33 +353,101 @@ fn ItemForm(
     view! {
         <form class="ad-editor" on:submit=save>
             <div class="ad-photo-field">
-                {move || current.with(|i| i.photo.clone()).map(|p| view! { <img class="ad-photo" src=format!("/photos/{p}/960.jpg") alt="지금 사진" width="320" height="240"/> })}
-                <label class="ad-field" for=field_id.clone()><span>"사진 (JPEG·PNG, 12MB까지)"</span></label>
-                <input id=field_id type="file" accept="image/jpeg,image/png" on:change=upload disabled=move || busy.get().is_some()/>
+                {move || {
+                    current
+                        .with(|i| i.photo.clone())
+                        .map(|p| {
+                            view! {
+                                <img
+                                    class="ad-photo"
+                                    src=format!("/photos/{p}/960.jpg")
+                                    alt="지금 사진"
+                                    width="320"
+                                    height="240"
+                                />
+                            }
+                        })
+                }} <label class="ad-field" for=field_id.clone()>
+                    <span>"사진 (JPEG·PNG, 12MB까지)"</span>
+                </label>
+                <input
+                    id=field_id
+                    type="file"
+                    accept="image/jpeg,image/png"
+                    on:change=upload
+                    disabled=move || busy.get().is_some()
+                />
             </div>
-            <label class="ad-field"><span>"설명 (한국어)"</span>
-                <textarea rows="2" maxlength="300" prop:value=move || description.get()
-                    on:input=move |ev| description.set(event_target_value(&ev))></textarea></label>
-            {texts.into_iter().map(|(lang, label, name, desc)| view! {
-                <fieldset class="ad-lang">
-                    <legend>{label}</legend>
-                    <label class="ad-field"><span>"이름"</span>
-                        <input lang=lang maxlength="80" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
-                    <label class="ad-field"><span>"설명"</span>
-                        <input lang=lang maxlength="300" prop:value=move || desc.get() on:input=move |ev| desc.set(event_target_value(&ev))/></label>
-                </fieldset>
-            }).collect_view()}
-            <label class="ad-check"><input type="checkbox" prop:checked=move || hidden.get()
-                on:change=move |ev| hidden.set(event_target_checked(&ev))/><span>"손님 화면에서 숨기기"</span></label>
+            <label class="ad-field">
+                <span>"설명 (한국어)"</span>
+                <textarea
+                    rows="2"
+                    maxlength="300"
+                    prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev))
+                ></textarea>
+            </label>
+            {texts
+                .into_iter()
+                .map(|(lang, label, name, desc)| {
+                    view! {
+                        <fieldset class="ad-lang">
+                            <legend>{label}</legend>
+                            <label class="ad-field">
+                                <span>"이름"</span>
+                                <input
+                                    lang=lang
+                                    maxlength="80"
+                                    prop:value=move || name.get()
+                                    on:input=move |ev| name.set(event_target_value(&ev))
+                                />
+                            </label>
+                            <label class="ad-field">
+                                <span>"설명"</span>
+                                <input
+                                    lang=lang
+                                    maxlength="300"
+                                    prop:value=move || desc.get()
+                                    on:input=move |ev| desc.set(event_target_value(&ev))
+                                />
+                            </label>
+                        </fieldset>
+                    }
+                })
+                .collect_view()}
+            <label class="ad-check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || hidden.get()
+                    on:change=move |ev| hidden.set(event_target_checked(&ev))
+                />
+                <span>"손님 화면에서 숨기기"</span>
+            </label>
             <div class="ad-actions">
-                <button type="submit" class="ad-button ad-primary" disabled=move || busy.get().is_some()>"저장"</button>
-                {orphaned.then(|| view! { <button type="button" class="ad-button ad-danger" on:click=remove.clone()>"적어 둔 내용 삭제"</button> })}
+                <button
+                    type="submit"
+                    class="ad-button ad-primary"
+                    disabled=move || busy.get().is_some()
+                >
+                    "저장"
+                </button>
+                {orphaned
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="ad-button ad-danger"
+                                on:click=remove.clone()
+                            >
+                                "적어 둔 내용 삭제"
+                            </button>
+                        }
+                    })}
             </div>
-            <p role="status" class="ad-muted">{move || busy.get()}</p>
-            {move || said.get().map(|r| match r {
-                Ok(m) => view! { <p role="status">{m}</p> }.into_any(),
-                Err(e) => view! { <p class="ad-error" role="alert">{e}</p> }.into_any(),
-            })}
+            <p role="status" class="ad-muted">
+                {move || busy.get()}
+            </p>
+            {move || said.get().map(outcome)}
         </form>
     }
 }

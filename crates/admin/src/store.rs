@@ -2,7 +2,7 @@
 //! its tables and their codes, its tablets, the staff PIN.
 
 use crate::api::{self, store_path, when};
-use crate::app::{fetched, use_session};
+use crate::app::{error_line, fetched, outcome, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
@@ -64,37 +64,110 @@ pub fn Status(store: String) -> impl IntoView {
         <section class="ad-card" aria-labelledby="ad-status-title">
             <h2 id="ad-status-title">"POS 연결 상태"</h2>
             {move || match status.get() {
-                None => view! { <p class="ad-muted" role="status">"불러오는 중…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="ad-error" role="alert">{e}</p> }.into_any(),
-                Some(Ok(s)) => view! {
-                    <p class="ad-badges">
-                        {if s.open { view! { <span class="ad-badge ad-ok">"영업 중"</span> } } else { view! { <span class="ad-badge ad-bad">"주문 받지 않음"</span> } }}
-                        {s.stale.then(|| view! { <span class="ad-badge ad-warn">"오래된 정보 사용 중"</span> })}
-                        {if s.cash_taken { view! { <span class="ad-badge">"현금 결제 가능"</span> } } else { view! { <span class="ad-badge">"현금 결제 없음 (PIN 미설정)"</span> } }}
-                    </p>
-                    <dl class="ad-facts">
-                        <dt>"테이블·메뉴를 받은 시각"</dt><dd>{at(s.fetched_at_ms)}</dd>
-                        <dt>"메뉴 변경 확인"</dt><dd>{at(s.checked_at_ms)}</dd>
-                        <dt>"메뉴 변경 표시"</dt><dd>{s.menu_version.unwrap_or_else(|| "-".into())}</dd>
-                        <dt>"테이블 / 메뉴"</dt><dd>{format!("{}개 / {}개", s.tables.unwrap_or(0), s.items.unwrap_or(0))}</dd>
-                    </dl>
-                    <h3>"최근 문제"</h3>
-                    {if s.troubles.is_empty() {
-                        view! { <p class="ad-muted">"없음"</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="ad-list">
-                                {s.troubles.into_iter().map(|t| view! {
-                                    <li><span class="ad-muted">{when(t.at_ms)}</span>" "{t.message}</li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                }.into_any(),
+                None => {
+                    view! {
+                        <p class="ad-muted" role="status">
+                            "불러오는 중…"
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Err(e)) => {
+                    view! {
+                        <p class="ad-error" role="alert">
+                            {e}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok(s)) => {
+                    view! {
+                        <p class="ad-badges">
+                            {if s.open {
+                                view! { <span class="ad-badge ad-ok">"영업 중"</span> }
+                            } else {
+                                view! {
+                                    <span class="ad-badge ad-bad">"주문 받지 않음"</span>
+                                }
+                            }}
+                            {s
+                                .stale
+                                .then(|| {
+                                    view! {
+                                        <span class="ad-badge ad-warn">
+                                            "오래된 정보 사용 중"
+                                        </span>
+                                    }
+                                })}
+                            {if s.cash_taken {
+                                view! { <span class="ad-badge">"현금 결제 가능"</span> }
+                            } else {
+                                view! {
+                                    <span class="ad-badge">
+                                        "현금 결제 없음 (PIN 미설정)"
+                                    </span>
+                                }
+                            }}
+                        </p>
+                        <dl class="ad-facts">
+                            <dt>"테이블·메뉴를 받은 시각"</dt>
+                            <dd>{at(s.fetched_at_ms)}</dd>
+                            <dt>"메뉴 변경 확인"</dt>
+                            <dd>{at(s.checked_at_ms)}</dd>
+                            <dt>"메뉴 변경 표시"</dt>
+                            <dd>{s.menu_version.unwrap_or_else(|| "-".into())}</dd>
+                            <dt>"테이블 / 메뉴"</dt>
+                            <dd>
+                                {format!(
+                                    "{}개 / {}개",
+                                    s.tables.unwrap_or(0),
+                                    s.items.unwrap_or(0),
+                                )}
+                            </dd>
+                        </dl>
+                        <h3>"최근 문제"</h3>
+                        {if s.troubles.is_empty() {
+                            view! { <p class="ad-muted">"없음"</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="ad-list">
+                                    {s
+                                        .troubles
+                                        .into_iter()
+                                        .map(|t| {
+                                            view! {
+                                                <li>
+                                                    <span class="ad-muted">{when(t.at_ms)}</span>
+                                                    " "
+                                                    {t.message}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }}
+                    }
+                        .into_any()
+                }
             }}
-            <p class="ad-muted">"POS에서 테이블이나 메뉴를 바꿨다면 아래 버튼으로 바로 받아 오세요."</p>
-            <button type="button" class="ad-button ad-primary" on:click=refresh disabled=move || refreshing.get()>
-                {move || if refreshing.get() { "POS에서 받는 중…" } else { "POS에서 새로 받기" }}
+            <p class="ad-muted">
+                "POS에서 테이블이나 메뉴를 바꿨다면 아래 버튼으로 바로 받아 오세요."
+            </p>
+            <button
+                type="button"
+                class="ad-button ad-primary"
+                on:click=refresh
+                disabled=move || refreshing.get()
+            >
+                {move || {
+                    if refreshing.get() {
+                        "POS에서 받는 중…"
+                    } else {
+                        "POS에서 새로 받기"
+                    }
+                }}
             </button>
             <p role="status">{move || said.get()}</p>
         </section>
@@ -155,24 +228,70 @@ pub fn Tables(store: String) -> impl IntoView {
     view! {
         <section class="ad-card" aria-labelledby="ad-tables-title">
             <h2 id="ad-tables-title">"테이블과 QR 코드"</h2>
-            <p><a class="ad-button" href=sheet target="_blank" rel="noopener">"인쇄용 QR 코드 시트 열기"</a></p>
+            <p>
+                <a class="ad-button" href=sheet target="_blank" rel="noopener">
+                    "인쇄용 QR 코드 시트 열기"
+                </a>
+            </p>
             {move || match links.get() {
-                None => view! { <p class="ad-muted" role="status">"불러오는 중…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="ad-error" role="alert">{e}</p> }.into_any(),
-                Some(Ok(links)) => view! {
-                    <ul class="ad-list">
-                        {links.into_iter().map(|l| view! {
-                            <li class="ad-row">
-                                <span><strong>{l.name}</strong>" "<span class="ad-muted">{format!("{}층 · {}", l.floor, l.table)}</span></span>
-                                <a href=l.url.clone() target="_blank" rel="noopener" class="ad-link">"주문 화면 열기"</a>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                None => {
+                    view! {
+                        <p class="ad-muted" role="status">
+                            "불러오는 중…"
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Err(e)) => {
+                    view! {
+                        <p class="ad-error" role="alert">
+                            {e}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok(links)) => {
+                    view! {
+                        <ul class="ad-list">
+                            {links
+                                .into_iter()
+                                .map(|l| {
+                                    view! {
+                                        <li class="ad-row">
+                                            <span>
+                                                <strong>{l.name}</strong>
+                                                " "
+                                                <span class="ad-muted">
+                                                    {format!("{}층 · {}", l.floor, l.table)}
+                                                </span>
+                                            </span>
+                                            <a
+                                                href=l.url.clone()
+                                                target="_blank"
+                                                rel="noopener"
+                                                class="ad-link"
+                                            >
+                                                "주문 화면 열기"
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
             }}
             <h3>"QR 코드 키 바꾸기"</h3>
-            <p class="ad-muted">"QR 코드 사진이 밖으로 퍼져 매장 밖에서 주문이 들어올 때 씁니다. 붙어 있는 QR 코드는 모두 다시 인쇄해야 합니다."</p>
-            <button type="button" class="ad-button ad-danger" on:click=rotate disabled=move || rotating.get()>
+            <p class="ad-muted">
+                "QR 코드 사진이 밖으로 퍼져 매장 밖에서 주문이 들어올 때 씁니다. 붙어 있는 QR 코드는 모두 다시 인쇄해야 합니다."
+            </p>
+            <button
+                type="button"
+                class="ad-button ad-danger"
+                on:click=rotate
+                disabled=move || rotating.get()
+            >
                 {move || if rotating.get() { "바꾸는 중…" } else { "새 키 만들기" }}
             </button>
             <p role="status">{move || said.get()}</p>
@@ -238,46 +357,94 @@ pub fn Tablets(store: String) -> impl IntoView {
     view! {
         <section class="ad-card" aria-labelledby="ad-tablets-title">
             <h2 id="ad-tablets-title">"태블릿"</h2>
-            <p class="ad-muted">"결제(선결제·현금)는 매장에 등록된 태블릿에서만 받습니다. 일회용 코드는 15분 동안 한 대에 쓸 수 있습니다."</p>
-            <button type="button" class="ad-button ad-primary" on:click=issue disabled=move || issuing.get()>
-                {move || if issuing.get() { "만드는 중…" } else { "태블릿 등록 코드 만들기" }}
+            <p class="ad-muted">
+                "결제(선결제·현금)는 매장에 등록된 태블릿에서만 받습니다. 일회용 코드는 15분 동안 한 대에 쓸 수 있습니다."
+            </p>
+            <button
+                type="button"
+                class="ad-button ad-primary"
+                on:click=issue
+                disabled=move || issuing.get()
+            >
+                {move || {
+                    if issuing.get() {
+                        "만드는 중…"
+                    } else {
+                        "태블릿 등록 코드 만들기"
+                    }
+                }}
             </button>
-            {move || code.get().map(|c| match c {
-                Ok(c) => view! {
-                    <div class="ad-code">
-                        <p class="ad-code-text">{c.code}</p>
-                        <p class="ad-muted">{format!("{}까지 사용할 수 있습니다. 태블릿 카메라로 QR 코드를 찍거나 코드를 입력하세요.", when(c.expires_at_ms))}</p>
-                        {c.qr_svg.map(|svg| view! { <div class="ad-qr" inner_html=svg></div> })}
-                    </div>
-                }.into_any(),
-                Err(e) => view! { <p class="ad-error" role="alert">{e}</p> }.into_any(),
-            })}
+            {move || code.get().map(|c| c.map_or_else(error_line, enrolment_code_view))}
             <h3>"등록된 태블릿"</h3>
             {move || match devices.get() {
-                None => view! { <p class="ad-muted" role="status">"불러오는 중…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="ad-error" role="alert">{e}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="ad-muted">"아직 없습니다."</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="ad-list">
-                        {list.into_iter().map(|d| {
-                            let (id, name) = (d.device_id.clone(), d.name.clone());
-                            view! {
-                                <li class="ad-row">
-                                    <span>
-                                        <strong>{d.name.clone()}</strong>
-                                        <span class="ad-muted">{format!(" 등록 {} · 마지막 사용 {}", when(d.enrolled_at_ms), d.last_seen_at_ms.map(when).unwrap_or_else(|| "-".into()))}</span>
-                                    </span>
-                                    {match d.revoked_at_ms {
-                                        Some(at) => view! { <span class="ad-badge">{format!("해제됨 {}", when(at))}</span> }.into_any(),
-                                        None => view! {
-                                            <button type="button" class="ad-button ad-danger" on:click=move |_| revoke(id.clone(), name.clone())>"등록 해제"</button>
-                                        }.into_any(),
-                                    }}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                None => {
+                    view! {
+                        <p class="ad-muted" role="status">
+                            "불러오는 중…"
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Err(e)) => {
+                    view! {
+                        <p class="ad-error" role="alert">
+                            {e}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p class="ad-muted">"아직 없습니다."</p> }.into_any()
+                }
+                Some(Ok(list)) => {
+                    view! {
+                        <ul class="ad-list">
+                            {list
+                                .into_iter()
+                                .map(|d| {
+                                    let (id, name) = (d.device_id.clone(), d.name.clone());
+                                    view! {
+                                        <li class="ad-row">
+                                            <span>
+                                                <strong>{d.name.clone()}</strong>
+                                                <span class="ad-muted">
+                                                    {format!(
+                                                        " 등록 {} · 마지막 사용 {}",
+                                                        when(d.enrolled_at_ms),
+                                                        d.last_seen_at_ms.map(when).unwrap_or_else(|| "-".into()),
+                                                    )}
+                                                </span>
+                                            </span>
+                                            {match d.revoked_at_ms {
+                                                Some(at) => {
+                                                    view! {
+                                                        <span class="ad-badge">
+                                                            {format!("해제됨 {}", when(at))}
+                                                        </span>
+                                                    }
+                                                        .into_any()
+                                                }
+                                                None => {
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="ad-button ad-danger"
+                                                            on:click=move |_| revoke(id.clone(), name.clone())
+                                                        >
+                                                            "등록 해제"
+                                                        </button>
+                                                    }
+                                                        .into_any()
+                                                }
+                                            }}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }
@@ -315,22 +482,58 @@ pub fn PinChange(store: String) -> impl IntoView {
     view! {
         <section class="ad-card" aria-labelledby="ad-pin-title">
             <h2 id="ad-pin-title">"직원 PIN"</h2>
-            <p class="ad-muted">"태블릿에서 현금 주문을 확인할 때 직원이 입력하는 번호입니다 (숫자 6~12자리)."</p>
+            <p class="ad-muted">
+                "태블릿에서 현금 주문을 확인할 때 직원이 입력하는 번호입니다 (숫자 6~12자리)."
+            </p>
             <form on:submit=submit class="ad-form">
-                <label class="ad-field"><span>"새 PIN"</span>
-                    <input type="password" inputmode="numeric" autocomplete="new-password" required
-                        prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev))/></label>
-                <label class="ad-field"><span>"새 PIN 다시"</span>
-                    <input type="password" inputmode="numeric" autocomplete="new-password" required
-                        prop:value=move || again.get() on:input=move |ev| again.set(event_target_value(&ev))/></label>
+                <label class="ad-field">
+                    <span>"새 PIN"</span>
+                    <input
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="new-password"
+                        required
+                        prop:value=move || pin.get()
+                        on:input=move |ev| pin.set(event_target_value(&ev))
+                    />
+                </label>
+                <label class="ad-field">
+                    <span>"새 PIN 다시"</span>
+                    <input
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="new-password"
+                        required
+                        prop:value=move || again.get()
+                        on:input=move |ev| again.set(event_target_value(&ev))
+                    />
+                </label>
                 <button type="submit" class="ad-button ad-primary" disabled=move || busy.get()>
                     {move || if busy.get() { "저장 중…" } else { "PIN 바꾸기" }}
                 </button>
             </form>
-            {move || said.get().map(|r| match r {
-                Ok(m) => view! { <p role="status">{m}</p> }.into_any(),
-                Err(e) => view! { <p class="ad-error" role="alert">{e}</p> }.into_any(),
-            })}
+            {move || said.get().map(outcome)}
         </section>
     }
+}
+
+/// A fresh enrolment code: the code, until when, and its QR code for the tablet's camera.
+fn enrolment_code_view(c: CodeOut) -> AnyView {
+    view! {
+        <div class="ad-code">
+            <p class="ad-code-text">{c.code}</p>
+            <p class="ad-muted">
+                {format!(
+                    "{}까지 사용할 수 있습니다. 태블릿 카메라로 QR 코드를 찍거나 코드를 입력하세요.",
+                    when(c.expires_at_ms),
+                )}
+            </p>
+            {c
+                .qr_svg
+                .map(|svg| {
+                    view! { <div class="ad-qr" inner_html=svg></div> }
+                })}
+        </div>
+    }
+        .into_any()
 }

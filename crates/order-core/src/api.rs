@@ -213,10 +213,27 @@ impl OptionGroup {
         self.options.iter().find(|o| o.id == id)
     }
 
-    /// One pick exactly: shown as radio buttons.
+    /// At most one pick: a new pick replaces the last (radio buttons on a page).
     pub fn is_single_choice(&self) -> bool {
-        self.min == 1 && self.max == 1
+        self.max == 1
     }
+
+    /// How many picks the guest is asked for.
+    pub fn rule(&self) -> ChoiceRule {
+        match (self.min, self.max) {
+            (1, 1) => ChoiceRule::ExactlyOne,
+            (0, max) => ChoiceRule::UpTo(max),
+            (min, max) => ChoiceRule::Between(min, max),
+        }
+    }
+}
+
+/// How many of a group's options a guest picks, as said to the guest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoiceRule {
+    ExactlyOne,
+    UpTo(u32),
+    Between(u32, u32),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -621,18 +638,6 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::UpstreamUnavailable => 502,
         }
-    }
-
-    /// Trying the same request again later may succeed.
-    pub fn is_retryable(self) -> bool {
-        matches!(
-            self,
-            ErrorCode::TableOccupied
-                | ErrorCode::StoreClosed
-                | ErrorCode::RateLimited
-                | ErrorCode::ServerUnavailable
-                | ErrorCode::UpstreamUnavailable
-        )
     }
 }
 

@@ -12,6 +12,25 @@ pub struct CartLine {
     pub memo: String,
 }
 
+/// What makes two lines the same choice, the count aside: such lines are one line, and a
+/// line keeps its key while its count changes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LineKey {
+    item_id: String,
+    options: Vec<ChosenOption>,
+    memo: String,
+}
+
+impl CartLine {
+    pub fn key(&self) -> LineKey {
+        LineKey {
+            item_id: self.item_id.clone(),
+            options: self.options.clone(),
+            memo: self.memo.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cart {
     pub lines: Vec<CartLine>,
@@ -21,9 +40,8 @@ pub struct Cart {
 impl Cart {
     /// Adds a line; the same item with the same options and memo just counts up (to 99).
     pub fn add(&mut self, line: CartLine) {
-        let same = self.lines.iter_mut().find(|l| {
-            l.item_id == line.item_id && l.options == line.options && l.memo == line.memo
-        });
+        let key = line.key();
+        let same = self.lines.iter_mut().find(|l| l.key() == key);
         match same {
             Some(l) => l.count = l.count.saturating_add(line.count).min(MAX_COUNT),
             None => self.lines.push(CartLine {
@@ -46,6 +64,11 @@ impl Cart {
         if index < self.lines.len() {
             self.lines.remove(index);
         }
+    }
+
+    /// Where the line with this key is now.
+    pub fn position(&self, key: &LineKey) -> Option<usize> {
+        self.lines.iter().position(|l| l.key() == *key)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -163,7 +163,20 @@ impl PartialEq<Stage> for &Stage {
     }
 }
 
+/// By when the POS must take an order Smartro received at `since`, or it was not delivered.
+fn accept_by(since: Millis, config: &ClientConfig) -> Millis {
+    since + config.accept_window_ms
+}
+
 impl Stage {
+    /// Received by Smartro: by when the POS must take the order (what the guest counts down to).
+    pub fn acceptance_deadline(&self, config: &ClientConfig) -> Option<Millis> {
+        match self {
+            Stage::Received { since, .. } => Some(accept_by(*since, config)),
+            _ => None,
+        }
+    }
+
     pub fn is_final(&self) -> bool {
         matches!(
             self,
@@ -214,7 +227,6 @@ pub struct Submission {
     /// Never persisted: after a reload staff confirm again.
     #[serde(skip)]
     staff_pin: Option<String>,
-    payment_requested: bool,
     pending: Option<Pending>,
     next_ticket: u32,
     wake_at: Option<Millis>,
@@ -255,7 +267,6 @@ impl Submission {
             stage: Stage::Sending,
             approvals: Vec::new(),
             staff_pin: None,
-            payment_requested: false,
             pending: None,
             next_ticket: 0,
             wake_at: None,
@@ -272,7 +283,6 @@ impl Submission {
             PayMode::Postpaid => s.inquire(&mut out),
             PayMode::Prepaid => {
                 s.stage = Stage::Paying;
-                s.payment_requested = true;
                 out.push(Command::RequestPayment {
                     client_order_id: s.client_order_id.clone(),
                     amount: s.total,
@@ -302,7 +312,6 @@ impl Submission {
         if !self.approvals.is_empty() {
             // Paid already: never ask for payment twice.
             s.approvals = self.approvals.clone();
-            s.payment_requested = true;
             s.stage = Stage::Sending;
             out.clear();
             s.inquire(&mut out);
@@ -674,8 +683,7 @@ impl Submission {
         let found = orders.orders.iter().find(|o| {
             o.order_no == order_no || o.client_order_id.as_deref() == Some(&self.client_order_id)
         });
-        let window_over =
-            now >= since + self.config.accept_window_ms + 2 * self.config.poll_interval_ms;
+        let window_over = now >= accept_by(since, &self.config) + 2 * self.config.poll_interval_ms;
         match found {
             Some(o) if !matches!(o.status, OrderStatus::Waiting | OrderStatus::Failed) => {
                 return self.adopt(o, now, out)
@@ -687,7 +695,7 @@ impl Submission {
             }
             // Past the window and still waiting, or gone from the inquiry: it will never arrive.
             Some(_) | None if window_over => return self.not_delivered(out),
-            None if now >= since + self.config.accept_window_ms => return self.not_delivered(out),
+            None if now >= accept_by(since, &self.config) => return self.not_delivered(out),
             _ => {}
         }
         let at = now + self.config.poll_interval_ms;

@@ -82,10 +82,15 @@ pub struct PricedLine {
     pub memo: String,
 }
 
+/// What the options add to one of an item.
+pub fn options_price(options: &[PricedOption]) -> Won {
+    options.iter().map(|o| o.price * o.count).sum()
+}
+
 impl PricedLine {
     /// What the options add to one of this item.
     pub fn options_price(&self) -> Won {
-        self.options.iter().map(|o| o.price * o.count).sum()
+        options_price(&self.options)
     }
 
     /// The item and its options, for one.
