@@ -309,12 +309,11 @@ impl Catalog {
             return Ok(info);
         }
         // Someone else may be fetching it right now: wait for them rather than fetch twice.
-        let fetching = slot.refreshing.lock().await;
+        let one_at_a_time = slot.refreshing.lock().await;
         if let Some(info) = self.cached(slot) {
             return Ok(info);
         }
-        drop(fetching);
-        self.refresh(slug).await
+        self.fetch_and_keep(slug, slot, None, one_at_a_time).await
     }
 
     /// Fetches tables and menu again; on failure the last good copy stays and is marked stale.
@@ -329,7 +328,18 @@ impl Catalog {
         stamp: Option<MenuState>,
     ) -> Result<Arc<BaseInfo>, AppError> {
         let slot = self.slot(slug)?;
-        let _one_at_a_time = slot.refreshing.lock().await;
+        let one_at_a_time = slot.refreshing.lock().await;
+        self.fetch_and_keep(slug, slot, stamp, one_at_a_time).await
+    }
+
+    /// Fetches and keeps the result, holding the store's refresh lock throughout.
+    async fn fetch_and_keep(
+        &self,
+        slug: &str,
+        slot: &StoreSlot,
+        stamp: Option<MenuState>,
+        _one_at_a_time: tokio::sync::MutexGuard<'_, ()>,
+    ) -> Result<Arc<BaseInfo>, AppError> {
         match self.fetch(slot, stamp).await {
             Ok(info) => {
                 let info = Arc::new(info);

@@ -217,7 +217,8 @@ fn spawn_refresh(state: AppState) {
     tokio::spawn(async move {
         let slugs: Vec<String> = state.catalog.slugs().map(String::from).collect();
         for slug in &slugs {
-            if let Err(e) = state.catalog.refresh(slug).await {
+            // `get`: a request that came first may have fetched it already.
+            if let Err(e) = state.catalog.get(slug).await {
                 tracing::warn!(store = %slug, error = %e, "could not load base information yet; will retry");
             }
         }

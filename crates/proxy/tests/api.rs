@@ -20,6 +20,20 @@ async fn config_tells_the_widget_the_upstream_timing() {
 }
 
 #[tokio::test]
+async fn start_up_fetches_the_stores_base_information_once() {
+    let h = start().await;
+    // The first call (as the command line's own, for the link it prints) races the warm-up:
+    // one of them fetches, the other waits for it.
+    h.running.state.catalog.get("demo").await.unwrap();
+    let (status, _) = h.get("/api/v1/stores/demo/menu").await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (_, calls) = h.get("/sim/calls").await;
+    assert_eq!(calls["/partner/v1/table"], 1, "{calls}");
+    assert_eq!(calls["/partner/v1/menu/edit"], 1, "{calls}");
+}
+
+#[tokio::test]
 async fn menu_comes_from_the_upstream_in_the_public_shape() {
     let h = start().await;
     let (status, menu) = h.get("/api/v1/stores/demo/menu").await;
