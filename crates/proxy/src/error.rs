@@ -63,6 +63,17 @@ pub enum AppError {
     Upstream(#[source] UpstreamError),
 }
 
+impl From<crate::payments::PaymentProblem> for AppError {
+    fn from(problem: crate::payments::PaymentProblem) -> AppError {
+        match problem {
+            crate::payments::PaymentProblem::NotFresh { .. } => {
+                AppError::ApprovalRejected(problem.to_string())
+            }
+            _ => AppError::Invalid(problem.to_string()),
+        }
+    }
+}
+
 impl From<crate::limits::RetryAfter> for AppError {
     fn from(crate::limits::RetryAfter(retry_after_ms): crate::limits::RetryAfter) -> AppError {
         AppError::RateLimited { retry_after_ms }

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod limits;
 pub mod metrics;
 pub mod orders;
+pub mod payments;
 pub mod photos;
 pub mod qr;
 mod routes;

@@ -13,12 +13,12 @@ use crate::error::AppError;
 use crate::ledger::{now_ms, Claim, Claimed, Ledger, Record};
 use crate::limits::{RateLimiter, RetryAfter};
 use crate::metrics::Metrics;
+use crate::payments;
 use crate::trust::{PinRefusal, StaffPin};
 use crate::upstream::{
     staff_call_order, OutgoingOrder, PaymentKind, PaymentRecord, Refusal, TableInquiry, Upstream,
     UpstreamError,
 };
-use chrono::FixedOffset;
 use order_core::pricing::{price_order, PricedOrder};
 use order_core::{
     OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, PlacedOrder, StaffCallRequest,
@@ -72,11 +72,6 @@ pub enum Orderer<'a> {
     Tablet { device_id: &'a str },
 }
 
-/// An approval older than this is not this order's (a terminal hands it over at once).
-pub const APPROVAL_FRESH_FOR: Duration = Duration::from_secs(15 * 60);
-/// A terminal's clock may run this far ahead of ours.
-const APPROVAL_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
-
 /// An order ready to go upstream, priced by this server.
 struct Prepared {
     kind: OrderKind,
@@ -124,40 +119,6 @@ pub struct OrderDesk {
     staff_pin: StaffPin,
     /// When each table last called staff.
     staff_calls: Mutex<HashMap<Key, Instant>>,
-}
-
-/// Korean prices include 10% VAT: the VAT part of a VAT-inclusive amount.
-fn vat_of(amount: Won) -> Won {
-    Won((amount.0 + 5) / 11)
-}
-
-/// `yyyyMMddHHmmss` → (`yyyyMMdd`, `HHmmss`).
-fn split_stamp(stamp: &str) -> Option<(String, String)> {
-    (stamp.len() == 14 && stamp.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| (stamp[..8].to_string(), stamp[8..].to_string()))
-}
-
-/// A first-time approval must be from the last 15 minutes (and not from the future).
-fn check_fresh(
-    approval_no: &str,
-    date: &str,
-    time: &str,
-    now: chrono::DateTime<FixedOffset>,
-) -> Result<(), AppError> {
-    let approved = crate::kst::from_pos(date, time)
-        .ok_or_else(|| AppError::Invalid(format!("approvedAt {date}{time} is not a time")))?;
-    let age = now.signed_duration_since(approved);
-    let too_old = age.to_std().is_ok_and(|age| age > APPROVAL_FRESH_FOR);
-    let ahead = (-age)
-        .to_std()
-        .is_ok_and(|ahead| ahead > APPROVAL_CLOCK_SKEW);
-    if too_old || ahead {
-        return Err(AppError::ApprovalRejected(format!(
-            "approval {approval_no} was made at {approved}: only an approval from the last {} minutes pays for a new order",
-            APPROVAL_FRESH_FOR.as_secs() / 60
-        )));
-    }
-    Ok(())
 }
 
 fn now_kst() -> String {
@@ -313,95 +274,9 @@ impl OrderDesk {
             PaymentMethod::Cash => {
                 let given = payment.staff_pin.as_deref().unwrap_or_default();
                 self.check_pin(store, table, given).await?;
-                Ok(vec![PaymentRecord {
-                    kind: PaymentKind::Cash,
-                    amount: total,
-                    vat: vat_of(total),
-                    terminal_id: String::new(),
-                    approval_no: String::new(),
-                    approval_date: now.format("%Y%m%d").to_string(),
-                    approval_time: now.format("%H%M%S").to_string(),
-                    card_no_masked: String::new(),
-                    issuer: String::new(),
-                    acquirer: String::new(),
-                    instalment_months: 0,
-                    acquirer_code: String::new(),
-                    issuer_code: String::new(),
-                    merchant_no: String::new(),
-                    card_pay_type: String::new(),
-                    ddcedi: String::new(),
-                }])
+                Ok(vec![payments::cash(total, now)])
             }
-            PaymentMethod::Card => {
-                if payment.approvals.is_empty() || payment.approvals.len() > 10 {
-                    return Err(AppError::Invalid(
-                        "a prepaid order needs 1 to 10 payment approvals".into(),
-                    ));
-                }
-                let mut records = Vec::with_capacity(payment.approvals.len());
-                let mut paid = Won::ZERO;
-                for a in &payment.approvals {
-                    let (date, time) = split_stamp(&a.approved_at).ok_or_else(|| {
-                        AppError::Invalid(format!(
-                            "approvedAt must be yyyyMMddHHmmss, not {:?}",
-                            a.approved_at
-                        ))
-                    })?;
-                    let plain =
-                        |s: &str, max: usize| s.len() <= max && !s.chars().any(char::is_control);
-                    let fields_ok = !a.approval_no.is_empty()
-                        && plain(&a.approval_no, 20)
-                        && plain(&a.terminal_id, 20)
-                        && plain(&a.card_no_masked, 24)
-                        && plain(&a.issuer, 40)
-                        && plain(&a.acquirer, 40)
-                        && plain(&a.acquirer_code, 10)
-                        && plain(&a.issuer_code, 10)
-                        && plain(&a.merchant_no, 20)
-                        && ["", "M", "I", "R", "X"].contains(&a.card_pay_type.as_str())
-                        && ["", "D", "E", "C", "N", "S"].contains(&a.ddcedi.as_str())
-                        && a.vat.is_none_or(|v| v.0 >= 0 && v <= a.amount)
-                        && a.instalment_months <= 36;
-                    if !fields_ok || a.amount.0 <= 0 {
-                        return Err(AppError::Invalid(
-                            "a payment approval has a missing or malformed field".into(),
-                        ));
-                    }
-                    let key = (date.clone(), a.approval_no.clone());
-                    if !admitted.contains(&key) {
-                        check_fresh(&a.approval_no, &date, &time, now)?;
-                    }
-                    paid = paid
-                        .checked_add(a.amount)
-                        .ok_or_else(|| AppError::Invalid("payments too large".into()))?;
-                    records.push(PaymentRecord {
-                        kind: PaymentKind::Card,
-                        amount: a.amount,
-                        // The terminal's figure; computed only when it gave none.
-                        vat: a.vat.unwrap_or_else(|| vat_of(a.amount)),
-                        terminal_id: a.terminal_id.clone(),
-                        approval_no: a.approval_no.clone(),
-                        approval_date: date,
-                        approval_time: time,
-                        card_no_masked: a.card_no_masked.clone(),
-                        issuer: a.issuer.clone(),
-                        acquirer: a.acquirer.clone(),
-                        instalment_months: a.instalment_months,
-                        acquirer_code: a.acquirer_code.clone(),
-                        issuer_code: a.issuer_code.clone(),
-                        merchant_no: a.merchant_no.clone(),
-                        card_pay_type: a.card_pay_type.clone(),
-                        ddcedi: a.ddcedi.clone(),
-                    });
-                }
-                if paid != total {
-                    return Err(AppError::Invalid(format!(
-                        "the payments ({}) do not match the order as priced ({})",
-                        paid.0, total.0
-                    )));
-                }
-                Ok(records)
-            }
+            PaymentMethod::Card => Ok(payments::card(&payment.approvals, total, admitted, now)?),
         }
     }
 
