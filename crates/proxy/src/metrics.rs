@@ -1,24 +1,92 @@
-//! Counters for `/metrics`, in Prometheus text format.
+//! Counters for `/metrics`, kept and written out (OpenMetrics text) by prometheus-client.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
-/// (operation, outcome) → (count, total seconds).
-type UpstreamTimings = BTreeMap<(&'static str, &'static str), (u64, f64)>;
+/// One kind of upstream call, and how it ended.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct UpstreamCall {
+    op: &'static str,
+    outcome: &'static str,
+}
 
-#[derive(Default)]
 pub struct Metrics {
-    pub requests: AtomicU64,
-    pub inquiries_coalesced: AtomicU64,
-    pub idempotent_replays: AtomicU64,
-    pub menu_cache_hits: AtomicU64,
-    pub staff_pin_failures: AtomicU64,
-    pub staff_pin_lockouts: AtomicU64,
-    upstream: Mutex<UpstreamTimings>,
+    registry: Registry,
+    pub requests: Counter,
+    pub inquiries_coalesced: Counter,
+    pub idempotent_replays: Counter,
+    pub menu_cache_hits: Counter,
+    pub staff_pin_failures: Counter,
+    pub staff_pin_lockouts: Counter,
+    upstream_calls: Family<UpstreamCall, Counter>,
+    upstream_seconds: Family<UpstreamCall, Counter<f64, AtomicU64>>,
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let mut registry = Registry::with_prefix("tableorder");
+        let counter = |registry: &mut Registry, name: &str, help: &str| {
+            let c = Counter::default();
+            registry.register(name, help, c.clone());
+            c
+        };
+        let requests = counter(&mut registry, "http_requests", "HTTP requests served.");
+        let inquiries_coalesced = counter(
+            &mut registry,
+            "inquiries_coalesced",
+            "Table inquiries answered from the shared cache.",
+        );
+        let idempotent_replays = counter(
+            &mut registry,
+            "idempotent_replays",
+            "Orders answered again for a resent clientOrderId.",
+        );
+        let menu_cache_hits = counter(
+            &mut registry,
+            "menu_cache_hits",
+            "Menus served from the serialised copy.",
+        );
+        let staff_pin_failures = counter(
+            &mut registry,
+            "staff_pin_failures",
+            "Wrong staff PINs given for cash orders.",
+        );
+        let staff_pin_lockouts = counter(
+            &mut registry,
+            "staff_pin_lockouts",
+            "Times a store's staff PIN was locked after wrong tries.",
+        );
+        let upstream_calls = Family::<UpstreamCall, Counter>::default();
+        registry.register(
+            "upstream_calls",
+            "Calls to the upstream.",
+            upstream_calls.clone(),
+        );
+        let upstream_seconds = Family::<UpstreamCall, Counter<f64, AtomicU64>>::default();
+        registry.register(
+            "upstream_seconds",
+            "Time spent in upstream calls.",
+            upstream_seconds.clone(),
+        );
+        registry.register_collector(Box::new(SkippedEntries));
+        Metrics {
+            registry,
+            requests,
+            inquiries_coalesced,
+            idempotent_replays,
+            menu_cache_hits,
+            staff_pin_failures,
+            staff_pin_lockouts,
+            upstream_calls,
+            upstream_seconds,
+        }
+    }
 }
 
 impl Metrics {
@@ -31,78 +99,35 @@ impl Metrics {
         let started = Instant::now();
         let result = call.await;
         let outcome = if result.is_ok() { "ok" } else { "error" };
-        let mut map = self.upstream.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = map.entry((op, outcome)).or_default();
-        entry.0 += 1;
-        entry.1 += started.elapsed().as_secs_f64();
+        let labels = UpstreamCall { op, outcome };
+        self.upstream_calls.get_or_create(&labels).inc();
+        self.upstream_seconds
+            .get_or_create(&labels)
+            .inc_by(started.elapsed().as_secs_f64());
         result
     }
 
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let counter = |out: &mut String, name: &str, help: &str, v: &AtomicU64| {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
-                v.load(Ordering::Relaxed)
-            );
-        };
-        counter(
-            &mut out,
-            "tableorder_http_requests_total",
-            "HTTP requests served.",
-            &self.requests,
-        );
-        counter(
-            &mut out,
-            "tableorder_inquiries_coalesced_total",
-            "Table inquiries answered from the shared cache.",
-            &self.inquiries_coalesced,
-        );
-        counter(
-            &mut out,
-            "tableorder_idempotent_replays_total",
-            "Orders answered again for a resent clientOrderId.",
-            &self.idempotent_replays,
-        );
-        counter(
-            &mut out,
-            "tableorder_menu_cache_hits_total",
-            "Menus served from the serialised copy.",
-            &self.menu_cache_hits,
-        );
-        counter(
-            &mut out,
-            "tableorder_staff_pin_failures_total",
-            "Wrong staff PINs given for cash orders.",
-            &self.staff_pin_failures,
-        );
-        counter(
-            &mut out,
-            "tableorder_staff_pin_lockouts_total",
-            "Times a store's staff PIN was locked after wrong tries.",
-            &self.staff_pin_lockouts,
-        );
-        let _ = writeln!(
-            out,
-            "# HELP tableorder_upstream_entries_skipped_total Upstream list entries that could not be read and were skipped.\n# TYPE tableorder_upstream_entries_skipped_total counter\ntableorder_upstream_entries_skipped_total {}",
-            crate::upstream::skipped_entries()
-        );
-        let map = self.upstream.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = writeln!(out, "# HELP tableorder_upstream_calls_total Calls to the upstream.\n# TYPE tableorder_upstream_calls_total counter");
-        for ((op, outcome), (n, _)) in map.iter() {
-            let _ = writeln!(
-                out,
-                "tableorder_upstream_calls_total{{op=\"{op}\",outcome=\"{outcome}\"}} {n}"
-            );
-        }
-        let _ = writeln!(out, "# HELP tableorder_upstream_seconds_total Time spent in upstream calls.\n# TYPE tableorder_upstream_seconds_total counter");
-        for ((op, outcome), (_, secs)) in map.iter() {
-            let _ = writeln!(
-                out,
-                "tableorder_upstream_seconds_total{{op=\"{op}\",outcome=\"{outcome}\"}} {secs:.6}"
-            );
-        }
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+}
+
+/// The upstream adapter's count of list entries it could not read, read at each scrape.
+#[derive(Debug)]
+struct SkippedEntries;
+
+impl Collector for SkippedEntries {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let skipped = ConstCounter::new(crate::upstream::skipped_entries());
+        let metric = encoder.encode_descriptor(
+            "tableorder_upstream_entries_skipped",
+            "Upstream list entries that could not be read and were skipped.",
+            None,
+            skipped.metric_type(),
+        )?;
+        skipped.encode(metric)
     }
 }

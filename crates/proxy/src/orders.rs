@@ -26,7 +26,6 @@ use order_core::{
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -237,14 +236,10 @@ impl OrderDesk {
                 Err(RetryAfter::of(retry_after).into())
             }
             Err(PinRefusal::Wrong { locked_for }) => {
-                self.metrics
-                    .staff_pin_failures
-                    .fetch_add(1, Ordering::Relaxed);
+                self.metrics.staff_pin_failures.inc();
                 match locked_for {
                     Some(lock) => {
-                        self.metrics
-                            .staff_pin_lockouts
-                            .fetch_add(1, Ordering::Relaxed);
+                        self.metrics.staff_pin_lockouts.inc();
                         tracing::warn!(
                             store,
                             table,
@@ -319,9 +314,7 @@ impl OrderDesk {
         let mut cached = cell.lock().await;
         if let Some((at, inquiry)) = cached.as_ref() {
             if at.elapsed() < self.inquiry_fresh_for {
-                self.metrics
-                    .inquiries_coalesced
-                    .fetch_add(1, Ordering::Relaxed);
+                self.metrics.inquiries_coalesced.inc();
                 return Ok(inquiry.clone());
             }
         }
@@ -354,9 +347,7 @@ impl OrderDesk {
         let mut cached = cell.lock().await;
         if let Some((at, orders)) = cached.as_ref() {
             if at.elapsed() < self.inquiry_fresh_for {
-                self.metrics
-                    .inquiries_coalesced
-                    .fetch_add(1, Ordering::Relaxed);
+                self.metrics.inquiries_coalesced.inc();
                 return Ok(orders.clone());
             }
         }
@@ -647,9 +638,7 @@ impl OrderDesk {
     }
 
     fn count_replay(&self) {
-        self.metrics
-            .idempotent_replays
-            .fetch_add(1, Ordering::Relaxed);
+        self.metrics.idempotent_replays.inc();
     }
 
     /// An order left in doubt with nothing under way (its answer was lost, or the server

@@ -384,7 +384,9 @@ async fn metrics_count_requests_upstream_calls_and_coalescing() {
     h.get(ORDERS).await;
     h.get(ORDERS).await;
     let text = h.metrics().await;
-    assert!(text.contains("# TYPE tableorder_http_requests_total counter"));
+    assert!(text.contains("# TYPE tableorder_http_requests counter"));
+    assert!(text.contains("tableorder_http_requests_total "));
+    assert!(text.ends_with("# EOF\n"), "OpenMetrics text: {text}");
     assert!(
         text.contains("tableorder_upstream_calls_total{op=\"table_orders\",outcome=\"ok\"} 1"),
         "{text}"

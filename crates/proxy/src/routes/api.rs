@@ -53,10 +53,7 @@ pub async fn menu(
     checked_store(&store)?;
     let (body, hit) = state.catalog.menu_body(&store).await?;
     if hit {
-        state
-            .metrics
-            .menu_cache_hits
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        state.metrics.menu_cache_hits.inc();
     }
     let etag = HeaderValue::from_str(&body.etag).map_err(|e| AppError::Invalid(e.to_string()))?;
     // Always asked again (the menu changes), but a copy still current costs no body.

@@ -17,7 +17,6 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -153,7 +152,7 @@ async fn count_requests(
     req: axum::extract::Request,
     next: Next,
 ) -> impl IntoResponse {
-    state.metrics.requests.fetch_add(1, Ordering::Relaxed);
+    state.metrics.requests.inc();
     next.run(req).await
 }
 
@@ -168,7 +167,10 @@ async fn metrics(
         }
     }
     Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         state.metrics.render(),
     ))
 }
