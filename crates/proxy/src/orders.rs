@@ -32,7 +32,11 @@ use tokio::sync::watch;
 
 type Key = (String, String);
 
+/// A table's last inquiry and when it was made. Its lock is the single flight: one fetch
+/// at a time, and forgetting it waits for a fetch under way (which may predate a send).
 type InquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, TableInquiry)>>>;
+/// A cell no phone has asked for this long is dropped (far longer than any call holds it).
+const INQUIRY_CELL_IDLE: Duration = Duration::from_secs(15 * 60);
 /// The store-wide inquiry, kept like a table's.
 type StoreInquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, Arc<[(String, PlacedOrder)]>)>>>;
 
@@ -111,13 +115,14 @@ pub struct OrderDesk {
     inquiry_fresh_for: Duration,
     /// Sends under way in this process, by (store, clientOrderId).
     sending: Mutex<HashMap<Key, UnderWay>>,
-    inquiries: Mutex<HashMap<Key, InquiryCell>>,
-    store_inquiries: Mutex<HashMap<String, StoreInquiryCell>>,
+    /// Each table's inquiry cell; one not asked for in a while is dropped.
+    inquiries: moka::sync::Cache<Key, InquiryCell>,
+    store_inquiries: moka::sync::Cache<String, StoreInquiryCell>,
     per_table: RateLimiter,
     /// The cash PIN, with its store-wide lock-out; a store without one takes no cash.
     staff_pin: StaffPin,
-    /// When each table last called staff.
-    staff_calls: Mutex<HashMap<Key, Instant>>,
+    /// When each table last called staff, forgotten once it may call again.
+    staff_calls: moka::sync::Cache<Key, Instant>,
 }
 
 fn now_kst() -> String {
@@ -192,9 +197,15 @@ impl OrderDesk {
             per_table: RateLimiter::new(settings.orders_per_minute_per_table),
             settings,
             sending: Mutex::new(HashMap::new()),
-            inquiries: Mutex::new(HashMap::new()),
-            store_inquiries: Mutex::new(HashMap::new()),
-            staff_calls: Mutex::new(HashMap::new()),
+            inquiries: moka::sync::Cache::builder()
+                .time_to_idle(INQUIRY_CELL_IDLE)
+                .build(),
+            store_inquiries: moka::sync::Cache::builder()
+                .time_to_idle(INQUIRY_CELL_IDLE)
+                .build(),
+            staff_calls: moka::sync::Cache::builder()
+                .time_to_live(STAFF_CALL_EVERY)
+                .build(),
         }
     }
 
@@ -276,10 +287,8 @@ impl OrderDesk {
     }
 
     fn inquiry_cell(&self, store: &str, table: &str) -> InquiryCell {
-        let mut map = self.inquiries.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry((store.to_string(), table.to_string()))
-            .or_default()
-            .clone()
+        self.inquiries
+            .get_with((store.to_string(), table.to_string()), InquiryCell::default)
     }
 
     /// What guests at the table see: the current party's orders, their own by id, and those
@@ -339,11 +348,7 @@ impl OrderDesk {
     ) -> Result<Arc<[(String, PlacedOrder)]>, AppError> {
         let cell = self
             .store_inquiries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(store.to_string())
-            .or_default()
-            .clone();
+            .get_with(store.to_string(), StoreInquiryCell::default);
         let mut cached = cell.lock().await;
         if let Some((at, orders)) = cached.as_ref() {
             if at.elapsed() < self.inquiry_fresh_for {
@@ -565,20 +570,20 @@ impl OrderDesk {
     }
 
     fn take_staff_call_slot(&self, store: &str, table: &str) -> Result<(), AppError> {
-        let mut last = self.staff_calls.lock().unwrap_or_else(|p| p.into_inner());
-        last.retain(|_, at| at.elapsed() < STAFF_CALL_EVERY);
-        let key = (store.to_string(), table.to_string());
-        if let Some(at) = last.get(&key) {
-            let wait = STAFF_CALL_EVERY.saturating_sub(at.elapsed());
-            return Err(RetryAfter::of(wait).into());
+        let taken = self
+            .staff_calls
+            .entry((store.to_string(), table.to_string()))
+            .or_insert_with(Instant::now);
+        if taken.is_fresh() {
+            return Ok(());
         }
-        last.insert(key, Instant::now());
-        Ok(())
+        let wait = STAFF_CALL_EVERY.saturating_sub(taken.value().elapsed());
+        Err(RetryAfter::of(wait).into())
     }
 
     fn release_staff_call_slot(&self, store: &str, table: &str) {
-        let mut last = self.staff_calls.lock().unwrap_or_else(|p| p.into_inner());
-        last.remove(&(store.to_string(), table.to_string()));
+        self.staff_calls
+            .invalidate(&(store.to_string(), table.to_string()));
     }
 
     /// Checks a request against the id's owner: same table, same order.
