@@ -4,7 +4,6 @@
 //! the last good copy is served, marked stale.
 
 use crate::content::{business_day, business_day_number, guest_view, MenuContent};
-use crate::error::AppError;
 use crate::ledger::now_ms;
 use crate::upstream::{MenuState, StoreCredentials, Upstream, UpstreamError, NEVER_SEEN};
 use order_core::{parse_table_id, Category, Menu, StaffCallReason, StoreInfo, Table};
@@ -20,6 +19,20 @@ const MENU_CHECK_FRESH: Duration = Duration::from_secs(2);
 
 /// How many upstream troubles a store's status keeps.
 const TROUBLES_KEPT: usize = 5;
+
+/// Why the catalog cannot give what was asked.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CatalogError {
+    #[error("no store {0:?}")]
+    UnknownStore(String),
+    #[error("no table {0:?}")]
+    UnknownTable(String),
+    #[error("the menu could not be prepared: {0}")]
+    MenuBody(String),
+    /// Never fetched, and the POS cannot be reached now.
+    #[error(transparent)]
+    Upstream(UpstreamError),
+}
 
 /// One store's base information at the time it was fetched; what guests are served has the
 /// store's own content laid over its `categories` (see `content::guest_view`).
@@ -42,10 +55,10 @@ impl BaseInfo {
     }
 
     /// The floor and table codes of a table this store has, or not found.
-    pub fn table_codes<'a>(&self, id: &'a str) -> Result<(&'a str, &'a str), AppError> {
+    pub fn table_codes<'a>(&self, id: &'a str) -> Result<(&'a str, &'a str), CatalogError> {
         parse_table_id(id)
             .filter(|_| self.table(id).is_some())
-            .ok_or_else(|| AppError::NotFound(format!("no table {id:?}")))
+            .ok_or_else(|| CatalogError::UnknownTable(id.to_string()))
     }
 
     /// The count of items a guest can order.
@@ -214,13 +227,13 @@ impl Catalog {
         self.stores.keys().map(String::as_str)
     }
 
-    fn slot(&self, slug: &str) -> Result<&StoreSlot, AppError> {
+    fn slot(&self, slug: &str) -> Result<&StoreSlot, CatalogError> {
         self.stores
             .get(slug)
-            .ok_or_else(|| AppError::NotFound(format!("no store {slug:?}")))
+            .ok_or_else(|| CatalogError::UnknownStore(slug.to_string()))
     }
 
-    pub fn credentials(&self, slug: &str) -> Result<&StoreCredentials, AppError> {
+    pub fn credentials(&self, slug: &str) -> Result<&StoreCredentials, CatalogError> {
         Ok(&self.slot(slug)?.creds)
     }
 
@@ -266,10 +279,9 @@ impl Catalog {
 
     /// The store's tables and menu as the POS gave them, without the store's own content
     /// (for the owner's page), fetched now if they never were.
-    pub async fn from_pos(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
+    pub async fn from_pos(&self, slug: &str) -> Result<Arc<BaseInfo>, CatalogError> {
         self.get(slug).await?;
-        Self::fetched(self.slot(slug)?)
-            .ok_or_else(|| AppError::NotFound(format!("no store {slug:?}")))
+        Self::fetched(self.slot(slug)?).ok_or_else(|| CatalogError::UnknownStore(slug.to_string()))
     }
 
     /// Notes a failure on the way to the store's POS, for the owner's status page.
@@ -284,7 +296,7 @@ impl Catalog {
         }
     }
 
-    pub fn status(&self, slug: &str) -> Result<CopyStatus, AppError> {
+    pub fn status(&self, slug: &str) -> Result<CopyStatus, CatalogError> {
         let slot = self.slot(slug)?;
         let at = |ms: &AtomicI64| Some(ms.load(Ordering::Relaxed)).filter(|ms| *ms > 0);
         Ok(CopyStatus {
@@ -303,7 +315,7 @@ impl Catalog {
     }
 
     /// The store's base information, fetched now if it never was.
-    pub async fn get(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
+    pub async fn get(&self, slug: &str) -> Result<Arc<BaseInfo>, CatalogError> {
         let slot = self.slot(slug)?;
         if let Some(info) = self.cached(slot) {
             return Ok(info);
@@ -317,7 +329,7 @@ impl Catalog {
     }
 
     /// Fetches tables and menu again; on failure the last good copy stays and is marked stale.
-    pub async fn refresh(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
+    pub async fn refresh(&self, slug: &str) -> Result<Arc<BaseInfo>, CatalogError> {
         self.refresh_from(slug, None).await
     }
 
@@ -326,7 +338,7 @@ impl Catalog {
         &self,
         slug: &str,
         stamp: Option<MenuState>,
-    ) -> Result<Arc<BaseInfo>, AppError> {
+    ) -> Result<Arc<BaseInfo>, CatalogError> {
         let slot = self.slot(slug)?;
         let one_at_a_time = slot.refreshing.lock().await;
         self.fetch_and_keep(slug, slot, stamp, one_at_a_time).await
@@ -339,7 +351,7 @@ impl Catalog {
         slot: &StoreSlot,
         stamp: Option<MenuState>,
         _one_at_a_time: tokio::sync::MutexGuard<'_, ()>,
-    ) -> Result<Arc<BaseInfo>, AppError> {
+    ) -> Result<Arc<BaseInfo>, CatalogError> {
         match self.fetch(slot, stamp).await {
             Ok(info) => {
                 let info = Arc::new(info);
@@ -359,7 +371,7 @@ impl Catalog {
                         tracing::warn!(store = slug, error = %e, "refresh failed; serving the last good copy");
                         Ok(last_good)
                     }
-                    None => Err(AppError::Upstream(e)),
+                    None => Err(CatalogError::Upstream(e)),
                 }
             }
         }
@@ -401,7 +413,7 @@ impl Catalog {
     /// The base information, after asking the POS whether its menu changed (the real client
     /// asks before every order). A failed check keeps what is held: the order then meets the
     /// same trouble upstream, and the POS still refuses what it cannot take.
-    pub async fn current(&self, slug: &str) -> Result<Arc<BaseInfo>, AppError> {
+    pub async fn current(&self, slug: &str) -> Result<Arc<BaseInfo>, CatalogError> {
         let slot = self.slot(slug)?;
         let info = self.get(slug).await?;
         let mut checked = slot.checked.lock().await;
@@ -430,7 +442,7 @@ impl Catalog {
     }
 
     /// The cheap check: refetch only when `menu/state` says the menu changed.
-    pub async fn check(&self, slug: &str) -> Result<(), AppError> {
+    pub async fn check(&self, slug: &str) -> Result<(), CatalogError> {
         let slot = self.slot(slug)?;
         let since = Self::fetched(slot)
             .map(|i| i.stamp.clone())
@@ -451,7 +463,7 @@ impl Catalog {
             Err(e) => {
                 slot.stale.store(true, Ordering::Relaxed);
                 self.note_trouble(slug, &e);
-                Err(AppError::Upstream(e))
+                Err(CatalogError::Upstream(e))
             }
         }
     }
@@ -465,12 +477,12 @@ impl Catalog {
 
     /// The menu guests get, prepared once per menu version (and open/stale state): its JSON,
     /// that JSON compressed, and its ETag. `true` when it was already prepared.
-    pub async fn menu_body(&self, slug: &str) -> Result<(Arc<MenuBody>, bool), AppError> {
+    pub async fn menu_body(&self, slug: &str) -> Result<(Arc<MenuBody>, bool), CatalogError> {
         self.get(slug).await?;
         let slot = self.slot(slug)?;
         let (view_key, info) = self
             .view(slot)
-            .ok_or_else(|| AppError::NotFound(format!("no store {slug:?}")))?;
+            .ok_or_else(|| CatalogError::UnknownStore(slug.to_string()))?;
         let key = (
             view_key,
             slot.open.load(Ordering::Relaxed),
@@ -497,7 +509,8 @@ impl Catalog {
             staff_calls: info.staff_calls.clone(),
         };
         // Compressed outside the lock: two requests may both prepare it; one copy stays.
-        let body = Arc::new(MenuBody::new(menu).map_err(|e| AppError::Invalid(e.to_string()))?);
+        let body =
+            Arc::new(MenuBody::new(menu).map_err(|e| CatalogError::MenuBody(e.to_string()))?);
         *slot.menu_json.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, body.clone()));
         Ok((body, false))
     }

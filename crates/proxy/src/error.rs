@@ -74,6 +74,22 @@ impl From<crate::payments::PaymentProblem> for AppError {
     }
 }
 
+impl From<crate::catalog::CatalogError> for AppError {
+    fn from(e: crate::catalog::CatalogError) -> AppError {
+        use crate::catalog::CatalogError;
+        match e {
+            CatalogError::UnknownStore(_) | CatalogError::UnknownTable(_) => {
+                AppError::NotFound(e.to_string())
+            }
+            CatalogError::MenuBody(why) => {
+                tracing::error!(error = %why, "the menu could not be prepared");
+                AppError::Storage(why)
+            }
+            CatalogError::Upstream(e) => AppError::Upstream(e),
+        }
+    }
+}
+
 impl From<crate::limits::RetryAfter> for AppError {
     fn from(crate::limits::RetryAfter(retry_after_ms): crate::limits::RetryAfter) -> AppError {
         AppError::RateLimited { retry_after_ms }
