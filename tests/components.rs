@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 use order_core::cart::{Cart, CartLine};
+use order_core::fixtures::{kimchi_stew, menu};
 use order_core::flow::{PayMode, Stage};
-use order_core::{Category, ClientConfig, Item, Menu, OptionChoice, OptionGroup, StoreInfo, Won};
+use order_core::ClientConfig;
 use tableorder_widget::api::Api;
 use tableorder_widget::components::{
     CartSheet, Header, ItemSheet, Localized, MenuList, StatusBody,
@@ -30,78 +31,6 @@ fn text(el: &web_sys::HtmlElement, selector: &str) -> String {
         .unwrap_or_else(|| panic!("no {selector}"))
         .text_content()
         .unwrap_or_default()
-}
-
-fn kimchi() -> Item {
-    Item {
-        id: "I1".into(),
-        name: "김치찌개".into(),
-        price: Won(9_000),
-        sold_out: false,
-        set_menu: false,
-        option_groups: vec![
-            OptionGroup {
-                id: "R01".into(),
-                name: "맵기".into(),
-                min: 1,
-                max: 1,
-                options: vec![
-                    OptionChoice {
-                        id: "A1".into(),
-                        name: "순한맛".into(),
-                        price: Won(0),
-                    },
-                    OptionChoice {
-                        id: "A2".into(),
-                        name: "아주 매운맛".into(),
-                        price: Won(500),
-                    },
-                ],
-            },
-            OptionGroup {
-                id: "R02".into(),
-                name: "토핑".into(),
-                min: 0,
-                max: 2,
-                options: vec![OptionChoice {
-                    id: "T1".into(),
-                    name: "치즈".into(),
-                    price: Won(2_000),
-                }],
-            },
-        ],
-        ..Item::default()
-    }
-}
-
-fn menu() -> Menu {
-    let mut makgeolli = kimchi();
-    makgeolli.id = "I2".into();
-    makgeolli.name = "막걸리".into();
-    makgeolli.price = Won(12_500);
-    makgeolli.sold_out = true;
-    makgeolli.option_groups.clear();
-    Menu {
-        store: StoreInfo {
-            name: "스마일 한식당".into(),
-            open: true,
-        },
-        version: "1".into(),
-        stale: false,
-        staff_calls: vec![],
-        categories: vec![
-            Category {
-                id: "G1".into(),
-                name: "식사".into(),
-                items: vec![kimchi()],
-            },
-            Category {
-                id: "G2".into(),
-                name: "주류".into(),
-                items: vec![makgeolli],
-            },
-        ],
-    }
 }
 
 /// Mounts `f` inside the contexts the page gives its parts, at a table of its own.
@@ -173,7 +102,7 @@ async fn header_names_the_store_and_table_and_warns_when_closed() {
 async fn item_sheet_enforces_option_groups_and_prices_as_you_choose() {
     let el = mount("0001-0003", || {
         let shop = expect_context::<Shop>();
-        shop.sheet.set(Some(kimchi()));
+        shop.sheet.set(Some(kimchi_stew()));
         view! { <ItemSheet/> }
     })
     .await;
@@ -310,11 +239,7 @@ async fn a_cart_that_cannot_be_ordered_says_why_in_the_guests_language() {
         shop.cart.update(|c| {
             c.add(CartLine {
                 item_id: "I2".into(),
-                options: vec![order_core::ChosenOption {
-                    group_id: "R01".into(),
-                    option_id: "A1".into(),
-                    count: 1,
-                }],
+                options: vec![],
                 count: 1,
                 memo: String::new(),
             })

@@ -6,6 +6,8 @@
 
 pub mod api;
 pub mod cart;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod fixtures;
 pub mod flow;
 pub mod money;
 pub mod pricing;

@@ -244,73 +244,9 @@ pub fn price_order(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Menu, OptionChoice, StoreInfo};
-
-    fn menu() -> Menu {
-        let spicy = OptionGroup {
-            id: "R01".into(),
-            name: "맵기".into(),
-            min: 1,
-            max: 1,
-            options: vec![
-                OptionChoice {
-                    id: "A1".into(),
-                    name: "순한맛".into(),
-                    price: Won(0),
-                },
-                OptionChoice {
-                    id: "A2".into(),
-                    name: "아주 매운맛".into(),
-                    price: Won(500),
-                },
-            ],
-        };
-        let topping = OptionGroup {
-            id: "R02".into(),
-            name: "토핑".into(),
-            min: 0,
-            max: 2,
-            options: vec![
-                OptionChoice {
-                    id: "T1".into(),
-                    name: "치즈".into(),
-                    price: Won(2_000),
-                },
-                OptionChoice {
-                    id: "T2".into(),
-                    name: "계란".into(),
-                    price: Won(1_000),
-                },
-            ],
-        };
-        let item = |id: &str, price, sold_out, groups: Vec<OptionGroup>| Item {
-            id: id.into(),
-            name: format!("item {id}"),
-            price: Won(price),
-            sold_out,
-            set_menu: false,
-            option_groups: groups,
-            ..Item::default()
-        };
-        Menu {
-            store: StoreInfo {
-                name: "s".into(),
-                open: true,
-            },
-            version: "1".into(),
-            stale: false,
-            staff_calls: vec![],
-            categories: vec![Category {
-                id: "G".into(),
-                name: "식사".into(),
-                items: vec![
-                    item("K", 9_000, false, vec![spicy, topping]),
-                    item("P", 16_000, false, vec![]),
-                    item("X", 10_000, true, vec![]),
-                ],
-            }],
-        }
-    }
+    use crate::fixtures::{
+        menu, CHEESE, EGG, KIMCHI_STEW, MAKGEOLLI, MILD, PORK_BELLY, SPICINESS, TOPPINGS, VERY_HOT,
+    };
 
     fn pick(g: &str, o: &str, count: u32) -> ChosenOption {
         ChosenOption {
@@ -335,15 +271,15 @@ mod tests {
             &menu().categories,
             &[
                 line(
-                    "K",
+                    KIMCHI_STEW,
                     2,
                     vec![
-                        pick("R01", "A2", 1),
-                        pick("R02", "T1", 1),
-                        pick("R02", "T2", 1),
+                        pick(SPICINESS, VERY_HOT, 1),
+                        pick(TOPPINGS, CHEESE, 1),
+                        pick(TOPPINGS, EGG, 1),
                     ],
                 ),
-                line("P", 1, vec![]),
+                line(PORK_BELLY, 1, vec![]),
             ],
             Some("  물 주세요 "),
         )
@@ -357,47 +293,47 @@ mod tests {
     #[test]
     fn enforces_option_group_min_and_max() {
         let m = menu();
-        let k = m.item("K").unwrap();
+        let k = m.item(KIMCHI_STEW).unwrap();
         assert!(matches!(
             check_choice(k, &[]),
             Err(ChoiceProblem::TooFew { min: 1, .. })
         ));
-        let two_spicy = [pick("R01", "A1", 1), pick("R01", "A2", 1)];
+        let two_spicy = [pick(SPICINESS, MILD, 1), pick(SPICINESS, VERY_HOT, 1)];
         assert!(matches!(
             check_choice(k, &two_spicy),
             Err(ChoiceProblem::TooMany { max: 1, .. })
         ));
         let three_toppings = [
-            pick("R01", "A1", 1),
-            pick("R02", "T1", 2),
-            pick("R02", "T2", 1),
+            pick(SPICINESS, MILD, 1),
+            pick(TOPPINGS, CHEESE, 2),
+            pick(TOPPINGS, EGG, 1),
         ];
         assert!(matches!(
             check_choice(k, &three_toppings),
             Err(ChoiceProblem::TooMany { max: 2, .. })
         ));
         let repeated = [
-            pick("R01", "A1", 1),
-            pick("R02", "T1", 1),
-            pick("R02", "T1", 1),
+            pick(SPICINESS, MILD, 1),
+            pick(TOPPINGS, CHEESE, 1),
+            pick(TOPPINGS, CHEESE, 1),
         ];
         assert!(matches!(
             check_choice(k, &repeated),
             Err(ChoiceProblem::Repeated(_))
         ));
         assert!(matches!(
-            check_choice(k, &[pick("R09", "A1", 1)]),
+            check_choice(k, &[pick("R09", MILD, 1)]),
             Err(ChoiceProblem::UnknownGroup(_))
         ));
         assert!(matches!(
-            check_choice(k, &[pick("R01", "T1", 1)]),
+            check_choice(k, &[pick(SPICINESS, CHEESE, 1)]),
             Err(ChoiceProblem::UnknownOption { .. })
         ));
         assert!(matches!(
-            check_choice(k, &[pick("R01", "A1", 0)]),
+            check_choice(k, &[pick(SPICINESS, MILD, 0)]),
             Err(ChoiceProblem::ZeroCount)
         ));
-        assert!(check_choice(k, &[pick("R01", "A1", 1)]).is_ok());
+        assert!(check_choice(k, &[pick(SPICINESS, MILD, 1)]).is_ok());
     }
 
     #[test]
@@ -409,33 +345,39 @@ mod tests {
             err(&[line("nope", 1, vec![])]).code(),
             ErrorCode::UnknownItem
         );
-        assert_eq!(err(&[line("X", 1, vec![])]).code(), ErrorCode::SoldOut);
         assert_eq!(
-            err(&[line("P", 0, vec![])]).code(),
+            err(&[line(MAKGEOLLI, 1, vec![])]).code(),
+            ErrorCode::SoldOut
+        );
+        assert_eq!(
+            err(&[line(PORK_BELLY, 0, vec![])]).code(),
             ErrorCode::InvalidRequest
         );
         assert_eq!(
-            err(&[line("P", 100, vec![])]).code(),
+            err(&[line(PORK_BELLY, 100, vec![])]).code(),
             ErrorCode::InvalidRequest
         );
-        assert_eq!(err(&[line("K", 1, vec![])]).code(), ErrorCode::BadOptions);
         assert_eq!(
-            err(&vec![line("P", 1, vec![]); MAX_LINES + 1]),
+            err(&[line(KIMCHI_STEW, 1, vec![])]).code(),
+            ErrorCode::BadOptions
+        );
+        assert_eq!(
+            err(&vec![line(PORK_BELLY, 1, vec![]); MAX_LINES + 1]),
             OrderProblem::TooManyLines
         );
-        let mut long = line("P", 1, vec![]);
+        let mut long = line(PORK_BELLY, 1, vec![]);
         long.memo = Some("가".repeat(MAX_LINE_MEMO_CHARS + 1));
         assert!(matches!(err(&[long]), OrderProblem::MemoTooLong { .. }));
         assert!(price_order(
             &m.categories,
-            &[line("P", 1, vec![])],
+            &[line(PORK_BELLY, 1, vec![])],
             Some(&"x".repeat(201))
         )
         .is_err());
-        let mut bell = line("P", 1, vec![]);
+        let mut bell = line(PORK_BELLY, 1, vec![]);
         bell.memo = Some("a\u{7}b".into());
         assert_eq!(err(&[bell]), OrderProblem::MemoNotText);
-        let mut two_lines = line("P", 1, vec![]);
+        let mut two_lines = line(PORK_BELLY, 1, vec![]);
         two_lines.memo = Some("덜 맵게\n얼음 빼고".into());
         assert!(
             price_order(&m.categories, &[two_lines], None).is_ok(),
