@@ -169,26 +169,34 @@ fn saved_cart_count(table: &str) -> u32 {
     serde_json::from_str::<Cart>(&raw).unwrap().count()
 }
 
-#[wasm_bindgen_test]
-async fn cart_shows_lines_options_and_the_total() {
-    let el = mount("0001-0004", || {
+/// The cart sheet, open, holding `line`.
+async fn open_cart(table: &'static str, line: CartLine) -> web_sys::HtmlElement {
+    mount(table, move || {
         let shop = expect_context::<Shop>();
-        shop.cart.update(|c| {
-            c.add(CartLine {
-                item_id: "I1".into(),
-                options: vec![order_core::ChosenOption {
-                    group_id: "R01".into(),
-                    option_id: "A2".into(),
-                    count: 1,
-                }],
-                count: 2,
-                memo: "덜 짜게".into(),
-            })
-        });
+        shop.cart.update(|c| c.add(line));
         shop.cart_open.set(true);
         view! { <CartSheet/> }
     })
-    .await;
+    .await
+}
+
+/// Kimchi stew, very hot, `count` of them.
+fn very_hot_kimchi_stew(count: u32, memo: &str) -> CartLine {
+    CartLine {
+        item_id: "I1".into(),
+        options: vec![order_core::ChosenOption {
+            group_id: "R01".into(),
+            option_id: "A2".into(),
+            count: 1,
+        }],
+        count,
+        memo: memo.into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn cart_shows_lines_options_and_the_total() {
+    let el = open_cart("0001-0004", very_hot_kimchi_stew(2, "덜 짜게")).await;
     assert_eq!(text(&el, ".to-cart-line .to-item-name"), "김치찌개");
     assert!(text(&el, ".to-cart-line-detail").contains("아주 매운맛"));
     assert!(text(&el, ".to-cart-line-detail").contains("덜 짜게"));
@@ -198,24 +206,7 @@ async fn cart_shows_lines_options_and_the_total() {
 
 #[wasm_bindgen_test]
 async fn a_cart_line_counts_up_in_place_and_the_total_follows() {
-    let el = mount("0001-0005", || {
-        let shop = expect_context::<Shop>();
-        shop.cart.update(|c| {
-            c.add(CartLine {
-                item_id: "I1".into(),
-                options: vec![order_core::ChosenOption {
-                    group_id: "R01".into(),
-                    option_id: "A2".into(),
-                    count: 1,
-                }],
-                count: 2,
-                memo: String::new(),
-            })
-        });
-        shop.cart_open.set(true);
-        view! { <CartSheet/> }
-    })
-    .await;
+    let el = open_cart("0001-0005", very_hot_kimchi_stew(2, "")).await;
     let row = el.query_selector(".to-cart-line").unwrap().unwrap();
     let plus: web_sys::HtmlElement = row
         .query_selector(".to-counter button:last-child")
@@ -234,19 +225,15 @@ async fn a_cart_line_counts_up_in_place_and_the_total_follows() {
 
 #[wasm_bindgen_test]
 async fn a_cart_that_cannot_be_ordered_says_why_in_the_guests_language() {
-    let el = mount("0001-0006", || {
-        let shop = expect_context::<Shop>();
-        shop.cart.update(|c| {
-            c.add(CartLine {
-                item_id: "I2".into(),
-                options: vec![],
-                count: 1,
-                memo: String::new(),
-            })
-        });
-        shop.cart_open.set(true);
-        view! { <CartSheet/> }
-    })
+    let el = open_cart(
+        "0001-0006",
+        CartLine {
+            item_id: "I2".into(),
+            options: vec![],
+            count: 1,
+            memo: String::new(),
+        },
+    )
     .await;
     let reason = text(&el, ".to-reason");
     assert!(reason.contains("품절"), "{reason}");

@@ -3,7 +3,7 @@
 //! POS keep what was written about them, shown as orphaned until removed.
 
 use crate::api::{self, store_path, won};
-use crate::app::{fetched, outcome, use_session};
+use crate::app::{fetched, loaded, outcome, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use order_core::{ItemText, ITEM_TEXT_LANGS};
@@ -75,24 +75,9 @@ pub fn MenuEditor(store: String) -> impl IntoView {
             <p class="ad-muted">
                 "사진·설명·외국어 이름·품절은 이 서버에 저장되어 손님 화면에 바로 보입니다. POS 메뉴를 새로 받아도 그대로 남습니다."
             </p>
-            {move || match items.get() {
-                None => {
-                    view! {
-                        <p class="ad-muted" role="status">
-                            "불러오는 중…"
-                        </p>
-                    }
-                        .into_any()
-                }
-                Some(Err(e)) => {
-                    view! {
-                        <p class="ad-error" role="alert">
-                            {e}
-                        </p>
-                    }
-                        .into_any()
-                }
-                Some(Ok(list)) => {
+            {move || loaded(
+                items.get(),
+                |list| {
                     let mut last_category = None::<Option<String>>;
                     list.into_iter()
                         .map(|item| {
@@ -117,8 +102,8 @@ pub fn MenuEditor(store: String) -> impl IntoView {
                         })
                         .collect_view()
                         .into_any()
-                }
-            }}
+                },
+            )}
         </section>
     }
 }

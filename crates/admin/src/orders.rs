@@ -2,7 +2,7 @@
 //! every few seconds while shown (the server asks the POS at most once per interval).
 
 use crate::api::{store_path, won};
-use crate::app::fetched;
+use crate::app::{fetched, loaded};
 use leptos::prelude::*;
 use serde::Deserialize;
 use std::time::Duration;
@@ -57,70 +57,57 @@ pub fn TodaysOrders(store: String) -> impl IntoView {
                     "새로 고침"
                 </button>
             </div>
-            {move || match orders.get() {
-                None => {
-                    view! {
-                        <p class="ad-muted" role="status">
-                            "불러오는 중…"
-                        </p>
+            {move || loaded(
+                orders.get(),
+                |orders| match orders {
+                    list if list.is_empty() => {
+                        view! { <p class="ad-muted">"오늘 들어온 주문이 없습니다."</p> }
+                            .into_any()
                     }
-                        .into_any()
-                }
-                Some(Err(e)) => {
-                    view! {
-                        <p class="ad-error" role="alert">
-                            {e}
-                        </p>
+                    list => {
+                        view! {
+                            <ul class="ad-list">
+                                {list
+                                    .into_iter()
+                                    .map(|o| {
+                                        let (label, class) = status_label(&o.status);
+                                        let time = o
+                                            .received_at
+                                            .get(11..16)
+                                            .unwrap_or_default()
+                                            .to_string();
+                                        let lines = o
+                                            .lines
+                                            .iter()
+                                            .map(|l| format!("{} ×{}", l.name, l.count))
+                                            .collect::<Vec<_>>()
+                                            .join(", ");
+                                        view! {
+                                            <li class="ad-order">
+                                                <div class="ad-row">
+                                                    <strong>{o.table_name}</strong>
+                                                    <span class="ad-muted">{time}</span>
+                                                    {o
+                                                        .staff_call
+                                                        .then(|| {
+                                                            view! {
+                                                                <span class="ad-badge ad-call">"직원 호출"</span>
+                                                            }
+                                                        })}
+                                                    <span class=format!("ad-badge {class}")>{label}</span>
+                                                    <span class="ad-total">{won(o.total)}</span>
+                                                </div>
+                                                <p class="ad-muted">{lines}" · "{o.order_no}</p>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
                     }
-                        .into_any()
-                }
-                Some(Ok(list)) if list.is_empty() => {
-                    view! { <p class="ad-muted">"오늘 들어온 주문이 없습니다."</p> }
-                        .into_any()
-                }
-                Some(Ok(list)) => {
-                    view! {
-                        <ul class="ad-list">
-                            {list
-                                .into_iter()
-                                .map(|o| {
-                                    let (label, class) = status_label(&o.status);
-                                    let time = o
-                                        .received_at
-                                        .get(11..16)
-                                        .unwrap_or_default()
-                                        .to_string();
-                                    let lines = o
-                                        .lines
-                                        .iter()
-                                        .map(|l| format!("{} ×{}", l.name, l.count))
-                                        .collect::<Vec<_>>()
-                                        .join(", ");
-                                    view! {
-                                        <li class="ad-order">
-                                            <div class="ad-row">
-                                                <strong>{o.table_name}</strong>
-                                                <span class="ad-muted">{time}</span>
-                                                {o
-                                                    .staff_call
-                                                    .then(|| {
-                                                        view! {
-                                                            <span class="ad-badge ad-call">"직원 호출"</span>
-                                                        }
-                                                    })}
-                                                <span class=format!("ad-badge {class}")>{label}</span>
-                                                <span class="ad-total">{won(o.total)}</span>
-                                            </div>
-                                            <p class="ad-muted">{lines}" · "{o.order_no}</p>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    }
-                        .into_any()
-                }
-            }}
+                },
+            )}
         </section>
     }
 }

@@ -2,7 +2,7 @@
 //! its tables and their codes, its tablets, the staff PIN.
 
 use crate::api::{self, store_path, when};
-use crate::app::{error_line, fetched, outcome, use_session};
+use crate::app::{error_line, fetched, loaded, outcome, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
@@ -63,24 +63,9 @@ pub fn Status(store: String) -> impl IntoView {
     view! {
         <section class="ad-card" aria-labelledby="ad-status-title">
             <h2 id="ad-status-title">"POS 연결 상태"</h2>
-            {move || match status.get() {
-                None => {
-                    view! {
-                        <p class="ad-muted" role="status">
-                            "불러오는 중…"
-                        </p>
-                    }
-                        .into_any()
-                }
-                Some(Err(e)) => {
-                    view! {
-                        <p class="ad-error" role="alert">
-                            {e}
-                        </p>
-                    }
-                        .into_any()
-                }
-                Some(Ok(s)) => {
+            {move || loaded(
+                status.get(),
+                |s| {
                     view! {
                         <p class="ad-badges">
                             {if s.open {
@@ -150,8 +135,8 @@ pub fn Status(store: String) -> impl IntoView {
                         }}
                     }
                         .into_any()
-                }
-            }}
+                },
+            )}
             <p class="ad-muted">
                 "POS에서 테이블이나 메뉴를 바꿨다면 아래 버튼으로 바로 받아 오세요."
             </p>
@@ -233,24 +218,9 @@ pub fn Tables(store: String) -> impl IntoView {
                     "인쇄용 QR 코드 시트 열기"
                 </a>
             </p>
-            {move || match links.get() {
-                None => {
-                    view! {
-                        <p class="ad-muted" role="status">
-                            "불러오는 중…"
-                        </p>
-                    }
-                        .into_any()
-                }
-                Some(Err(e)) => {
-                    view! {
-                        <p class="ad-error" role="alert">
-                            {e}
-                        </p>
-                    }
-                        .into_any()
-                }
-                Some(Ok(links)) => {
+            {move || loaded(
+                links.get(),
+                |links| {
                     view! {
                         <ul class="ad-list">
                             {links
@@ -280,8 +250,8 @@ pub fn Tables(store: String) -> impl IntoView {
                         </ul>
                     }
                         .into_any()
-                }
-            }}
+                },
+            )}
             <h3>"QR 코드 키 바꾸기"</h3>
             <p class="ad-muted">
                 "QR 코드 사진이 밖으로 퍼져 매장 밖에서 주문이 들어올 때 씁니다. 붙어 있는 QR 코드는 모두 다시 인쇄해야 합니다."
@@ -376,76 +346,63 @@ pub fn Tablets(store: String) -> impl IntoView {
             </button>
             {move || code.get().map(|c| c.map_or_else(error_line, enrolment_code_view))}
             <h3>"등록된 태블릿"</h3>
-            {move || match devices.get() {
-                None => {
-                    view! {
-                        <p class="ad-muted" role="status">
-                            "불러오는 중…"
-                        </p>
+            {move || loaded(
+                devices.get(),
+                |devices| match devices {
+                    list if list.is_empty() => {
+                        view! { <p class="ad-muted">"아직 없습니다."</p> }.into_any()
                     }
-                        .into_any()
-                }
-                Some(Err(e)) => {
-                    view! {
-                        <p class="ad-error" role="alert">
-                            {e}
-                        </p>
-                    }
-                        .into_any()
-                }
-                Some(Ok(list)) if list.is_empty() => {
-                    view! { <p class="ad-muted">"아직 없습니다."</p> }.into_any()
-                }
-                Some(Ok(list)) => {
-                    view! {
-                        <ul class="ad-list">
-                            {list
-                                .into_iter()
-                                .map(|d| {
-                                    let (id, name) = (d.device_id.clone(), d.name.clone());
-                                    view! {
-                                        <li class="ad-row">
-                                            <span>
-                                                <strong>{d.name.clone()}</strong>
-                                                <span class="ad-muted">
-                                                    {format!(
-                                                        " 등록 {} · 마지막 사용 {}",
-                                                        when(d.enrolled_at_ms),
-                                                        d.last_seen_at_ms.map(when).unwrap_or_else(|| "-".into()),
-                                                    )}
+                    list => {
+                        view! {
+                            <ul class="ad-list">
+                                {list
+                                    .into_iter()
+                                    .map(|d| {
+                                        let (id, name) = (d.device_id.clone(), d.name.clone());
+                                        view! {
+                                            <li class="ad-row">
+                                                <span>
+                                                    <strong>{d.name.clone()}</strong>
+                                                    <span class="ad-muted">
+                                                        {format!(
+                                                            " 등록 {} · 마지막 사용 {}",
+                                                            when(d.enrolled_at_ms),
+                                                            d.last_seen_at_ms.map(when).unwrap_or_else(|| "-".into()),
+                                                        )}
+                                                    </span>
                                                 </span>
-                                            </span>
-                                            {match d.revoked_at_ms {
-                                                Some(at) => {
-                                                    view! {
-                                                        <span class="ad-badge">
-                                                            {format!("해제됨 {}", when(at))}
-                                                        </span>
+                                                {match d.revoked_at_ms {
+                                                    Some(at) => {
+                                                        view! {
+                                                            <span class="ad-badge">
+                                                                {format!("해제됨 {}", when(at))}
+                                                            </span>
+                                                        }
+                                                            .into_any()
                                                     }
-                                                        .into_any()
-                                                }
-                                                None => {
-                                                    view! {
-                                                        <button
-                                                            type="button"
-                                                            class="ad-button ad-danger"
-                                                            on:click=move |_| revoke(id.clone(), name.clone())
-                                                        >
-                                                            "등록 해제"
-                                                        </button>
+                                                    None => {
+                                                        view! {
+                                                            <button
+                                                                type="button"
+                                                                class="ad-button ad-danger"
+                                                                on:click=move |_| revoke(id.clone(), name.clone())
+                                                            >
+                                                                "등록 해제"
+                                                            </button>
+                                                        }
+                                                            .into_any()
                                                     }
-                                                        .into_any()
-                                                }
-                                            }}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
+                                                }}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
                     }
-                        .into_any()
-                }
-            }}
+                },
+            )}
         </section>
     }
 }
