@@ -111,9 +111,7 @@ fn SignIn() -> impl IntoView {
                         on:input=move |ev| token.set(event_target_value(&ev))
                     />
                 </label>
-                <button type="submit" class="ad-button ad-primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "로그인 중…" } else { "로그인" }}
-                </button>
+                <BusyButton busy=busy label="로그인" working="로그인 중…" />
                 <p class="ad-error" role="alert">
                     {move || error.get()}
                 </p>
@@ -271,6 +269,38 @@ where
     };
     again();
     (value, again)
+}
+
+/// A button that says what it is doing while `busy`, and cannot be pressed again meanwhile:
+/// a form's submit button, or with `on_click` a button of its own.
+#[component]
+pub fn BusyButton(
+    busy: RwSignal<bool>,
+    label: &'static str,
+    /// What it says while busy.
+    working: &'static str,
+    #[prop(default = "ad-button ad-primary")] class: &'static str,
+    #[prop(optional)] on_click: Option<Callback<leptos::ev::MouseEvent>>,
+) -> impl IntoView {
+    let kind = if on_click.is_some() {
+        "button"
+    } else {
+        "submit"
+    };
+    view! {
+        <button
+            type=kind
+            class=class
+            disabled=move || busy.get()
+            on:click=move |ev| {
+                if let Some(act) = on_click {
+                    act.run(ev)
+                }
+            }
+        >
+            {move || if busy.get() { working } else { label }}
+        </button>
+    }
 }
 
 /// What came of the owner's last action: said politely, or as an alert.

@@ -2,7 +2,7 @@
 //! its tables and their codes, its tablets, the staff PIN.
 
 use crate::api::{self, store_path, when};
-use crate::app::{error_line, fetched, loaded, outcome, use_session};
+use crate::app::{error_line, fetched, loaded, outcome, use_session, BusyButton};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
@@ -140,20 +140,12 @@ pub fn Status(store: String) -> impl IntoView {
             <p class="ad-muted">
                 "POS에서 테이블이나 메뉴를 바꿨다면 아래 버튼으로 바로 받아 오세요."
             </p>
-            <button
-                type="button"
-                class="ad-button ad-primary"
-                on:click=refresh
-                disabled=move || refreshing.get()
-            >
-                {move || {
-                    if refreshing.get() {
-                        "POS에서 받는 중…"
-                    } else {
-                        "POS에서 새로 받기"
-                    }
-                }}
-            </button>
+            <BusyButton
+                busy=refreshing
+                label="POS에서 새로 받기"
+                working="POS에서 받는 중…"
+                on_click=Callback::new(refresh)
+            />
             <p role="status">{move || said.get()}</p>
         </section>
     }
@@ -256,14 +248,13 @@ pub fn Tables(store: String) -> impl IntoView {
             <p class="ad-muted">
                 "QR 코드 사진이 밖으로 퍼져 매장 밖에서 주문이 들어올 때 씁니다. 붙어 있는 QR 코드는 모두 다시 인쇄해야 합니다."
             </p>
-            <button
-                type="button"
+            <BusyButton
+                busy=rotating
+                label="새 키 만들기"
+                working="바꾸는 중…"
                 class="ad-button ad-danger"
-                on:click=rotate
-                disabled=move || rotating.get()
-            >
-                {move || if rotating.get() { "바꾸는 중…" } else { "새 키 만들기" }}
-            </button>
+                on_click=Callback::new(rotate)
+            />
             <p role="status">{move || said.get()}</p>
         </section>
     }
@@ -330,20 +321,12 @@ pub fn Tablets(store: String) -> impl IntoView {
             <p class="ad-muted">
                 "결제(선결제·현금)는 매장에 등록된 태블릿에서만 받습니다. 일회용 코드는 15분 동안 한 대에 쓸 수 있습니다."
             </p>
-            <button
-                type="button"
-                class="ad-button ad-primary"
-                on:click=issue
-                disabled=move || issuing.get()
-            >
-                {move || {
-                    if issuing.get() {
-                        "만드는 중…"
-                    } else {
-                        "태블릿 등록 코드 만들기"
-                    }
-                }}
-            </button>
+            <BusyButton
+                busy=issuing
+                label="태블릿 등록 코드 만들기"
+                working="만드는 중…"
+                on_click=Callback::new(issue)
+            />
             {move || code.get().map(|c| c.map_or_else(error_line, enrolment_code_view))}
             <h3>"등록된 태블릿"</h3>
             {move || loaded(
@@ -465,9 +448,7 @@ pub fn PinChange(store: String) -> impl IntoView {
                         on:input=move |ev| again.set(event_target_value(&ev))
                     />
                 </label>
-                <button type="submit" class="ad-button ad-primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "저장 중…" } else { "PIN 바꾸기" }}
-                </button>
+                <BusyButton busy=busy label="PIN 바꾸기" working="저장 중…" />
             </form>
             {move || said.get().map(outcome)}
         </section>

@@ -32,6 +32,31 @@ async fn call(
     (status, headers, r.json().await.unwrap_or(Value::Null))
 }
 
+/// The owner, signed in: calls with the session's cookie.
+struct Owner<'a> {
+    h: &'a Harness,
+    cookie: &'a str,
+}
+
+impl<'a> Owner<'a> {
+    fn new(h: &'a Harness, cookie: &'a str) -> Owner<'a> {
+        Owner { h, cookie }
+    }
+
+    async fn get(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Value) {
+        self.send(Method::GET, path, None).await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
+        call(self.h, method, path, Some(self.cookie), body).await
+    }
+}
+
 /// Signs in; the `name=value` to send back as a cookie.
 async fn sign_in(h: &Harness) -> String {
     let (status, headers, body) = call(
@@ -169,14 +194,8 @@ async fn every_admin_call_is_refused_without_a_session() {
 async fn a_session_works_until_sign_out() {
     let h = start().await;
     let cookie = sign_in(&h).await;
-    let (status, _, status_body) = call(
-        &h,
-        Method::GET,
-        "/api/v1/admin/stores/demo/status",
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let owner = Owner::new(&h, &cookie);
+    let (status, _, status_body) = owner.get("/api/v1/admin/stores/demo/status").await;
     assert_eq!(status, 200, "{status_body}");
     assert_eq!(status_body["stale"], false);
     assert!(status_body["fetchedAtMs"].as_i64().unwrap() > 0);
@@ -190,38 +209,19 @@ async fn a_session_works_until_sign_out() {
         )
         .await;
     assert_eq!(status, 503);
-    let (_, _, after) = call(
-        &h,
-        Method::GET,
-        "/api/v1/admin/stores/demo/status",
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let (_, _, after) = owner.get("/api/v1/admin/stores/demo/status").await;
     assert_eq!(after["open"], false);
     assert!(!after["troubles"].as_array().unwrap().is_empty(), "{after}");
 
-    let (status, headers, _) = call(
-        &h,
-        Method::DELETE,
-        "/api/v1/admin/session",
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let (status, headers, _) = owner
+        .send(Method::DELETE, "/api/v1/admin/session", None)
+        .await;
     assert_eq!(status, 204);
     assert!(headers["set-cookie"]
         .to_str()
         .unwrap()
         .contains("Max-Age=0"));
-    let (status, _, _) = call(
-        &h,
-        Method::GET,
-        "/api/v1/admin/stores/demo/status",
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let (status, _, _) = owner.get("/api/v1/admin/stores/demo/status").await;
     assert_eq!(status, 401, "the session ended");
 }
 
@@ -318,6 +318,7 @@ async fn photos_are_made_into_menu_sizes_and_hostile_files_are_refused() {
 async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
     let h = start().await;
     let cookie = sign_in(&h).await;
+    let owner = Owner::new(&h, &cookie);
     let path = "/api/v1/admin/stores/demo/items/I0201";
     let edit = json!({
         "description": "  Grilled on charcoal  ",
@@ -325,7 +326,7 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
                   {"lang": "ja", "name": "サムギョプサル"}],
         "soldOutToday": true,
     });
-    let (status, _, body) = call(&h, Method::PUT, path, Some(&cookie), Some(edit.clone())).await;
+    let (status, _, body) = owner.send(Method::PUT, path, Some(edit.clone())).await;
     assert_eq!(status, 204, "{body}");
     let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
     let item = find(&menu, "I0201").unwrap();
@@ -352,30 +353,24 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
         json!({"description": "x".repeat(301)}),
         json!({"hidden": "yes"}),
     ] {
-        let (status, _, body) = call(&h, Method::PUT, path, Some(&cookie), Some(bad)).await;
+        let (status, _, body) = owner.send(Method::PUT, path, Some(bad)).await;
         assert_eq!(status, 422, "{body}");
     }
-    let (status, _, _) = call(
-        &h,
-        Method::PUT,
-        "/api/v1/admin/stores/demo/items/NO-SUCH",
-        Some(&cookie),
-        Some(json!({})),
-    )
-    .await;
+    let (status, _, _) = owner
+        .send(
+            Method::PUT,
+            "/api/v1/admin/stores/demo/items/NO-SUCH",
+            Some(json!({})),
+        )
+        .await;
     assert_eq!(status, 404);
 
     // The POS's menu changes and is fetched again: the store's words stay by item id.
     h.post("/sim/items/I0101/sold-out", json!({"on": true}))
         .await;
-    let (status, _, _) = call(
-        &h,
-        Method::POST,
-        "/api/v1/admin/stores/demo/refresh",
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let (status, _, _) = owner
+        .send(Method::POST, "/api/v1/admin/stores/demo/refresh", None)
+        .await;
     assert_eq!(status, 200);
     let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
     assert_eq!(
@@ -388,7 +383,7 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
     // A save is the whole of what the store says about the item (as the page sends it).
     let mut hide = edit.clone();
     hide["hidden"] = json!(true);
-    call(&h, Method::PUT, path, Some(&cookie), Some(hide)).await;
+    owner.send(Method::PUT, path, Some(hide)).await;
     let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
     assert!(find(&menu, "I0201").is_none());
     let (status, _) = h
@@ -402,22 +397,10 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
     // Taken off the POS: what the store wrote is kept, shown to the owner as orphaned.
     h.post("/sim/items/I0201/in-use", json!({"on": false}))
         .await;
-    call(
-        &h,
-        Method::POST,
-        "/api/v1/admin/stores/demo/refresh",
-        Some(&cookie),
-        None,
-    )
-    .await;
-    let (status, _, items) = call(
-        &h,
-        Method::GET,
-        "/api/v1/admin/stores/demo/items",
-        Some(&cookie),
-        None,
-    )
-    .await;
+    owner
+        .send(Method::POST, "/api/v1/admin/stores/demo/refresh", None)
+        .await;
+    let (status, _, items) = owner.get("/api/v1/admin/stores/demo/items").await;
     assert_eq!(status, 200);
     let orphan = items
         .as_array()
@@ -429,22 +412,10 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
     assert_eq!(orphan["description"], "Grilled on charcoal");
     // Back on the POS: everything the store wrote comes back with it.
     h.post("/sim/items/I0201/in-use", json!({"on": true})).await;
-    call(
-        &h,
-        Method::POST,
-        "/api/v1/admin/stores/demo/refresh",
-        Some(&cookie),
-        None,
-    )
-    .await;
-    let (_, _, items) = call(
-        &h,
-        Method::GET,
-        "/api/v1/admin/stores/demo/items",
-        Some(&cookie),
-        None,
-    )
-    .await;
+    owner
+        .send(Method::POST, "/api/v1/admin/stores/demo/refresh", None)
+        .await;
+    let (_, _, items) = owner.get("/api/v1/admin/stores/demo/items").await;
     let back = items
         .as_array()
         .unwrap()
@@ -460,6 +431,7 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
 async fn the_owner_sees_todays_orders_and_sets_the_staff_pin() {
     let h = start().await;
     let cookie = sign_in(&h).await;
+    let owner = Owner::new(&h, &cookie);
     let (status, body) = h
         .post(
             "/api/v1/stores/demo/tables/0001-0002/orders",
@@ -467,14 +439,7 @@ async fn the_owner_sees_todays_orders_and_sets_the_staff_pin() {
         )
         .await;
     assert_eq!(status, 202, "{body}");
-    let (status, _, orders) = call(
-        &h,
-        Method::GET,
-        "/api/v1/admin/stores/demo/orders",
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let (status, _, orders) = owner.get("/api/v1/admin/stores/demo/orders").await;
     assert_eq!(status, 200, "{orders}");
     let first = &orders[0];
     assert_eq!(first["table"], "0001-0002");
@@ -482,33 +447,24 @@ async fn the_owner_sees_todays_orders_and_sets_the_staff_pin() {
     assert!(first["tableName"].as_str().is_some());
 
     for bad in ["12345", "12a456", "1234567890123"] {
-        let (status, _, _) = call(
-            &h,
-            Method::PUT,
-            "/api/v1/admin/stores/demo/staff-pin",
-            Some(&cookie),
-            Some(json!({ "pin": bad })),
-        )
-        .await;
+        let (status, _, _) = owner
+            .send(
+                Method::PUT,
+                "/api/v1/admin/stores/demo/staff-pin",
+                Some(json!({ "pin": bad })),
+            )
+            .await;
         assert_eq!(status, 422, "{bad}");
     }
-    let (status, _, _) = call(
-        &h,
-        Method::PUT,
-        "/api/v1/admin/stores/demo/staff-pin",
-        Some(&cookie),
-        Some(json!({ "pin": "2468013" })),
-    )
-    .await;
+    let (status, _, _) = owner
+        .send(
+            Method::PUT,
+            "/api/v1/admin/stores/demo/staff-pin",
+            Some(json!({ "pin": "2468013" })),
+        )
+        .await;
     assert_eq!(status, 204);
-    let (_, _, status_body) = call(
-        &h,
-        Method::GET,
-        "/api/v1/admin/stores/demo/status",
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let (_, _, status_body) = owner.get("/api/v1/admin/stores/demo/status").await;
     assert_eq!(status_body["cashTaken"], true);
     // The tablet's cash orders take the new PIN at once.
     let tablet = h.enrol_tablet("counter").await;
