@@ -100,17 +100,7 @@ fn SignIn() -> impl IntoView {
                 "tableorder 서버의 관리자 토큰으로 로그인하세요."
             </p>
             <form on:submit=submit>
-                <label class="ad-field">
-                    <span>"관리자 토큰"</span>
-                    <input
-                        type="password"
-                        name="token"
-                        autocomplete="current-password"
-                        required
-                        prop:value=move || token.get()
-                        on:input=move |ev| token.set(event_target_value(&ev))
-                    />
-                </label>
+                <SecretField label="관리자 토큰" value=token autocomplete="current-password" />
                 <BusyButton busy=busy label="로그인" working="로그인 중…" />
                 <p class="ad-error" role="alert">
                     {move || error.get()}
@@ -269,6 +259,53 @@ where
     };
     again();
     (value, again)
+}
+
+/// A secret the owner types (the admin token, a PIN), never shown.
+#[component]
+pub fn SecretField(
+    label: &'static str,
+    value: RwSignal<String>,
+    /// `current-password` or `new-password`, for the browser's password manager.
+    autocomplete: &'static str,
+    /// Digits only: a phone shows its number pad.
+    #[prop(optional)]
+    digits: bool,
+) -> impl IntoView {
+    view! {
+        <label class="ad-field">
+            <span>{label}</span>
+            <input
+                type="password"
+                inputmode=digits.then_some("numeric")
+                autocomplete=autocomplete
+                required
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// One line of text in a given language, at most `max` characters.
+#[component]
+pub fn TextField(
+    label: &'static str,
+    value: RwSignal<String>,
+    lang: &'static str,
+    max: usize,
+) -> impl IntoView {
+    view! {
+        <label class="ad-field">
+            <span>{label}</span>
+            <input
+                lang=lang
+                maxlength=max
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
 }
 
 /// A button that says what it is doing while `busy`, and cannot be pressed again meanwhile:

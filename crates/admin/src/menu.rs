@@ -2,50 +2,13 @@
 //! names in English, Chinese and Japanese, "sold out today" and "hidden". Items gone from the
 //! POS keep what was written about them, shown as orphaned until removed.
 
-use crate::api::{self, store_path, won};
-use crate::app::{fetched, loaded, outcome, use_session};
+use crate::api::{self, store_path};
+use crate::app::{fetched, loaded, outcome, use_session, TextField};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use order_core::{ItemText, ITEM_TEXT_LANGS};
-use serde::{Deserialize, Serialize};
+use order_core::owner::{ItemEdit, StoreItem};
+use order_core::{ItemText, DESCRIPTION_MAX_CHARS, ITEM_TEXT_LANGS, NAME_MAX_CHARS};
 use wasm_bindgen::JsCast;
-
-#[derive(Deserialize, Clone, PartialEq)]
-#[serde(rename_all = "camelCase")]
-struct ItemOut {
-    id: String,
-    name: Option<String>,
-    category: Option<String>,
-    price: Option<i64>,
-    sold_out_on_pos: bool,
-    orphaned: bool,
-    description: Option<String>,
-    photo: Option<String>,
-    texts: Vec<ItemText>,
-    hidden: bool,
-    sold_out_today: bool,
-}
-
-/// What one save sends: everything the store says about the item.
-#[derive(Serialize, Clone)]
-#[serde(rename_all = "camelCase")]
-struct ItemEdit {
-    description: Option<String>,
-    texts: Vec<ItemText>,
-    hidden: bool,
-    sold_out_today: bool,
-}
-
-impl From<&ItemOut> for ItemEdit {
-    fn from(item: &ItemOut) -> ItemEdit {
-        ItemEdit {
-            description: item.description.clone(),
-            texts: item.texts.clone(),
-            hidden: item.hidden,
-            sold_out_today: item.sold_out_today,
-        }
-    }
-}
 
 /// What the owner calls each language a store may write item texts in.
 fn lang_label(code: &str) -> &'static str {
@@ -66,7 +29,7 @@ fn item_path(store: &str, item: &str) -> String {
 
 #[component]
 pub fn MenuEditor(store: String) -> impl IntoView {
-    let (items, again) = fetched::<Vec<ItemOut>>(store_path(&store, "/items"));
+    let (items, again) = fetched::<Vec<StoreItem>>(store_path(&store, "/items"));
     let editing = RwSignal::new(None::<String>);
     let store = StoredValue::new(store);
     view! {
@@ -112,7 +75,7 @@ pub fn MenuEditor(store: String) -> impl IntoView {
 /// redraws this row only (an editor open elsewhere keeps what is typed in it).
 #[component]
 fn ItemRow(
-    item: ItemOut,
+    item: StoreItem,
     store: String,
     editing: RwSignal<Option<String>>,
     again: impl Fn() + Copy + Send + Sync + 'static,
@@ -193,7 +156,7 @@ fn ItemRow(
             {thumb}
             <div class="ad-item-text">
                 <strong>{title}</strong>
-                <span class="ad-muted">{item.price.map(won)}</span>
+                <span class="ad-muted">{item.price.map(|p| p.korean())}</span>
                 <span class="ad-badges">{badges}</span>
             </div>
             <div class="ad-item-actions">
@@ -226,7 +189,7 @@ fn ItemRow(
 
 #[component]
 fn ItemForm(
-    current: RwSignal<ItemOut>,
+    current: RwSignal<StoreItem>,
     path: String,
     editing: RwSignal<Option<String>>,
     again: impl Fn() + Copy + Send + Sync + 'static,
@@ -367,7 +330,7 @@ fn ItemForm(
                 <span>"설명 (한국어)"</span>
                 <textarea
                     rows="2"
-                    maxlength="300"
+                    maxlength=DESCRIPTION_MAX_CHARS
                     prop:value=move || description.get()
                     on:input=move |ev| description.set(event_target_value(&ev))
                 ></textarea>
@@ -378,24 +341,13 @@ fn ItemForm(
                     view! {
                         <fieldset class="ad-lang">
                             <legend>{label}</legend>
-                            <label class="ad-field">
-                                <span>"이름"</span>
-                                <input
-                                    lang=lang
-                                    maxlength="80"
-                                    prop:value=move || name.get()
-                                    on:input=move |ev| name.set(event_target_value(&ev))
-                                />
-                            </label>
-                            <label class="ad-field">
-                                <span>"설명"</span>
-                                <input
-                                    lang=lang
-                                    maxlength="300"
-                                    prop:value=move || desc.get()
-                                    on:input=move |ev| desc.set(event_target_value(&ev))
-                                />
-                            </label>
+                            <TextField label="이름" value=name lang=lang max=NAME_MAX_CHARS />
+                            <TextField
+                                label="설명"
+                                value=desc
+                                lang=lang
+                                max=DESCRIPTION_MAX_CHARS
+                            />
                         </fieldset>
                     }
                 })

@@ -2,7 +2,7 @@
 //! its tables and their codes, its tablets, the staff PIN.
 
 use crate::api::{self, store_path, when};
-use crate::app::{error_line, fetched, loaded, outcome, use_session, BusyButton};
+use crate::app::{error_line, fetched, loaded, outcome, use_session, BusyButton, SecretField};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
@@ -426,28 +426,13 @@ pub fn PinChange(store: String) -> impl IntoView {
                 "태블릿에서 현금 주문을 확인할 때 직원이 입력하는 번호입니다 (숫자 6~12자리)."
             </p>
             <form on:submit=submit class="ad-form">
-                <label class="ad-field">
-                    <span>"새 PIN"</span>
-                    <input
-                        type="password"
-                        inputmode="numeric"
-                        autocomplete="new-password"
-                        required
-                        prop:value=move || pin.get()
-                        on:input=move |ev| pin.set(event_target_value(&ev))
-                    />
-                </label>
-                <label class="ad-field">
-                    <span>"새 PIN 다시"</span>
-                    <input
-                        type="password"
-                        inputmode="numeric"
-                        autocomplete="new-password"
-                        required
-                        prop:value=move || again.get()
-                        on:input=move |ev| again.set(event_target_value(&ev))
-                    />
-                </label>
+                <SecretField label="새 PIN" value=pin autocomplete="new-password" digits=true />
+                <SecretField
+                    label="새 PIN 다시"
+                    value=again
+                    autocomplete="new-password"
+                    digits=true
+                />
                 <BusyButton busy=busy label="PIN 바꾸기" working="저장 중…" />
             </form>
             {move || said.get().map(outcome)}

@@ -182,6 +182,10 @@ pub struct ItemText {
 
 /// The languages a store may write item texts in, besides the POS's Korean.
 pub const ITEM_TEXT_LANGS: [&str; 3] = ["en", "zh", "ja"];
+/// Longest description a store may write (a phone shows about four lines).
+pub const DESCRIPTION_MAX_CHARS: usize = 300;
+/// Longest item name in another language.
+pub const NAME_MAX_CHARS: usize = 80;
 
 impl Item {
     /// The item's text in `lang`, when the store wrote one.

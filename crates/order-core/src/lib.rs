@@ -10,6 +10,7 @@ pub mod cart;
 pub mod fixtures;
 pub mod flow;
 pub mod money;
+pub mod owner;
 pub mod pricing;
 
 pub use api::*;

@@ -5,7 +5,7 @@
 
 use crate::db::Pool;
 use crate::ledger::now_ms;
-use order_core::{Category, ItemText, ITEM_TEXT_LANGS};
+use order_core::{Category, ItemText};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,17 +16,14 @@ use std::sync::{Arc, RwLock};
 const DAY_STARTS_AT_HOUR: i64 = 5;
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
-/// Longest description a store may write (a phone shows about four lines).
-pub const DESCRIPTION_MAX_CHARS: usize = 300;
-/// Longest item name in another language.
-pub const NAME_MAX_CHARS: usize = 80;
+pub use order_core::owner::ItemEdit;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ContentError {
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] order_core::owner::ItemEditProblem),
 }
 
 /// The number of the business day `at_ms` falls in (days since 1970 in Korean time, less
@@ -58,71 +55,6 @@ pub struct ItemContent {
 impl ItemContent {
     pub fn sold_out_on_day(&self, day: &str) -> bool {
         self.sold_out_on.as_deref() == Some(day)
-    }
-}
-
-/// What the owner changes about an item in one save (its photo has its own call).
-#[derive(Debug, Clone, Default)]
-pub struct ItemEdit {
-    pub description: Option<String>,
-    pub texts: Vec<ItemText>,
-    pub hidden: bool,
-    pub sold_out_today: bool,
-}
-
-impl ItemEdit {
-    /// Blank texts dropped, lengths and languages checked.
-    pub fn checked(mut self) -> Result<ItemEdit, ContentError> {
-        let blank_to_none =
-            |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        self.description = blank_to_none(self.description.take());
-        too_long(
-            "description",
-            self.description.as_deref(),
-            DESCRIPTION_MAX_CHARS,
-        )?;
-        let mut texts = Vec::new();
-        for mut text in std::mem::take(&mut self.texts) {
-            if !ITEM_TEXT_LANGS.contains(&text.lang.as_str()) {
-                return Err(ContentError::Invalid(format!(
-                    "no language {:?}: write texts in {}",
-                    text.lang,
-                    ITEM_TEXT_LANGS.join(", ")
-                )));
-            }
-            if texts.iter().any(|t: &ItemText| t.lang == text.lang) {
-                return Err(ContentError::Invalid(format!("{} given twice", text.lang)));
-            }
-            text.name = text.name.trim().to_string();
-            text.description = blank_to_none(text.description);
-            too_long("name", Some(&text.name), NAME_MAX_CHARS)?;
-            too_long(
-                "description",
-                text.description.as_deref(),
-                DESCRIPTION_MAX_CHARS,
-            )?;
-            if text.name.is_empty() {
-                if text.description.is_some() {
-                    return Err(ContentError::Invalid(format!(
-                        "a {} description needs a {} name",
-                        text.lang, text.lang
-                    )));
-                }
-                continue;
-            }
-            texts.push(text);
-        }
-        self.texts = texts;
-        Ok(self)
-    }
-}
-
-fn too_long(what: &str, text: Option<&str>, max: usize) -> Result<(), ContentError> {
-    match text {
-        Some(t) if t.chars().count() > max => Err(ContentError::Invalid(format!(
-            "the {what} is longer than {max} characters"
-        ))),
-        _ => Ok(()),
     }
 }
 
@@ -505,7 +437,7 @@ mod tests {
         for bad in [
             vec![text("fr", "Ragoût")],
             vec![text("en", "a"), text("en", "b")],
-            vec![text("en", &"x".repeat(NAME_MAX_CHARS + 1))],
+            vec![text("en", &"x".repeat(order_core::NAME_MAX_CHARS + 1))],
         ] {
             assert!(ItemEdit {
                 texts: bad,

@@ -113,12 +113,18 @@ impl From<crate::trust::TrustError> for AppError {
 impl From<crate::content::ContentError> for AppError {
     fn from(e: crate::content::ContentError) -> AppError {
         match e {
-            crate::content::ContentError::Invalid(why) => AppError::Invalid(why),
+            crate::content::ContentError::Invalid(why) => AppError::Invalid(why.to_string()),
             crate::content::ContentError::Db(e) => {
                 tracing::error!(error = %e, "store content unavailable");
                 AppError::Storage(e.to_string())
             }
         }
+    }
+}
+
+impl From<order_core::owner::ItemEditProblem> for AppError {
+    fn from(problem: order_core::owner::ItemEditProblem) -> AppError {
+        AppError::Invalid(problem.to_string())
     }
 }
 

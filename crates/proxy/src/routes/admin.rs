@@ -6,7 +6,7 @@
 use super::access::{session_cookie, Admin, KnownStore};
 use super::body::JsonBody;
 use crate::app::AppState;
-use crate::content::{business_day, ItemContent, ItemEdit};
+use crate::content::{business_day, ItemContent};
 use crate::error::AppError;
 use crate::ledger::now_ms;
 use crate::trust::{Device, TableLink, SESSION_COOKIE};
@@ -17,7 +17,8 @@ use axum::middleware;
 use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use order_core::{ItemText, PlacedOrder, Won};
+use order_core::owner::{ItemEdit, StoreItem};
+use order_core::PlacedOrder;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -394,27 +395,8 @@ pub async fn status(
     })))
 }
 
-/// One item as the owner edits it: what the POS says beside what the store wrote.
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemOut {
-    id: String,
-    /// The POS's name; for an orphan, none.
-    name: Option<String>,
-    category: Option<String>,
-    price: Option<Won>,
-    sold_out_on_pos: bool,
-    /// Gone from the POS's menu: what the store wrote is kept until the owner removes it.
-    orphaned: bool,
-    description: Option<String>,
-    photo: Option<String>,
-    texts: Vec<ItemText>,
-    hidden: bool,
-    sold_out_today: bool,
-}
-
-fn item_out(id: &str, content: Option<&ItemContent>, day: &str) -> ItemOut {
-    ItemOut {
+fn store_item(id: &str, content: Option<&ItemContent>, day: &str) -> StoreItem {
+    StoreItem {
         id: id.to_string(),
         name: None,
         category: None,
@@ -432,46 +414,33 @@ fn item_out(id: &str, content: Option<&ItemContent>, day: &str) -> ItemOut {
 /// Every item of the POS's menu with what the store wrote about it, then the orphans.
 #[utoipa::path(get, path = "/api/v1/admin/stores/{store}/items", tag = "staff",
     params(("store" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = [ItemOut]), (status = 401, body = order_core::ApiError)))]
+    responses((status = 200, body = [StoreItem]), (status = 401, body = order_core::ApiError)))]
 pub async fn items(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
-) -> Result<Json<Vec<ItemOut>>, AppError> {
+) -> Result<Json<Vec<StoreItem>>, AppError> {
     let info = state.catalog.from_pos(&store).await?;
     let content = state.content.of(&store);
     let day = business_day(now_ms());
     let mut out = Vec::new();
     for category in &info.categories {
         for item in &category.items {
-            out.push(ItemOut {
+            out.push(StoreItem {
                 name: Some(item.name.clone()),
                 category: Some(category.name.clone()),
                 price: Some(item.price),
                 sold_out_on_pos: item.sold_out,
                 orphaned: false,
-                ..item_out(&item.id, content.items.get(&item.id), &day)
+                ..store_item(&item.id, content.items.get(&item.id), &day)
             });
         }
     }
     for (id, c) in &content.items {
         if order_core::find_item(&info.categories, id).is_none() {
-            out.push(item_out(id, Some(c), &day));
+            out.push(store_item(id, Some(c), &day));
         }
     }
     Ok(Json(out))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ItemEditIn {
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    texts: Vec<ItemText>,
-    #[serde(default)]
-    hidden: bool,
-    #[serde(default)]
-    sold_out_today: bool,
 }
 
 /// An item on the POS's menu, or one the store already wrote about (an orphan).
@@ -489,23 +458,17 @@ async fn known_item(state: &AppState, store: &str, item: &str) -> Result<(), App
 }
 
 #[utoipa::path(put, path = "/api/v1/admin/stores/{store}/items/{item}", tag = "staff",
-    params(("store" = String, Path), ("item" = String, Path)), request_body = ItemEditIn, security(("bearer" = [])),
+    params(("store" = String, Path), ("item" = String, Path)), request_body = ItemEdit, security(("bearer" = [])),
     responses((status = 204, description = "saved: guests see it at once"), (status = 401, body = order_core::ApiError),
         (status = 404, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
 pub async fn save_item(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Path((_store, item)): Path<(String, String)>,
-    JsonBody(body): JsonBody<ItemEditIn>,
+    JsonBody(edit): JsonBody<ItemEdit>,
 ) -> Result<StatusCode, AppError> {
     known_item(&state, &store, &item).await?;
-    let edit = ItemEdit {
-        description: body.description,
-        texts: body.texts,
-        hidden: body.hidden,
-        sold_out_today: body.sold_out_today,
-    }
-    .checked()?;
+    let edit = edit.checked()?;
     state.content.save(&store, &item, edit).await?;
     Ok(StatusCode::NO_CONTENT)
 }

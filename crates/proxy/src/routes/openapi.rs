@@ -33,7 +33,7 @@ impl Modify for BearerAuth {
         PlacedLine, PlacedOption, OrderStatus, OrderKind, OrderRequest, OrderLine, ChosenOption, Payment,
         PaymentMethod, Approval, OrderReceipt, ApiError, ErrorBody, ErrorCode, StaffCallReason,
         StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, ItemText, admin::TableLinkOut, admin::DeviceOut,
-        admin::SignIn, admin::ItemOut, admin::ItemEditIn, admin::PinChange
+        admin::SignIn, order_core::owner::StoreItem, order_core::owner::ItemEdit, admin::PinChange
     )),
     modifiers(&BearerAuth)
 )]
