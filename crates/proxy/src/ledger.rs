@@ -8,6 +8,7 @@ use order_core::{OrderReceipt, Won};
 use sqlx::Row;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::{mpsc, oneshot};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -15,6 +16,11 @@ pub enum LedgerError {
     Open(#[from] crate::db::DbError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    /// The batch this write was in could not be committed: none of it was written.
+    #[error("database: the records could not be committed: {0}")]
+    Commit(String),
+    #[error("the records' writer has stopped")]
+    WriterGone,
 }
 
 /// What is known about one clientOrderId.
@@ -85,6 +91,48 @@ pub enum Claimed {
 #[derive(Clone)]
 pub struct Ledger {
     pool: Pool,
+    writer: mpsc::Sender<Write>,
+}
+
+/// The most writes one transaction commits.
+const MAX_BATCH: usize = 64;
+/// Writes waiting for the writer beyond this make their callers wait to queue.
+const QUEUE: usize = 1024;
+
+type Reply<T> = oneshot::Sender<Result<T, LedgerError>>;
+
+/// One change to the order records, for the writer, with where its result goes.
+enum Write {
+    Claim {
+        claim: OwnedClaim,
+        anchor: Option<String>,
+        reply: Reply<Claimed>,
+    },
+    Received {
+        store: String,
+        receipt: OrderReceipt,
+        reply: Reply<()>,
+    },
+    Release {
+        store: String,
+        client_order_id: String,
+        reply: Reply<()>,
+    },
+}
+
+struct OwnedClaim {
+    store: String,
+    client_order_id: String,
+    table: String,
+    fingerprint: String,
+    payment: Option<String>,
+    approvals: Vec<(String, String)>,
+}
+
+/// What one write came to, to be told once its transaction is committed.
+enum Done {
+    Claimed(Reply<Claimed>, Result<Claimed, LedgerError>),
+    Written(Reply<()>, Result<(), LedgerError>),
 }
 
 pub fn now_ms() -> i64 {
@@ -100,8 +148,21 @@ impl Ledger {
         Ok(Ledger::new(crate::db::open(dir).await?))
     }
 
+    /// Starts the writer (on the current tokio runtime).
     pub fn new(pool: Pool) -> Ledger {
-        Ledger { pool }
+        let (writer, writes) = mpsc::channel(QUEUE);
+        tokio::spawn(write_in_batches(pool.clone(), writes));
+        Ledger { pool, writer }
+    }
+
+    /// Hands a write to the writer and waits until it is committed (or refused).
+    async fn write<T>(&self, make: impl FnOnce(Reply<T>) -> Write) -> Result<T, LedgerError> {
+        let (reply, result) = oneshot::channel();
+        self.writer
+            .send(make(reply))
+            .await
+            .map_err(|_| LedgerError::WriterGone)?;
+        result.await.map_err(|_| LedgerError::WriterGone)?
     }
 
     /// The database the records are in (other records of the same server share it).
@@ -164,95 +225,46 @@ impl Ledger {
         claim: &Claim<'_>,
         anchor: Option<&str>,
     ) -> Result<Claimed, LedgerError> {
-        let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "INSERT INTO order_records
-                 (store, client_order_id, table_id, fingerprint, state, sent_at_ms, payment,
-                  updated_at_ms, anchor_order_no)
-             VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5, $7)
-             ON CONFLICT (store, client_order_id) DO NOTHING",
-        )
-        .bind(claim.store)
-        .bind(claim.client_order_id)
-        .bind(claim.table)
-        .bind(claim.fingerprint)
-        .bind(now)
-        .bind(claim.payment)
-        .bind(anchor)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            tx.rollback().await?;
-            return Ok(Claimed::Held);
-        }
-        for (day, no) in claim.approvals {
-            let taken = sqlx::query(
-                "INSERT INTO used_approvals (store, approval_day, approval_no, client_order_id, used_at_ms)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            )
-            .bind(claim.store)
-            .bind(day)
-            .bind(no)
-            .bind(claim.client_order_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            if taken.rows_affected() == 1 {
-                continue;
-            }
-            // Already used: by this order (an earlier try of it), or by another.
-            let owner: String = sqlx::query(
-                "SELECT client_order_id FROM used_approvals
-                 WHERE store = $1 AND approval_day = $2 AND approval_no = $3",
-            )
-            .bind(claim.store)
-            .bind(day)
-            .bind(no)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("client_order_id")?;
-            if owner != claim.client_order_id {
-                tx.rollback().await?;
-                return Ok(Claimed::ApprovalUsed(no.clone()));
-            }
-        }
-        tx.commit().await?;
-        Ok(Claimed::Mine)
+        let claim = OwnedClaim {
+            store: claim.store.to_string(),
+            client_order_id: claim.client_order_id.to_string(),
+            table: claim.table.to_string(),
+            fingerprint: claim.fingerprint.to_string(),
+            payment: claim.payment.map(str::to_string),
+            approvals: claim.approvals.to_vec(),
+        };
+        let anchor = anchor.map(str::to_string);
+        self.write(|reply| Write::Claim {
+            claim,
+            anchor,
+            reply,
+        })
+        .await
     }
 
     /// Smartro has it.
     pub async fn received(&self, store: &str, receipt: &OrderReceipt) -> Result<(), LedgerError> {
-        sqlx::query(
-            "UPDATE order_records
-             SET state = 'received', order_no = $3, received_at = $4, total = $5, updated_at_ms = $6
-             WHERE store = $1 AND client_order_id = $2",
-        )
-        .bind(store)
-        .bind(&receipt.client_order_id)
-        .bind(&receipt.order_no)
-        .bind(&receipt.received_at)
-        .bind(receipt.total.0)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let (store, receipt) = (store.to_string(), receipt.clone());
+        self.write(|reply| Write::Received {
+            store,
+            receipt,
+            reply,
+        })
+        .await
     }
 
     /// Nothing was placed under this id (a refusal, or proof it never arrived): it may be
     /// sent again.
     pub async fn release(&self, store: &str, client_order_id: &str) -> Result<(), LedgerError> {
-        sqlx::query(
-            "DELETE FROM order_records WHERE store = $1 AND client_order_id = $2 AND state = 'in_doubt'",
-        )
-        .bind(store)
-        .bind(client_order_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let (store, client_order_id) = (store.to_string(), client_order_id.to_string());
+        self.write(|reply| Write::Release {
+            store,
+            client_order_id,
+            reply,
+        })
+        .await
     }
 
-    /// The card approvals (day, number) already behind this order.
     pub async fn approvals_of(
         &self,
         store: &str,
@@ -295,6 +307,220 @@ impl Ledger {
             .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// The one writer of the order records. It commits whatever has queued up in one
+/// transaction, each write under a savepoint of its own, and tells each caller only once
+/// that transaction is committed: a claim is never answered "yours to send" before its row
+/// is durable. On SQLite the file takes one writer at a time anyway; here a commit (one
+/// fsync) serves many orders instead of one, and writers never wait on each other's locks.
+async fn write_in_batches(pool: Pool, mut writes: mpsc::Receiver<Write>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while writes.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let done = commit_batch(&pool, std::mem::take(&mut batch)).await;
+        for d in done {
+            // A caller that went away (its request dropped) needs no answer.
+            match d {
+                Done::Claimed(reply, result) => drop(reply.send(result)),
+                Done::Written(reply, result) => drop(reply.send(result)),
+            }
+        }
+    }
+}
+
+/// Applies the writes in one transaction; what each came to, or the commit's failure for all.
+async fn commit_batch(pool: &Pool, batch: Vec<Write>) -> Vec<Done> {
+    let mut done = Vec::with_capacity(MAX_BATCH);
+    let mut tx = match pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => {
+            let failed = e.to_string();
+            return batch
+                .into_iter()
+                .map(|w| refused(w, LedgerError::Commit(failed.clone())))
+                .collect();
+        }
+    };
+    let now = now_ms();
+    let mut broken: Option<String> = None;
+    for write in batch {
+        if let Some(why) = &broken {
+            done.push(refused(write, LedgerError::Commit(why.clone())));
+            continue;
+        }
+        if let Err(e) = sqlx::query("SAVEPOINT one_write").execute(&mut *tx).await {
+            broken = Some(e.to_string());
+            done.push(refused(write, LedgerError::Db(e)));
+            continue;
+        }
+        let (outcome, keep) = apply(&mut tx, write, now).await;
+        let mut end = Ok(());
+        if !keep {
+            end = sqlx::query("ROLLBACK TO SAVEPOINT one_write")
+                .execute(&mut *tx)
+                .await
+                .map(|_| ());
+        }
+        if end.is_ok() {
+            end = sqlx::query("RELEASE SAVEPOINT one_write")
+                .execute(&mut *tx)
+                .await
+                .map(|_| ());
+        }
+        if let Err(e) = end {
+            broken = Some(e.to_string());
+        }
+        done.push(outcome);
+    }
+    let committed = match broken {
+        Some(why) => Err(why),
+        None => tx.commit().await.map_err(|e| e.to_string()),
+    };
+    match committed {
+        Ok(()) => done,
+        // Nothing of the batch was written: no caller may act as if it had been.
+        Err(why) => done
+            .into_iter()
+            .map(|d| match d {
+                Done::Claimed(reply, _) => {
+                    Done::Claimed(reply, Err(LedgerError::Commit(why.clone())))
+                }
+                Done::Written(reply, _) => {
+                    Done::Written(reply, Err(LedgerError::Commit(why.clone())))
+                }
+            })
+            .collect(),
+    }
+}
+
+fn refused(write: Write, e: LedgerError) -> Done {
+    match write {
+        Write::Claim { reply, .. } => Done::Claimed(reply, Err(e)),
+        Write::Received { reply, .. } | Write::Release { reply, .. } => {
+            Done::Written(reply, Err(e))
+        }
+    }
+}
+
+/// One write inside the batch's transaction; whether what it did is to be kept.
+async fn apply(conn: &mut sqlx::AnyConnection, write: Write, now: i64) -> (Done, bool) {
+    match write {
+        Write::Claim {
+            claim,
+            anchor,
+            reply,
+        } => {
+            let result = claim_row(conn, &claim, anchor.as_deref(), now).await;
+            // A claim that did not come out "mine" leaves nothing behind.
+            let keep = matches!(result, Ok(Claimed::Mine));
+            (
+                Done::Claimed(reply, result.map_err(LedgerError::from)),
+                keep,
+            )
+        }
+        Write::Received {
+            store,
+            receipt,
+            reply,
+        } => {
+            let result = sqlx::query(
+                "UPDATE order_records
+                 SET state = 'received', order_no = $3, received_at = $4, total = $5, updated_at_ms = $6
+                 WHERE store = $1 AND client_order_id = $2",
+            )
+            .bind(&store)
+            .bind(&receipt.client_order_id)
+            .bind(&receipt.order_no)
+            .bind(&receipt.received_at)
+            .bind(receipt.total.0)
+            .bind(now)
+            .execute(&mut *conn)
+            .await;
+            let keep = result.is_ok();
+            (
+                Done::Written(reply, result.map(|_| ()).map_err(LedgerError::from)),
+                keep,
+            )
+        }
+        Write::Release {
+            store,
+            client_order_id,
+            reply,
+        } => {
+            let result = sqlx::query(
+                "DELETE FROM order_records WHERE store = $1 AND client_order_id = $2 AND state = 'in_doubt'",
+            )
+            .bind(&store)
+            .bind(&client_order_id)
+            .execute(&mut *conn)
+            .await;
+            let keep = result.is_ok();
+            (
+                Done::Written(reply, result.map(|_| ()).map_err(LedgerError::from)),
+                keep,
+            )
+        }
+    }
+}
+
+/// The claim's row and its approvals, unless the id is held already or an approval pays
+/// for another order (what was written then is rolled back by the caller).
+async fn claim_row(
+    conn: &mut sqlx::AnyConnection,
+    claim: &OwnedClaim,
+    anchor: Option<&str>,
+    now: i64,
+) -> Result<Claimed, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO order_records
+             (store, client_order_id, table_id, fingerprint, state, sent_at_ms, payment,
+              updated_at_ms, anchor_order_no)
+         VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5, $7)
+         ON CONFLICT (store, client_order_id) DO NOTHING",
+    )
+    .bind(&claim.store)
+    .bind(&claim.client_order_id)
+    .bind(&claim.table)
+    .bind(&claim.fingerprint)
+    .bind(now)
+    .bind(claim.payment.as_deref())
+    .bind(anchor)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(Claimed::Held);
+    }
+    for (day, no) in &claim.approvals {
+        let taken = sqlx::query(
+            "INSERT INTO used_approvals (store, approval_day, approval_no, client_order_id, used_at_ms)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(&claim.store)
+        .bind(day)
+        .bind(no)
+        .bind(&claim.client_order_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        if taken.rows_affected() == 1 {
+            continue;
+        }
+        // Already used: by this order (an earlier try of it), or by another.
+        let owner: String = sqlx::query(
+            "SELECT client_order_id FROM used_approvals
+             WHERE store = $1 AND approval_day = $2 AND approval_no = $3",
+        )
+        .bind(&claim.store)
+        .bind(day)
+        .bind(no)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("client_order_id")?;
+        if owner != claim.client_order_id {
+            return Ok(Claimed::ApprovalUsed(no.clone()));
+        }
+    }
+    Ok(Claimed::Mine)
 }
 
 #[cfg(test)]
@@ -348,6 +574,64 @@ mod tests {
         assert_eq!(ledger.prune(Duration::from_secs(3600)).await.unwrap(), 0);
         tokio::time::sleep(Duration::from_millis(5)).await;
         assert_eq!(ledger.prune(Duration::ZERO).await.unwrap(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[tokio::test]
+    async fn claims_that_arrive_together_are_committed_together_each_on_its_own_merits() {
+        let dir = temp_dir("batch");
+        let _ = std::fs::remove_dir_all(&dir);
+        let ledger = Ledger::open(&dir).await.unwrap();
+        let approval = [("20261130".to_string(), "A-1".to_string())];
+        let ids: Vec<String> = (0..40).map(|i| format!("order-{i:04}")).collect();
+        // Forty orders at once, two of them twice, and three paid with the same approval.
+        let claims = ids
+            .iter()
+            .chain(ids.iter().take(2))
+            .enumerate()
+            .map(|(i, id)| {
+                let ledger = ledger.clone();
+                let id = id.clone();
+                let approvals: &'static [(String, String)] = if (10..13).contains(&i) {
+                    Box::leak(Box::new(approval.clone()))
+                } else {
+                    &[]
+                };
+                tokio::spawn(async move {
+                    let claim = Claim {
+                        store: "demo",
+                        client_order_id: &id,
+                        table: "0001-0001",
+                        fingerprint: "f",
+                        payment: None,
+                        approvals,
+                    };
+                    (id.clone(), ledger.claim(&claim, None).await.unwrap())
+                })
+            })
+            .collect::<Vec<_>>();
+        let mut results = Vec::new();
+        for c in claims {
+            results.push(c.await.unwrap());
+        }
+        let count = |what: &Claimed| results.iter().filter(|(_, c)| c == what).count();
+        assert_eq!(count(&Claimed::Mine), 38, "{results:?}");
+        assert_eq!(count(&Claimed::Held), 2, "a second claim of an id is held");
+        assert_eq!(
+            count(&Claimed::ApprovalUsed("A-1".into())),
+            2,
+            "one order per approval"
+        );
+        // What lost its approval left no row behind; everything else is durable.
+        assert_eq!(ledger.count_in_doubt().await.unwrap(), 38);
+        for (id, claimed) in &results {
+            let row = ledger.get("demo", id).await.unwrap();
+            assert_eq!(
+                row.is_some(),
+                *claimed != Claimed::ApprovalUsed("A-1".into()),
+                "{id}"
+            );
+        }
         std::fs::remove_dir_all(&dir).ok();
     }
 }

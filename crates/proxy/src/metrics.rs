@@ -123,7 +123,7 @@ impl Collector for SkippedEntries {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
         let skipped = ConstCounter::new(crate::upstream::skipped_entries());
         let metric = encoder.encode_descriptor(
-            "tableorder_upstream_entries_skipped",
+            "upstream_entries_skipped",
             "Upstream list entries that could not be read and were skipped.",
             None,
             skipped.metric_type(),

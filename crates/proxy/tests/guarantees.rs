@@ -395,6 +395,10 @@ async fn metrics_count_requests_upstream_calls_and_coalescing() {
         text.contains("tableorder_inquiries_coalesced_total 1"),
         "{text}"
     );
+    assert!(
+        text.contains("\ntableorder_upstream_entries_skipped_total "),
+        "{text}"
+    );
 }
 
 #[tokio::test]
