@@ -5,6 +5,7 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DashMapStateStore;
 use governor::Quota;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Per key, a minute's allowance at once, refilled evenly over the minute (governor's GCRA,
 /// one lock-free entry per key).
@@ -12,6 +13,7 @@ pub struct RateLimiter<C: Clock = DefaultClock> {
     limiter:
         governor::RateLimiter<String, DashMapStateStore<String>, C, NoOpMiddleware<C::Instant>>,
     clock: C,
+    calls: AtomicU64,
 }
 
 /// How long until the limit lets the caller in again, in ms.
@@ -26,6 +28,8 @@ impl RetryAfter {
 
 /// Above this many keys, those whose allowance has refilled are dropped.
 const PRUNE_ABOVE: usize = 10_000;
+/// How often (in calls) the keys are counted.
+const PRUNE_CHECK_EVERY: u64 = 1_024;
 
 impl RateLimiter {
     pub fn new(per_minute: u32) -> RateLimiter {
@@ -42,12 +46,15 @@ impl<C: Clock + Clone> RateLimiter<C> {
                 clock.clone(),
             ),
             clock,
+            calls: AtomicU64::new(0),
         }
     }
 
     /// Takes one token for `key`; when none is left, how long until one is.
     pub fn check(&self, key: &str) -> Result<(), RetryAfter> {
-        if self.limiter.len() > PRUNE_ABOVE {
+        // Counting the keys locks every shard of the map: done now and then, not per call.
+        let calls = self.calls.fetch_add(1, Ordering::Relaxed);
+        if calls.is_multiple_of(PRUNE_CHECK_EVERY) && self.limiter.len() > PRUNE_ABOVE {
             self.limiter.retain_recent();
         }
         self.limiter
