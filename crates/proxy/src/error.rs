@@ -1,10 +1,10 @@
 //! Every failure of the public API, turned into `{error:{code,message}}` in one place.
 
-use crate::upstream::{Refusal, UpstreamError};
+use crate::orders::OrderError;
+use crate::upstream::UpstreamError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use order_core::pricing::OrderProblem;
 use order_core::{ApiError, ErrorBody, ErrorCode};
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -13,35 +13,17 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
-    #[error(transparent)]
-    Order(#[from] OrderProblem),
-    #[error("the table is being handled at the counter")]
-    TableOccupied { retry_after_ms: u64 },
-    #[error("the store is not taking orders right now")]
-    StoreClosed,
-    #[error("the table already has an open order: add onto it")]
-    TableHasOpenOrder,
-    #[error("that order is not open on this table any more")]
-    OpenOrderMismatch,
     #[error("the request body is too large")]
     TooLarge,
     #[error("too many requests")]
     RateLimited { retry_after_ms: u64 },
     #[error("a valid admin token is required")]
     Unauthorized,
-    #[error("the staff PIN is not right")]
-    WrongPin,
     /// A payment from a device that is not one of the store's enrolled tablets.
     #[error("payment is taken only on the store's enrolled tablets; this device is not (or no longer) enrolled")]
     DeviceRequired,
     #[error("that enrolment code is wrong, used or expired: ask the owner for a new one")]
     EnrolmentRefused,
-    /// An approval already behind another order, or too old to be this order's.
-    #[error("{0}")]
-    ApprovalRejected(String),
-    /// More than the store lets one order hold or cost.
-    #[error("{0}")]
-    OrderTooLarge(String),
     /// A page on a site that is neither this server nor a listed partner.
     #[error("orders come from the store's own pages and its listed partners only")]
     Forbidden,
@@ -50,28 +32,14 @@ pub enum AppError {
     /// An upload that is not a photo this server takes.
     #[error("{0}")]
     NotAPhoto(String),
-    /// The same clientOrderId came with another order: refused, never sent.
-    #[error("this clientOrderId was already used for a different order")]
-    IdempotencyConflict,
     /// This server cannot keep its records right now: nothing was sent.
     #[error("the ordering service is busy; try again shortly")]
     Storage(String),
-    /// The POS said no, in its own words: nothing was ordered.
-    #[error("{0}")]
-    PosRefused(String),
     #[error("the restaurant's system could not be reached; try again")]
     Upstream(#[source] UpstreamError),
-}
-
-impl From<crate::payments::PaymentProblem> for AppError {
-    fn from(problem: crate::payments::PaymentProblem) -> AppError {
-        match problem {
-            crate::payments::PaymentProblem::NotFresh { .. } => {
-                AppError::ApprovalRejected(problem.to_string())
-            }
-            _ => AppError::Invalid(problem.to_string()),
-        }
-    }
+    /// The order desk's refusals and failures.
+    #[error(transparent)]
+    Order(#[from] OrderError),
 }
 
 impl From<crate::catalog::CatalogError> for AppError {
@@ -138,84 +106,73 @@ impl From<crate::photos::PhotoError> for AppError {
 }
 
 impl AppError {
-    /// The order may have been placed: only looking at the table can tell.
-    pub fn is_in_doubt(&self) -> bool {
-        matches!(self, AppError::Upstream(e) if e.is_ambiguous())
-    }
-
-    /// Maps an upstream failure; `occupied_retry_ms` is what the guest is told to wait.
-    pub fn from_upstream(e: UpstreamError, occupied_retry_ms: u64) -> AppError {
-        match e.refusal() {
-            Some(Refusal::TableOccupied) => AppError::TableOccupied {
-                retry_after_ms: occupied_retry_ms,
-            },
-            Some(Refusal::StoreClosed) => AppError::StoreClosed,
-            Some(Refusal::TableHasOpenOrder) => AppError::TableHasOpenOrder,
-            Some(Refusal::OpenOrderMismatch) => AppError::OpenOrderMismatch,
-            Some(Refusal::BadItem) => AppError::Order(OrderProblem::UnknownItem(
-                "the restaurant's menu changed; reload it".into(),
-            )),
-            Some(Refusal::UnknownTable) => AppError::NotFound("no such table".into()),
-            // Any other well-formed refusal, known code or not: definite, in the POS's words.
-            Some(Refusal::CredentialsRejected | Refusal::Other) => match e {
-                UpstreamError::Refused { message, code, .. } => {
-                    AppError::PosRefused(if message.is_empty() {
-                        format!("the restaurant's system refused the order ({code})")
-                    } else {
-                        message
-                    })
-                }
-                other => AppError::Upstream(other),
-            },
-            None => AppError::Upstream(e),
-        }
-    }
-
     fn parts(&self) -> (StatusCode, ErrorCode, Option<u64>) {
         let (code, retry) = match self {
             AppError::NotFound(_) => (ErrorCode::NotFound, None),
             AppError::Invalid(_) => (ErrorCode::InvalidRequest, None),
-            AppError::Order(p) => (p.code(), None),
-            AppError::TableOccupied { retry_after_ms } => {
-                (ErrorCode::TableOccupied, Some(*retry_after_ms))
-            }
-            AppError::StoreClosed => (ErrorCode::StoreClosed, None),
-            AppError::TableHasOpenOrder => (ErrorCode::TableHasOpenOrder, None),
-            AppError::OpenOrderMismatch => (ErrorCode::OpenOrderMismatch, None),
             AppError::TooLarge => (ErrorCode::TooLarge, None),
             AppError::RateLimited { retry_after_ms } => {
                 (ErrorCode::RateLimited, Some(*retry_after_ms))
             }
-            AppError::Unauthorized | AppError::WrongPin => (ErrorCode::Unauthorized, None),
-            AppError::PosRefused(_) => (ErrorCode::PosRefused, None),
-            AppError::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
-            AppError::OrderTooLarge(_) => (ErrorCode::OrderTooLarge, None),
+            AppError::Unauthorized => (ErrorCode::Unauthorized, None),
             AppError::Forbidden => (ErrorCode::Forbidden, None),
             AppError::DeviceRequired | AppError::EnrolmentRefused => {
                 (ErrorCode::DeviceRequired, None)
             }
-            AppError::ApprovalRejected(_) => (ErrorCode::ApprovalRejected, None),
             AppError::NotJson | AppError::NotAPhoto(_) => (ErrorCode::UnsupportedMediaType, None),
             AppError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
-            AppError::Upstream(UpstreamError::Timeout) => {
-                return (
-                    StatusCode::GATEWAY_TIMEOUT,
-                    ErrorCode::UpstreamUnavailable,
-                    None,
-                )
-            }
-            AppError::Upstream(_) => (ErrorCode::UpstreamUnavailable, None),
+            AppError::Order(e) => return order_parts(e),
+            AppError::Upstream(e) => return upstream_parts(e),
         };
-        let status =
-            StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, code, retry)
+        (status_of(code), code, retry)
     }
+}
+
+/// The order desk's errors over HTTP.
+fn order_parts(e: &OrderError) -> (StatusCode, ErrorCode, Option<u64>) {
+    let (code, retry) = match e {
+        OrderError::Problem(p) => (p.code(), None),
+        OrderError::Invalid(_) => (ErrorCode::InvalidRequest, None),
+        OrderError::NotFound(_) => (ErrorCode::NotFound, None),
+        OrderError::TableOccupied { retry_after_ms } => {
+            (ErrorCode::TableOccupied, Some(*retry_after_ms))
+        }
+        OrderError::StoreClosed => (ErrorCode::StoreClosed, None),
+        OrderError::TableHasOpenOrder => (ErrorCode::TableHasOpenOrder, None),
+        OrderError::OpenOrderMismatch => (ErrorCode::OpenOrderMismatch, None),
+        OrderError::RateLimited { retry_after_ms } => {
+            (ErrorCode::RateLimited, Some(*retry_after_ms))
+        }
+        OrderError::WrongPin => (ErrorCode::Unauthorized, None),
+        OrderError::DeviceRequired => (ErrorCode::DeviceRequired, None),
+        OrderError::ApprovalRejected(_) => (ErrorCode::ApprovalRejected, None),
+        OrderError::OrderTooLarge(_) => (ErrorCode::OrderTooLarge, None),
+        OrderError::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
+        OrderError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
+        OrderError::PosRefused(_) => (ErrorCode::PosRefused, None),
+        OrderError::Upstream(e) => return upstream_parts(e),
+    };
+    (status_of(code), code, retry)
+}
+
+/// An upstream that did not answer in time is a gateway timeout; any other trouble, a bad
+/// gateway.
+fn upstream_parts(e: &UpstreamError) -> (StatusCode, ErrorCode, Option<u64>) {
+    let status = match e {
+        UpstreamError::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        _ => status_of(ErrorCode::UpstreamUnavailable),
+    };
+    (status, ErrorCode::UpstreamUnavailable, None)
+}
+
+fn status_of(code: ErrorCode) -> StatusCode {
+    StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code, retry_after_ms) = self.parts();
-        if let AppError::Upstream(e) = &self {
+        if let AppError::Upstream(e) | AppError::Order(OrderError::Upstream(e)) = &self {
             // The guest sees a plain message; the operator sees why.
             tracing::warn!(error = %e, "upstream failure");
         }

@@ -9,7 +9,6 @@
 //! never by sending again blindly.
 
 use crate::catalog::Catalog;
-use crate::error::AppError;
 use crate::ledger::{now_ms, Claim, Claimed, Ledger, Record};
 use crate::limits::{RateLimiter, RetryAfter};
 use crate::metrics::Metrics;
@@ -19,7 +18,7 @@ use crate::upstream::{
     staff_call_order, OutgoingOrder, PaymentKind, PaymentRecord, Refusal, TableInquiry, Upstream,
     UpstreamError,
 };
-use order_core::pricing::{price_order, PricedOrder};
+use order_core::pricing::{price_order, OrderProblem, PricedOrder};
 use order_core::{
     OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, PlacedOrder, StaffCallRequest,
     TableOrders, Won,
@@ -40,8 +39,133 @@ const INQUIRY_CELL_IDLE: Duration = Duration::from_secs(15 * 60);
 /// The store-wide inquiry, kept like a table's.
 type StoreInquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, Arc<[(String, PlacedOrder)]>)>>>;
 
+/// Why the order desk did not take an order or a staff call, in its own terms; `error.rs`
+/// says what each is over HTTP.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum OrderError {
+    #[error(transparent)]
+    Problem(#[from] OrderProblem),
+    #[error("{0}")]
+    Invalid(String),
+    /// No such table at the store (as the catalog or the POS says).
+    #[error("{0}")]
+    NotFound(String),
+    #[error("the table is being handled at the counter")]
+    TableOccupied { retry_after_ms: u64 },
+    #[error("the store is not taking orders right now")]
+    StoreClosed,
+    #[error("the table already has an open order: add onto it")]
+    TableHasOpenOrder,
+    #[error("that order is not open on this table any more")]
+    OpenOrderMismatch,
+    /// Too soon: the table's orders, a locked staff PIN, a staff call just made.
+    #[error("too many requests")]
+    RateLimited { retry_after_ms: u64 },
+    #[error("the staff PIN is not right")]
+    WrongPin,
+    /// A payment from a device that is not one of the store's enrolled tablets.
+    #[error("payment is taken only on the store's enrolled tablets; this device is not (or no longer) enrolled")]
+    DeviceRequired,
+    /// An approval already behind another order, or too old to be this order's.
+    #[error("{0}")]
+    ApprovalRejected(String),
+    /// More than the store lets one order hold or cost.
+    #[error("{0}")]
+    OrderTooLarge(String),
+    /// The same clientOrderId came with another order: refused, never sent.
+    #[error("this clientOrderId was already used for a different order")]
+    IdempotencyConflict,
+    /// The records cannot be kept right now: nothing was sent.
+    #[error("the ordering service is busy; try again shortly")]
+    Storage(String),
+    /// The POS said no, in its own words: nothing was ordered.
+    #[error("{0}")]
+    PosRefused(String),
+    #[error("the restaurant's system could not be reached; try again")]
+    Upstream(#[source] UpstreamError),
+}
+
+impl OrderError {
+    /// The order may have been placed: only looking at the table can tell.
+    pub fn is_in_doubt(&self) -> bool {
+        matches!(self, OrderError::Upstream(e) if e.is_ambiguous())
+    }
+
+    /// Maps an upstream failure; `occupied_retry_ms` is what the guest is told to wait.
+    pub fn from_upstream(e: UpstreamError, occupied_retry_ms: u64) -> OrderError {
+        match e.refusal() {
+            Some(Refusal::TableOccupied) => OrderError::TableOccupied {
+                retry_after_ms: occupied_retry_ms,
+            },
+            Some(Refusal::StoreClosed) => OrderError::StoreClosed,
+            Some(Refusal::TableHasOpenOrder) => OrderError::TableHasOpenOrder,
+            Some(Refusal::OpenOrderMismatch) => OrderError::OpenOrderMismatch,
+            Some(Refusal::BadItem) => OrderError::Problem(OrderProblem::UnknownItem(
+                "the restaurant's menu changed; reload it".into(),
+            )),
+            Some(Refusal::UnknownTable) => OrderError::NotFound("no such table".into()),
+            // Any other well-formed refusal, known code or not: definite, in the POS's words.
+            Some(Refusal::CredentialsRejected | Refusal::Other) => match e {
+                UpstreamError::Refused { message, code, .. } => {
+                    OrderError::PosRefused(if message.is_empty() {
+                        format!("the restaurant's system refused the order ({code})")
+                    } else {
+                        message
+                    })
+                }
+                other => OrderError::Upstream(other),
+            },
+            None => OrderError::Upstream(e),
+        }
+    }
+}
+
+impl From<RetryAfter> for OrderError {
+    fn from(RetryAfter(retry_after_ms): RetryAfter) -> OrderError {
+        OrderError::RateLimited { retry_after_ms }
+    }
+}
+
+impl From<crate::ledger::LedgerError> for OrderError {
+    fn from(e: crate::ledger::LedgerError) -> OrderError {
+        tracing::error!(error = %e, "order records unavailable");
+        OrderError::Storage(e.to_string())
+    }
+}
+
+impl From<crate::trust::TrustError> for OrderError {
+    fn from(e: crate::trust::TrustError) -> OrderError {
+        tracing::error!(error = %e, "trust records unavailable");
+        OrderError::Storage(e.to_string())
+    }
+}
+
+impl From<crate::catalog::CatalogError> for OrderError {
+    fn from(e: crate::catalog::CatalogError) -> OrderError {
+        use crate::catalog::CatalogError;
+        match e {
+            CatalogError::UnknownStore(_) | CatalogError::UnknownTable(_) => {
+                OrderError::NotFound(e.to_string())
+            }
+            CatalogError::MenuBody(why) => OrderError::Storage(why),
+            CatalogError::Upstream(e) => OrderError::Upstream(e),
+        }
+    }
+}
+
+impl From<crate::payments::PaymentProblem> for OrderError {
+    fn from(problem: crate::payments::PaymentProblem) -> OrderError {
+        match problem {
+            crate::payments::PaymentProblem::NotFresh { .. } => {
+                OrderError::ApprovalRejected(problem.to_string())
+            }
+            _ => OrderError::Invalid(problem.to_string()),
+        }
+    }
+}
+
 /// The outcome of a send under way, for every request that waits on it.
-type Outcome = watch::Receiver<Option<Result<OrderReceipt, AppError>>>;
+type Outcome = watch::Receiver<Option<Result<OrderReceipt, OrderError>>>;
 
 /// A send under way in this process: whose it is, and its outcome when there is one.
 #[derive(Clone)]
@@ -137,11 +261,11 @@ fn valid_client_order_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn check_client_order_id(id: &str) -> Result<(), AppError> {
+fn check_client_order_id(id: &str) -> Result<(), OrderError> {
     if valid_client_order_id(id) {
         Ok(())
     } else {
-        Err(AppError::Invalid(
+        Err(OrderError::Invalid(
             "clientOrderId must be 8-64 letters, digits, - or _".into(),
         ))
     }
@@ -167,15 +291,15 @@ fn call_fingerprint(request: &StaffCallRequest) -> String {
 }
 
 /// Waits for a send under way; a task that ended without a word leaves the order in doubt.
-async fn outcome_of(mut rx: Outcome) -> Result<OrderReceipt, AppError> {
+async fn outcome_of(mut rx: Outcome) -> Result<OrderReceipt, OrderError> {
     match rx.wait_for(Option::is_some).await {
         Ok(done) => done.clone().unwrap_or_else(|| Err(in_doubt("no outcome"))),
         Err(_) => Err(in_doubt("the send ended without an outcome")),
     }
 }
 
-fn in_doubt(why: &str) -> AppError {
-    AppError::Upstream(UpstreamError::AnswerLost(why.to_string()))
+fn in_doubt(why: &str) -> OrderError {
+    OrderError::Upstream(UpstreamError::AnswerLost(why.to_string()))
 }
 
 impl OrderDesk {
@@ -236,10 +360,10 @@ impl OrderDesk {
 
     /// The staff PIN, under the store-wide lock-out. Wrong tries are counted and logged,
     /// never with what was typed.
-    async fn check_pin(&self, store: &str, table: &str, given: &str) -> Result<(), AppError> {
+    async fn check_pin(&self, store: &str, table: &str, given: &str) -> Result<(), OrderError> {
         match self.staff_pin.check(store, given).await? {
             Ok(()) => Ok(()),
-            Err(PinRefusal::NotSet) => Err(AppError::Invalid(
+            Err(PinRefusal::NotSet) => Err(OrderError::Invalid(
                 "cash orders are not set up at this store (no staff PIN)".into(),
             )),
             Err(PinRefusal::Locked { retry_after }) => {
@@ -260,7 +384,7 @@ impl OrderDesk {
                     }
                     None => tracing::warn!(store, table, "wrong staff PIN"),
                 }
-                Err(AppError::WrongPin)
+                Err(OrderError::WrongPin)
             }
         }
     }
@@ -274,7 +398,7 @@ impl OrderDesk {
         payment: &Payment,
         total: Won,
         admitted: &[(String, String)],
-    ) -> Result<Vec<PaymentRecord>, AppError> {
+    ) -> Result<Vec<PaymentRecord>, OrderError> {
         let now = crate::kst::now();
         match payment.method {
             PaymentMethod::Cash => {
@@ -298,7 +422,7 @@ impl OrderDesk {
         store: &str,
         table: &str,
         mine: &[&str],
-    ) -> Result<TableOrders, AppError> {
+    ) -> Result<TableOrders, OrderError> {
         let inquiry = self.table_inquiry(store, table).await?;
         let mut orders = inquiry.for_party(mine);
         for id in mine {
@@ -316,7 +440,7 @@ impl OrderDesk {
     }
 
     /// The table's orders, from a cache shorter than the poll interval, one fetch at a time.
-    async fn table_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, AppError> {
+    async fn table_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, OrderError> {
         let info = self.catalog.get(store).await?;
         let (floor, tbl) = info.table_codes(table)?;
         let cell = self.inquiry_cell(store, table);
@@ -335,7 +459,7 @@ impl OrderDesk {
                     .table_orders(self.catalog.credentials(store)?, floor, tbl),
             )
             .await
-            .map_err(|e| AppError::from_upstream(e, self.settings.occupied_retry_ms))?;
+            .map_err(|e| OrderError::from_upstream(e, self.settings.occupied_retry_ms))?;
         *cached = Some((Instant::now(), fresh.clone()));
         Ok(fresh)
     }
@@ -345,7 +469,7 @@ impl OrderDesk {
     pub async fn store_orders(
         &self,
         store: &str,
-    ) -> Result<Arc<[(String, PlacedOrder)]>, AppError> {
+    ) -> Result<Arc<[(String, PlacedOrder)]>, OrderError> {
         let cell = self
             .store_inquiries
             .get_with(store.to_string(), StoreInquiryCell::default);
@@ -365,7 +489,7 @@ impl OrderDesk {
             .await
             .map_err(|e| {
                 self.catalog.note_trouble(store, &e);
-                AppError::from_upstream(e, self.settings.occupied_retry_ms)
+                OrderError::from_upstream(e, self.settings.occupied_retry_ms)
             })?
             .into();
         *cached = Some((Instant::now(), fresh.clone()));
@@ -373,7 +497,7 @@ impl OrderDesk {
     }
 
     /// The table's orders as they are now, not as cached.
-    async fn fresh_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, AppError> {
+    async fn fresh_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, OrderError> {
         self.forget_inquiry(store, table).await;
         self.table_inquiry(store, table).await
     }
@@ -390,7 +514,7 @@ impl OrderDesk {
         table: &str,
         orderer: Orderer<'_>,
         request: &OrderRequest,
-    ) -> Result<OrderReceipt, AppError> {
+    ) -> Result<OrderReceipt, OrderError> {
         check_client_order_id(&request.client_order_id)?;
         if request.payment.is_some() && orderer == Orderer::Guest {
             tracing::warn!(
@@ -398,7 +522,7 @@ impl OrderDesk {
                 table,
                 "a payment from a device that is not an enrolled tablet"
             );
-            return Err(AppError::DeviceRequired);
+            return Err(OrderError::DeviceRequired);
         }
         self.catalog.get(store).await?.table_codes(table)?;
         let print = order_fingerprint(request);
@@ -415,15 +539,15 @@ impl OrderDesk {
         let open_order_no = match (request.kind, request.open_order_no.as_deref()) {
             (OrderKind::New, None) => None,
             (OrderKind::New, Some(_)) => {
-                return Err(AppError::Invalid("a new order has no openOrderNo".into()))
+                return Err(OrderError::Invalid("a new order has no openOrderNo".into()))
             }
             (OrderKind::Add, Some(no)) if !no.is_empty() && no.len() <= 40 => Some(no.to_string()),
             (OrderKind::Add, _) => {
-                return Err(AppError::Invalid("an add order needs openOrderNo".into()))
+                return Err(OrderError::Invalid("an add order needs openOrderNo".into()))
             }
         };
         if request.payment.is_some() && request.kind == OrderKind::Add {
-            return Err(AppError::Invalid(
+            return Err(OrderError::Invalid(
                 "a prepaid order is always a new order".into(),
             ));
         }
@@ -472,19 +596,19 @@ impl OrderDesk {
     }
 
     /// Refuses an order over what the store lets one order cost or hold.
-    fn within_caps(&self, store: &str, priced: &PricedOrder) -> Result<(), AppError> {
+    fn within_caps(&self, store: &str, priced: &PricedOrder) -> Result<(), OrderError> {
         let Some(caps) = self.settings.caps.get(store) else {
             return Ok(());
         };
         let items: u64 = priced.lines.iter().map(|l| u64::from(l.count)).sum();
         if items > u64::from(caps.max_items) {
-            return Err(AppError::OrderTooLarge(format!(
+            return Err(OrderError::OrderTooLarge(format!(
                 "an order here holds at most {} items; this one has {items}",
                 caps.max_items
             )));
         }
         if priced.total > caps.max_total {
-            return Err(AppError::OrderTooLarge(format!(
+            return Err(OrderError::OrderTooLarge(format!(
                 "an order here costs at most {} won; this one costs {}",
                 caps.max_total.0, priced.total.0
             )));
@@ -499,7 +623,7 @@ impl OrderDesk {
         store: &str,
         table: &str,
         request: &StaffCallRequest,
-    ) -> Result<OrderReceipt, AppError> {
+    ) -> Result<OrderReceipt, OrderError> {
         check_client_order_id(&request.client_call_id)?;
         let info = self.catalog.get(store).await?;
         info.table_codes(table)?;
@@ -516,13 +640,13 @@ impl OrderDesk {
                 .staff_calls
                 .iter()
                 .find(|r| &r.id == id)
-                .ok_or_else(|| AppError::Invalid(format!("no staff-call reason {id:?}")))?;
+                .ok_or_else(|| OrderError::Invalid(format!("no staff-call reason {id:?}")))?;
             if !reasons.contains(&reason) {
                 reasons.push(reason);
             }
         }
         if reasons.is_empty() {
-            return Err(AppError::Invalid("choose at least one reason".into()));
+            return Err(OrderError::Invalid("choose at least one reason".into()));
         }
         self.take_staff_call_slot(store, table)?;
         let priced = staff_call_order(&reasons, info.staff_calls_on_pos);
@@ -537,7 +661,7 @@ impl OrderDesk {
         // A bill opened or closed between the look and the send is looked at again at once.
         // A first order still on its way to the POS holds the table without a bill yet (a
         // guest calling for water right after ordering): the call waits for it to land.
-        let mut sent = Err(AppError::OpenOrderMismatch);
+        let mut sent = Err(OrderError::OpenOrderMismatch);
         for attempt in 0..STAFF_CALL_TRIES {
             if attempt >= 2 {
                 tokio::time::sleep(STAFF_CALL_RETRY_AFTER).await;
@@ -557,7 +681,7 @@ impl OrderDesk {
             sent = self.dispatch(&claim, prepared).await;
             if !matches!(
                 sent,
-                Err(AppError::TableHasOpenOrder | AppError::OpenOrderMismatch)
+                Err(OrderError::TableHasOpenOrder | OrderError::OpenOrderMismatch)
             ) {
                 break;
             }
@@ -569,7 +693,7 @@ impl OrderDesk {
         sent
     }
 
-    fn take_staff_call_slot(&self, store: &str, table: &str) -> Result<(), AppError> {
+    fn take_staff_call_slot(&self, store: &str, table: &str) -> Result<(), OrderError> {
         let taken = self
             .staff_calls
             .entry((store.to_string(), table.to_string()))
@@ -592,14 +716,14 @@ impl OrderDesk {
         print: &str,
         owner_table: &str,
         owner_print: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), OrderError> {
         if owner_table != table {
-            return Err(AppError::Invalid(
+            return Err(OrderError::Invalid(
                 "clientOrderId was already used at another table".into(),
             ));
         }
         if owner_print != print {
-            return Err(AppError::IdempotencyConflict);
+            return Err(OrderError::IdempotencyConflict);
         }
         Ok(())
     }
@@ -620,7 +744,7 @@ impl OrderDesk {
         table: &str,
         client_order_id: &str,
         print: &str,
-    ) -> Result<Option<Result<OrderReceipt, AppError>>, AppError> {
+    ) -> Result<Option<Result<OrderReceipt, OrderError>>, OrderError> {
         if let Some(sending) = self.under_way(store, client_order_id) {
             Self::same_order(table, print, &sending.table, &sending.fingerprint)?;
             self.count_replay();
@@ -657,7 +781,7 @@ impl OrderDesk {
         client_order_id: &str,
         sent_at_ms: i64,
         anchor: Option<&str>,
-    ) -> Result<Option<Result<OrderReceipt, AppError>>, AppError> {
+    ) -> Result<Option<Result<OrderReceipt, OrderError>>, OrderError> {
         match self.sighting(store, table, client_order_id, anchor).await {
             Ok(Sighting::Found(receipt)) => {
                 self.ledger.received(store, &receipt).await?;
@@ -691,7 +815,7 @@ impl OrderDesk {
         self: &Arc<Self>,
         claim: &Claim<'_>,
         order: Prepared,
-    ) -> Result<OrderReceipt, AppError> {
+    ) -> Result<OrderReceipt, OrderError> {
         let key = (claim.store.to_string(), claim.client_order_id.to_string());
         let (tx, rx) = watch::channel(None);
         let joined = {
@@ -731,7 +855,7 @@ impl OrderDesk {
                 .remove(&key);
             if let Claimed::ApprovalUsed(taken) = claimed? {
                 tracing::warn!(store = claim.store, table = claim.table, approval = %taken, "an approval already behind another order");
-                return Err(AppError::ApprovalRejected(format!(
+                return Err(OrderError::ApprovalRejected(format!(
                     "approval {taken} already paid for another order today"
                 )));
             }
@@ -771,13 +895,13 @@ impl OrderDesk {
         table: &str,
         client_order_id: &str,
         order: Prepared,
-    ) -> Result<OrderReceipt, AppError> {
+    ) -> Result<OrderReceipt, OrderError> {
         let result = self.send(store, table, client_order_id, &order).await;
         let recorded = match &result {
             Ok(receipt) => self.ledger.received(store, receipt).await,
             // The upstream answered (unreadably, or the answer broke off) and a look after
             // it did not find the order: nothing was placed.
-            Err(AppError::Upstream(e)) if e.upstream_finished() => {
+            Err(OrderError::Upstream(e)) if e.upstream_finished() => {
                 self.ledger.release(store, client_order_id).await
             }
             // No answer, or a server error (a gateway's 5xx may hide a send still going on):
@@ -799,7 +923,7 @@ impl OrderDesk {
         table: &str,
         client_order_id: &str,
         order: &Prepared,
-    ) -> Result<OrderReceipt, AppError> {
+    ) -> Result<OrderReceipt, OrderError> {
         let info = self.catalog.get(store).await?;
         let (floor, tbl) = info.table_codes(table)?;
         // An add names the bill and the newest order on the table, as they are now.
@@ -807,7 +931,7 @@ impl OrderDesk {
             (OrderKind::Add, Some(open)) => {
                 let now = self.fresh_inquiry(store, table).await?;
                 if now.orders.open_order_no.as_ref() != Some(open) {
-                    return Err(AppError::OpenOrderMismatch);
+                    return Err(OrderError::OpenOrderMismatch);
                 }
                 now.latest_order_no
             }
@@ -859,7 +983,7 @@ impl OrderDesk {
                 tracing::warn!(store, table, client_order_id, error = %e, "order answer lost; checking the inquiry");
                 match self.find_sent(store, table, client_order_id).await {
                     Ok(Some(receipt)) => Ok(receipt),
-                    _ => Err(AppError::Upstream(e)),
+                    _ => Err(OrderError::Upstream(e)),
                 }
             }
             Err(e) => {
@@ -874,7 +998,10 @@ impl OrderDesk {
                 ) {
                     self.catalog.note_trouble(store, &e);
                 }
-                Err(AppError::from_upstream(e, self.settings.occupied_retry_ms))
+                Err(OrderError::from_upstream(
+                    e,
+                    self.settings.occupied_retry_ms,
+                ))
             }
         }
     }
@@ -906,7 +1033,7 @@ impl OrderDesk {
         table: &str,
         client_order_id: &str,
         anchor: Option<&str>,
-    ) -> Result<Sighting, AppError> {
+    ) -> Result<Sighting, OrderError> {
         let now = self.fresh_inquiry(store, table).await?;
         Ok(match now.orders.find_client_order(client_order_id) {
             Some(o) => Sighting::Found(OrderReceipt {
@@ -926,7 +1053,7 @@ impl OrderDesk {
         store: &str,
         table: &str,
         client_order_id: &str,
-    ) -> Result<Option<OrderReceipt>, AppError> {
+    ) -> Result<Option<OrderReceipt>, OrderError> {
         Ok(
             match self.sighting(store, table, client_order_id, None).await? {
                 Sighting::Found(receipt) => Some(receipt),
