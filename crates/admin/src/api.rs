@@ -96,8 +96,3 @@ pub fn when(ms: i64) -> String {
         .as_string()
         .unwrap_or_default()
 }
-
-/// Won as the owner reads them: `12,000원`.
-pub fn won(amount: i64) -> String {
-    order_core::Won(amount).korean()
-}

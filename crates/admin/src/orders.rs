@@ -1,51 +1,31 @@
 //! Today's orders at every table, newest first, with the staff calls among them; refreshed
 //! every few seconds while shown (the server asks the POS at most once per interval).
 
-use crate::api::{store_path, won};
+use crate::api::store_path;
 use crate::app::{fetched, loaded};
 use leptos::prelude::*;
-use serde::Deserialize;
+use order_core::owner::TableOrder;
+use order_core::OrderStatus;
 use std::time::Duration;
 
 /// How often the list is asked for again while open.
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
 
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-struct Line {
-    name: String,
-    count: u32,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-struct StoreOrder {
-    table_name: String,
-    order_no: String,
-    status: String,
-    received_at: String,
-    total: i64,
-    lines: Vec<Line>,
-    #[serde(default)]
-    staff_call: bool,
-}
-
-fn status_label(status: &str) -> (&'static str, &'static str) {
+fn status_label(status: OrderStatus) -> (&'static str, &'static str) {
     match status {
-        "waiting" => ("전달 대기", "ad-warn"),
-        "accepted" => ("접수", "ad-ok"),
-        "done" => ("완료", "ad-ok"),
-        "cancelled" => ("취소", "ad-bad"),
-        "returned" => ("반품", "ad-bad"),
-        "paid" => ("결제 완료", ""),
-        "failed" => ("전달 안 됨", "ad-bad"),
-        _ => ("알 수 없음", ""),
+        OrderStatus::Waiting => ("전달 대기", "ad-warn"),
+        OrderStatus::Accepted => ("접수", "ad-ok"),
+        OrderStatus::Done => ("완료", "ad-ok"),
+        OrderStatus::Cancelled => ("취소", "ad-bad"),
+        OrderStatus::Returned => ("반품", "ad-bad"),
+        OrderStatus::Paid => ("결제 완료", ""),
+        OrderStatus::Failed => ("전달 안 됨", "ad-bad"),
     }
 }
 
 #[component]
 pub fn TodaysOrders(store: String) -> impl IntoView {
-    let (orders, again) = fetched::<Vec<StoreOrder>>(store_path(&store, "/orders"));
+    let (orders, again) = fetched::<Vec<TableOrder>>(store_path(&store, "/orders"));
     if let Ok(handle) = set_interval_with_handle(again, REFRESH_EVERY) {
         on_cleanup(move || handle.clear());
     }
@@ -69,8 +49,8 @@ pub fn TodaysOrders(store: String) -> impl IntoView {
                             <ul class="ad-list">
                                 {list
                                     .into_iter()
-                                    .map(|o| {
-                                        let (label, class) = status_label(&o.status);
+                                    .map(|TableOrder { table_name, order: o, .. }| {
+                                        let (label, class) = status_label(o.status);
                                         let time = o
                                             .received_at
                                             .get(11..16)
@@ -85,7 +65,7 @@ pub fn TodaysOrders(store: String) -> impl IntoView {
                                         view! {
                                             <li class="ad-order">
                                                 <div class="ad-row">
-                                                    <strong>{o.table_name}</strong>
+                                                    <strong>{table_name}</strong>
                                                     <span class="ad-muted">{time}</span>
                                                     {o
                                                         .staff_call
@@ -95,7 +75,7 @@ pub fn TodaysOrders(store: String) -> impl IntoView {
                                                             }
                                                         })}
                                                     <span class=format!("ad-badge {class}")>{label}</span>
-                                                    <span class="ad-total">{won(o.total)}</span>
+                                                    <span class="ad-total">{o.total.korean()}</span>
                                                 </div>
                                                 <p class="ad-muted">{lines}" · "{o.order_no}</p>
                                             </li>

@@ -1,7 +1,7 @@
-//! What the store's owner reads and writes about its menu on the owner's page: each item as
-//! the POS has it beside what the store wrote, and one save's edit with its rules.
+//! What the store's owner reads and writes on the owner's page: each item as the POS has it
+//! beside what the store wrote, one save's edit with its rules, and today's orders.
 
-use crate::api::{ItemText, DESCRIPTION_MAX_CHARS, ITEM_TEXT_LANGS, NAME_MAX_CHARS};
+use crate::api::{ItemText, PlacedOrder, DESCRIPTION_MAX_CHARS, ITEM_TEXT_LANGS, NAME_MAX_CHARS};
 use crate::money::Won;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,16 @@ pub struct StoreItem {
     pub texts: Vec<ItemText>,
     pub hidden: bool,
     pub sold_out_today: bool,
+}
+
+/// One of today's orders (or staff calls) at the store, with the table it is from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableOrder {
+    pub table: String,
+    pub table_name: String,
+    #[serde(flatten)]
+    pub order: PlacedOrder,
 }
 
 /// What the owner changes about an item in one save (its photo has its own call): the whole

@@ -17,8 +17,7 @@ use axum::middleware;
 use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use order_core::owner::{ItemEdit, StoreItem};
-use order_core::PlacedOrder;
+use order_core::owner::{ItemEdit, StoreItem, TableOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -538,15 +537,6 @@ pub async fn remove_photo(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoreOrderOut {
-    table: String,
-    table_name: String,
-    #[serde(flatten)]
-    order: PlacedOrder,
-}
-
 /// Today's orders and staff calls at every table, newest first.
 #[utoipa::path(get, path = "/api/v1/admin/stores/{store}/orders", tag = "staff",
     params(("store" = String, Path)), security(("bearer" = [])),
@@ -555,12 +545,12 @@ pub struct StoreOrderOut {
 pub async fn todays_orders(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
-) -> Result<Json<Vec<StoreOrderOut>>, AppError> {
+) -> Result<Json<Vec<TableOrder>>, AppError> {
     let orders = state.desk.store_orders(&store).await?;
     let info = state.catalog.get(&store).await?;
-    let mut out: Vec<StoreOrderOut> = orders
+    let mut out: Vec<TableOrder> = orders
         .iter()
-        .map(|(table, order)| StoreOrderOut {
+        .map(|(table, order)| TableOrder {
             table_name: info
                 .table(table)
                 .map(|t| t.name.clone())
