@@ -64,7 +64,7 @@ pub fn choice_problem_text(problem: &ChoiceProblem, i18n: I18nContext<Locale>) -
         ChoiceProblem::Repeated(_)
         | ChoiceProblem::UnknownGroup(_)
         | ChoiceProblem::UnknownOption { .. }
-        | ChoiceProblem::ZeroCount => t!(i18n, err_bad_options).into_any(),
+        | ChoiceProblem::ZeroCount => refusal_text(ErrorCode::BadOptions, i18n),
     }
 }
 
@@ -72,9 +72,10 @@ pub fn choice_problem_text(problem: &ChoiceProblem, i18n: I18nContext<Locale>) -
 pub fn order_problem_text(problem: &OrderProblem, i18n: I18nContext<Locale>) -> AnyView {
     match problem {
         OrderProblem::Empty => t!(i18n, cart_empty).into_any(),
-        OrderProblem::SoldOut(_) => t!(i18n, err_sold_out).into_any(),
-        OrderProblem::UnknownItem(_) => t!(i18n, err_unknown_item).into_any(),
-        OrderProblem::BadOptions { .. } => t!(i18n, err_bad_options).into_any(),
+        // What the server would refuse it with, said as for a refusal.
+        OrderProblem::SoldOut(_)
+        | OrderProblem::UnknownItem(_)
+        | OrderProblem::BadOptions { .. } => refusal_text(problem.code(), i18n),
         OrderProblem::MemoTooLong { .. } | OrderProblem::MemoNotText => {
             t!(i18n, problem_memo).into_any()
         }

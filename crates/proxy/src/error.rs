@@ -64,13 +64,6 @@ impl From<crate::limits::RetryAfter> for AppError {
     }
 }
 
-impl From<crate::ledger::LedgerError> for AppError {
-    fn from(e: crate::ledger::LedgerError) -> AppError {
-        tracing::error!(error = %e, "order records unavailable");
-        AppError::Storage(e.to_string())
-    }
-}
-
 impl From<crate::trust::TrustError> for AppError {
     fn from(e: crate::trust::TrustError) -> AppError {
         tracing::error!(error = %e, "trust records unavailable");
