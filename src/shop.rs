@@ -2,16 +2,16 @@
 
 use crate::storage;
 use leptos::prelude::*;
-use order_core::cart::Cart;
-use order_core::pricing::{OrderProblem, PricedOrder};
+use order_core::cart::{Cart, PricedCart};
 use order_core::{ClientConfig, Item, Menu};
 
 #[derive(Clone, Copy)]
 pub struct Shop {
     pub menu: StoredValue<Menu>,
     pub cart: RwSignal<Cart>,
-    /// The cart priced from the menu, once for every part of the page that shows an amount.
-    pub priced: Memo<Result<PricedOrder, OrderProblem>>,
+    /// The cart priced from the menu, once for every part of the page that shows an amount:
+    /// each line's (or why it cannot be ordered), and the order's.
+    pub priced: Memo<PricedCart>,
     /// The item whose sheet is open.
     pub sheet: RwSignal<Option<Item>>,
     pub cart_open: RwSignal<bool>,

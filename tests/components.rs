@@ -169,11 +169,12 @@ fn saved_cart_count(table: &str) -> u32 {
     serde_json::from_str::<Cart>(&raw).unwrap().count()
 }
 
-/// The cart sheet, open, holding `line`.
-async fn open_cart(table: &'static str, line: CartLine) -> web_sys::HtmlElement {
+/// The cart sheet, open, holding `lines`.
+async fn open_cart(table: &'static str, lines: Vec<CartLine>) -> web_sys::HtmlElement {
     mount(table, move || {
         let shop = expect_context::<Shop>();
-        shop.cart.update(|c| c.add(line));
+        shop.cart
+            .update(|c| lines.into_iter().for_each(|l| c.add(l)));
         shop.cart_open.set(true);
         view! { <CartSheet/> }
     })
@@ -196,7 +197,7 @@ fn very_hot_kimchi_stew(count: u32, memo: &str) -> CartLine {
 
 #[wasm_bindgen_test]
 async fn cart_shows_lines_options_and_the_total() {
-    let el = open_cart("0001-0004", very_hot_kimchi_stew(2, "덜 짜게")).await;
+    let el = open_cart("0001-0004", vec![very_hot_kimchi_stew(2, "덜 짜게")]).await;
     assert_eq!(text(&el, ".to-cart-line .to-item-name"), "김치찌개");
     assert!(text(&el, ".to-cart-line-detail").contains("아주 매운맛"));
     assert!(text(&el, ".to-cart-line-detail").contains("덜 짜게"));
@@ -206,7 +207,7 @@ async fn cart_shows_lines_options_and_the_total() {
 
 #[wasm_bindgen_test]
 async fn a_cart_line_counts_up_in_place_and_the_total_follows() {
-    let el = open_cart("0001-0005", very_hot_kimchi_stew(2, "")).await;
+    let el = open_cart("0001-0005", vec![very_hot_kimchi_stew(2, "")]).await;
     let row = el.query_selector(".to-cart-line").unwrap().unwrap();
     let plus: web_sys::HtmlElement = row
         .query_selector(".to-counter button:last-child")
@@ -225,16 +226,35 @@ async fn a_cart_line_counts_up_in_place_and_the_total_follows() {
 
 #[wasm_bindgen_test]
 async fn a_cart_that_cannot_be_ordered_says_why_in_the_guests_language() {
-    let el = open_cart(
-        "0001-0006",
-        CartLine {
-            item_id: "I2".into(),
-            options: vec![],
-            count: 1,
-            memo: String::new(),
-        },
-    )
-    .await;
+    let plain = |item_id: &str| CartLine {
+        item_id: item_id.into(),
+        options: vec![],
+        count: 1,
+        memo: String::new(),
+    };
+    // Sold-out makgeolli beside pork belly that can be ordered.
+    let el = open_cart("0001-0006", vec![plain("I2"), plain("I3")]).await;
+    let amounts: Vec<String> = (0..2)
+        .map(|i| {
+            let line = el
+                .query_selector_all(".to-cart-line")
+                .unwrap()
+                .get(i)
+                .unwrap();
+            line.dyn_into::<web_sys::Element>()
+                .unwrap()
+                .query_selector(".to-item-price")
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        amounts,
+        ["", "16,000원"],
+        "the line that cannot be ordered is the one without an amount"
+    );
     let reason = text(&el, ".to-reason");
     assert!(reason.contains("품절"), "{reason}");
     assert!(

@@ -17,8 +17,12 @@ pub fn CartBar() -> impl IntoView {
     let shop = use_shop();
     let count = move || shop.cart.with(|c| c.count());
     let total = move || {
-        shop.priced
-            .with(|p| p.as_ref().ok().map(|p| won(i18n.get_locale(), p.total)))
+        shop.priced.with(|p| {
+            p.order
+                .as_ref()
+                .ok()
+                .map(|p| won(i18n.get_locale(), p.total))
+        })
     };
     view! {
         <div class="to-cart-bar" aria-live="polite">
@@ -124,8 +128,8 @@ fn CartContents() -> impl IntoView {
     let ordering = expect_context::<Ordering>();
     let priced = shop.priced;
     let order = move |_| {
-        if let Ok(p) = priced.get_untracked() {
-            ordering.submit(shop.cart, p.total);
+        if let Some(total) = priced.with_untracked(|p| p.order.as_ref().ok().map(|o| o.total)) {
+            ordering.submit(shop.cart, total);
             shop.cart_open.set(false);
         }
     };
@@ -160,25 +164,30 @@ fn CartContents() -> impl IntoView {
                 <span>{t!(i18n, total)}</span>
                 <strong class="to-cart-total">
                     {move || {
-                        priced.with(|p| p.as_ref().ok().map(|p| won(i18n.get_locale(), p.total)))
+                        priced
+                            .with(|p| {
+                                p.order.as_ref().ok().map(|p| won(i18n.get_locale(), p.total))
+                            })
                     }}
                 </strong>
             </p>
             <p class="to-reason" role="status">
                 {move || {
                     priced
-                        .with(|p| p.as_ref().err().map(|problem| order_problem_text(problem, i18n)))
+                        .with(|p| {
+                            p.order.as_ref().err().map(|problem| order_problem_text(problem, i18n))
+                        })
                 }}
             </p>
             <button
                 type="button"
                 class="to-button to-primary to-wide to-order"
-                disabled=move || priced.with(Result::is_err) || ordering.busy()
+                disabled=move || priced.with(|p| p.order.is_err()) || ordering.busy()
                 on:click=order
             >
                 {move || {
                     priced
-                        .with(|p| p.as_ref().ok().map(|p| p.total))
+                        .with(|p| p.order.as_ref().ok().map(|p| p.total))
                         .map(|total| {
                             t!(i18n, place_order, total = move || won(i18n.get_locale(), total))
                         })
@@ -211,7 +220,7 @@ fn CartLineRow(key: LineKey) -> impl IntoView {
     let amount = move || {
         let i = index.get()?;
         shop.priced.with(|p| {
-            let line = p.as_ref().ok()?.lines.get(i)?;
+            let line = p.lines.get(i)?.as_ref().ok()?;
             Some(won(i18n.get_locale(), line.amount()))
         })
     };

@@ -1,7 +1,7 @@
 //! The guest's cart: what they picked, before it becomes an order.
 
 use crate::api::{ChosenOption, Menu, OrderLine};
-use crate::pricing::{price_order, OrderProblem, PricedOrder, MAX_COUNT};
+use crate::pricing::{assemble, price_line, OrderProblem, PricedLine, PricedOrder, MAX_COUNT};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +29,13 @@ impl CartLine {
             memo: self.memo.clone(),
         }
     }
+}
+
+/// A cart priced: each line, and the order they make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedCart {
+    pub lines: Vec<Result<PricedLine, OrderProblem>>,
+    pub order: Result<PricedOrder, OrderProblem>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,13 +103,20 @@ impl Cart {
         (!self.memo.trim().is_empty()).then(|| self.memo.trim().to_string())
     }
 
-    /// Priced from the menu, with the same rules the server applies.
-    pub fn price(&self, menu: &Menu) -> Result<PricedOrder, OrderProblem> {
-        price_order(
-            &menu.categories,
-            &self.order_lines(),
+    /// Priced from the menu, with the same rules the server applies: each line on its own
+    /// (so a guest sees which one cannot be ordered), and the order as a whole.
+    pub fn price(&self, menu: &Menu) -> PricedCart {
+        let lines: Vec<_> = self
+            .order_lines()
+            .iter()
+            .map(|l| price_line(&menu.categories, l))
+            .collect();
+        let order = assemble(
+            lines.len(),
+            lines.iter().cloned(),
             self.order_memo().as_deref(),
-        )
+        );
+        PricedCart { lines, order }
     }
 }
 

@@ -216,16 +216,27 @@ pub fn price_order(
     lines: &[OrderLine],
     memo: Option<&str>,
 ) -> Result<PricedOrder, OrderProblem> {
-    if lines.is_empty() {
+    assemble(
+        lines.len(),
+        lines.iter().map(|l| price_line(categories, l)),
+        memo,
+    )
+}
+
+/// An order of `count` lines, from each line priced (or its problem, the first of which is
+/// the order's), its total and its memo checked.
+pub fn assemble(
+    count: usize,
+    lines: impl Iterator<Item = Result<PricedLine, OrderProblem>>,
+    memo: Option<&str>,
+) -> Result<PricedOrder, OrderProblem> {
+    if count == 0 {
         return Err(OrderProblem::Empty);
     }
-    if lines.len() > MAX_LINES {
+    if count > MAX_LINES {
         return Err(OrderProblem::TooManyLines);
     }
-    let lines = lines
-        .iter()
-        .map(|l| price_line(categories, l))
-        .collect::<Result<Vec<_>, _>>()?;
+    let lines = lines.collect::<Result<Vec<_>, _>>()?;
     let mut total = Won::ZERO;
     for line in &lines {
         let amount = line
