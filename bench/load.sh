@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proxy load with wrk, side by side with nginx serving the same menu JSON and proxying the
-# same simulator: the menu GET, inquiries from 20 pollers per table, and order POSTs; and 500
-# phones polling as phones do (bench/phones.mjs). Prints `name value unit` lines:
+# same simulator: the menu GET, inquiries from 20 pollers per table, and order POSTs; 500
+# phones polling as phones do (bench/phones.mjs); and orders at a steady rate, timed against
+# the same orders through nginx (bench/orders-steady.mjs). Prints `name value unit` lines:
 # requests/s, p50, p99 and the ratio to nginx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,7 +92,7 @@ run() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 # LOAD_KINDS picks some of them (e.g. `LOAD_KINDS=orders`).
-KINDS=${LOAD_KINDS:-menu inquiry phones orders}
+KINDS=${LOAD_KINDS:-menu inquiry phones orders steady}
 wanted() { [[ " $KINDS " == *" $1 "* ]]; }
 results=$(mktemp)
 {
@@ -112,8 +113,14 @@ results=$(mktemp)
     curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
     run ${name}_orders_nginx 50 bench/wrk/orders-nginx.lua http://127.0.0.1:8192
   fi
+  if wanted steady; then
+    # The same orders at a steady 200 a second: what the proxy adds to each, not its ceiling.
+    curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
+    node bench/orders-steady.mjs http://127.0.0.1:8191 http://127.0.0.1:8192 "${name}_orders_steady"
+  fi
 } | tee "$results"
-for kind in ${KINDS/phones/}; do
+for kind in $KINDS; do
+  [[ $kind == phones || $kind == steady ]] && continue
   p=$(awk -v k="${name}_${kind}_proxy_rps" '$1 == k { print $2 }' "$results")
   n=$(awk -v k="${name}_${kind}_nginx_rps" '$1 == k { print $2 }' "$results")
   echo "${name}_${kind}_proxy_to_nginx $(ratio "$p" "$n") ratio"

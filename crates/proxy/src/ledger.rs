@@ -310,7 +310,8 @@ impl Ledger {
 }
 
 /// The one writer of the order records. It commits whatever has queued up in one
-/// transaction, each write under a savepoint of its own, and tells each caller only once
+/// transaction (a write that may have to be taken back under a savepoint of its own), and
+/// tells each caller only once
 /// that transaction is committed: a claim is never answered "yours to send" before its row
 /// is durable. On SQLite the file takes one writer at a time anyway; here a commit (one
 /// fsync) serves many orders instead of one, and writers never wait on each other's locks.
@@ -348,25 +349,34 @@ async fn commit_batch(pool: &Pool, batch: Vec<Write>) -> Vec<Done> {
             done.push(refused(write, LedgerError::Commit(why.clone())));
             continue;
         }
-        if let Err(e) = sqlx::query("SAVEPOINT one_write").execute(&mut *tx).await {
-            broken = Some(e.to_string());
-            done.push(refused(write, LedgerError::Db(e)));
-            continue;
+        // Only a claim that puts approvals behind its order can have to take back what it
+        // wrote; every other write either does all of its one statement or fails the batch.
+        // Each statement is a round trip to the database's thread, so none is added in vain.
+        let undoable = write.may_be_taken_back();
+        if undoable {
+            if let Err(e) = sqlx::query("SAVEPOINT one_write").execute(&mut *tx).await {
+                broken = Some(e.to_string());
+                done.push(refused(write, LedgerError::Db(e)));
+                continue;
+            }
         }
-        let (outcome, keep) = apply(&mut tx, write, now).await;
-        let mut end = Ok(());
-        if !keep {
-            end = sqlx::query("ROLLBACK TO SAVEPOINT one_write")
-                .execute(&mut *tx)
-                .await
-                .map(|_| ());
-        }
-        if end.is_ok() {
-            end = sqlx::query("RELEASE SAVEPOINT one_write")
-                .execute(&mut *tx)
-                .await
-                .map(|_| ());
-        }
+        let (outcome, applied) = apply(&mut tx, write, now).await;
+        let end = match (applied, undoable) {
+            (Applied::Keep, true) => release_savepoint(&mut tx).await,
+            (Applied::TakeBack, true) | (Applied::Failed(_), true) => {
+                match sqlx::query("ROLLBACK TO SAVEPOINT one_write")
+                    .execute(&mut *tx)
+                    .await
+                {
+                    Ok(_) => release_savepoint(&mut tx).await,
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+            // Nothing was written (an id held already), or all of it was.
+            (Applied::Keep | Applied::TakeBack, false) => Ok(()),
+            // With no savepoint to go back to, what the batch did is in question.
+            (Applied::Failed(why), false) => Err(why),
+        };
         if let Err(e) = end {
             broken = Some(e.to_string());
         }
@@ -393,6 +403,38 @@ async fn commit_batch(pool: &Pool, batch: Vec<Write>) -> Vec<Done> {
     }
 }
 
+async fn release_savepoint(tx: &mut sqlx::AnyConnection) -> Result<(), String> {
+    sqlx::query("RELEASE SAVEPOINT one_write")
+        .execute(tx)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// What became of one write's statements.
+enum Applied {
+    Keep,
+    /// It wrote what it must not keep (an approval already behind another order).
+    TakeBack,
+    /// A statement failed.
+    Failed(String),
+}
+
+impl Write {
+    fn may_be_taken_back(&self) -> bool {
+        matches!(self, Write::Claim { claim, .. } if !claim.approvals.is_empty())
+    }
+}
+
+fn written(reply: Reply<()>, result: Result<impl Sized, sqlx::Error>) -> (Done, Applied) {
+    let applied = match &result {
+        Ok(_) => Applied::Keep,
+        Err(e) => Applied::Failed(e.to_string()),
+    };
+    let result = result.map(|_| ()).map_err(LedgerError::from);
+    (Done::Written(reply, result), applied)
+}
+
 fn refused(write: Write, e: LedgerError) -> Done {
     match write {
         Write::Claim { reply, .. } => Done::Claimed(reply, Err(e)),
@@ -402,8 +444,8 @@ fn refused(write: Write, e: LedgerError) -> Done {
     }
 }
 
-/// One write inside the batch's transaction; whether what it did is to be kept.
-async fn apply(conn: &mut sqlx::AnyConnection, write: Write, now: i64) -> (Done, bool) {
+/// One write inside the batch's transaction, and whether what it did is to be kept.
+async fn apply(conn: &mut sqlx::AnyConnection, write: Write, now: i64) -> (Done, Applied) {
     match write {
         Write::Claim {
             claim,
@@ -412,10 +454,14 @@ async fn apply(conn: &mut sqlx::AnyConnection, write: Write, now: i64) -> (Done,
         } => {
             let result = claim_row(conn, &claim, anchor.as_deref(), now).await;
             // A claim that did not come out "mine" leaves nothing behind.
-            let keep = matches!(result, Ok(Claimed::Mine));
+            let applied = match &result {
+                Ok(Claimed::Mine) => Applied::Keep,
+                Ok(_) => Applied::TakeBack,
+                Err(e) => Applied::Failed(e.to_string()),
+            };
             (
                 Done::Claimed(reply, result.map_err(LedgerError::from)),
-                keep,
+                applied,
             )
         }
         Write::Received {
@@ -436,11 +482,7 @@ async fn apply(conn: &mut sqlx::AnyConnection, write: Write, now: i64) -> (Done,
             .bind(now)
             .execute(&mut *conn)
             .await;
-            let keep = result.is_ok();
-            (
-                Done::Written(reply, result.map(|_| ()).map_err(LedgerError::from)),
-                keep,
-            )
+            written(reply, result)
         }
         Write::Release {
             store,
@@ -454,11 +496,7 @@ async fn apply(conn: &mut sqlx::AnyConnection, write: Write, now: i64) -> (Done,
             .bind(&client_order_id)
             .execute(&mut *conn)
             .await;
-            let keep = result.is_ok();
-            (
-                Done::Written(reply, result.map(|_| ()).map_err(LedgerError::from)),
-                keep,
-            )
+            written(reply, result)
         }
     }
 }

@@ -526,11 +526,22 @@ impl OrderDesk {
         }
         self.catalog.get(store).await?.table_codes(table)?;
         let print = order_fingerprint(request);
+        let id = &request.client_order_id;
+        // The newest order on the table, to be known before the send, is looked up while
+        // the records are read (a replay answered from them leaves it in the shared cache).
+        let anchor = {
+            let (desk, store, table) = (self.clone(), store.to_string(), table.to_string());
+            tokio::spawn(async move { desk.latest_known(&store, &table).await })
+        };
+        let (on_record, admitted) =
+            tokio::join!(self.answer_on_record(store, table, id, &print), async {
+                match &request.payment {
+                    Some(_) => self.ledger.approvals_of(store, id).await,
+                    None => Ok(Vec::new()),
+                }
+            });
         // A replay is answered from the record before anything else.
-        if let Some(answer) = self
-            .answer_on_record(store, table, &request.client_order_id, &print)
-            .await?
-        {
+        if let Some(answer) = on_record? {
             return answer;
         }
         self.per_table.check(&format!("{store}/{table}"))?;
@@ -555,10 +566,8 @@ impl OrderDesk {
         self.within_caps(store, &priced)?;
         let payments = match &request.payment {
             Some(p) => {
-                let id = &request.client_order_id;
-                let admitted = self.ledger.approvals_of(store, id).await?;
                 let records = self
-                    .payments(store, table, p, priced.total, &admitted)
+                    .payments(store, table, p, priced.total, &admitted?)
                     .await?;
                 if let Orderer::Tablet { device_id } = orderer {
                     tracing::info!(store, table, device = device_id, method = ?p.method, "paid order from a tablet");
@@ -592,7 +601,8 @@ impl OrderDesk {
             payment: kept_payment.as_deref(),
             approvals: &approvals,
         };
-        self.dispatch(&claim, prepared).await
+        let anchor = anchor.await.ok().flatten();
+        self.dispatch(&claim, prepared, anchor).await
     }
 
     /// Refuses an order over what the store lets one order cost or hold.
@@ -666,7 +676,8 @@ impl OrderDesk {
             if attempt >= 2 {
                 tokio::time::sleep(STAFF_CALL_RETRY_AFTER).await;
             }
-            let open = self.fresh_inquiry(store, table).await?.orders.open_order_no;
+            let now = self.fresh_inquiry(store, table).await?;
+            let open = now.orders.open_order_no;
             let prepared = Prepared {
                 kind: if open.is_some() {
                     OrderKind::Add
@@ -678,7 +689,7 @@ impl OrderDesk {
                 payments: Vec::new(),
                 staff_call: true,
             };
-            sent = self.dispatch(&claim, prepared).await;
+            sent = self.dispatch(&claim, prepared, now.latest_on_pos).await;
             if !matches!(
                 sent,
                 Err(OrderError::TableHasOpenOrder | OrderError::OpenOrderMismatch)
@@ -810,11 +821,14 @@ impl OrderDesk {
     }
 
     /// Claims the id (in this process, then in the ledger), then sends in a task of its own
-    /// and waits for it.
+    /// and waits for it. `anchor`: the newest order on the POS at the table, looked up
+    /// before this send: what a later look must still see to take this one's absence as
+    /// proof.
     async fn dispatch(
         self: &Arc<Self>,
         claim: &Claim<'_>,
         order: Prepared,
+        anchor: Option<String>,
     ) -> Result<OrderReceipt, OrderError> {
         let key = (claim.store.to_string(), claim.client_order_id.to_string());
         let (tx, rx) = watch::channel(None);
@@ -844,9 +858,6 @@ impl OrderDesk {
             self.count_replay();
             return outcome_of(other.outcome).await;
         }
-        // The newest order on the POS before this send: what a later look must still see to
-        // take this one's absence as proof.
-        let anchor = self.latest_known(claim.store, claim.table).await;
         let claimed = self.ledger.claim(claim, anchor.as_deref()).await;
         if !matches!(claimed, Ok(Claimed::Mine)) {
             self.sending
@@ -877,28 +888,36 @@ impl OrderDesk {
         let table = claim.table.to_string();
         tokio::spawn(async move {
             let (store, id) = (&key.0, &key.1);
-            let result = desk.send_and_record(store, &table, id, order).await;
+            desk.send_and_record(store, &table, id, order, &tx).await;
             // The ledger holds the outcome now; later requests read it from there.
             desk.sending
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&key);
-            let _ = tx.send(Some(result));
         });
         outcome_of(rx).await
     }
 
     /// The send itself, and the record of its outcome. Runs to its end whoever waits.
+    ///
+    /// A receipt is told to whoever waits before it is written down: until it is, the send
+    /// stays under way here (a resend joins it), and a crash in between leaves the row in
+    /// doubt, which a resend settles by looking, never by sending again. Any other outcome is
+    /// told only once recorded, so a resend at once never races the release of its id.
     async fn send_and_record(
         &self,
         store: &str,
         table: &str,
         client_order_id: &str,
         order: Prepared,
-    ) -> Result<OrderReceipt, OrderError> {
+        outcome: &watch::Sender<Option<Result<OrderReceipt, OrderError>>>,
+    ) {
         let result = self.send(store, table, client_order_id, &order).await;
         let recorded = match &result {
-            Ok(receipt) => self.ledger.received(store, receipt).await,
+            Ok(receipt) => {
+                outcome.send_replace(Some(result.clone()));
+                self.ledger.received(store, receipt).await
+            }
             // The upstream answered (unreadably, or the answer broke off) and a look after
             // it did not find the order: nothing was placed.
             Err(OrderError::Upstream(e)) if e.upstream_finished() => {
@@ -914,7 +933,9 @@ impl OrderDesk {
             // The row stays in doubt: a resend settles it by looking, never by resending.
             tracing::error!(store, client_order_id, error = %e, "could not record an order's outcome");
         }
-        result
+        if result.is_err() {
+            outcome.send_replace(Some(result));
+        }
     }
 
     async fn send(
