@@ -81,6 +81,8 @@ wait_for http://127.0.0.1:8192/menu.json
 run() {
   local name=$1 connections=$2 script=$3 url=$4
   local out
+  BENCH_RUN=$((RANDOM * 32768 + RANDOM))
+  export BENCH_RUN
   out=$(wrk -t2 -c"$connections" -d"$DURATION" --latency ${script:+-s "$script"} "$url")
   echo "$out" | awk -v name="$name" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -91,38 +93,58 @@ run() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
+# The proxy and nginx side by side, alternately, LOAD_ROUNDS times (this machine's speed
+# drifts from minute to minute): each figure is the median of the rounds, and the ratio the
+# median of each round's own ratio.
+ROUNDS=${LOAD_ROUNDS:-3}
+paired() {
+  local kind=$1 connections=$2 proxy_script=$3 proxy_url=$4 nginx_script=$5 nginx_url=$6
+  local rounds
+  rounds=$(mktemp)
+  for round in $(seq "$ROUNDS"); do
+    run "${name}_${kind}_proxy" "$connections" "$proxy_script" "$proxy_url" | sed "s/^/$round /" >>"$rounds"
+    [[ $kind == orders ]] && curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
+    run "${name}_${kind}_nginx" "$connections" "$nginx_script" "$nginx_url" | sed "s/^/$round /" >>"$rounds"
+  done
+  awk -v ratio_name="${name}_${kind}_proxy_to_nginx" '
+    function median(list,   n, a, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return a[int((n + 1) / 2)]
+    }
+    { values[$2] = values[$2] " " $3; unit[$2] = $4; if (!($2 in seen)) { seen[$2] = 1; order[++names] = $2 }
+      by_round[$1, $2] = $3 }
+    END {
+      for (i = 1; i <= names; i++) printf "%s %s %s\n", order[i], median(values[order[i]]), unit[order[i]]
+      for (r = 1; (r, order[1]) in by_round; r++) {
+        p = by_round[r, "'"${name}_${kind}"'_proxy_rps"]; n = by_round[r, "'"${name}_${kind}"'_nginx_rps"]
+        if (n > 0) ratios = ratios " " sprintf("%.2f", p / n)
+      }
+      printf "%s %s ratio (rounds:%s)\n", ratio_name, median(ratios), ratios
+    }' "$rounds"
+  rm -f "$rounds"
+}
+
 # LOAD_KINDS picks some of them (e.g. `LOAD_KINDS=orders`).
 KINDS=${LOAD_KINDS:-menu inquiry phones orders steady}
 wanted() { [[ " $KINDS " == *" $1 "* ]]; }
-results=$(mktemp)
 {
   if wanted menu; then
-    run ${name}_menu_proxy 50 "" http://127.0.0.1:8191/api/v1/stores/demo/menu
-    run ${name}_menu_nginx 50 "" http://127.0.0.1:8192/menu.json
+    paired menu 50 "" http://127.0.0.1:8191/api/v1/stores/demo/menu "" http://127.0.0.1:8192/menu.json
   fi
   if wanted inquiry; then
-    run ${name}_inquiry_proxy 1000 bench/wrk/inquiry-proxy.lua http://127.0.0.1:8191
-    run ${name}_inquiry_nginx 1000 bench/wrk/inquiry-nginx.lua http://127.0.0.1:8192
+    paired inquiry 1000 bench/wrk/inquiry-proxy.lua http://127.0.0.1:8191 bench/wrk/inquiry-nginx.lua http://127.0.0.1:8192
   fi
   if wanted phones; then
     # 500 phones polling every 500 ms: the demo store over 100 tables, the large one over its 45.
     node bench/phones.mjs http://127.0.0.1:8191 "$work/links.json" "${name}_phones"
   fi
   if wanted orders; then
-    run ${name}_orders_proxy 50 bench/wrk/orders-proxy.lua http://127.0.0.1:8191
-    curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
-    run ${name}_orders_nginx 50 bench/wrk/orders-nginx.lua http://127.0.0.1:8192
+    paired orders 50 bench/wrk/orders-proxy.lua http://127.0.0.1:8191 bench/wrk/orders-nginx.lua http://127.0.0.1:8192
   fi
   if wanted steady; then
     # The same orders at a steady 200 a second: what the proxy adds to each, not its ceiling.
     curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
     node bench/orders-steady.mjs http://127.0.0.1:8191 http://127.0.0.1:8192 "${name}_orders_steady"
   fi
-} | tee "$results"
-for kind in $KINDS; do
-  [[ $kind == phones || $kind == steady ]] && continue
-  p=$(awk -v k="${name}_${kind}_proxy_rps" '$1 == k { print $2 }' "$results")
-  n=$(awk -v k="${name}_${kind}_nginx_rps" '$1 == k { print $2 }' "$results")
-  echo "${name}_${kind}_proxy_to_nginx $(ratio "$p" "$n") ratio"
-done
-rm -f "$results"
+}
