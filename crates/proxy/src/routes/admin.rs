@@ -25,36 +25,39 @@ use serde_json::{json, Value};
 /// for every route here before any handler runs.
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/admin/session", get(session))
-        .route("/admin/stores/{store}/status", get(status))
-        .route("/admin/stores/{store}/items", get(items))
+        .route("/api/v1/admin/session", get(session))
+        .route("/api/v1/admin/stores/{store}/status", get(status))
+        .route("/api/v1/admin/stores/{store}/items", get(items))
         .route(
-            "/admin/stores/{store}/items/{item}",
+            "/api/v1/admin/stores/{store}/items/{item}",
             put(save_item).delete(remove_item),
         )
         .route(
-            "/admin/stores/{store}/items/{item}/photo",
+            "/api/v1/admin/stores/{store}/items/{item}/photo",
             post(upload_photo)
                 .delete(remove_photo)
                 .layer(DefaultBodyLimit::max(crate::photos::MAX_UPLOAD_BYTES)),
         )
-        .route("/admin/stores/{store}/orders", get(todays_orders))
-        .route("/admin/stores/{store}/staff-pin", put(change_pin))
-        .route("/admin/stores/{store}/refresh", post(refresh))
-        .route("/admin/stores/{store}/qr", get(qr_sheet))
-        .route("/admin/stores/{store}/links", get(table_links))
-        .route("/admin/stores/{store}/link-key", post(rotate_link_key))
+        .route("/api/v1/admin/stores/{store}/orders", get(todays_orders))
+        .route("/api/v1/admin/stores/{store}/staff-pin", put(change_pin))
+        .route("/api/v1/admin/stores/{store}/refresh", post(refresh))
+        .route("/api/v1/admin/stores/{store}/qr", get(qr_sheet))
+        .route("/api/v1/admin/stores/{store}/links", get(table_links))
         .route(
-            "/admin/stores/{store}/enrolment-codes",
+            "/api/v1/admin/stores/{store}/link-key",
+            post(rotate_link_key),
+        )
+        .route(
+            "/api/v1/admin/stores/{store}/enrolment-codes",
             post(enrolment_code),
         )
-        .route("/admin/stores/{store}/devices", get(devices))
+        .route("/api/v1/admin/stores/{store}/devices", get(devices))
         .route(
-            "/admin/stores/{store}/devices/{device}",
+            "/api/v1/admin/stores/{store}/devices/{device}",
             delete(revoke_device),
         )
         .route_layer(middleware::from_extractor_with_state::<Admin, _>(state))
-        .route("/admin/session", post(sign_in).delete(sign_out))
+        .route("/api/v1/admin/session", post(sign_in).delete(sign_out))
 }
 
 /// The guide's "button event": fetch tables and menu again now.

@@ -17,19 +17,19 @@ use order_core::{
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/config", get(config))
-        .route("/stores/{store}/menu", get(menu))
-        .route("/stores/{store}/tables/{table}", get(table))
+        .route("/api/v1/config", get(config))
+        .route("/api/v1/stores/{store}/menu", get(menu))
+        .route("/api/v1/stores/{store}/tables/{table}", get(table))
         .route(
-            "/stores/{store}/tables/{table}/orders",
+            "/api/v1/stores/{store}/tables/{table}/orders",
             get(table_orders).post(place_order),
         )
         .route(
-            "/stores/{store}/tables/{table}/staff-calls",
+            "/api/v1/stores/{store}/tables/{table}/staff-calls",
             post(call_staff),
         )
-        .route("/stores/{store}/devices", post(enrol_tablet))
-        .route("/stores/{store}/devices/me", get(this_tablet))
+        .route("/api/v1/stores/{store}/devices", post(enrol_tablet))
+        .route("/api/v1/stores/{store}/devices/me", get(this_tablet))
 }
 
 /// Timing the widget follows, from the upstream's documented behaviour.

@@ -18,50 +18,61 @@ use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
 use std::time::Duration;
+use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+/// Each stack of middleware is one `ServiceBuilder`, listed outermost first: axum wraps
+/// every route once per `layer` call, and each wrapping is a boxed clone and a boxed future
+/// on every request.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let api = api::router()
         .merge(admin::router(state.clone()))
         .merge(openapi::router())
-        .layer(middleware::from_fn_with_state(state.clone(), limit_clients))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            same_site_posts,
-        ))
-        .layer(axum::extract::DefaultBodyLimit::max(
-            config.limits.body_bytes,
-        ))
-        .layer(cors(&config.allowed_origins));
+        .layer(
+            ServiceBuilder::new()
+                .layer(cors(&config.allowed_origins))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    config.limits.body_bytes,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    same_site_posts,
+                ))
+                .layer(middleware::from_fn_with_state(state.clone(), limit_clients)),
+        );
     Router::new()
-        .nest("/api/v1", api)
+        // Merged, not nested: its paths are written in full, so a request is routed once.
+        .merge(api)
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .merge(photos::router())
         .merge(widget::router(&config.dist).layer(cors(&config.allowed_origins)))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            count_requests,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::GATEWAY_TIMEOUT,
-            Duration::from_millis(config.limits.request_timeout_ms),
-        ))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::GATEWAY_TIMEOUT,
+                    Duration::from_millis(config.limits.request_timeout_ms),
+                ))
+                .layer(CompressionLayer::new())
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    count_requests,
+                )),
+        )
         .with_state(state)
 }
 
