@@ -3,7 +3,7 @@
 # same simulator: the menu GET, inquiries from 20 pollers per table, and order POSTs; 500
 # phones polling as phones do (bench/phones.mjs); and orders at a steady rate, timed against
 # the same orders through nginx (bench/orders-steady.mjs). Prints `name value unit` lines:
-# requests/s, p50, p99 and the ratio to nginx.
+# requests/s, p50, p99, CPU time per request and the ratio to nginx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
@@ -38,6 +38,7 @@ TABLEORDER_STORES__DEMO__STORE_ID=S0000001 TABLEORDER_STORES__DEMO__SERVICE_ID=S
 TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 TABLEORDER_LIMITS__ORDERS_PER_MINUTE_PER_TABLE=100000000 \
   ./target/server/tableorder serve --listen 127.0.0.1:8191 --upstream http://127.0.0.1:9191 --dist dist --data "$work/data" >"$work/proxy.log" 2>&1 &
 pids+=($!)
+proxy_pid=$!
 wait_for http://127.0.0.1:8191/healthz
 # Phones poll with their table's printed link; orders come from an enrolled tablet (they are
 # prepaid), each with an approval of its own from this minute.
@@ -76,15 +77,25 @@ NGINX
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 wait_for http://127.0.0.1:8192/menu.json
+mapfile -t nginx_workers < <(pgrep -P "${pids[-1]}")
 
-# wrk's figures: requests/s, and p50/p99 in ms.
+# CPU time (user + system, in clock ticks) the given processes have used so far.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo "$t"; }
+
+# wrk's figures: requests/s, and p50/p99 in ms; with the server's processes named after the
+# URL, also the CPU time they spent per request (steadier than throughput when this
+# machine's speed drifts; for the proxy it includes the upstream calls it makes).
 run() {
   local name=$1 connections=$2 script=$3 url=$4
-  local out
+  shift 4
+  local out before after
   BENCH_RUN=$((RANDOM * 32768 + RANDOM))
   export BENCH_RUN
+  before=$(cpu_ticks "$@")
   out=$(wrk -t2 -c"$connections" -d"$DURATION" --latency ${script:+-s "$script"} "$url")
-  echo "$out" | awk -v name="$name" '
+  after=$(cpu_ticks "$@")
+  echo "$out" | awk -v name="$name" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v watched=$# '
+    / requests in / && watched > 0 && $1 > 0 { printf "%s_cpu %.2f us/request\n", name, ticks / hz * 1e6 / $1 }
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { printf "%s_rps %.0f req/s\n", name, $2 }
     $1 == "50%" { printf "%s_p50 %.2f ms\n", name, ms($2) }
@@ -102,9 +113,9 @@ paired() {
   local rounds
   rounds=$(mktemp)
   for round in $(seq "$ROUNDS"); do
-    run "${name}_${kind}_proxy" "$connections" "$proxy_script" "$proxy_url" | sed "s/^/$round /" >>"$rounds"
+    run "${name}_${kind}_proxy" "$connections" "$proxy_script" "$proxy_url" "$proxy_pid" | sed "s/^/$round /" >>"$rounds"
     [[ $kind == orders ]] && curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
-    run "${name}_${kind}_nginx" "$connections" "$nginx_script" "$nginx_url" | sed "s/^/$round /" >>"$rounds"
+    run "${name}_${kind}_nginx" "$connections" "$nginx_script" "$nginx_url" "${nginx_workers[@]}" | sed "s/^/$round /" >>"$rounds"
   done
   awk -v ratio_name="${name}_${kind}_proxy_to_nginx" '
     function median(list,   n, a, i, j, t) {
