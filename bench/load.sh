@@ -102,7 +102,8 @@ run() {
     $1 == "99%" { printf "%s_p99 %.2f ms\n", name, ms($2) }
     /Non-2xx/ { printf "%s_non_2xx %d responses\n", name, $NF }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# The simulator's orders from an earlier run are forgotten, so each run meets the same POS.
+reset_sim() { curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null; }
 
 # The proxy and nginx side by side, alternately, LOAD_ROUNDS times (this machine's speed
 # drifts from minute to minute): each figure is the median of the rounds, and the ratio the
@@ -114,7 +115,7 @@ paired() {
   rounds=$(mktemp)
   for round in $(seq "$ROUNDS"); do
     run "${name}_${kind}_proxy" "$connections" "$proxy_script" "$proxy_url" "$proxy_pid" | sed "s/^/$round /" >>"$rounds"
-    [[ $kind == orders ]] && curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
+    [[ $kind == orders ]] && reset_sim
     run "${name}_${kind}_nginx" "$connections" "$nginx_script" "$nginx_url" "${nginx_workers[@]}" | sed "s/^/$round /" >>"$rounds"
   done
   awk -v ratio_name="${name}_${kind}_proxy_to_nginx" '
@@ -139,23 +140,21 @@ paired() {
 # LOAD_KINDS picks some of them (e.g. `LOAD_KINDS=orders`).
 KINDS=${LOAD_KINDS:-menu inquiry phones orders steady}
 wanted() { [[ " $KINDS " == *" $1 "* ]]; }
-{
-  if wanted menu; then
-    paired menu 50 "" http://127.0.0.1:8191/api/v1/stores/demo/menu "" http://127.0.0.1:8192/menu.json
-  fi
-  if wanted inquiry; then
-    paired inquiry 1000 bench/wrk/inquiry-proxy.lua http://127.0.0.1:8191 bench/wrk/inquiry-nginx.lua http://127.0.0.1:8192
-  fi
-  if wanted phones; then
-    # 500 phones polling every 500 ms: the demo store over 100 tables, the large one over its 45.
-    node bench/phones.mjs http://127.0.0.1:8191 "$work/links.json" "${name}_phones"
-  fi
-  if wanted orders; then
-    paired orders 50 bench/wrk/orders-proxy.lua http://127.0.0.1:8191 bench/wrk/orders-nginx.lua http://127.0.0.1:8192
-  fi
-  if wanted steady; then
-    # The same orders at a steady 200 a second: what the proxy adds to each, not its ceiling.
-    curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null
-    node bench/orders-steady.mjs http://127.0.0.1:8191 http://127.0.0.1:8192 "${name}_orders_steady"
-  fi
-}
+if wanted menu; then
+  paired menu 50 "" http://127.0.0.1:8191/api/v1/stores/demo/menu "" http://127.0.0.1:8192/menu.json
+fi
+if wanted inquiry; then
+  paired inquiry 1000 bench/wrk/inquiry-proxy.lua http://127.0.0.1:8191 bench/wrk/inquiry-nginx.lua http://127.0.0.1:8192
+fi
+if wanted phones; then
+  # 500 phones polling every 500 ms: the demo store over 100 tables, the large one over its 45.
+  node bench/phones.mjs http://127.0.0.1:8191 "$work/links.json" "${name}_phones"
+fi
+if wanted orders; then
+  paired orders 50 bench/wrk/orders-proxy.lua http://127.0.0.1:8191 bench/wrk/orders-nginx.lua http://127.0.0.1:8192
+fi
+if wanted steady; then
+  # The same orders at a steady 200 a second: what the proxy adds to each, not its ceiling.
+  reset_sim
+  node bench/orders-steady.mjs http://127.0.0.1:8191 http://127.0.0.1:8192 "${name}_orders_steady"
+fi

@@ -1,16 +1,12 @@
 -- The same prepaid orders, already in the upstream's shape, through nginx to the simulator.
 local tables = tonumber(os.getenv("BENCH_TABLES") or "50")
 local n = 0
--- Every order is new: wrk's threads each run this script with the same unseeded random
--- numbers, so ids are made of the run (BENCH_RUN, set per run by bench/load.sh) and the thread.
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("thread_no", threads)
-end
+package.path = "bench/wrk/?.lua;" .. package.path
+local ids = require("ids")
+setup = ids.setup
 local prefix
 request = function()
-  prefix = prefix or string.format("%s%d", os.getenv("BENCH_RUN") or "0", thread_no or 0)
+  prefix = prefix or ids.prefix()
   n = n + 1
   local body = string.format('{"STORE_ID":"S0000001","SERVICE_ID":"SV-DEMO-0001","MCHT_ORDERNO":"nginx-%s-%d",'
     .. '"ORG_ORDER_PAY_AMT":"16000","ORDER_PAY_AMT":"16000","DISC_AMT":"0","PREPAY_FLAG":"Y","FLR_CODE":"0001","TBL_CODE":"%04d",'

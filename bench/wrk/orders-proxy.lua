@@ -2,18 +2,14 @@
 -- each with its own id and its own approval number, approved this minute.
 local tables = tonumber(os.getenv("BENCH_TABLES") or "50")
 local n = 0
--- Every order is new: wrk's threads each run this script with the same unseeded random
--- numbers, so ids are made of the run (BENCH_RUN, set per run by bench/load.sh) and the thread.
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("thread_no", threads)
-end
+package.path = "bench/wrk/?.lua;" .. package.path
+local ids = require("ids")
+setup = ids.setup
 local prefix
 local tablet = "Device " .. os.getenv("BENCH_TABLET")
 local approved_at = os.getenv("BENCH_APPROVED_AT")
 request = function()
-  prefix = prefix or string.format("%s%d", os.getenv("BENCH_RUN") or "0", thread_no or 0)
+  prefix = prefix or ids.prefix()
   n = n + 1
   local body = string.format('{"clientOrderId":"bench-%s-%d","kind":"new","lines":[{"itemId":"I0201","count":1}],'
     .. '"payment":{"method":"card","approvals":[{"amount":16000,"approvalNo":"%s%d","approvedAt":"%s"}]}}',
