@@ -42,19 +42,10 @@ pub enum AppError {
     Order(#[from] OrderError),
 }
 
+/// The catalog fails a request the same way wherever it meets one: as it fails an order.
 impl From<crate::catalog::CatalogError> for AppError {
     fn from(e: crate::catalog::CatalogError) -> AppError {
-        use crate::catalog::CatalogError;
-        match e {
-            CatalogError::UnknownStore(_) | CatalogError::UnknownTable(_) => {
-                AppError::NotFound(e.to_string())
-            }
-            CatalogError::MenuBody(why) => {
-                tracing::error!(error = %why, "the menu could not be prepared");
-                AppError::Storage(why)
-            }
-            CatalogError::Upstream(e) => AppError::Upstream(e),
-        }
+        AppError::Order(e.into())
     }
 }
 

@@ -311,10 +311,10 @@ impl Ledger {
 
 /// The one writer of the order records. It commits whatever has queued up in one
 /// transaction (a write that may have to be taken back under a savepoint of its own), and
-/// tells each caller only once
-/// that transaction is committed: a claim is never answered "yours to send" before its row
-/// is durable. On SQLite the file takes one writer at a time anyway; here a commit (one
-/// fsync) serves many orders instead of one, and writers never wait on each other's locks.
+/// tells each caller only once that transaction is committed: a claim is never answered
+/// "yours to send" before its row is durable. On SQLite the file takes one writer at a time
+/// anyway; here a commit (one fsync) serves many orders instead of one, and writers never
+/// wait on each other's locks.
 async fn write_in_batches(pool: Pool, mut writes: mpsc::Receiver<Write>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while writes.recv_many(&mut batch, MAX_BATCH).await > 0 {

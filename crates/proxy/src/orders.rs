@@ -147,7 +147,10 @@ impl From<crate::catalog::CatalogError> for OrderError {
             CatalogError::UnknownStore(_) | CatalogError::UnknownTable(_) => {
                 OrderError::NotFound(e.to_string())
             }
-            CatalogError::MenuBody(why) => OrderError::Storage(why),
+            CatalogError::MenuBody(why) => {
+                tracing::error!(error = %why, "the menu could not be prepared");
+                OrderError::Storage(why)
+            }
             CatalogError::Upstream(e) => OrderError::Upstream(e),
         }
     }
