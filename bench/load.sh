@@ -103,6 +103,13 @@ run() {
     /Non-2xx/ { printf "%s_non_2xx %d responses\n", name, $NF }'
 }
 # The simulator's orders from an earlier run are forgotten, so each run meets the same POS.
+# The proxy's upstream calls so far: sends, then table inquiries (from /metrics).
+upstream_calls() {
+  curl -s http://127.0.0.1:8191/metrics | awk '
+    /^tableorder_upstream_calls_total\{op="place"/ { s += $2 }
+    /^tableorder_upstream_calls_total\{op="table_orders"/ { i += $2 }
+    END { print s + 0, i + 0 }'
+}
 reset_sim() { curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null; }
 
 # The proxy and nginx side by side, alternately, LOAD_ROUNDS times (this machine's speed
@@ -156,5 +163,14 @@ fi
 if wanted steady; then
   # The same orders at a steady 200 a second: what the proxy adds to each, not its ceiling.
   reset_sim
+  calls_before=$(upstream_calls)
   node bench/orders-steady.mjs http://127.0.0.1:8191 http://127.0.0.1:8192 "${name}_orders_steady"
+  # What each order cost upstream, from the proxy's own counters: the send, and any look at
+  # the table it needed first.
+  printf '%s\n%s\n' "$calls_before" "$(upstream_calls)" | awk -v n="$(( ${RATE:-200} * ${STEADY_SECONDS:-10} ))" -v p="${name}_orders_steady" '
+    NR == 1 { split($0, b, " ") } NR == 2 { split($0, a, " ") }
+    END {
+      printf "%s_sends_per_order %.2f calls\n", p, (a[1] - b[1]) / n
+      printf "%s_inquiries_per_order %.2f calls\n", p, (a[2] - b[2]) / n
+    }'
 fi

@@ -3,11 +3,11 @@
 // through nginx straight to the simulator. Each request is timed from when it was due, so a
 // slow answer counts against every order it held up. The overhead is what `tableorder` adds
 // to nginx → simulator at the same rate. Prints `name value unit` lines.
-//   node bench/orders-steady.mjs PROXY_URL NGINX_URL PREFIX   (env RATE=200 SECONDS=10,
+//   node bench/orders-steady.mjs PROXY_URL NGINX_URL PREFIX   (env RATE=200 STEADY_SECONDS=10,
 //   BENCH_TABLES, BENCH_TABLET, BENCH_APPROVED_AT as bench/load.sh sets them)
 const [proxy, nginx, prefix = 'orders_steady'] = process.argv.slice(2);
 const rate = Number(process.env.RATE ?? 200);
-const seconds = Number(process.env.SECONDS ?? 10);
+const seconds = Number(process.env.STEADY_SECONDS ?? 10);
 const tables = Number(process.env.BENCH_TABLES ?? 50);
 const tablet = process.env.BENCH_TABLET;
 const approvedAt = process.env.BENCH_APPROVED_AT;

@@ -31,9 +31,20 @@ use tokio::sync::watch;
 
 type Key = (String, String);
 
-/// A table's last inquiry and when it was made. Its lock is the single flight: one fetch
-/// at a time, and forgetting it waits for a fetch under way (which may predate a send).
-type InquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, TableInquiry)>>>;
+/// What is known of a table's orders. Its lock is the single flight: one fetch at a time,
+/// and forgetting the last inquiry waits for a fetch under way (which may predate a send).
+type InquiryCell = Arc<tokio::sync::Mutex<TableLook>>;
+
+#[derive(Default)]
+struct TableLook {
+    /// The last inquiry and when it was made, until a send makes it stale.
+    last: Option<(Instant, TableInquiry)>,
+    /// The newest order known to be at the table (`Some(None)`: none), kept when `last` is
+    /// dropped: the anchor of the next send. Learnt from every inquiry and every receipt; it
+    /// may be older than the table's newest by now, which only makes absence harder to prove,
+    /// and it spares each order an inquiry of its own.
+    newest: Option<Option<String>>,
+}
 /// A cell no phone has asked for this long is dropped (far longer than any call holds it).
 const INQUIRY_CELL_IDLE: Duration = Duration::from_secs(15 * 60);
 /// The store-wide inquiry, kept like a table's.
@@ -447,8 +458,8 @@ impl OrderDesk {
         let info = self.catalog.get(store).await?;
         let (floor, tbl) = info.table_codes(table)?;
         let cell = self.inquiry_cell(store, table);
-        let mut cached = cell.lock().await;
-        if let Some((at, inquiry)) = cached.as_ref() {
+        let mut look = cell.lock().await;
+        if let Some((at, inquiry)) = look.last.as_ref() {
             if at.elapsed() < self.inquiry_fresh_for {
                 self.metrics.inquiries_coalesced.inc();
                 return Ok(inquiry.clone());
@@ -463,7 +474,8 @@ impl OrderDesk {
             )
             .await
             .map_err(|e| OrderError::from_upstream(e, self.settings.occupied_retry_ms))?;
-        *cached = Some((Instant::now(), fresh.clone()));
+        look.newest = Some(fresh.latest_on_pos.clone());
+        look.last = Some((Instant::now(), fresh.clone()));
         Ok(fresh)
     }
 
@@ -506,7 +518,7 @@ impl OrderDesk {
     }
 
     async fn forget_inquiry(&self, store: &str, table: &str) {
-        *self.inquiry_cell(store, table).lock().await = None;
+        self.inquiry_cell(store, table).lock().await.last = None;
     }
 
     /// Places an order once, however often, however concurrently and across however many
@@ -979,7 +991,15 @@ impl OrderDesk {
             .metrics
             .time_upstream("place", self.upstream.place(creds, &outgoing))
             .await;
-        self.forget_inquiry(store, table).await;
+        {
+            let cell = self.inquiry_cell(store, table);
+            let mut look = cell.lock().await;
+            look.last = None;
+            // Our own order is the newest at the table now (on the POS or about to be).
+            if let Some(no) = sent.as_ref().ok().and_then(|r| r.order_no.as_ref()) {
+                look.newest = Some(Some(no.clone()));
+            }
+        }
         match sent {
             Ok(received) => {
                 self.catalog.note_open(store, true);
@@ -1030,17 +1050,12 @@ impl OrderDesk {
         }
     }
 
-    /// The newest order on the POS at the table as last looked at. Any earlier look will do
-    /// (an older anchor only makes absence harder to prove), so the shared one is used and
-    /// the table is asked only when it was never looked at; none when it cannot be.
+    /// The newest order known at the table. Any earlier one will do (an older anchor only
+    /// makes absence harder to prove), so the table is asked only when nothing is known of
+    /// it; none when it cannot be.
     async fn latest_known(&self, store: &str, table: &str) -> Option<String> {
-        let cached = self
-            .inquiry_cell(store, table)
-            .lock()
-            .await
-            .as_ref()
-            .map(|(_, inquiry)| inquiry.latest_on_pos.clone());
-        match cached {
+        let known = self.inquiry_cell(store, table).lock().await.newest.clone();
+        match known {
             Some(latest) => latest,
             None => self
                 .table_inquiry(store, table)

@@ -107,6 +107,7 @@ async fn proxy_on(sim: &str, data: &std::path::Path, dist: &std::path::Path) -> 
     );
     config.timing.poll_interval_ms = 500;
     config.limits.upstream_timeout_ms = 500;
+    config.admin_token = Some("admin-secret-of-this-test-server".into());
     let running = server::start(config, std::future::pending()).await.unwrap();
     let dist_copy = std::env::temp_dir().join(format!(
         "tableorder-exactly-once-unused-{}-{}",
@@ -244,6 +245,48 @@ async fn an_order_in_doubt_that_never_arrived_is_sent_once_it_is_certain() {
     assert_eq!(on_pos(&w.sim), 1);
 }
 
+/// A prepaid order from the counter's tablet, with an approval of its own.
+fn paid(n: u32) -> Value {
+    json!({"clientOrderId": format!("order-other-{n:04}"), "kind": "new",
+        "lines": [{"itemId": "I0201", "count": 1}],
+        "payment": {"method": "card", "approvals": [{"amount": 16_000,
+            "approvalNo": format!("8000{n:04}"), "approvedAt": common::approval_stamp_now()}]}})
+}
+
+#[tokio::test]
+async fn an_order_in_doubt_at_a_busy_table_is_settled_against_the_order_before_it() {
+    let w = World::new("busy-doubt").await;
+    let first = w.proxy().await;
+    let tablet = first.enrol_tablet("counter").await;
+    // Eleven orders in a row fill the table's list past what it shows.
+    for n in 1..=11 {
+        let (status, e) = first.post_with(ORDERS, paid(n), &tablet).await;
+        assert_eq!(status, 202, "{e}");
+    }
+    assert_eq!(
+        w.sim.calls()["/partner/v1/table/order"],
+        1,
+        "the table is looked at before its first order only: each receipt is the next anchor"
+    );
+    // The twelfth is sent into server errors: its fate is unknown, and the server stops.
+    w.faults(pos_sim::Faults {
+        error_rate: 1.0,
+        ..Default::default()
+    });
+    let twelfth = paid(12);
+    let (status, _) = first.post_with(ORDERS, twelfth.clone(), &tablet).await;
+    assert_eq!(status, 502);
+    first.running.task.abort();
+    drop(first);
+    w.faults(pos_sim::Faults::default());
+    let second = w.proxy().await;
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    // The list still holds the eleventh, so the twelfth's absence is proof: sent once.
+    let (status, receipt) = second.post_with(ORDERS, twelfth, &tablet).await;
+    assert_eq!(status, 202, "{receipt}");
+    assert_eq!(on_pos(&w.sim), 12);
+}
+
 #[tokio::test]
 async fn an_order_pushed_off_a_busy_tables_list_is_reported_unseen_not_absent() {
     let h = start_with(|_| {}).await;
@@ -259,12 +302,6 @@ async fn an_order_pushed_off_a_busy_tables_list_is_reported_unseen_not_absent() 
     };
     // Others at the table order from the counter's tablet, one after another.
     let tablet = h.enrol_tablet("counter").await;
-    let paid = |n: u32| {
-        json!({"clientOrderId": format!("order-other-{n:04}"), "kind": "new",
-            "lines": [{"itemId": "I0201", "count": 1}],
-            "payment": {"method": "card", "approvals": [{"amount": 16_000,
-                "approvalNo": format!("8000{n:04}"), "approvedAt": common::approval_stamp_now()}]}})
-    };
     for n in 1..=9 {
         let (status, e) = h.post_with(ORDERS, paid(n), &tablet).await;
         assert_eq!(status, 202, "{e}");
