@@ -403,15 +403,14 @@ impl OrderDesk {
         }
     }
 
-    /// What was paid, checked against the order as the server priced it. `admitted`: the
-    /// approvals (day, number) this order already holds, from an earlier try.
+    /// What was paid, checked against the order as the server priced it.
     async fn payments(
         &self,
         store: &str,
         table: &str,
         payment: &Payment,
         total: Won,
-        admitted: &[(String, String)],
+        client_order_id: &str,
     ) -> Result<Vec<PaymentRecord>, OrderError> {
         let now = crate::kst::now();
         match payment.method {
@@ -420,7 +419,15 @@ impl OrderDesk {
                 self.check_pin(store, table, given).await?;
                 Ok(vec![payments::cash(total, now)])
             }
-            PaymentMethod::Card => Ok(payments::card(&payment.approvals, total, admitted, now)?),
+            PaymentMethod::Card => match payments::card(&payment.approvals, total, &[], now) {
+                // Too old to pay for a new order, but perhaps this order's own from an
+                // earlier try: those it holds are taken at any age.
+                Err(payments::PaymentProblem::NotFresh { .. }) => {
+                    let admitted = self.ledger.approvals_of(store, client_order_id).await?;
+                    Ok(payments::card(&payment.approvals, total, &admitted, now)?)
+                }
+                checked => Ok(checked?),
+            },
         }
     }
 
@@ -542,19 +549,12 @@ impl OrderDesk {
         self.catalog.get(store).await?.table_codes(table)?;
         let print = order_fingerprint(request);
         let id = &request.client_order_id;
-        // The newest order on the table, to be known before the send, is looked up while
-        // the records are read (a replay answered from them leaves it in the shared cache).
-        let anchor = {
-            let (desk, store, table) = (self.clone(), store.to_string(), table.to_string());
-            tokio::spawn(async move { desk.latest_known(&store, &table).await })
-        };
-        let (on_record, admitted) =
-            tokio::join!(self.answer_on_record(store, table, id, &print), async {
-                match &request.payment {
-                    Some(_) => self.ledger.approvals_of(store, id).await,
-                    None => Ok(Vec::new()),
-                }
-            });
+        // The newest order at the table, to be known before the send: usually known
+        // already, else asked of the table while the record is read.
+        let (on_record, anchor) = tokio::join!(
+            self.answer_on_record(store, table, id, &print),
+            self.latest_known(store, table)
+        );
         // A replay is answered from the record before anything else.
         if let Some(answer) = on_record? {
             return answer;
@@ -581,9 +581,7 @@ impl OrderDesk {
         self.within_caps(store, &priced)?;
         let payments = match &request.payment {
             Some(p) => {
-                let records = self
-                    .payments(store, table, p, priced.total, &admitted?)
-                    .await?;
+                let records = self.payments(store, table, p, priced.total, id).await?;
                 if let Orderer::Tablet { device_id } = orderer {
                     tracing::info!(store, table, device = device_id, method = ?p.method, "paid order from a tablet");
                 }
@@ -616,7 +614,6 @@ impl OrderDesk {
             payment: kept_payment.as_deref(),
             approvals: &approvals,
         };
-        let anchor = anchor.await.ok().flatten();
         self.dispatch(&claim, prepared, anchor).await
     }
 

@@ -216,6 +216,42 @@ async fn history_shows_the_party_at_the_table_not_the_one_before() {
 }
 
 /// A card order of one 삼겹살 sent with `headers` to table 0001-0001.
+#[tokio::test]
+async fn an_approval_held_by_a_refused_order_still_pays_for_it_once_past_the_window() {
+    let h = start().await;
+    let tablet = h.enrol_tablet("counter").await;
+    // Approved just inside the 15 minutes a new order's approval may be old.
+    let kst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+    let nearly = (chrono::Utc::now() - chrono::Duration::minutes(15)
+        + chrono::Duration::seconds(3))
+    .with_timezone(&kst)
+    .format("%Y%m%d%H%M%S")
+    .to_string();
+    h.post(
+        "/sim/refusals",
+        json!({"errcode": "E7777", "msg": "포스 점검 중입니다.", "count": 1}),
+    )
+    .await;
+    let (status, e) = pay(&h, &tablet, "order-held-0001", "70000009", &nearly).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("pos_refused")),
+        "{e}"
+    );
+    tokio::time::sleep(Duration::from_millis(4_000)).await;
+    // Past the window now, but behind this order since its first try: it pays for it.
+    let (status, receipt) = pay(&h, &tablet, "order-held-0001", "70000009", &nearly).await;
+    assert_eq!(status, 202, "{receipt}");
+    // Another order with it is still refused.
+    let (status, e) = pay(&h, &tablet, "order-held-0002", "70000009", &nearly).await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("approval_rejected")),
+        "{e}"
+    );
+    assert_eq!(h.pos_orders().await.len(), 1);
+}
+
 async fn pay(
     h: &Harness,
     headers: &[(&str, String)],
