@@ -343,6 +343,9 @@ async fn commit_batch(pool: &Pool, batch: Vec<Write>) -> Vec<Done> {
         }
     };
     let now = now_ms();
+    // A write alone in its batch is taken back by rolling the batch back: no savepoint.
+    let alone = batch.len() == 1;
+    let mut roll_back = false;
     let mut broken: Option<String> = None;
     for write in batch {
         if let Some(why) = &broken {
@@ -353,7 +356,8 @@ async fn commit_batch(pool: &Pool, batch: Vec<Write>) -> Vec<Done> {
         // wrote; every other write either does all of its one statement or fails the batch.
         // Each statement is a round trip to the database's thread, so none is added in vain.
         let undoable = write.may_be_taken_back();
-        if undoable {
+        let savepoint = undoable && !alone;
+        if savepoint {
             if let Err(e) = sqlx::query("SAVEPOINT one_write").execute(&mut *tx).await {
                 broken = Some(e.to_string());
                 done.push(refused(write, LedgerError::Db(e)));
@@ -361,7 +365,7 @@ async fn commit_batch(pool: &Pool, batch: Vec<Write>) -> Vec<Done> {
             }
         }
         let (outcome, applied) = apply(&mut tx, write, now).await;
-        let end = match (applied, undoable) {
+        let end = match (applied, savepoint) {
             (Applied::Keep, true) => release_savepoint(&mut tx).await,
             (Applied::TakeBack, true) | (Applied::Failed(_), true) => {
                 match sqlx::query("ROLLBACK TO SAVEPOINT one_write")
@@ -371,6 +375,10 @@ async fn commit_batch(pool: &Pool, batch: Vec<Write>) -> Vec<Done> {
                     Ok(_) => release_savepoint(&mut tx).await,
                     Err(e) => Err(e.to_string()),
                 }
+            }
+            (Applied::TakeBack, false) if undoable => {
+                roll_back = true;
+                Ok(())
             }
             // Nothing was written (an id held already), or all of it was.
             (Applied::Keep | Applied::TakeBack, false) => Ok(()),
@@ -384,6 +392,7 @@ async fn commit_batch(pool: &Pool, batch: Vec<Write>) -> Vec<Done> {
     }
     let committed = match broken {
         Some(why) => Err(why),
+        None if roll_back => tx.rollback().await.map_err(|e| e.to_string()),
         None => tx.commit().await.map_err(|e| e.to_string()),
     };
     match committed {
@@ -612,6 +621,49 @@ mod tests {
         assert_eq!(ledger.prune(Duration::from_secs(3600)).await.unwrap(), 0);
         tokio::time::sleep(Duration::from_millis(5)).await;
         assert_eq!(ledger.prune(Duration::ZERO).await.unwrap(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[tokio::test]
+    async fn a_claim_alone_whose_approval_pays_for_another_order_leaves_nothing() {
+        let dir = temp_dir("alone");
+        let _ = std::fs::remove_dir_all(&dir);
+        let ledger = Ledger::open(&dir).await.unwrap();
+        let approval = [("20261130".to_string(), "A-7".to_string())];
+        let claim = |id| Claim {
+            store: "demo",
+            client_order_id: id,
+            table: "0001-0001",
+            fingerprint: "f",
+            payment: None,
+            approvals: &approval,
+        };
+        assert_eq!(
+            ledger.claim(&claim("order-0001"), None).await.unwrap(),
+            Claimed::Mine
+        );
+        assert_eq!(
+            ledger.claim(&claim("order-0002"), None).await.unwrap(),
+            Claimed::ApprovalUsed("A-7".into())
+        );
+        assert!(ledger.get("demo", "order-0002").await.unwrap().is_none());
+        assert!(ledger
+            .approvals_of("demo", "order-0002")
+            .await
+            .unwrap()
+            .is_empty());
+        // The same order again holds its approval still; the ledger goes on writing.
+        assert_eq!(
+            ledger.claim(&claim("order-0001"), None).await.unwrap(),
+            Claimed::Held
+        );
+        ledger.release("demo", "order-0001").await.unwrap();
+        assert_eq!(
+            ledger.claim(&claim("order-0001"), None).await.unwrap(),
+            Claimed::Mine,
+            "released, it may claim again with its own approval"
+        );
+        assert_eq!(ledger.count_in_doubt().await.unwrap(), 1);
         std::fs::remove_dir_all(&dir).ok();
     }
 
