@@ -122,7 +122,13 @@ test('a guest whose phone speaks Chinese gets the page in Chinese, with the Kore
   await shot(guest, 'menu-zh');
   await guest.locator('.to-header select.to-lang').selectOption('ja');
   await guest.locator('.to-header button', { hasText: '注文履歴' }).waitFor();
+  // The menu is drawn again in Japanese: no Japanese name was given, so the Korean one.
+  const kimchi = guest.locator('.to-item').filter({ has: guest.locator('.to-item-name', { hasText: '김치찌개' }) });
+  assert.equal(await kimchi.locator('.to-item-ko').count(), 0);
+  assert.equal(await guest.locator('.to-item', { hasText: '泡菜汤' }).count(), 0);
   await expectAccessible(guest, 'menu (ja)');
+  await guest.locator('.to-header select.to-lang').selectOption('zh');
+  assert.equal(await row.locator('.to-item-ko').textContent(), '김치찌개');
   assert.deepEqual(guest.problems, []);
 });
 

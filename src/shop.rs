@@ -1,5 +1,6 @@
 //! What every part of the page shares for one table: the menu, the cart, what is open.
 
+use crate::i18n::{use_i18n, Locale};
 use crate::storage;
 use leptos::prelude::*;
 use order_core::cart::{Cart, PricedCart};
@@ -22,6 +23,10 @@ pub struct Shop {
     pub api_base: StoredValue<String>,
     /// Some item has a photo: rows without one get a placeholder, so the list lines up.
     pub has_photos: bool,
+    /// The guest's language. Names and prices read it here, so they are redrawn only when it
+    /// changes: the translations' own signal is set again, to the same language, as the page
+    /// starts.
+    pub locale: Memo<Locale>,
 }
 
 impl Shop {
@@ -37,7 +42,9 @@ impl Shop {
         let has_photos = menu.items().any(|i| i.photo.is_some());
         let menu = StoredValue::new(menu);
         let cart = RwSignal::new(Cart::default());
+        let i18n = use_i18n();
         let shop = Shop {
+            locale: Memo::new(move |_| i18n.get_locale()),
             api_base: StoredValue::new(api_base.to_string()),
             has_photos,
             menu,

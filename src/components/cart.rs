@@ -21,7 +21,7 @@ pub fn CartBar() -> impl IntoView {
             p.order
                 .as_ref()
                 .ok()
-                .map(|p| won(i18n.get_locale(), p.total))
+                .map(|p| won(shop.locale.get(), p.total))
         })
     };
     view! {
@@ -166,7 +166,7 @@ fn CartContents() -> impl IntoView {
                     {move || {
                         priced
                             .with(|p| {
-                                p.order.as_ref().ok().map(|p| won(i18n.get_locale(), p.total))
+                                p.order.as_ref().ok().map(|p| won(shop.locale.get(), p.total))
                             })
                     }}
                 </strong>
@@ -189,7 +189,7 @@ fn CartContents() -> impl IntoView {
                     priced
                         .with(|p| p.order.as_ref().ok().map(|p| p.total))
                         .map(|total| {
-                            t!(i18n, place_order, total = move || won(i18n.get_locale(), total))
+                            t!(i18n, place_order, total = move || won(shop.locale.get(), total))
                         })
                 }}
             </button>
@@ -213,7 +213,7 @@ fn CartLineRow(key: LineKey) -> impl IntoView {
         line()
             .map(|l| {
                 shop.menu
-                    .with_value(|m| line_label(m, &l, i18n.get_locale()))
+                    .with_value(|m| line_label(m, &l, shop.locale.get()))
             })
             .unwrap_or_default()
     };
@@ -221,7 +221,7 @@ fn CartLineRow(key: LineKey) -> impl IntoView {
         let i = index.get()?;
         shop.priced.with(|p| {
             let line = p.lines.get(i)?.as_ref().ok()?;
-            Some(won(i18n.get_locale(), line.amount()))
+            Some(won(shop.locale.get(), line.amount()))
         })
     };
     let set_count = move |to: u32| {

@@ -92,7 +92,7 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
                 <div class="to-history-top">
                     <span class="to-muted">{clock_time(&o.received_at)}</span>
                     <span class=tag_class>{tag_words}</span>
-                    <strong>{move || won(i18n.get_locale(), o.total)}</strong>
+                    <strong>{move || won(shop.locale.get(), o.total)}</strong>
                 </div>
                 <p class="to-cart-line-detail">{names.join(", ")}</p>
             </li>

@@ -48,9 +48,9 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
     let title_id = item.with_value(|i| format!("to-sheet-{}", i.id));
     let groups = item.with_value(|i| i.option_groups.clone());
 
-    let name = move || item.with_value(|i| shown_name(i, i18n.get_locale()));
+    let name = move || item.with_value(|i| shown_name(i, shop.locale.get()));
     let korean = move || {
-        item.with_value(|i| korean_beside(i, i18n.get_locale()))
+        item.with_value(|i| korean_beside(i, shop.locale.get()))
             .map(|ko| {
                 view! {
                     <p class="to-item-ko" lang="ko">
@@ -60,7 +60,7 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
             })
     };
     let description = move || {
-        item.with_value(|i| shown_description(i, i18n.get_locale()))
+        item.with_value(|i| shown_description(i, shop.locale.get()))
             .map(|d| view! { <p class="to-sheet-desc">{d}</p> })
     };
     let photo = item.with_value(|i| i.photo.clone()).map(|photo| {
@@ -73,7 +73,7 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
             {korean}
             {description}
             <p class="to-sheet-price">
-                {move || won(i18n.get_locale(), item.with_value(|i| i.price))}
+                {move || won(shop.locale.get(), item.with_value(|i| i.price))}
             </p>
             {groups
                 .into_iter()
@@ -100,7 +100,7 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
                     aria-describedby="to-sheet-reason"
                 >
                     {t!(
-                        i18n, add_to_cart, price = move || won(i18n.get_locale(), unit.get() * count.get())
+                        i18n, add_to_cart, price = move || won(shop.locale.get(), unit.get() * count.get())
                     )}
                 </button>
             </div>
@@ -150,6 +150,7 @@ pub fn Counter(count: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn OptionGroupField(group: OptionGroup, picks: RwSignal<Vec<ChosenOption>>) -> impl IntoView {
     let i18n = use_i18n();
+    let shop = use_shop();
     let single = group.is_single_choice();
     let group_id = group.id.clone();
     let hint = {
@@ -192,7 +193,7 @@ fn OptionGroupField(group: OptionGroup, picks: RwSignal<Vec<ChosenOption>>) -> i
                     let option_price = o.price;
                     let price = move || {
                         (option_price != Won::ZERO)
-                            .then(|| format!("+{}", won(i18n.get_locale(), option_price)))
+                            .then(|| format!("+{}", won(shop.locale.get(), option_price)))
                     };
                     view! {
                         <label class="to-option">

@@ -79,31 +79,42 @@ pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
     }
 }
 
-/// The menu, one section per category.
+/// The menu, one section per category, drawn in the guest's language: a change of language
+/// draws it again (rows have no reactive parts of their own, so the page takes over a long
+/// menu without one effect per name and price).
 #[component]
 pub fn MenuList(categories: Vec<Category>) -> impl IntoView {
+    let shop = use_shop();
+    let categories = StoredValue::new(categories);
     view! {
         <main class="to-menu">
-            {categories
-                .into_iter()
-                .map(|c| {
-                    let id = section_id(&c);
-                    let label = c.name.clone();
-                    view! {
-                        <section class="to-category" id=id aria-label=label>
-                            <h2 class="to-category-name">{c.name}</h2>
-                            <ul class="to-items">
-                                {c
-                                    .items
-                                    .into_iter()
-                                    .map(|item| view! { <ItemRow item=item /> })
-                                    .collect_view()}
-                            </ul>
-                        </section>
-                    }
-                })
-                .collect_view()}
+            {move || {
+                let locale = shop.locale.get();
+                categories
+                    .get_value()
+                    .into_iter()
+                    .map(|c| view! { <CategorySection category=c locale=locale /> })
+                    .collect_view()
+            }}
         </main>
+    }
+}
+
+#[component]
+fn CategorySection(category: Category, locale: Locale) -> impl IntoView {
+    let id = section_id(&category);
+    let label = category.name.clone();
+    view! {
+        <section class="to-category" id=id aria-label=label>
+            <h2 class="to-category-name">{category.name}</h2>
+            <ul class="to-items">
+                {category
+                    .items
+                    .into_iter()
+                    .map(|item| view! { <ItemRow item=item locale=locale /> })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -138,10 +149,9 @@ pub fn ItemPhoto(photo: Option<String>, #[prop(into)] sizes: String) -> impl Int
     }
 }
 
-/// One item: a button that opens its sheet, or a plain row when sold out.
+/// One item, in one language: a button that opens its sheet, or a plain row when sold out.
 #[component]
-fn ItemRow(item: Item) -> impl IntoView {
-    let i18n = use_i18n();
+fn ItemRow(item: Item, locale: Locale) -> impl IntoView {
     let shop = use_shop();
     let class = if item.sold_out {
         "to-item to-sold-out"
@@ -149,27 +159,21 @@ fn ItemRow(item: Item) -> impl IntoView {
         "to-item"
     };
     let sold_out = item.sold_out;
-    let amount = item.price;
-    let price = move || won(i18n.get_locale(), amount);
+    let price = won(locale, item.price);
     let photo = (shop.has_photos || item.photo.is_some()).then(
         || view! { <ItemPhoto photo=item.photo.clone() sizes="(min-width: 768px) 240px, 112px" /> },
     );
+    let name = shown_name(&item, locale);
+    let korean = korean_beside(&item, locale).map(|ko| {
+        view! {
+            <span class="to-item-ko" lang="ko">
+                {ko}
+            </span>
+        }
+    });
+    let description =
+        shown_description(&item, locale).map(|d| view! { <span class="to-item-desc">{d}</span> });
     let item = StoredValue::new(item);
-    let name = move || item.with_value(|i| shown_name(i, i18n.get_locale()));
-    let korean = move || {
-        item.with_value(|i| korean_beside(i, i18n.get_locale()))
-            .map(|ko| {
-                view! {
-                    <span class="to-item-ko" lang="ko">
-                        {ko}
-                    </span>
-                }
-            })
-    };
-    let description = move || {
-        item.with_value(|i| shown_description(i, i18n.get_locale()))
-            .map(|d| view! { <span class="to-item-desc">{d}</span> })
-    };
     let open = move |_| shop.sheet.set(Some(item.get_value()));
     view! {
         <li class=class>
@@ -181,7 +185,11 @@ fn ItemRow(item: Item) -> impl IntoView {
                     <span class="to-item-foot">
                         <span class="to-item-price">{price}</span>
                         {sold_out
-                            .then(|| view! { <span class="to-badge">{t!(i18n, sold_out)}</span> })}
+                            .then(|| {
+                                view! {
+                                    <span class="to-badge">{td_string!(locale, sold_out)}</span>
+                                }
+                            })}
                     </span>
                 </span>
                 {photo}

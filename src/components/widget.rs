@@ -50,8 +50,13 @@ fn initial_locale(lang: Lang) {
         // The server runs no effects: its page is in the asked language from the start.
         i18n.set_locale(initial);
     } else {
-        // Runs after the provider's own first effect, which would follow the browser's language.
-        Effect::new(move |_| i18n.set_locale(initial));
+        // Runs after the provider's own first effect, which would follow the browser's
+        // language; setting the language it already has would still wake every reader.
+        Effect::new(move |_| {
+            if i18n.get_locale_untracked() != initial {
+                i18n.set_locale(initial);
+            }
+        });
     }
 }
 
