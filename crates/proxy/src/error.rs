@@ -55,10 +55,10 @@ impl From<crate::limits::RetryAfter> for AppError {
     }
 }
 
+/// Trust records that cannot be read fail a request as they fail an order.
 impl From<crate::trust::TrustError> for AppError {
     fn from(e: crate::trust::TrustError) -> AppError {
-        tracing::error!(error = %e, "trust records unavailable");
-        AppError::Storage(e.to_string())
+        AppError::Order(e.into())
     }
 }
 
