@@ -1,13 +1,13 @@
 // Phones as they really poll: PHONES of them spread over the store's tables, each asking for
-// its table's orders once per poll interval (with its table's link token), for SECONDS.
+// its table's orders once per poll interval (with its table's link token), for PHONES_SECONDS.
 // Unlike wrk, a slow answer does not slow the next phone down. Prints `name value unit`
 // lines: requests, p50, p99, max and errors.
-//   node bench/phones.mjs BASE_URL LINKS_JSON PREFIX   (env PHONES=500 SECONDS=20 INTERVAL_MS=500)
+//   node bench/phones.mjs BASE_URL LINKS_JSON PREFIX   (env PHONES=500 PHONES_SECONDS=20 INTERVAL_MS=500)
 import { readFileSync } from 'node:fs';
 
 const [base, linksFile, prefix = 'phones'] = process.argv.slice(2);
 const phones = Number(process.env.PHONES ?? 500);
-const seconds = Number(process.env.SECONDS ?? 20);
+const seconds = Number(process.env.PHONES_SECONDS ?? 20);
 const interval = Number(process.env.INTERVAL_MS ?? 500);
 const links = JSON.parse(readFileSync(linksFile, 'utf8')).map((l) => ({
   table: l.table.id ?? l.table,
