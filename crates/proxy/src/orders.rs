@@ -520,12 +520,18 @@ impl OrderDesk {
 
     /// The table's orders as they are now, not as cached.
     async fn fresh_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, OrderError> {
-        self.forget_inquiry(store, table).await;
+        self.forget_inquiry(store, table, None).await;
         self.table_inquiry(store, table).await
     }
 
-    async fn forget_inquiry(&self, store: &str, table: &str) {
-        self.inquiry_cell(store, table).lock().await.last = None;
+    /// Drops the table's last inquiry; `newest`: an order now known to be the table's newest.
+    async fn forget_inquiry(&self, store: &str, table: &str, newest: Option<&str>) {
+        let cell = self.inquiry_cell(store, table);
+        let mut look = cell.lock().await;
+        look.last = None;
+        if let Some(no) = newest {
+            look.newest = Some(Some(no.to_string()));
+        }
     }
 
     /// Places an order once, however often, however concurrently and across however many
@@ -983,20 +989,14 @@ impl OrderDesk {
         };
         let creds = self.catalog.credentials(store)?;
         // No phone may read a table's orders from before this send as current.
-        self.forget_inquiry(store, table).await;
+        self.forget_inquiry(store, table, None).await;
         let sent = self
             .metrics
             .time_upstream("place", self.upstream.place(creds, &outgoing))
             .await;
-        {
-            let cell = self.inquiry_cell(store, table);
-            let mut look = cell.lock().await;
-            look.last = None;
-            // Our own order is the newest at the table now (on the POS or about to be).
-            if let Some(no) = sent.as_ref().ok().and_then(|r| r.order_no.as_ref()) {
-                look.newest = Some(Some(no.clone()));
-            }
-        }
+        // Our own order is the newest at the table now (on the POS or about to be).
+        let ours = sent.as_ref().ok().and_then(|r| r.order_no.as_deref());
+        self.forget_inquiry(store, table, ours).await;
         match sent {
             Ok(received) => {
                 self.catalog.note_open(store, true);
