@@ -574,23 +574,30 @@ async fn claim_row(
 mod tests {
     use super::*;
 
-    fn temp_dir(name: &str) -> std::path::PathBuf {
-        std::env::temp_dir().join(format!("tableorder-ledger-{name}-{}", std::process::id()))
+    /// A ledger in a directory of its own, emptied first.
+    async fn fresh_ledger(name: &str) -> (Ledger, std::path::PathBuf) {
+        let dir =
+            std::env::temp_dir().join(format!("tableorder-ledger-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        (Ledger::open(&dir).await.unwrap(), dir)
+    }
+
+    /// An order at the demo store's first table, paid with `approvals`.
+    fn claim<'a>(id: &'a str, approvals: &'a [(String, String)]) -> Claim<'a> {
+        Claim {
+            store: "demo",
+            client_order_id: id,
+            table: "0001-0001",
+            fingerprint: "f",
+            payment: None,
+            approvals,
+        }
     }
 
     #[tokio::test]
     async fn a_claim_survives_reopening_and_is_settled_once() {
-        let dir = temp_dir("reopen");
-        let _ = std::fs::remove_dir_all(&dir);
-        let ledger = Ledger::open(&dir).await.unwrap();
-        let claim = Claim {
-            store: "demo",
-            client_order_id: "order-0001",
-            table: "0001-0001",
-            fingerprint: "f1",
-            payment: None,
-            approvals: &[],
-        };
+        let (ledger, dir) = fresh_ledger("reopen").await;
+        let claim = claim("order-0001", &[]);
         let anchor = Some("TO0");
         assert_eq!(ledger.claim(&claim, anchor).await.unwrap(), Claimed::Mine);
         assert_eq!(
@@ -626,18 +633,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_claim_alone_whose_approval_pays_for_another_order_leaves_nothing() {
-        let dir = temp_dir("alone");
-        let _ = std::fs::remove_dir_all(&dir);
-        let ledger = Ledger::open(&dir).await.unwrap();
+        let (ledger, dir) = fresh_ledger("alone").await;
         let approval = [("20261130".to_string(), "A-7".to_string())];
-        let claim = |id| Claim {
-            store: "demo",
-            client_order_id: id,
-            table: "0001-0001",
-            fingerprint: "f",
-            payment: None,
-            approvals: &approval,
-        };
+        let claim = |id| claim(id, &approval);
         assert_eq!(
             ledger.claim(&claim("order-0001"), None).await.unwrap(),
             Claimed::Mine
@@ -669,9 +667,7 @@ mod tests {
 
     #[tokio::test]
     async fn claims_that_arrive_together_are_committed_together_each_on_its_own_merits() {
-        let dir = temp_dir("batch");
-        let _ = std::fs::remove_dir_all(&dir);
-        let ledger = Ledger::open(&dir).await.unwrap();
+        let (ledger, dir) = fresh_ledger("batch").await;
         let approval = [("20261130".to_string(), "A-1".to_string())];
         let ids: Vec<String> = (0..40).map(|i| format!("order-{i:04}")).collect();
         // Forty orders at once, two of them twice, and three paid with the same approval.
@@ -688,15 +684,8 @@ mod tests {
                     &[]
                 };
                 tokio::spawn(async move {
-                    let claim = Claim {
-                        store: "demo",
-                        client_order_id: &id,
-                        table: "0001-0001",
-                        fingerprint: "f",
-                        payment: None,
-                        approvals,
-                    };
-                    (id.clone(), ledger.claim(&claim, None).await.unwrap())
+                    let claimed = ledger.claim(&claim(&id, approvals), None).await.unwrap();
+                    (id, claimed)
                 })
             })
             .collect::<Vec<_>>();
