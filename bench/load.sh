@@ -102,7 +102,6 @@ run() {
     $1 == "99%" { printf "%s_p99 %.2f ms\n", name, ms($2) }
     /Non-2xx/ { printf "%s_non_2xx %d responses\n", name, $NF }'
 }
-# The simulator's orders from an earlier run are forgotten, so each run meets the same POS.
 # The proxy's upstream calls so far: sends, then table inquiries (from /metrics).
 upstream_calls() {
   curl -s http://127.0.0.1:8191/metrics | awk '
@@ -110,6 +109,7 @@ upstream_calls() {
     /^tableorder_upstream_calls_total\{op="table_orders"/ { i += $2 }
     END { print s + 0, i + 0 }'
 }
+# The simulator's orders from an earlier run are forgotten, so each run meets the same POS.
 reset_sim() { curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null; }
 
 # The proxy and nginx side by side, alternately, LOAD_ROUNDS times (this machine's speed
