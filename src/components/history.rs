@@ -4,6 +4,7 @@ use crate::clock::clock_time;
 use crate::i18n::*;
 use crate::money::won;
 use crate::shop::use_shop;
+use leptos::either::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_use::use_interval_fn;
@@ -75,7 +76,7 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
         // A call for staff lists its reasons and costs nothing: no count, no price.
         if o.staff_call {
             let reasons: Vec<&str> = o.lines.iter().map(|l| l.name.as_str()).collect();
-            return view! {
+            return Either::Left(view! {
                 <li class="to-history-row to-history-call">
                     <div class="to-history-top">
                         <span class="to-muted">{clock_time(&o.received_at)}</span>
@@ -83,11 +84,10 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
                     </div>
                     <p class="to-cart-line-detail">{reasons.join(", ")}</p>
                 </li>
-            }
-            .into_any();
+            });
         }
         let (tag_class, tag_words) = status_tag(o.status, i18n);
-        view! {
+        Either::Right(view! {
             <li class="to-history-row">
                 <div class="to-history-top">
                     <span class="to-muted">{clock_time(&o.received_at)}</span>
@@ -96,8 +96,7 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
                 </div>
                 <p class="to-cart-line-detail">{names.join(", ")}</p>
             </li>
-        }
-        .into_any()
+        })
     };
     view! {
         <Sheet title_id="to-history-title" title=t!(i18n, history) on_close=close>
@@ -109,19 +108,21 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
                         .get()
                         .map(|r| match r {
                             Ok(list) if list.orders.is_empty() => {
-                                view! { <p class="to-muted">{t!(i18n, history_empty)}</p> }
-                                    .into_any()
+                                EitherOf3::A(
+                                    view! { <p class="to-muted">{t!(i18n, history_empty)}</p> },
+                                )
                             }
                             Ok(list) => {
-                                view! {
-                                    <ul class="to-history">
-                                        {list.orders.into_iter().map(row).collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
+                                EitherOf3::B(
+                                    view! {
+                                        <ul class="to-history">
+                                            {list.orders.into_iter().map(row).collect_view()}
+                                        </ul>
+                                    },
+                                )
                             }
                             Err(_) => {
-                                view! { <p class="to-reason">{t!(i18n, offline)}</p> }.into_any()
+                                EitherOf3::C(view! { <p class="to-reason">{t!(i18n, offline)}</p> })
                             }
                         })
                 }}

@@ -2,6 +2,7 @@ use crate::i18n::*;
 use crate::money::won;
 use crate::names::{korean_beside, photo_sources, shown_description, shown_name};
 use crate::shop::use_shop;
+use leptos::either::*;
 use leptos::prelude::*;
 use order_core::{Category, Item};
 use send_wrapper::SendWrapper;
@@ -128,7 +129,7 @@ pub fn ItemPhoto(photo: Option<String>, #[prop(into)] sizes: String) -> impl Int
             let (src, srcset) = shop.api_base.with_value(|base| photo_sources(base, &photo));
             let [width] = [order_core::PHOTO_WIDTHS[0]];
             let height = width * order_core::PHOTO_ASPECT.1 / order_core::PHOTO_ASPECT.0;
-            view! {
+            Either::Left(view! {
                 <img
                     class="to-photo"
                     src=src
@@ -140,11 +141,10 @@ pub fn ItemPhoto(photo: Option<String>, #[prop(into)] sizes: String) -> impl Int
                     width=width
                     height=height
                 />
-            }
-            .into_any()
+            })
         }
         None => {
-            view! { <span class="to-photo to-photo-none" aria-hidden="true"></span> }.into_any()
+            Either::Right(view! { <span class="to-photo to-photo-none" aria-hidden="true"></span> })
         }
     }
 }

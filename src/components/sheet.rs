@@ -39,18 +39,20 @@ fn make_rest_inert(modal: &web_sys::Element) -> Vec<web_sys::Element> {
 /// open. Focus moves to its heading when it opens and back to whatever had it when it goes
 /// away, however it is closed; Escape, the ✕ and the backdrop call `on_close`.
 #[component]
-pub fn Sheet<T, C>(
+pub fn Sheet<T, C, Ch>(
     /// The heading's id, which names the dialog for screen readers.
     #[prop(into)]
     title_id: String,
     title: T,
     on_close: C,
-    children: Children,
+    children: TypedChildren<Ch>,
 ) -> impl IntoView
 where
     T: IntoView + 'static,
+    Ch: IntoView + 'static,
     C: Fn() + Clone + Send + Sync + 'static,
 {
+    let children = children.into_inner();
     let i18n = use_i18n();
     let heading = NodeRef::<html::H2>::new();
     // The wasm page has one thread; the wrapper only satisfies the cleanup's Send bound.

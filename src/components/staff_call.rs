@@ -3,6 +3,7 @@ use crate::api::{Api, ApiFailure};
 use crate::clock::{fresh_client_order_id, now_ms};
 use crate::i18n::*;
 use crate::shop::use_shop;
+use leptos::either::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use::use_interval_fn;
@@ -82,18 +83,19 @@ fn StaffCallBody(store: String, table: String, api: Api) -> impl IntoView {
     let busy = move || call.with(|c| *c == Call::Sending);
     let waiting = move || call.with(|c| matches!(c, Call::Wait { until } if *until > now.get()));
     let status = move || match call.get() {
-        Call::Choosing => ().into_any(),
-        Call::Sending => t!(i18n, call_staff_sending).into_any(),
-        Call::Sent => t!(i18n, call_staff_sent).into_any(),
+        Call::Choosing => EitherOf6::A(()),
+        Call::Sending => EitherOf6::B(t!(i18n, call_staff_sending)),
+        Call::Sent => EitherOf6::C(t!(i18n, call_staff_sent)),
         Call::Wait { until } => {
             let seconds = move || until.saturating_sub(now.get()).div_ceil(1000);
-            view! { <Show when=move || { seconds() > 0 }>{t!(i18n, call_staff_wait, seconds = seconds)}</Show> }
-            .into_any()
+            EitherOf6::D(
+                view! { <Show when=move || { seconds() > 0 }>{t!(i18n, call_staff_wait, seconds = seconds)}</Show> },
+            )
         }
         Call::Failed(Some(words)) => {
-            t!(i18n, pos_words, message = move || words.clone()).into_any()
+            EitherOf6::E(t!(i18n, pos_words, message = move || words.clone()))
         }
-        Call::Failed(None) => t!(i18n, call_staff_failed).into_any(),
+        Call::Failed(None) => EitherOf6::F(t!(i18n, call_staff_failed)),
     };
     let close = move || shop.staff_call_open.set(false);
     view! {

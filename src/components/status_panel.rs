@@ -3,6 +3,7 @@ use crate::clock::now_ms;
 use crate::i18n::*;
 use crate::ordering::Ordering;
 use crate::shop::use_shop;
+use leptos::either::*;
 use leptos::prelude::*;
 use leptos_use::use_interval_fn;
 use order_core::flow::{Event, Stage};
@@ -78,14 +79,16 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         _ if stage.is_final() => "to-bad",
         _ => "to-warn",
     };
+    // One type for every card, without erasing it: the order under way (left) or ended
+    // (right), as `EitherOf` holds at most sixteen.
     let body = match stage {
-        Stage::Sending => view! {
+        Stage::Sending => Either::Left(EitherOf9::A(view! {
             <p>
                 <span class="to-spinner" aria-hidden="true"></span>
                 {t!(i18n, status_sending)}
             </p>
-        }.into_any(),
-        Stage::Received { order_no, .. } => view! {
+        })),
+        Stage::Received { order_no, .. } => Either::Left(EitherOf9::B(view! {
             <p>
                 <span class="to-spinner" aria-hidden="true"></span>
                 {t!(i18n, status_received)}
@@ -95,21 +98,65 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
                     i18n, status_received_countdown, seconds = move || seconds_until(deadline, now.get())
                 )} " · " {t!(i18n, order_no, number = move || order_no.clone())}
             </p>
-        }.into_any(),
-        Stage::Accepted { order_no } => view! {
+        })),
+        Stage::Occupied { retry_at, .. } => Either::Left(EitherOf9::C(view! {
+            <p>{t!(i18n, status_occupied, seconds = move || seconds_until(retry_at, now.get()))}</p>
+            {cancel_button()}
+        })),
+        Stage::Unreachable { retry_at } => Either::Left(EitherOf9::D(view! {
+            <p>
+                {t!(i18n, status_unreachable, seconds = move || seconds_until(retry_at, now.get()))}
+            </p>
+            {cancel_button()}
+        })),
+        Stage::OccupiedAsk | Stage::StoreClosed | Stage::UnreachableAsk => {
+            let text = match stage {
+                Stage::OccupiedAsk => EitherOf3::A(t!(i18n, status_occupied_ask)),
+                Stage::StoreClosed => EitherOf3::B(t!(i18n, status_store_closed)),
+                _ => EitherOf3::C(t!(i18n, status_unreachable_ask)),
+            };
+            Either::Left(EitherOf9::E(view! {
+                <p>{text}</p>
+                <div class="to-actions">
+                    <button type="button" class="to-button to-primary" on:click=retry>
+                        {t!(i18n, retry)}
+                    </button>
+                    {cancel_button()}
+                </div>
+            }))
+        }
+        Stage::Cancelling => Either::Left(EitherOf9::F(view! {
+            <p>
+                <span class="to-spinner" aria-hidden="true"></span>
+                {t!(i18n, status_cancelling)}
+            </p>
+        })),
+        Stage::Paying => Either::Left(EitherOf9::G(view! {
+            <p>
+                <span class="to-spinner" aria-hidden="true"></span>
+                {t!(i18n, status_paying)}
+            </p>
+        })),
+        Stage::StaffConfirm { wrong_pin } => Either::Left(EitherOf9::H(
+            view! { <super::StaffPin wrong_pin=wrong_pin /> },
+        )),
+        Stage::PaymentUnclear => Either::Left(EitherOf9::I(
+            view! { <p>{t!(i18n, status_payment_unclear)}</p> },
+        )),
+        Stage::Accepted { order_no } => Either::Right(EitherOf10::A(view! {
             <p class="to-strong">{t!(i18n, status_accepted)}</p>
             <p class="to-muted">{t!(i18n, order_no, number = move || order_no.clone())}</p>
             <button type="button" class="to-button" on:click=dismiss>
                 {t!(i18n, ok)}
             </button>
-        }.into_any(),
-        Stage::CancelledByStore { .. } => view! {
+        })),
+        Stage::CancelledByStore { .. } => Either::Right(EitherOf10::B(view! {
             <p>{t!(i18n, status_cancelled_by_store)}</p>
             <button type="button" class="to-button" on:click=dismiss>
                 {t!(i18n, ok)}
             </button>
-        }.into_any(),
-        Stage::NotDelivered => view! {
+        })),
+        Stage::NotDelivered => Either::Right(EitherOf10::C(view! {
             <p>{t!(i18n, status_not_delivered)}</p>
             <div class="to-actions">
                 <button type="button" class="to-button to-primary" on:click=resend>
@@ -119,41 +166,12 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
                     {t!(i18n, cancel)}
                 </button>
             </div>
-        }.into_any(),
-        Stage::Occupied { retry_at, .. } => view! {
-            <p>{t!(i18n, status_occupied, seconds = move || seconds_until(retry_at, now.get()))}</p>
-            {cancel_button()}
-        }.into_any(),
-        Stage::Unreachable { retry_at } => view! {
-            <p>
-                {t!(i18n, status_unreachable, seconds = move || seconds_until(retry_at, now.get()))}
-            </p>
-            {cancel_button()}
-        }.into_any(),
-        Stage::OccupiedAsk | Stage::StoreClosed | Stage::UnreachableAsk => {
-            let text = match stage {
-                Stage::OccupiedAsk => t!(i18n, status_occupied_ask).into_any(),
-                Stage::StoreClosed => t!(i18n, status_store_closed).into_any(),
-                _ => t!(i18n, status_unreachable_ask).into_any(),
-            };
-            view! {
-                <p>{text}</p>
-                <div class="to-actions">
-                    <button type="button" class="to-button to-primary" on:click=retry>
-                        {t!(i18n, retry)}
-                    </button>
-                    {cancel_button()}
-                </div>
-            }.into_any()
-        }
-        Stage::Cancelling => view! {
-            <p>
-                <span class="to-spinner" aria-hidden="true"></span>
-                {t!(i18n, status_cancelling)}
-            </p>
-        }.into_any(),
+        })),
         // The POS's own words, when it gave them: the guest may be able to act on them.
-        Stage::Rejected { code: ErrorCode::PosRefused, message } => view! {
+        Stage::Rejected {
+            code: ErrorCode::PosRefused,
+            message,
+        } => Either::Right(EitherOf10::D(view! {
             <p>{t!(i18n, err_pos_refused)}</p>
             {(!message.is_empty())
                 .then(|| {
@@ -166,40 +184,34 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
             <button type="button" class="to-button" on:click=dismiss>
                 {t!(i18n, ok)}
             </button>
-        }.into_any(),
-        Stage::Rejected { code, .. } => view! {
+        })),
+        Stage::Rejected { code, .. } => Either::Right(EitherOf10::E(view! {
             <p>{refusal_text(code, i18n)}</p>
             <button type="button" class="to-button" on:click=dismiss>
                 {t!(i18n, ok)}
             </button>
-        }.into_any(),
-        Stage::Cancelled => view! {
+        })),
+        Stage::Cancelled => Either::Right(EitherOf10::F(view! {
             <p>{t!(i18n, status_cancelled)}</p>
             <button type="button" class="to-button" on:click=dismiss>
                 {t!(i18n, ok)}
             </button>
-        }.into_any(),
-        Stage::Paying => view! {
-            <p>
-                <span class="to-spinner" aria-hidden="true"></span>
-                {t!(i18n, status_paying)}
-            </p>
-        }.into_any(),
-        Stage::PaymentUnclear => view! { <p>{t!(i18n, status_payment_unclear)}</p> }.into_any(),
-        Stage::StaffConfirm { wrong_pin } => view! { <super::StaffPin wrong_pin=wrong_pin /> }.into_any(),
-        Stage::PaymentDeclined { message } if message == crate::ordering::PAY_NOT_CONFIGURED => view! {
-            <p>{t!(i18n, pay_not_configured)}</p>
-            <button type="button" class="to-button" on:click=dismiss>
-                {t!(i18n, ok)}
-            </button>
-        }.into_any(),
-        Stage::PaymentDeclined { message } => view! {
+        })),
+        Stage::PaymentDeclined { message } if message == crate::ordering::PAY_NOT_CONFIGURED => {
+            Either::Right(EitherOf10::G(view! {
+                <p>{t!(i18n, pay_not_configured)}</p>
+                <button type="button" class="to-button" on:click=dismiss>
+                    {t!(i18n, ok)}
+                </button>
+            }))
+        }
+        Stage::PaymentDeclined { message } => Either::Right(EitherOf10::H(view! {
             <p>{t!(i18n, status_payment_declined, reason = move || message.clone())}</p>
             <button type="button" class="to-button" on:click=dismiss>
                 {t!(i18n, ok)}
             </button>
-        }.into_any(),
-        Stage::Unconfirmed { order_no } => view! {
+        })),
+        Stage::Unconfirmed { order_no } => Either::Right(EitherOf10::I(view! {
             <p class="to-strong">{t!(i18n, status_unconfirmed)}</p>
             {order_no
                 .map(|no| {
@@ -210,13 +222,13 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
             <button type="button" class="to-button" on:click=dismiss>
                 {t!(i18n, ok)}
             </button>
-        }.into_any(),
-        Stage::NeedsStaff { .. } => view! {
+        })),
+        Stage::NeedsStaff { .. } => Either::Right(EitherOf10::J(view! {
             <p class="to-strong">{t!(i18n, status_needs_staff)}</p>
             <button type="button" class="to-button" on:click=dismiss>
                 {t!(i18n, ok)}
             </button>
-        }.into_any(),
+        })),
     };
     let show_approvals = !approvals.is_empty();
     view! {

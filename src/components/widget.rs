@@ -8,6 +8,7 @@ use crate::i18n::*;
 use crate::options::{Lang, OptionsError, WidgetOptions};
 use crate::ordering::Ordering;
 use crate::shop::Shop;
+use leptos::either::*;
 use leptos::prelude::*;
 use order_core::{ClientConfig, ErrorCode, Menu, Table};
 
@@ -31,7 +32,8 @@ pub fn Widget(
 /// Translations for everything inside, in `lang` (Korean unless the host asks otherwise),
 /// without touching the host page's `<html>`.
 #[component]
-pub fn Localized(lang: Lang, children: Children) -> impl IntoView {
+pub fn Localized<C: IntoView + 'static>(lang: Lang, children: TypedChildren<C>) -> impl IntoView {
+    let children = children.into_inner();
     view! {
         <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false>
             {
@@ -67,16 +69,19 @@ fn Root(options: Result<WidgetOptions, OptionsError>, boot: Boot) -> impl IntoVi
         <Frame>
             {match options {
                 Ok(options) => {
-                    view! { <StorePage options=options.with_kept_token() boot=boot /> }.into_any()
+                    Either::Left(
+                        view! { <StorePage options=options.with_kept_token() boot=boot /> },
+                    )
                 }
                 Err(_) => {
-                    view! {
-                        <Notice
-                            title=t_string!(i18n, qr_title).to_string()
-                            detail=t_string!(i18n, qr_detail).to_string()
-                        />
-                    }
-                        .into_any()
+                    Either::Right(
+                        view! {
+                            <Notice
+                                title=t_string!(i18n, qr_title).to_string()
+                                detail=t_string!(i18n, qr_detail).to_string()
+                            />
+                        },
+                    )
                 }
             }}
         </Frame>
@@ -85,7 +90,8 @@ fn Root(options: Result<WidgetOptions, OptionsError>, boot: Boot) -> impl IntoVi
 
 /// The one element everything sits under, marked with the language it is in.
 #[component]
-fn Frame(children: Children) -> impl IntoView {
+fn Frame<C: IntoView + 'static>(children: TypedChildren<C>) -> impl IntoView {
+    let children = children.into_inner();
     let i18n = use_i18n();
     let code = move || Lang::of(i18n.get_locale()).code();
     view! {
@@ -217,10 +223,10 @@ fn StorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
             menu: Some(menu),
             table: Some(table),
             ..
-        } => {
-            view! { <Storefront options=options config=config menu=menu table=table /> }.into_any()
-        }
-        boot => view! { <LoadingStorePage options=options boot=boot /> }.into_any(),
+        } => Either::Left(
+            view! { <Storefront options=options config=config menu=menu table=table /> },
+        ),
+        boot => Either::Right(view! { <LoadingStorePage options=options boot=boot /> }),
     }
 }
 
@@ -247,51 +253,55 @@ fn LoadingStorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok((config, menu, table)) => {
-                            view! {
-                                <Storefront
-                                    options=opts.get_value()
-                                    config=config
-                                    menu=menu
-                                    table=table
-                                />
-                            }
-                                .into_any()
+                            EitherOf4::A(
+                                view! {
+                                    <Storefront
+                                        options=opts.get_value()
+                                        config=config
+                                        menu=menu
+                                        table=table
+                                    />
+                                },
+                            )
                         }
                         Err(LoadFailure::ScanAgain) => {
-                            view! {
-                                <Notice
-                                    title=t_string!(i18n, scan_again_title).to_string()
-                                    detail=t_string!(i18n, scan_again_detail).to_string()
-                                />
-                            }
-                                .into_any()
+                            EitherOf4::B(
+                                view! {
+                                    <Notice
+                                        title=t_string!(i18n, scan_again_title).to_string()
+                                        detail=t_string!(i18n, scan_again_detail).to_string()
+                                    />
+                                },
+                            )
                         }
                         Err(LoadFailure::NotEnrolled) => {
-                            view! {
-                                <Notice
-                                    title=t_string!(i18n, menu_failed).to_string()
-                                    detail=t_string!(i18n, err_device_required).to_string()
-                                />
-                            }
-                                .into_any()
+                            EitherOf4::C(
+                                view! {
+                                    <Notice
+                                        title=t_string!(i18n, menu_failed).to_string()
+                                        detail=t_string!(i18n, err_device_required).to_string()
+                                    />
+                                },
+                            )
                         }
                         Err(LoadFailure::Other(e)) => {
-                            view! {
-                                <Notice
-                                    title=t_string!(i18n, menu_failed).to_string()
-                                    detail=load_failure_text(&e, i18n)
-                                />
-                                <p class="to-center">
-                                    <button
-                                        type="button"
-                                        class="to-button"
-                                        on:click=move |_| loaded.refetch()
-                                    >
-                                        {t!(i18n, try_again)}
-                                    </button>
-                                </p>
-                            }
-                                .into_any()
+                            EitherOf4::D(
+                                view! {
+                                    <Notice
+                                        title=t_string!(i18n, menu_failed).to_string()
+                                        detail=load_failure_text(&e, i18n)
+                                    />
+                                    <p class="to-center">
+                                        <button
+                                            type="button"
+                                            class="to-button"
+                                            on:click=move |_| loaded.refetch()
+                                        >
+                                            {t!(i18n, try_again)}
+                                        </button>
+                                    </p>
+                                },
+                            )
                         }
                     })
             }}
