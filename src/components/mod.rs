@@ -1,5 +1,6 @@
 //! The widget's components, one per file.
 
+mod browser_only;
 mod cart;
 mod header;
 mod history;
@@ -14,6 +15,7 @@ mod status_panel;
 mod widget;
 mod wording;
 
+pub use browser_only::BrowserOnly;
 pub use cart::{CartAside, CartBar, CartSheet};
 pub use header::Header;
 pub use history::HistorySheet;

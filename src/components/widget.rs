@@ -1,7 +1,7 @@
 use super::wording::load_failure_text;
 use super::{
-    CartAside, CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet, MenuList, Notice,
-    Skeleton, StaffCallSheet, StatusPanel,
+    BrowserOnly, CartAside, CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet,
+    MenuList, Notice, Skeleton, StaffCallSheet, StatusPanel,
 };
 use crate::api::ApiFailure;
 use crate::i18n::*;
@@ -320,6 +320,7 @@ fn Storefront(
     let store_info = menu.store.clone();
     let stale = menu.stale;
     let categories = menu.categories.clone();
+    let (store, table_id, api) = (options.store.clone(), options.table.clone(), options.api());
     Shop::provide(
         menu,
         &options.store,
@@ -345,10 +346,12 @@ fn Storefront(
             <CartAside />
         </div>
         <CartBar />
-        <ItemSheet />
-        <CartSheet />
-        <HistorySheet store=options.store.clone() table=options.table.clone() api=options.api() />
-        <StaffCallSheet store=options.store.clone() table=options.table.clone() api=options.api() />
-        <StatusPanel />
+        <BrowserOnly>
+            <ItemSheet />
+            <CartSheet />
+            <HistorySheet store=store.clone() table=table_id.clone() api=api.clone() />
+            <StaffCallSheet store=store.clone() table=table_id.clone() api=api.clone() />
+            <StatusPanel />
+        </BrowserOnly>
     }
 }
