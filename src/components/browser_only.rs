@@ -2,9 +2,9 @@ use leptos::html;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
-/// What is never in the server's drawing (the sheets, the order's status): an empty element
-/// there, filled by the browser once the page is its own. The takeover then carries no code
-/// for these parts, only the code that draws them.
+/// What is never in the server's drawing (the cart once something is in it, the sheets, the
+/// order's status): an empty element there, filled by the browser once the page is its own.
+/// The takeover then carries no code for these parts, only the code that draws them.
 #[component]
 pub fn BrowserOnly<V: IntoView + 'static>(children: TypedChildrenFn<V>) -> impl IntoView {
     let children = children.into_inner();

@@ -343,10 +343,12 @@ fn Storefront(
                 <CategoryTabs categories=categories.clone() />
                 <MenuList categories=categories />
             </div>
-            <CartAside />
+            <BrowserOnly>
+                <CartAside />
+            </BrowserOnly>
         </div>
-        <CartBar />
         <BrowserOnly>
+            <CartBar />
             <ItemSheet />
             <CartSheet />
             <HistorySheet store=store.clone() table=table_id.clone() api=api.clone() />
