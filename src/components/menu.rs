@@ -12,14 +12,29 @@ fn section_id(category: &Category) -> String {
     format!("to-cat-{}", category.id)
 }
 
+/// A category as its tab shows it: its name, and where its section is.
+pub struct CategoryTab {
+    section_id: String,
+    name: String,
+}
+
+impl From<&Category> for CategoryTab {
+    fn from(category: &Category) -> CategoryTab {
+        CategoryTab {
+            section_id: section_id(category),
+            name: category.name.clone(),
+        }
+    }
+}
+
 /// Category tabs that scroll the list to their section, and follow the scroll: the tab of
 /// the section under them is marked and kept in view.
 #[component]
-pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
+pub fn CategoryTabs(tabs: Vec<CategoryTab>) -> impl IntoView {
     let i18n = use_i18n();
     let active = RwSignal::new(0usize);
     let nav = NodeRef::<leptos::html::Nav>::new();
-    let ids: Vec<String> = categories.iter().map(section_id).collect();
+    let ids: Vec<String> = tabs.iter().map(|t| t.section_id.clone()).collect();
     let document = || web_sys::window().and_then(|w| w.document());
     let on_scroll = move |_| {
         let Some(document) = document() else { return };
@@ -49,11 +64,11 @@ pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
     });
     view! {
         <nav class="to-tabs" node_ref=nav aria-label=move || t_string!(i18n, menu_categories)>
-            {categories
+            {tabs
                 .into_iter()
                 .enumerate()
-                .map(|(index, c)| {
-                    let target = section_id(&c);
+                .map(|(index, tab)| {
+                    let target = tab.section_id;
                     let scroll = move |_| {
                         let el = web_sys::window()
                             .and_then(|w| w.document())
@@ -71,7 +86,7 @@ pub fn CategoryTabs(categories: Vec<Category>) -> impl IntoView {
                             class:to-tab-active=move || active.get() == index
                             aria-current=move || (active.get() == index).then_some("true")
                         >
-                            {c.name}
+                            {tab.name}
                         </button>
                     }
                 })

@@ -20,7 +20,7 @@ pub use cart::{CartAside, CartBar, CartSheet};
 pub use header::Header;
 pub use history::HistorySheet;
 pub use item_sheet::{Counter, ItemSheet};
-pub use menu::{CategoryTabs, ItemPhoto, MenuList};
+pub use menu::{CategoryTab, CategoryTabs, ItemPhoto, MenuList};
 pub use notice::Notice;
 pub use sheet::Sheet;
 pub use skeleton::Skeleton;

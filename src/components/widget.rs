@@ -1,7 +1,7 @@
 use super::wording::load_failure_text;
 use super::{
-    BrowserOnly, CartAside, CartBar, CartSheet, CategoryTabs, Header, HistorySheet, ItemSheet,
-    MenuList, Notice, Skeleton, StaffCallSheet, StatusPanel,
+    BrowserOnly, CartAside, CartBar, CartSheet, CategoryTab, CategoryTabs, Header, HistorySheet,
+    ItemSheet, MenuList, Notice, Skeleton, StaffCallSheet, StatusPanel,
 };
 use crate::api::ApiFailure;
 use crate::i18n::*;
@@ -340,7 +340,7 @@ fn Storefront(
         <Header store=store_info.name open=store_info.open stale=stale table=table.name />
         <div class="to-body">
             <div class="to-main">
-                <CategoryTabs categories=categories.clone() />
+                <CategoryTabs tabs=categories.iter().map(CategoryTab::from).collect() />
                 <MenuList categories=categories />
             </div>
             <BrowserOnly>
