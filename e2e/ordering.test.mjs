@@ -71,6 +71,14 @@ test('an occupied table shows a notice, counts down, and goes through by itself 
   await server.sim('/tables/0001-0003/occupy', { on: true });
   await orderPlain(page);
   await waitForStatus(page, /카운터에서 테이블을 처리/);
+  // The seconds until the next try go down while the card shows.
+  const first = await page.evaluate(() => Number(document.querySelector('.to-status').textContent.match(/(\d+)초/)?.[1]));
+  assert.ok(first > 1, `a fresh countdown: ${first}`);
+  await page.waitForFunction(
+    (from) => Number(document.querySelector('.to-status')?.textContent.match(/(\d+)초/)?.[1]) < from,
+    first,
+    { timeout: 5000 },
+  );
   await shot(page, 'occupied');
   await expectAccessible(page, 'occupied');
   await server.sim('/tables/0001-0003/occupy', { on: false });

@@ -18,19 +18,29 @@ fn seconds_until(at: u64, now: u64) -> u64 {
 pub fn StatusPanel() -> impl IntoView {
     let ordering = expect_context::<Ordering>();
     let now = RwSignal::new(now_ms());
-    // Countdowns tick once a second; leptos-use stops the interval with the page.
-    use_interval_fn(move || now.set(now_ms()), 1000);
+    // Countdowns tick once a second while a card shows, and the page stays still otherwise;
+    // leptos-use stops the interval with the page.
+    let ticking = use_interval_fn(move || now.set(now_ms()), 1000);
     let stage = Memo::new(move |_| {
         ordering
             .submission
             .with(|s| s.as_ref().map(|s| s.stage().clone()))
+    });
+    let showing = Memo::new(move |_| stage.with(Option::is_some));
+    Effect::new(move |_| {
+        if showing.get() {
+            now.set(now_ms());
+            (ticking.resume)();
+        } else {
+            (ticking.pause)();
+        }
     });
     view! {
         <section
             class="to-status"
             aria-live="polite"
             aria-atomic="true"
-            class:to-hidden=move || stage.with(|s| s.is_none())
+            class:to-hidden=move || !showing.get()
         >
             {move || stage.get().map(|stage| view! { <StatusBody stage=stage now=now /> })}
         </section>
