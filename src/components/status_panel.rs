@@ -5,7 +5,7 @@ use crate::ordering::Ordering;
 use crate::shop::use_shop;
 use leptos::either::*;
 use leptos::prelude::*;
-use leptos_use::use_interval_fn;
+use leptos_use::{use_interval_fn_with_options, UseIntervalFnOptions};
 use order_core::flow::{Event, Stage};
 use order_core::ErrorCode;
 
@@ -20,7 +20,11 @@ pub fn StatusPanel() -> impl IntoView {
     let now = RwSignal::new(now_ms());
     // Countdowns tick once a second while a card shows, and the page stays still otherwise;
     // leptos-use stops the interval with the page.
-    let ticking = use_interval_fn(move || now.set(now_ms()), 1000);
+    let ticking = use_interval_fn_with_options(
+        move || now.set(now_ms()),
+        1000,
+        UseIntervalFnOptions::default().immediate(false),
+    );
     let stage = Memo::new(move |_| {
         ordering
             .submission

@@ -329,9 +329,9 @@ fn Storefront(
         &options.api_base,
     );
     Ordering::provide(
-        options.api(),
-        options.store.clone(),
-        options.table.clone(),
+        api.clone(),
+        store.clone(),
+        table_id.clone(),
         config,
         options.mode,
         options.pay.clone(),
