@@ -48,6 +48,34 @@ test('the menu shows before the widget code arrives, and a tap made meanwhile op
   assert.deepEqual(page.problems, []);
 });
 
+test('the cart and the sheets come as code of their own; a failed fetch of it is tried again', async () => {
+  const page = await phonePage(browser);
+  // The first two fetches of the floating layer's code fail, as on a connection that drops.
+  let refused = 0;
+  await page.route(/split_floating_layer-[0-9a-f]{16}\.wasm$/, async (route) => {
+    if (refused < 2) {
+      refused += 1;
+      await route.abort('internetdisconnected');
+    } else {
+      await route.continue();
+    }
+  });
+  await page.goto(server.tableUrl('0001-0009'));
+  const retry = page.locator('.to-layer-retry[role=status]');
+  await retry.waitFor();
+  assert.match(await retry.textContent(), /장바구니는 그대로/);
+  await shot(page, 'layer-retry');
+  // The menu works meanwhile, and once the code comes the sheet asked for opens.
+  await page.locator('.to-item-button', { hasText: '공기밥' }).click();
+  await page.locator('.to-sheet').waitFor({ timeout: 15000 });
+  assert.equal(refused, 2);
+  assert.equal(await retry.count(), 0);
+  await page.locator('.to-sheet .to-primary').click();
+  await page.locator('.to-cart-bar button').waitFor();
+  // The failed fetches were logged by the loader; nothing else went wrong.
+  assert.deepEqual(page.problems.filter((p) => !/split module|Failed to fetch|ERR_INTERNET_DISCONNECTED|TypeError/.test(p)), []);
+});
+
 test('a cart kept from before a reload comes back on the page the server drew', async () => {
   const page = await phonePage(browser);
   await openTable(page, server, '0001-0008');

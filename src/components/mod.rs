@@ -2,6 +2,7 @@
 
 mod browser_only;
 mod cart;
+mod floating_layer;
 mod header;
 mod history;
 mod item_sheet;
@@ -17,6 +18,7 @@ mod wording;
 
 pub use browser_only::BrowserOnly;
 pub use cart::{CartAside, CartBar, CartSheet};
+pub use floating_layer::{FloatingLayer, Place};
 pub use header::Header;
 pub use history::HistorySheet;
 pub use item_sheet::{Counter, ItemSheet};

@@ -1,7 +1,7 @@
 use super::wording::load_failure_text;
 use super::{
-    BrowserOnly, CartAside, CartBar, CartSheet, CategoryTab, CategoryTabs, Header, HistorySheet,
-    ItemSheet, MenuList, Notice, Skeleton, StaffCallSheet, StatusPanel,
+    BrowserOnly, CartAside, CategoryTab, CategoryTabs, FloatingLayer, Header, MenuList, Notice,
+    Place, Skeleton,
 };
 use crate::api::ApiFailure;
 use crate::i18n::*;
@@ -347,13 +347,10 @@ fn Storefront(
                 <CartAside />
             </BrowserOnly>
         </div>
-        <BrowserOnly>
-            <CartBar />
-            <ItemSheet />
-            <CartSheet />
-            <HistorySheet store=store.clone() table=table_id.clone() api=api.clone() />
-            <StaffCallSheet store=store.clone() table=table_id.clone() api=api.clone() />
-            <StatusPanel />
-        </BrowserOnly>
+        <FloatingLayer place=Place {
+            store,
+            table: table_id,
+            api,
+        } />
     }
 }
