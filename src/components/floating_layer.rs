@@ -1,32 +1,42 @@
-use super::{CartBar, CartSheet, HistorySheet, ItemSheet, StaffCallSheet, StatusPanel};
+use super::{CartAside, CartBar, CartSheet, HistorySheet, ItemSheet, StaffCallSheet, StatusPanel};
 use crate::api::Api;
 use crate::i18n::*;
+use crate::ordering::Ordering;
 use leptos::html;
 use leptos::prelude::*;
+use order_core::flow::PayMode;
+use order_core::ClientConfig;
 use send_wrapper::SendWrapper;
 use std::sync::atomic::{AtomicBool, Ordering as MemoryOrdering};
 use std::sync::Arc;
 
-/// Where the table is, for the sheets that ask the server about it.
+/// The table, and how its orders are placed and paid.
 #[derive(Clone)]
 pub struct Place {
     pub store: String,
     pub table: String,
     pub api: Api,
+    pub config: ClientConfig,
+    pub mode: PayMode,
+    /// The host page's payment (prepaid).
+    pub pay: Option<js_sys::Function>,
 }
 
-/// What floats over the menu: the cart bar, the sheets and the order's status. None of it is
-/// in the server's drawing, and none of it is needed to read the menu, so the browser draws
-/// it once the page is its own. In the built widget its code is a module of its own, fetched
-/// after the page's: the menu can be read, and items added, before it comes. A fetch that
-/// fails is tried again, and the guest is told meanwhile; nothing in the cart is lost.
+/// What floats over the menu: the cart bar, the sheets and the order's status, with the
+/// order desk behind them, and on a wide screen the cart beside the menu (drawn into `aside`).
+/// None of it is in the server's drawing, and none of it is needed to read the menu, so the
+/// browser draws it once the page is its own. In the built widget its code is a module of its
+/// own, fetched after the page's: the menu can be read, and items added, before it comes. A
+/// fetch that fails is tried again, and the guest is told meanwhile; nothing in the cart is
+/// lost (it is the page's).
 #[component]
-pub fn FloatingLayer(place: Place) -> impl IntoView {
+pub fn FloatingLayer(place: Place, aside: NodeRef<html::Div>) -> impl IntoView {
     let i18n = use_i18n();
     let host = NodeRef::<html::Div>::new();
     let retrying = RwSignal::new(false);
     Effect::new(move |_| {
-        let (Some(host), Some(owner)) = (host.get(), Owner::current()) else {
+        let (Some(host), Some(aside), Some(owner)) = (host.get(), aside.get(), Owner::current())
+        else {
             return;
         };
         // The page can go before the code arrives; then nothing is drawn.
@@ -35,6 +45,7 @@ pub fn FloatingLayer(place: Place) -> impl IntoView {
         Owner::on_cleanup(move || on_gone.store(true, MemoryOrdering::Relaxed));
         let layer = Layer {
             host: SendWrapper::new(host.into()),
+            aside: SendWrapper::new(aside.into()),
             owner,
             gone,
             place: place.clone(),
@@ -88,6 +99,7 @@ async fn sleep(ms: i32) {
 #[derive(Clone)]
 pub struct Layer {
     host: SendWrapper<web_sys::HtmlElement>,
+    aside: SendWrapper<web_sys::HtmlElement>,
     owner: Owner,
     gone: Arc<AtomicBool>,
     place: Place,
@@ -115,14 +127,27 @@ impl From<leptos::wasm_split::SplitLoaderError> for LayerNotLoaded {
 fn draw_layer(layer: Layer) -> Result<(), LayerNotLoaded> {
     let Layer {
         host,
+        aside,
         owner,
         gone,
-        place: Place { store, table, api },
+        place:
+            Place {
+                store,
+                table,
+                api,
+                config,
+                mode,
+                pay,
+            },
     } = layer;
     if gone.load(MemoryOrdering::Relaxed) {
         return Ok(());
     }
     owner.with(move || {
+        Ordering::provide(api.clone(), store.clone(), table.clone(), config, mode, pay);
+        let aside = SendWrapper::new(leptos::mount::mount_to(aside.take(), || {
+            view! { <CartAside /> }
+        }));
         let drawn = SendWrapper::new(leptos::mount::mount_to(host.take(), move || {
             untrack(move || {
                 view! {
@@ -135,7 +160,10 @@ fn draw_layer(layer: Layer) -> Result<(), LayerNotLoaded> {
                 }
             })
         }));
-        Owner::on_cleanup(move || drop(drawn.take()));
+        Owner::on_cleanup(move || {
+            drop(drawn.take());
+            drop(aside.take());
+        });
     });
     Ok(())
 }

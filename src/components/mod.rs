@@ -1,6 +1,5 @@
 //! The widget's components, one per file.
 
-mod browser_only;
 mod cart;
 mod floating_layer;
 mod header;
@@ -16,7 +15,6 @@ mod status_panel;
 mod widget;
 mod wording;
 
-pub use browser_only::BrowserOnly;
 pub use cart::{CartAside, CartBar, CartSheet};
 pub use floating_layer::{FloatingLayer, Place};
 pub use header::Header;

@@ -1,12 +1,8 @@
 use super::wording::load_failure_text;
-use super::{
-    BrowserOnly, CartAside, CategoryTab, CategoryTabs, FloatingLayer, Header, MenuList, Notice,
-    Place, Skeleton,
-};
+use super::{CategoryTab, CategoryTabs, FloatingLayer, Header, MenuList, Notice, Place, Skeleton};
 use crate::api::ApiFailure;
 use crate::i18n::*;
 use crate::options::{Lang, OptionsError, WidgetOptions};
-use crate::ordering::Ordering;
 use crate::shop::Shop;
 use leptos::either::*;
 use leptos::prelude::*;
@@ -309,7 +305,8 @@ fn LoadingStorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
     }
 }
 
-/// One table's page: contexts for the menu, the cart and the order in flight.
+/// One table's page: contexts for the menu and the cart (the order in flight is the
+/// floating layer's).
 #[component]
 fn Storefront(
     options: WidgetOptions,
@@ -320,7 +317,14 @@ fn Storefront(
     let store_info = menu.store.clone();
     let stale = menu.stale;
     let categories = menu.categories.clone();
-    let (store, table_id, api) = (options.store.clone(), options.table.clone(), options.api());
+    let place = Place {
+        store: options.store.clone(),
+        table: options.table.clone(),
+        api: options.api(),
+        config,
+        mode: options.mode,
+        pay: options.pay.clone(),
+    };
     Shop::provide(
         menu,
         &options.store,
@@ -328,14 +332,7 @@ fn Storefront(
         config,
         &options.api_base,
     );
-    Ordering::provide(
-        api.clone(),
-        store.clone(),
-        table_id.clone(),
-        config,
-        options.mode,
-        options.pay.clone(),
-    );
+    let aside = NodeRef::new();
     view! {
         <Header store=store_info.name open=store_info.open stale=stale table=table.name />
         <div class="to-body">
@@ -343,14 +340,8 @@ fn Storefront(
                 <CategoryTabs tabs=categories.iter().map(CategoryTab::from).collect() />
                 <MenuList categories=categories />
             </div>
-            <BrowserOnly>
-                <CartAside />
-            </BrowserOnly>
+            <div class="to-layer" node_ref=aside></div>
         </div>
-        <FloatingLayer place=Place {
-            store,
-            table: table_id,
-            api,
-        } />
+        <FloatingLayer place=place aside=aside />
     }
 }
