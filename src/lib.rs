@@ -12,6 +12,7 @@ pub use locales::i18n;
 pub mod api;
 pub mod clock;
 pub mod components;
+pub mod guest_cart;
 pub mod money;
 pub mod names;
 pub mod options;

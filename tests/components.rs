@@ -10,6 +10,7 @@ use tableorder_widget::api::Api;
 use tableorder_widget::components::{
     CartSheet, Header, ItemSheet, Localized, MenuList, StatusBody,
 };
+use tableorder_widget::guest_cart::GuestCart;
 use tableorder_widget::options::Lang;
 use tableorder_widget::ordering::Ordering;
 use tableorder_widget::shop::Shop;
@@ -43,8 +44,16 @@ async fn mount<V: IntoView + 'static>(
         view! {
             <Localized lang=Lang::Ko>
                 {
-                    Shop::provide(menu(), "test", table, ClientConfig::default(), "");
-                    Ordering::provide(Api::new("http://127.0.0.1:9", Default::default()), "test".into(), table.into(), ClientConfig::default(), PayMode::Postpaid, None);
+                    Shop::provide(menu(), ClientConfig::default(), "");
+                    GuestCart::provide("test", table);
+                    Ordering::provide(
+                        Api::new("http://127.0.0.1:9", Default::default()),
+                        "test".into(),
+                        table.into(),
+                        ClientConfig::default(),
+                        PayMode::Postpaid,
+                        None,
+                    );
                     f()
                 }
             </Localized>
@@ -59,7 +68,7 @@ async fn mount<V: IntoView + 'static>(
 async fn menu_list_shows_categories_items_and_won_prices() {
     let el = mount(
         "0001-0001",
-        || view! { <MenuList categories=menu().categories/> },
+        || view! { <MenuList categories=menu().categories /> },
     )
     .await;
     assert_eq!(
@@ -85,7 +94,14 @@ async fn menu_list_shows_categories_items_and_won_prices() {
 #[wasm_bindgen_test]
 async fn header_names_the_store_and_table_and_warns_when_closed() {
     let el = mount("0001-0002", || {
-        view! { <Header store="스마일 한식당".to_string() open=false stale=false table="3번 테이블".to_string()/> }
+        view! {
+            <Header
+                store="스마일 한식당".to_string()
+                open=false
+                stale=false
+                table="3번 테이블".to_string()
+            />
+        }
     })
     .await;
     assert_eq!(text(&el, ".to-store"), "스마일 한식당");
@@ -103,7 +119,7 @@ async fn item_sheet_enforces_option_groups_and_prices_as_you_choose() {
     let el = mount("0001-0003", || {
         let shop = expect_context::<Shop>();
         shop.sheet.set(Some(kimchi_stew()));
-        view! { <ItemSheet/> }
+        view! { <ItemSheet /> }
     })
     .await;
     let add: web_sys::HtmlButtonElement = el
@@ -172,11 +188,11 @@ fn saved_cart_count(table: &str) -> u32 {
 /// The cart sheet, open, holding `lines`.
 async fn open_cart(table: &'static str, lines: Vec<CartLine>) -> web_sys::HtmlElement {
     mount(table, move || {
-        let shop = expect_context::<Shop>();
-        shop.cart
+        expect_context::<GuestCart>()
+            .cart
             .update(|c| lines.into_iter().for_each(|l| c.add(l)));
-        shop.cart_open.set(true);
-        view! { <CartSheet/> }
+        expect_context::<Shop>().cart_open.set(true);
+        view! { <CartSheet /> }
     })
     .await
 }
@@ -273,7 +289,7 @@ async fn a_cart_that_cannot_be_ordered_says_why_in_the_guests_language() {
 async fn status(table: &'static str, stage: Stage) -> web_sys::HtmlElement {
     mount(table, move || {
         let now = RwSignal::new(1_000_000u64);
-        view! { <StatusBody stage=stage now=now/> }
+        view! { <StatusBody stage=stage now=now /> }
     })
     .await
 }

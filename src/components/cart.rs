@@ -1,5 +1,6 @@
 use super::wording::order_problem_text;
 use super::Sheet;
+use crate::guest_cart::use_guest_cart;
 use crate::i18n::*;
 use crate::money::won;
 use crate::names::shown_name;
@@ -15,9 +16,10 @@ use order_core::Menu;
 pub fn CartBar() -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
-    let count = move || shop.cart.with(|c| c.count());
+    let guest = use_guest_cart();
+    let count = move || guest.cart.with(|c| c.count());
     let total = move || {
-        shop.priced.with(|p| {
+        guest.priced.with(|p| {
             p.order
                 .as_ref()
                 .ok()
@@ -125,23 +127,24 @@ const WIDE_SCREEN: &str = "(min-width: 768px)";
 fn CartContents() -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
+    let guest = use_guest_cart();
     let ordering = expect_context::<Ordering>();
-    let priced = shop.priced;
+    let priced = guest.priced;
     let order = move |_| {
         if let Some(total) = priced.with_untracked(|p| p.order.as_ref().ok().map(|o| o.total)) {
-            ordering.submit(shop.cart, total);
+            ordering.submit(guest.cart, total);
             shop.cart_open.set(false);
         }
     };
     view! {
         <Show
-            when=move || !shop.cart.with(|c| c.is_empty())
+            when=move || !guest.cart.with(|c| c.is_empty())
             fallback=move || view! { <p class="to-muted">{t!(i18n, cart_empty)}</p> }
         >
             <ul class="to-cart-lines">
                 <For
                     each=move || {
-                        shop.cart.with(|c| c.lines.iter().map(CartLine::key).collect::<Vec<_>>())
+                        guest.cart.with(|c| c.lines.iter().map(CartLine::key).collect::<Vec<_>>())
                     }
                     key=|key| key.clone()
                     let:key
@@ -156,8 +159,8 @@ fn CartContents() -> impl IntoView {
                     rows="2"
                     maxlength=MAX_ORDER_MEMO_CHARS.to_string()
                     placeholder=move || t_string!(i18n, order_memo_placeholder).to_string()
-                    prop:value=move || shop.cart.with(|c| c.memo.clone())
-                    on:input=move |ev| shop.cart.update(|c| c.memo = event_target_value(&ev))
+                    prop:value=move || guest.cart.with(|c| c.memo.clone())
+                    on:input=move |ev| guest.cart.update(|c| c.memo = event_target_value(&ev))
                 ></textarea>
             </label>
             <p class="to-total-row">
@@ -202,11 +205,12 @@ fn CartContents() -> impl IntoView {
 fn CartLineRow(key: LineKey) -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
-    let index = Memo::new(move |_| shop.cart.with(|c| c.position(&key)));
+    let guest = use_guest_cart();
+    let index = Memo::new(move |_| guest.cart.with(|c| c.position(&key)));
     let line = move || {
         index
             .get()
-            .and_then(|i| shop.cart.with(|c| c.lines.get(i).cloned()))
+            .and_then(|i| guest.cart.with(|c| c.lines.get(i).cloned()))
     };
     let count = Memo::new(move |_| line().map_or(0, |l| l.count));
     let label = move || {
@@ -219,19 +223,19 @@ fn CartLineRow(key: LineKey) -> impl IntoView {
     };
     let amount = move || {
         let i = index.get()?;
-        shop.priced.with(|p| {
+        guest.priced.with(|p| {
             let line = p.lines.get(i)?.as_ref().ok()?;
             Some(won(shop.locale.get(), line.amount()))
         })
     };
     let set_count = move |to: u32| {
         if let Some(i) = index.get_untracked() {
-            shop.cart.update(|c| c.set_count(i, to));
+            guest.cart.update(|c| c.set_count(i, to));
         }
     };
     let remove = move |_| {
         if let Some(i) = index.get_untracked() {
-            shop.cart.update(|c| c.remove(i));
+            guest.cart.update(|c| c.remove(i));
         }
     };
     view! {

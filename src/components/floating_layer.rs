@@ -1,5 +1,6 @@
 use super::{CartAside, CartBar, CartSheet, HistorySheet, ItemSheet, StaffCallSheet, StatusPanel};
 use crate::api::Api;
+use crate::guest_cart::GuestCart;
 use crate::i18n::*;
 use crate::ordering::Ordering;
 use leptos::html;
@@ -144,6 +145,7 @@ fn draw_layer(layer: Layer) -> Result<(), LayerNotLoaded> {
         return Ok(());
     }
     owner.with(move || {
+        GuestCart::provide(&store, &table);
         Ordering::provide(api.clone(), store.clone(), table.clone(), config, mode, pay);
         let aside = SendWrapper::new(leptos::mount::mount_to(aside.take(), || {
             view! { <CartAside /> }

@@ -1,5 +1,6 @@
 use super::wording::{choice_problem_text, choice_rule_text};
 use super::{ItemPhoto, Sheet};
+use crate::guest_cart::use_guest_cart;
 use crate::i18n::*;
 use crate::money::won;
 use crate::names::{korean_beside, shown_description, shown_name};
@@ -20,6 +21,7 @@ pub fn ItemSheet() -> impl IntoView {
 fn ItemSheetBody(item: Item) -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
+    let guest = use_guest_cart();
     let picks = RwSignal::new(Vec::<ChosenOption>::new());
     let count = RwSignal::new(1u32);
     let memo = RwSignal::new(String::new());
@@ -42,7 +44,7 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
             count: count.get_untracked(),
             memo: memo.get_untracked().trim().to_string(),
         };
-        shop.cart.update(|c| c.add(line));
+        guest.cart.update(|c| c.add(line));
         close();
     };
     let title_id = item.with_value(|i| format!("to-sheet-{}", i.id));

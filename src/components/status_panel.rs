@@ -1,5 +1,6 @@
 use super::wording::refusal_text;
 use crate::clock::now_ms;
+use crate::guest_cart::use_guest_cart;
 use crate::i18n::*;
 use crate::ordering::Ordering;
 use crate::shop::use_shop;
@@ -55,6 +56,7 @@ pub fn StatusPanel() -> impl IntoView {
 pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
     let i18n = use_i18n();
     let shop = use_shop();
+    let guest = use_guest_cart();
     let ordering = expect_context::<Ordering>();
     let approvals = ordering
         .submission
@@ -84,7 +86,7 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         })
     };
     let retry = move |_| ordering.dispatch(Event::GuestRetry);
-    let dismiss = move |_| ordering.dismiss(shop.cart);
+    let dismiss = move |_| ordering.dismiss(guest.cart);
     let resend = move |_| ordering.resend();
     let kind = match &stage {
         Stage::Accepted { .. } => "to-ok",

@@ -305,8 +305,8 @@ fn LoadingStorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
     }
 }
 
-/// One table's page: contexts for the menu and the cart (the order in flight is the
-/// floating layer's).
+/// One table's page: the menu's context (the cart and the order in flight are the floating
+/// layer's).
 #[component]
 fn Storefront(
     options: WidgetOptions,
@@ -325,13 +325,7 @@ fn Storefront(
         mode: options.mode,
         pay: options.pay.clone(),
     };
-    Shop::provide(
-        menu,
-        &options.store,
-        &options.table,
-        config,
-        &options.api_base,
-    );
+    Shop::provide(menu, config, &options.api_base);
     let aside = NodeRef::new();
     view! {
         <Header store=store_info.name open=store_info.open stale=stale table=table.name />
