@@ -27,9 +27,9 @@ pub struct Place {
 /// order desk behind them, and on a wide screen the cart beside the menu (drawn into `aside`).
 /// None of it is in the server's drawing, and none of it is needed to read the menu, so the
 /// browser draws it once the page is its own. In the built widget its code is a module of its
-/// own, fetched after the page's: the menu can be read, and items added, before it comes. A
-/// fetch that fails is tried again, and the guest is told meanwhile; nothing in the cart is
-/// lost (it is the page's).
+/// own, fetched after the page's: the menu can be read before it comes, and an item tapped
+/// meanwhile opens its sheet once it has come. A fetch that fails is tried again, and the
+/// guest is told meanwhile; the cart is kept in the browser and comes back with the layer.
 #[component]
 pub fn FloatingLayer(place: Place, aside: NodeRef<html::Div>) -> impl IntoView {
     let i18n = use_i18n();
