@@ -1,15 +1,16 @@
 // Where the widget's bytes go, by crate: twiggy's `top` on the wasm as rustc left it (before
 // wasm-bindgen and wasm-opt, with its function names), summed by each item's crate.
-// Prints `crate_<name> bytes` lines, largest first, then the code total. The shipped wasm is
-// smaller (wasm-opt -Oz, no names, no glue descriptors): read these as shares, not sizes.
+// Prints `crate_<name> bytes` lines, largest first, then the code total; then the same for
+// the page's part alone (`main_crate_<name>`), as wasm-split-cli cuts it off the floating
+// layer's (see tools/split-wasm.mjs). The shipped wasm is smaller (wasm-opt -Oz, no names, no
+// glue descriptors): read these as shares, not sizes.
 //   node bench/crates.mjs [path/to/tableorder-widget.wasm]
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const wasm = process.argv[2] ?? 'target/wasm32-unknown-unknown/release/tableorder-widget.wasm';
-const csv = execFileSync('twiggy', ['top', '-n', '1000000', '--format', 'csv', wasm], {
-  encoding: 'utf8',
-  maxBuffer: 256 * 1024 * 1024,
-});
 
 const PATH = /^([A-Za-z_][A-Za-z0-9_]*)(\[[0-9a-f]+\])?::/;
 
@@ -31,18 +32,34 @@ function crateOf(item) {
   return trait ? trait[1] : '(other)';
 }
 
-const sums = new Map();
-let total = 0;
-for (const line of csv.split('\n').slice(1)) {
-  // Name may hold commas inside quotes; the size is the first field after it.
-  const m = line.match(/^(.*),(\d+),[\d.]+,[\d.]*,[\d.]*$/);
-  if (!m) continue;
-  const crate = crateOf(m[1]);
-  if (crate === null) continue;
-  const bytes = Number(m[2]);
-  sums.set(crate, (sums.get(crate) ?? 0) + bytes);
-  total += bytes;
+/** Prints the code of `file` by crate, each line's name starting with `prefix`. */
+function byCrate(file, prefix) {
+  const csv = execFileSync('twiggy', ['top', '-n', '1000000', '--format', 'csv', file], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const sums = new Map();
+  let total = 0;
+  for (const line of csv.split('\n').slice(1)) {
+    // Name may hold commas inside quotes; the size is the first field after it.
+    const m = line.match(/^(.*),(\d+),[\d.]+,[\d.]*,[\d.]*$/);
+    if (!m) continue;
+    const crate = crateOf(m[1]);
+    if (crate === null) continue;
+    const bytes = Number(m[2]);
+    sums.set(crate, (sums.get(crate) ?? 0) + bytes);
+    total += bytes;
+  }
+  const top = [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  for (const [crate, bytes] of top) console.log(`${prefix}crate_${crate} ${bytes} bytes`);
+  console.log(`${prefix}crates_code_total ${total} bytes`);
 }
-const top = [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20);
-for (const [crate, bytes] of top) console.log(`crate_${crate} ${bytes} bytes`);
-console.log(`crates_code_total ${total} bytes`);
+
+byCrate(wasm, '');
+const split = mkdtempSync(join(tmpdir(), 'tableorder-crates-'));
+try {
+  execFileSync('wasm-split-cli', [wasm, split, '--out-name', 'main'], { stdio: 'ignore' });
+  byCrate(join(split, 'main.wasm'), 'main_');
+} finally {
+  rmSync(split, { recursive: true, force: true });
+}
