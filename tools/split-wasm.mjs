@@ -23,7 +23,8 @@ const cargoWasm = join(cargoTarget, 'wasm32-unknown-unknown', profile, 'tableord
 
 const html = join(staging, 'index.html');
 let page = readFileSync(html, 'utf8');
-const oldStem = page.match(/import init, \* as bindings from '\/(tableorder-widget-[0-9a-f]{16})\.js'/)?.[1];
+// Trunk's hash is a u64 in hex without leading zeros: up to 16 digits.
+const oldStem = page.match(/import init, \* as bindings from '\/(tableorder-widget-[0-9a-f]{1,16})\.js'/)?.[1];
 if (!oldStem) throw new Error('index.html: no trunk loader for tableorder-widget');
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -65,8 +66,8 @@ try {
   });
   const linkName = `tableorder-split-${hex16(link)}.js`;
   // The glue's `import … from` names the file; its imports object keeps the wasm's own name.
-  glue = glue.replace('from "./__wasm_split.js"', `from "./${linkName}"`);
-  if (!glue.includes(linkName)) throw new Error('wasm-bindgen glue does not import the split loader');
+  glue = glue.replaceAll('from "./__wasm_split.js"', `from "./${linkName}"`);
+  if (!glue.includes(linkName) || glue.includes('from "./__wasm_split.js"')) throw new Error('wasm-bindgen glue: the split loader is not imported by its name');
   writeFileSync(join(staging, linkName), link);
   writeFileSync(join(staging, `${stem}.js`), glue);
   writeFileSync(join(staging, `${stem}_bg.wasm`), mainWasm);

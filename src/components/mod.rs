@@ -1,10 +1,12 @@
 //! The widget's components, one per file.
 
 mod cart;
+mod fetched_page;
 mod floating_layer;
 mod header;
 mod history;
 mod item_sheet;
+mod later;
 mod menu;
 mod notice;
 mod sheet;

@@ -1,12 +1,11 @@
-use super::wording::load_failure_text;
-use super::{CategoryTab, CategoryTabs, FloatingLayer, Header, MenuList, Notice, Place, Skeleton};
-use crate::api::ApiFailure;
+use super::fetched_page::FetchedStorePage;
+use super::{CategoryTab, CategoryTabs, FloatingLayer, Header, MenuList, Notice, Place};
 use crate::i18n::*;
 use crate::options::{Lang, OptionsError, WidgetOptions};
 use crate::shop::Shop;
 use leptos::either::*;
 use leptos::prelude::*;
-use order_core::{ClientConfig, ErrorCode, Menu, Table};
+use order_core::{ClientConfig, Menu, Table};
 
 /// The root: everything the widget draws sits under one `.tableorder` element, so a host
 /// page's styles and the widget's never meet. The host page's `<html lang>` is left alone.
@@ -121,25 +120,14 @@ pub fn render_table_page(
     html
 }
 
-/// Why the page cannot open the table.
-#[derive(Debug, Clone)]
-enum LoadFailure {
-    /// The store or table does not exist for this link: no token, an altered one, or one
-    /// from before the store printed new codes. Only the code on the table helps.
-    ScanAgain,
-    /// A tablet that is not (or no longer) enrolled at the store.
-    NotEnrolled,
-    Other(ApiFailure),
-}
-
 /// What the server put in the table's page (`#tableorder-boot`), so that the widget need not
 /// ask before it can show the menu. Each part may be missing.
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, Clone)]
 pub struct Boot {
-    store: String,
-    config: Option<ClientConfig>,
-    menu: Option<Menu>,
-    table: Option<Table>,
+    pub(super) store: String,
+    pub(super) config: Option<ClientConfig>,
+    pub(super) menu: Option<Menu>,
+    pub(super) table: Option<Table>,
 }
 
 impl Boot {
@@ -168,49 +156,9 @@ pub fn take_boot(options: &WidgetOptions) -> Boot {
         .unwrap_or_default()
 }
 
-/// Everything the page needs before it can show the menu: what the page did not carry,
-/// fetched together.
-async fn load(
-    options: &WidgetOptions,
-    boot: Boot,
-) -> Result<(ClientConfig, Menu, Table), LoadFailure> {
-    let api = &options.api();
-    // What is missing, in parallel: on a weak connection each round trip counts.
-    let (config, menu, table) = futures_util::join!(
-        async {
-            match boot.config {
-                Some(c) => Ok(c),
-                None => api.config().await,
-            }
-        },
-        async {
-            match boot.menu {
-                Some(m) => Ok(m),
-                None => api.menu(&options.store).await,
-            }
-        },
-        async {
-            match boot.table {
-                Some(t) => Ok(t),
-                None => api.table(&options.store, &options.table).await,
-            }
-        },
-    );
-    let refused =
-        |e: &ApiFailure, code| matches!(e, ApiFailure::Refused { error, .. } if error.code == code);
-    match (config, menu, table) {
-        (Ok(config), Ok(menu), Ok(table)) => Ok((config, menu, table)),
-        // No such store or table for this link: only the code on the table helps.
-        (_, Err(e), _) | (_, _, Err(e)) if refused(&e, ErrorCode::NotFound) => {
-            Err(LoadFailure::ScanAgain)
-        }
-        (_, _, Err(e)) if refused(&e, ErrorCode::DeviceRequired) => Err(LoadFailure::NotEnrolled),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(LoadFailure::Other(e)),
-    }
-}
-
 /// The table's page. When the page carried all it needs (as the server renders it), the
-/// store front is drawn at once, the same as the server's first screen; otherwise after a load.
+/// store front is drawn at once, the same as the server's first screen; otherwise after a load
+/// (partner pages, tablets, a link the server could not check).
 #[component]
 fn StorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
     match boot {
@@ -222,93 +170,14 @@ fn StorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
         } => Either::Left(
             view! { <Storefront options=options config=config menu=menu table=table /> },
         ),
-        boot => Either::Right(view! { <LoadingStorePage options=options boot=boot /> }),
-    }
-}
-
-#[component]
-fn LoadingStorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
-    let i18n = use_i18n();
-    let opts = StoredValue::new_local(options);
-    // The page's own part serves the first load only; "try again" asks for everything.
-    let boot = StoredValue::new_local(Some(boot));
-    let loaded = LocalResource::new(move || {
-        let options = opts.get_value();
-        let boot = boot
-            .try_update_value(Option::take)
-            .flatten()
-            .unwrap_or_default();
-        async move { load(&options, boot).await }
-    });
-    view! {
-        <Suspense fallback=|| {
-            view! { <Skeleton /> }
-        }>
-            {move || {
-                loaded
-                    .get()
-                    .map(|result| match result {
-                        Ok((config, menu, table)) => {
-                            EitherOf4::A(
-                                view! {
-                                    <Storefront
-                                        options=opts.get_value()
-                                        config=config
-                                        menu=menu
-                                        table=table
-                                    />
-                                },
-                            )
-                        }
-                        Err(LoadFailure::ScanAgain) => {
-                            EitherOf4::B(
-                                view! {
-                                    <Notice
-                                        title=t_string!(i18n, scan_again_title).to_string()
-                                        detail=t_string!(i18n, scan_again_detail).to_string()
-                                    />
-                                },
-                            )
-                        }
-                        Err(LoadFailure::NotEnrolled) => {
-                            EitherOf4::C(
-                                view! {
-                                    <Notice
-                                        title=t_string!(i18n, menu_failed).to_string()
-                                        detail=t_string!(i18n, err_device_required).to_string()
-                                    />
-                                },
-                            )
-                        }
-                        Err(LoadFailure::Other(e)) => {
-                            EitherOf4::D(
-                                view! {
-                                    <Notice
-                                        title=t_string!(i18n, menu_failed).to_string()
-                                        detail=load_failure_text(&e, i18n)
-                                    />
-                                    <p class="to-center">
-                                        <button
-                                            type="button"
-                                            class="to-button"
-                                            on:click=move |_| loaded.refetch()
-                                        >
-                                            {t!(i18n, try_again)}
-                                        </button>
-                                    </p>
-                                },
-                            )
-                        }
-                    })
-            }}
-        </Suspense>
+        boot => Either::Right(view! { <FetchedStorePage options=options boot=boot /> }),
     }
 }
 
 /// One table's page: the menu's context (the cart and the order in flight are the floating
 /// layer's).
 #[component]
-fn Storefront(
+pub(super) fn Storefront(
     options: WidgetOptions,
     config: ClientConfig,
     menu: Menu,

@@ -17,7 +17,8 @@ use tableorder_widget::components::render_table_page;
 use tableorder_widget::options::{Lang, WidgetOptions};
 use tower_http::services::ServeDir;
 
-/// Trunk names assets `name-<16 hex>.ext`; such a name never changes its content.
+/// Trunk names assets `name-<hash>.ext`, the hash a u64 in hex without leading zeros (16
+/// digits, fewer one time in sixteen); such a name never changes its content.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file
@@ -27,7 +28,7 @@ fn is_hashed_asset(path: &str) -> bool {
         .trim_end_matches("_bg");
     stem.rsplit('-')
         .next()
-        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|h| (12..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The hashes of the inline scripts in `html` (trunk's loader), as CSP sources.
@@ -374,6 +375,9 @@ const wasm = await init({ module_or_path: '/tableorder-widget-fedcba9876543210_b
             "/tableorder-widget-0123456789abcdef.js"
         ));
         assert!(super::is_hashed_asset("/widget-0123456789abcdef.css"));
+        // A hash with a leading zero, as trunk writes it.
+        assert!(super::is_hashed_asset("/widget-b8b8a86ce7048cb.css"));
+        assert!(!super::is_hashed_asset("/partner-page.html"));
         assert!(!super::is_hashed_asset("/index.html"));
         assert!(!super::is_hashed_asset("/"));
     }
