@@ -72,8 +72,9 @@ test('the cart and the sheets come as code of their own; a failed fetch of it is
   assert.equal(await retry.count(), 0);
   await page.locator('.to-sheet .to-primary').click();
   await page.locator('.to-cart-bar button').waitFor();
-  // Each failed fetch was logged, by the browser and by the split loader; nothing else went wrong.
-  const fetchFailed = /^console: (Failed to load resource: net::ERR_INTERNET_DISCONNECTED|TypeError: Failed to fetch\s+at \S+\/tableorder-split-[0-9a-f]{16}\.js)/;
+  // Each failed fetch was logged, by the browser and by the parts' loader (in the glue);
+  // nothing else went wrong.
+  const fetchFailed = /^console: (Failed to load resource: net::ERR_INTERNET_DISCONNECTED|TypeError: Failed to fetch\s+at \S+\/tableorder-widget-[0-9a-f]{16}\.js)/;
   assert.equal(page.problems.filter((p) => fetchFailed.test(p)).length, 4);
   assert.deepEqual(page.problems.filter((p) => !fetchFailed.test(p)), []);
 });

@@ -1,15 +1,16 @@
-// Splits the widget's wasm in two: what the page needs to start, and the floating layer's
-// code (cart bar, sheets, order status: `draw_layer`, marked `#[lazy]`), fetched once the page
-// runs. Trunk runs this after its build, before precompress.mjs; it replaces trunk's wasm and
-// glue in the staging dir with the split ones:
-//   1. wasm-split-cli cuts cargo's wasm (linked with --emit-relocs) at the `#[lazy]` functions;
+// Splits the widget's wasm: what the page needs to start, and the parts drawn later, each
+// fetched when first drawn (the functions marked `#[wasm_split]`: the floating layer, the page
+// that fetches a store front; what they share goes to a module of its own). Trunk runs this
+// after its build, before precompress.mjs; it replaces trunk's wasm and glue in the staging
+// dir with the split ones:
+//   1. wasm-split-cli cuts cargo's wasm (linked with --emit-relocs) at those functions;
 //   2. wasm-bindgen makes the glue for the main part, wasm-opt shrinks every part;
-//   3. every file is named by the hash of what was built, and index.html points at them
-//      (its preloads with their new integrity hashes).
+//   3. every file is named by the hash of what was built, the parts' loaders go into the
+//      glue, and index.html points at the new names (its preloads with new integrity hashes).
 //   node tools/split-wasm.mjs   (trunk sets TRUNK_STAGING_DIR, TRUNK_PROFILE, TRUNK_SOURCE_DIR)
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,35 +53,51 @@ try {
   optimise(join(work, `${placeholder}_bg.wasm`));
   chunks.forEach((c) => optimise(join(work, c)));
 
-  // (3) Names from what was built. One hash of all the parts names the main glue and wasm,
-  // which the link module and the main glue name in turn.
+  // (3) Names from what was built; one hash of all the parts names the main glue and wasm.
+  // The link module (the loaders of the other parts) goes into the glue rather than beside
+  // it: the glue would import it before it could start, one more request on the way.
   const mainWasm = readFileSync(join(work, `${placeholder}_bg.wasm`));
   const chunkBytes = chunks.map((c) => readFileSync(join(work, c)));
   let glue = readFileSync(join(work, `${placeholder}.js`), 'utf8');
   const stem = `tableorder-widget-${hex16(mainWasm, glue, ...chunkBytes)}`;
-  let link = readFileSync(join(work, '__wasm_split.js'), 'utf8').replaceAll(`./${placeholder}.js`, `./${stem}.js`);
+  let link = readFileSync(join(work, '__wasm_split.js'), 'utf8');
   chunks.forEach((c, i) => {
     const named = `${c.replace(/\.wasm$/, '')}-${hex16(chunkBytes[i])}.wasm`;
     link = link.replaceAll(`"./${c}"`, `"./${named}"`);
     writeFileSync(join(staging, named), chunkBytes[i]);
   });
-  const linkName = `tableorder-split-${hex16(link)}.js`;
-  // The glue's `import … from` names the file; its imports object keeps the wasm's own name.
-  glue = glue.replaceAll('from "./__wasm_split.js"', `from "./${linkName}"`);
-  if (!glue.includes(linkName) || glue.includes('from "./__wasm_split.js"')) throw new Error('wasm-bindgen glue: the split loader is not imported by its name');
-  writeFileSync(join(staging, linkName), link);
+  glue = withLoaders(glue, link, placeholder);
   writeFileSync(join(staging, `${stem}.js`), glue);
   writeFileSync(join(staging, `${stem}_bg.wasm`), mainWasm);
   for (const old of [`${oldStem}.js`, `${oldStem}_bg.wasm`]) unlinkSync(join(staging, old));
 
-  // index.html: the new names, fresh integrity for the preloads, and the link module
-  // preloaded beside the glue (it imports it before it can start).
+  // index.html: the new names, and fresh integrity for the preloads.
   page = page.replaceAll(oldStem, stem)
     .replace(/(<link rel="modulepreload" href="\/[^"]+\.js"[^>]*integrity=")[^"]+"/, `$1${sri(glue)}"`)
-    .replace(/(<link rel="preload" href="\/[^"]+_bg\.wasm"[^>]*integrity=")[^"]+"/, `$1${sri(mainWasm)}"`)
-    .replace(/(<link rel="modulepreload"[^>]*>)/,
-      `$1<link rel="modulepreload" href="/${linkName}" crossorigin="anonymous" integrity="${sri(link)}">`);
+    .replace(/(<link rel="preload" href="\/[^"]+_bg\.wasm"[^>]*integrity=")[^"]+"/, `$1${sri(mainWasm)}"`);
   writeFileSync(html, page);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * The glue with the link module in it: the link module's code (its import of the glue's
+ * `initSync` dropped, its exports made plain) goes first, and each `import * as importN from
+ * "./__wasm_split.js"` becomes an object of those exports. Fails if a name would clash.
+ */
+function withLoaders(glue, link, placeholder) {
+  const imports = [...glue.matchAll(/^import \* as (\w+) from "\.\/__wasm_split\.js";?\n/gm)];
+  if (imports.length === 0) throw new Error('wasm-bindgen glue does not import the split loader');
+  const body = link
+    .replace(new RegExp(`^import \\{ initSync \\} from "\\./${placeholder}\\.js";?\\n`, 'm'), '')
+    .replace(/^export const /gm, 'const ');
+  if (/^import /m.test(body)) throw new Error('the split loader imports something besides initSync');
+  const exported = [...link.matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
+  const declared = [...body.matchAll(/^(?:function|const|let|var|async function) (\w+)/gm)].map((m) => m[1]);
+  const clash = declared.filter((name) => new RegExp(`\\b${name}\\b`).test(glue));
+  if (clash.length > 0) throw new Error(`the split loader's names are in the glue already: ${clash}`);
+  const objects = imports.map(([, name]) => `const ${name} = { ${exported.join(', ')} };\n`).join('');
+  let rest = glue;
+  for (const [line] of imports) rest = rest.replace(line, '');
+  return `${body}\n${objects}${rest}`;
 }
