@@ -129,7 +129,8 @@ fn code_after_first_paint(html: &str) -> String {
 
 /// A stable entry for partner pages: `import { mount } from 'https://HOST/embed.js'`.
 /// It loads the widget's current hashed files relative to itself, adds its stylesheet, and
-/// mounts with this server as the API unless told otherwise.
+/// mounts with this server as the API unless told otherwise (`apiBase`, `data-api-base`), for
+/// `mount()` and for marked elements alike.
 fn embed_script(html: &str) -> Option<String> {
     let js = between(html, "import init, * as bindings from '", "'")?.trim_start_matches('/');
     let wasm = between(html, "module_or_path: '", "'")?.trim_start_matches('/');
@@ -138,6 +139,8 @@ fn embed_script(html: &str) -> Option<String> {
         "// tableorder: `mount(element, {{store, table, lang, mode, pay}})`, or\n\
          // <div data-tableorder data-store=… data-table=…> elements found on load.\n\
          const base = new URL('.', import.meta.url);\n\
+         // Marked elements ask this server too, unless they name another.\n\
+         for (const el of document.querySelectorAll('[data-tableorder]:not([data-api-base])')) el.dataset.apiBase = base.origin;\n\
          const style = document.createElement('link');\n\
          style.rel = 'stylesheet';\n\
          style.href = new URL('{css}', base).href;\n\
