@@ -15,6 +15,7 @@ use leptos::html;
 use leptos::prelude::*;
 use order_core::{ClientConfig, ErrorCode, Menu, Table};
 
+/// The skeleton, until the page that fetches the store front is drawn in its place.
 #[component]
 pub fn FetchedStorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
     let host = NodeRef::<html::Div>::new();
