@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { startServer, launchBrowser, phonePage, shot } from './support.mjs';
+import { startServer, launchBrowser, phonePage, shot, waitForStatus } from './support.mjs';
 
 let server, browser, partner, PARTNER;
 before(async () => {
@@ -25,7 +25,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await server?.stop(); partner?.close(); });
 
-test('a page on another origin embeds the widget, and its cart and sheets load from this server', async () => {
+test('a page on another origin embeds the widget, its cart and sheets load from this server, and an order goes through', async () => {
   const page = await phonePage(browser);
   const fetched = [];
   page.on('requestfinished', (r) => { if (r.url().startsWith(server.base)) fetched.push(new URL(r.url()).pathname); });
@@ -39,5 +39,11 @@ test('a page on another origin embeds the widget, and its cart and sheets load f
   await shot(page, 'partner-other-origin');
   assert.ok(fetched.some((p) => /^\/split_fetched_page-[0-9a-f]{16}\.wasm$/.test(p)), `fetched: ${fetched}`);
   assert.ok(fetched.some((p) => /^\/split_floating_layer-[0-9a-f]{16}\.wasm$/.test(p)), `fetched: ${fetched}`);
+  // The order is a POST from the listed origin.
+  await page.locator('.to-cart-bar button').click();
+  await page.locator('.to-order').click();
+  await waitForStatus(page, /주방에 전달/);
+  const orders = (await fetch(`${server.base}/sim/orders`).then((r) => r.json())).orders;
+  assert.equal(orders.length, 1);
   assert.deepEqual(page.problems, []);
 });
