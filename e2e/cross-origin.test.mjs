@@ -29,6 +29,8 @@ test('a page on another origin embeds the widget, its cart and sheets load from 
   const page = await phonePage(browser);
   const fetched = [];
   page.on('requestfinished', (r) => { if (r.url().startsWith(server.base)) fetched.push(new URL(r.url()).pathname); });
+  const asked = [];
+  page.on('request', (r) => { if (r.url().startsWith(server.base)) asked.push(new URL(r.url()).pathname); });
   const token = new URL(server.tableUrl('0001-0005')).searchParams.get('t');
   await page.goto(`${PARTNER}/order?t=${token}`);
   const item = page.locator('.to-item-button', { hasText: '공기밥' });
@@ -39,6 +41,9 @@ test('a page on another origin embeds the widget, its cart and sheets load from 
   await shot(page, 'partner-other-origin');
   assert.ok(fetched.some((p) => /^\/split_fetched_page-[0-9a-f]{16}\.wasm$/.test(p)), `fetched: ${fetched}`);
   assert.ok(fetched.some((p) => /^\/split_floating_layer-[0-9a-f]{16}\.wasm$/.test(p)), `fetched: ${fetched}`);
+  // embed.js preloads the fetching page's code; the loader takes the preloaded answer.
+  assert.equal(await page.locator('link[rel=preload][href*="/split_fetched_page-"]').count(), 1);
+  assert.equal(asked.filter((p) => p.startsWith('/split_fetched_page-')).length, 1, `asked: ${asked}`);
   // The order is a POST from the listed origin.
   await page.locator('.to-cart-bar button').click();
   await page.locator('.to-order').click();

@@ -127,14 +127,53 @@ fn code_after_first_paint(html: &str) -> String {
     )
 }
 
+/// The parts split off the page's wasm that a page drawing its store front itself (partner
+/// pages, tablets, a link the server could not draw) fetches before it can show the menu:
+/// the fetching page, and what it shares with the floating layer (`tools/split-wasm.mjs`
+/// names them). Such pages preload them beside the page's own wasm: otherwise their fetch
+/// waits for that wasm to run.
+fn fetching_parts(dist: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dist)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| {
+            name.ends_with(".wasm")
+                && (name.starts_with("split_fetched_page-") || name.starts_with("chunk_"))
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// `html` with the fetching parts preloaded (as the glue fetches them: CORS, no credentials
+/// across origins).
+fn with_parts_preloaded(html: &str, parts: &[String]) -> String {
+    let links: String = parts
+        .iter()
+        .map(|part| {
+            format!(
+                r#"<link rel="preload" href="/{part}" as="fetch" type="application/wasm" crossorigin="anonymous">"#
+            )
+        })
+        .collect();
+    html.replacen("</head>", &format!("{links}</head>"), 1)
+}
+
 /// A stable entry for partner pages: `import { mount } from 'https://HOST/embed.js'`.
 /// It loads the widget's current hashed files relative to itself, adds its stylesheet, and
 /// mounts with this server as the API unless told otherwise (`apiBase`, `data-api-base`), for
-/// `mount()` and for marked elements alike.
-fn embed_script(html: &str) -> Option<String> {
+/// `mount()` and for marked elements alike. The fetching parts are preloaded at once.
+fn embed_script(html: &str, parts: &[String]) -> Option<String> {
     let js = between(html, "import init, * as bindings from '", "'")?.trim_start_matches('/');
     let wasm = between(html, "module_or_path: '", "'")?.trim_start_matches('/');
     let css = between(html, STYLESHEET_LINK, "\"")?.trim_start_matches('/');
+    let parts = parts
+        .iter()
+        .map(|part| format!("'{part}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
     Some(format!(
         "// tableorder: `mount(element, {{store, table, lang, mode, pay}})`, or\n\
          // <div data-tableorder data-store=… data-table=…> elements found on load.\n\
@@ -145,6 +184,11 @@ fn embed_script(html: &str) -> Option<String> {
          style.rel = 'stylesheet';\n\
          style.href = new URL('{css}', base).href;\n\
          document.head.append(style);\n\
+         for (const part of [{parts}]) {{\n\
+         \x20 const link = document.createElement('link');\n\
+         \x20 Object.assign(link, {{ rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: new URL(part, base).href }});\n\
+         \x20 document.head.append(link);\n\
+         }}\n\
          const glue = await import(new URL('{js}', base).href);\n\
          await glue.default({{ module_or_path: new URL('{wasm}', base) }});\n\
          export function mount(element, options = {{}}) {{\n\
@@ -227,8 +271,11 @@ async fn table_page(state: &AppState, query: &HashMap<String, String>) -> Option
 
 /// The built page in the two forms it is sent in.
 struct Shells {
-    /// As built (with its stylesheet inline): for a page the server could not draw.
+    /// As built (with its stylesheet inline): for a page that names no table.
     plain: String,
+    /// For a table's page the server could not draw: the widget fetches the store front, and
+    /// the parts that do it are preloaded (see [`fetching_parts`]).
+    fetching: String,
     /// For a page the server drew: see [`code_after_first_paint`].
     drawn: String,
 }
@@ -264,7 +311,7 @@ async fn page(
                     &format!("{WIDGET_ELEMENT_START} aria-busy=\"true\">{screen}"),
                     1,
                 ),
-                None => shells.plain.clone(),
+                None => shells.fetching.clone(),
             };
             // The page's language on the widget's element too: the browser starts in the
             // language the server drew in, whatever its own list says.
@@ -295,9 +342,11 @@ async fn page(
 
 pub fn router(dist: &Path) -> Router<AppState> {
     let built = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-    let embed = embed_script(&built);
+    let parts = fetching_parts(dist);
+    let embed = embed_script(&built, &parts);
     let plain = inline_stylesheet(&built, dist);
     let drawn = code_after_first_paint(&plain);
+    let fetching = with_parts_preloaded(&plain, &parts);
     // One policy for both forms: it lists the hashes of both loaders. The admin page is its
     // own build, with its own loader.
     let csp = content_security_policy(&format!("{plain}{drawn}"));
@@ -317,7 +366,11 @@ pub fn router(dist: &Path) -> Router<AppState> {
             }
         }
     };
-    let shells = std::sync::Arc::new(Shells { plain, drawn });
+    let shells = std::sync::Arc::new(Shells {
+        plain,
+        fetching,
+        drawn,
+    });
     Router::new()
         .route("/embed.js", get(loader))
         .route(
@@ -364,12 +417,41 @@ mod tests {
 import init, * as bindings from '/tableorder-widget-fedcba9876543210.js';
 const wasm = await init({ module_or_path: '/tableorder-widget-fedcba9876543210_bg.wasm' });
 </script>"#;
-        let js = super::embed_script(html).unwrap();
+        let parts = ["split_fetched_page-0011223344556677.wasm".to_string()];
+        let js = super::embed_script(html, &parts).unwrap();
         assert!(js.contains("new URL('tableorder-widget-fedcba9876543210.js', base)"));
         assert!(js.contains("new URL('tableorder-widget-fedcba9876543210_bg.wasm', base)"));
         assert!(js.contains("new URL('widget-0123456789abcdef.css', base)"));
         assert!(js.contains("export function mount"));
-        assert!(super::embed_script("<html></html>").is_none());
+        assert!(js.contains("for (const part of ['split_fetched_page-0011223344556677.wasm'])"));
+        assert!(super::embed_script("<html></html>", &[]).is_none());
+    }
+
+    #[test]
+    fn a_page_that_fetches_its_store_front_preloads_the_parts_that_do_it() {
+        let dist = std::env::temp_dir().join(format!("tableorder-parts-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).unwrap();
+        for name in [
+            "tableorder-widget-0123456789abcdef_bg.wasm",
+            "split_floating_layer-0123456789abcdef.wasm",
+            "split_fetched_page-0123456789abcdef.wasm",
+            "split_fetched_page-0123456789abcdef.wasm.br",
+            "chunk_3-0123456789abcdef.wasm",
+        ] {
+            std::fs::write(dist.join(name), b"").unwrap();
+        }
+        let parts = super::fetching_parts(&dist);
+        std::fs::remove_dir_all(&dist).unwrap();
+        assert_eq!(
+            parts,
+            [
+                "chunk_3-0123456789abcdef.wasm",
+                "split_fetched_page-0123456789abcdef.wasm"
+            ]
+        );
+        let html = super::with_parts_preloaded("<head><title>x</title></head>", &parts);
+        assert!(html.contains(r#"<link rel="preload" href="/chunk_3-0123456789abcdef.wasm" as="fetch" type="application/wasm" crossorigin="anonymous"><link rel="preload" href="/split_fetched_page-0123456789abcdef.wasm""#));
+        assert!(html.ends_with("</head>"));
     }
 
     #[test]
