@@ -38,12 +38,9 @@ pub fn FetchedStorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
             leptos::task::spawn_local(async {
                 let _ = super::floating_layer::fetch_layer_code().await;
             });
-            let spot = loading.spot.clone();
-            leptos::task::spawn_local(super::later::draw_when_fetched(
-                move || draw_fetched_page(loading.clone()),
-                move || spot.is_gone(),
-                retrying,
-            ));
+            super::later::draw_when_fetched(loading.spot.clone(), retrying, move || {
+                draw_fetched_page(loading.clone())
+            });
         }
         #[cfg(not(feature = "split"))]
         {

@@ -45,14 +45,9 @@ pub fn FloatingLayer(place: Place, aside: NodeRef<html::Div>) -> impl IntoView {
             place: place.clone(),
         };
         #[cfg(feature = "split")]
-        {
-            let spot = layer.spot.clone();
-            leptos::task::spawn_local(super::later::draw_when_fetched(
-                move || draw_layer(layer.clone()),
-                move || spot.is_gone(),
-                retrying,
-            ));
-        }
+        super::later::draw_when_fetched(layer.spot.clone(), retrying, move || {
+            draw_layer(layer.clone())
+        });
         #[cfg(not(feature = "split"))]
         {
             // Drawn at once: only the split build has code to fetch.

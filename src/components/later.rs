@@ -64,25 +64,28 @@ impl From<leptos::wasm_split::SplitLoaderError> for CodeNotFetched {
     }
 }
 
-/// Runs `draw` (which fetches a part's code, then draws it) until the code has come: after a
-/// failed fetch, again, waiting longer each time (up to 15 s), for as long as `gone` is false.
-/// `retrying` is true from the first failure until the part is drawn.
+/// Runs `draw` (which fetches a part's code, then draws it into `spot`) until the code has
+/// come: after a failed fetch, again, waiting longer each time (up to 15 s), for as long as
+/// the spot's component is there. `retrying` is true from the first failure until the part
+/// is drawn.
 #[cfg(feature = "split")]
-pub async fn draw_when_fetched<F, Fut>(draw: F, gone: impl Fn() -> bool, retrying: RwSignal<bool>)
+pub fn draw_when_fetched<F, Fut>(spot: Spot, retrying: RwSignal<bool>, draw: F)
 where
-    F: Fn() -> Fut,
+    F: Fn() -> Fut + 'static,
     Fut: std::future::Future<Output = Result<(), CodeNotFetched>>,
 {
-    let mut wait_ms = 1_000;
-    while draw().await.is_err() {
-        retrying.set(true);
-        sleep(wait_ms).await;
-        if gone() {
-            return;
+    leptos::task::spawn_local(async move {
+        let mut wait_ms = 1_000;
+        while draw().await.is_err() {
+            retrying.set(true);
+            sleep(wait_ms).await;
+            if spot.is_gone() {
+                return;
+            }
+            wait_ms = (wait_ms * 2).min(15_000);
         }
-        wait_ms = (wait_ms * 2).min(15_000);
-    }
-    retrying.set(false);
+        retrying.set(false);
+    });
 }
 
 #[cfg(feature = "split")]
