@@ -1,7 +1,7 @@
 // A guest scans the table's code and sees the menu.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phonePage, shot, openTable } from './support.mjs';
+import { startServer, launchBrowser, phonePage, shot, openTable, failFirstFetches } from './support.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -51,15 +51,7 @@ test('the menu shows before the widget code arrives, and a tap made meanwhile op
 test('the cart and the sheets come as code of their own; a failed fetch of it is tried again', async () => {
   const page = await phonePage(browser);
   // The first two fetches of the floating layer's code fail, as on a connection that drops.
-  let refused = 0;
-  await page.route(/split_floating_layer-[0-9a-f]{16}\.wasm$/, async (route) => {
-    if (refused < 2) {
-      refused += 1;
-      await route.abort('internetdisconnected');
-    } else {
-      await route.continue();
-    }
-  });
+  const refused = await failFirstFetches(page, /split_floating_layer-[0-9a-f]{16}\.wasm$/, 2);
   await page.goto(server.tableUrl('0001-0009'));
   const retry = page.locator('.to-layer-retry[role=status]');
   await retry.waitFor();
@@ -68,7 +60,7 @@ test('the cart and the sheets come as code of their own; a failed fetch of it is
   // The menu works meanwhile, and once the code comes the sheet asked for opens.
   await page.locator('.to-item-button', { hasText: '공기밥' }).click();
   await page.locator('.to-sheet').waitFor({ timeout: 15000 });
-  assert.equal(refused, 2);
+  assert.equal(refused(), 2);
   assert.equal(await retry.count(), 0);
   await page.locator('.to-sheet .to-primary').click();
   await page.locator('.to-cart-bar button').waitFor();

@@ -110,6 +110,23 @@ export async function phonePage(browser, { locale = 'ko-KR' } = {}) {
   return page;
 }
 
+/**
+ * The page's first `count` fetches of a file matching `pattern` fail, as on a connection
+ * that drops; later ones go through. Returns how many have failed so far.
+ */
+export async function failFirstFetches(page, pattern, count) {
+  let failed = 0;
+  await page.route(pattern, async (route) => {
+    if (failed < count) {
+      failed += 1;
+      await route.abort('internetdisconnected');
+    } else {
+      await route.continue();
+    }
+  });
+  return () => failed;
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
 }

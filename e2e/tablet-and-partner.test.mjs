@@ -1,7 +1,7 @@
 // A partner's tablet (prepaid by card, or cash confirmed by staff) and a restaurant's own page.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phonePage, shot, waitForStatus, expectAccessible, enrolledTablet } from './support.mjs';
+import { startServer, launchBrowser, phonePage, shot, waitForStatus, expectAccessible, enrolledTablet, failFirstFetches } from './support.mjs';
 
 let server, browser;
 before(async () => {
@@ -121,21 +121,13 @@ test("a restaurant's own page with aggressive CSS shows the widget intact, and a
 
 test("on a restaurant's own page, a failed fetch of the code that loads the menu shows the skeleton, says so, and is tried again", async () => {
   const page = await phonePage(browser);
-  let refused = 0;
-  await page.route(/split_fetched_page-[0-9a-f]{16}\.wasm$/, async (route) => {
-    if (refused < 1) {
-      refused += 1;
-      await route.abort('internetdisconnected');
-    } else {
-      await route.continue();
-    }
-  });
+  const refused = await failFirstFetches(page, /split_fetched_page-[0-9a-f]{16}\.wasm$/, 1);
   const token = new URL(server.tableUrl('0001-0009')).searchParams.get('t');
   await page.goto(`${server.base}/examples/partner-page.html?t=${token}`);
   await page.locator('.to-layer-retry[role=status]').waitFor();
   assert.ok(await page.locator('.to-skeleton').count() > 0, 'the skeleton shows meanwhile');
   await page.locator('.to-item-button', { hasText: '삼겹살 (200g)' }).waitFor({ timeout: 15000 });
-  assert.equal(refused, 1);
+  assert.equal(refused(), 1);
   assert.equal(await page.locator('.to-layer-retry').count(), 0);
   assert.equal(await page.locator('.to-skeleton').count(), 0);
   await page.locator('.to-item-button', { hasText: '삼겹살 (200g)' }).click();
