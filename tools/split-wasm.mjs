@@ -35,8 +35,8 @@ const sri = (bytes) => `sha384-${sha('sha384', bytes).digest('base64')}`;
 
 const work = mkdtempSync(join(tmpdir(), 'tableorder-split-'));
 try {
-  // (1) The split. The main part's glue is named once its hash is known; wasm-split writes a
-  // placeholder into the link module, replaced below.
+  // (1) The split. The main part's glue is named once its hash is known: until then it has a
+  // placeholder name, which the link module imports it by (withLoaders drops that import).
   const placeholder = 'tableorder-widget-main';
   run('wasm-split-cli', [cargoWasm, work, '--target', 'web', '--out-name', placeholder]);
   const chunks = readdirSync(work).filter((f) => f.endsWith('.wasm') && f !== `${placeholder}.wasm`);
