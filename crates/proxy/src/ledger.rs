@@ -10,12 +10,17 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, oneshot};
 
+mod writer;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error(transparent)]
     Open(#[from] crate::db::DbError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    /// From the writer's own connection to the SQLite file.
+    #[error("database: {0}")]
+    File(#[from] rusqlite::Error),
     /// The batch this write was in could not be committed: none of it was written.
     #[error("database: the records could not be committed: {0}")]
     Commit(String),
@@ -151,7 +156,7 @@ impl Ledger {
     /// Starts the writer (on the current tokio runtime).
     pub fn new(pool: Pool) -> Ledger {
         let (writer, writes) = mpsc::channel(QUEUE);
-        tokio::spawn(write_in_batches(pool.clone(), writes));
+        writer::start(&pool, writes);
         Ledger { pool, writer }
     }
 
@@ -307,267 +312,6 @@ impl Ledger {
             .await?;
         Ok(done.rows_affected())
     }
-}
-
-/// The one writer of the order records. It commits whatever has queued up in one
-/// transaction (a write that may have to be taken back under a savepoint of its own), and
-/// tells each caller only once that transaction is committed: a claim is never answered
-/// "yours to send" before its row is durable. On SQLite the file takes one writer at a time
-/// anyway; here a commit (one fsync) serves many orders instead of one, and writers never
-/// wait on each other's locks.
-async fn write_in_batches(pool: Pool, mut writes: mpsc::Receiver<Write>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while writes.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let done = commit_batch(&pool, std::mem::take(&mut batch)).await;
-        for d in done {
-            // A caller that went away (its request dropped) needs no answer.
-            match d {
-                Done::Claimed(reply, result) => drop(reply.send(result)),
-                Done::Written(reply, result) => drop(reply.send(result)),
-            }
-        }
-    }
-}
-
-/// Applies the writes in one transaction; what each came to, or the commit's failure for all.
-async fn commit_batch(pool: &Pool, batch: Vec<Write>) -> Vec<Done> {
-    let mut done = Vec::with_capacity(MAX_BATCH);
-    let mut tx = match pool.begin().await {
-        Ok(tx) => tx,
-        Err(e) => {
-            let failed = e.to_string();
-            return batch
-                .into_iter()
-                .map(|w| refused(w, LedgerError::Commit(failed.clone())))
-                .collect();
-        }
-    };
-    let now = now_ms();
-    // A write alone in its batch is taken back by rolling the batch back: no savepoint.
-    let alone = batch.len() == 1;
-    let mut roll_back = false;
-    let mut broken: Option<String> = None;
-    for write in batch {
-        if let Some(why) = &broken {
-            done.push(refused(write, LedgerError::Commit(why.clone())));
-            continue;
-        }
-        // Only a claim that puts approvals behind its order can have to take back what it
-        // wrote; every other write either does all of its one statement or fails the batch.
-        // Each statement is a round trip to the database's thread, so none is added in vain.
-        let undoable = write.may_be_taken_back();
-        let savepoint = undoable && !alone;
-        if savepoint {
-            if let Err(e) = sqlx::query("SAVEPOINT one_write").execute(&mut *tx).await {
-                broken = Some(e.to_string());
-                done.push(refused(write, LedgerError::Db(e)));
-                continue;
-            }
-        }
-        let (outcome, applied) = apply(&mut tx, write, now).await;
-        let end = match (applied, savepoint) {
-            (Applied::Keep, true) => release_savepoint(&mut tx).await,
-            (Applied::TakeBack, true) | (Applied::Failed(_), true) => {
-                match sqlx::query("ROLLBACK TO SAVEPOINT one_write")
-                    .execute(&mut *tx)
-                    .await
-                {
-                    Ok(_) => release_savepoint(&mut tx).await,
-                    Err(e) => Err(e.to_string()),
-                }
-            }
-            (Applied::TakeBack, false) if undoable => {
-                roll_back = true;
-                Ok(())
-            }
-            // Nothing was written (an id held already), or all of it was.
-            (Applied::Keep | Applied::TakeBack, false) => Ok(()),
-            // With no savepoint to go back to, what the batch did is in question.
-            (Applied::Failed(why), false) => Err(why),
-        };
-        if let Err(e) = end {
-            broken = Some(e.to_string());
-        }
-        done.push(outcome);
-    }
-    let committed = match broken {
-        Some(why) => Err(why),
-        None if roll_back => tx.rollback().await.map_err(|e| e.to_string()),
-        None => tx.commit().await.map_err(|e| e.to_string()),
-    };
-    match committed {
-        Ok(()) => done,
-        // Nothing of the batch was written: no caller may act as if it had been.
-        Err(why) => done
-            .into_iter()
-            .map(|d| match d {
-                Done::Claimed(reply, _) => {
-                    Done::Claimed(reply, Err(LedgerError::Commit(why.clone())))
-                }
-                Done::Written(reply, _) => {
-                    Done::Written(reply, Err(LedgerError::Commit(why.clone())))
-                }
-            })
-            .collect(),
-    }
-}
-
-async fn release_savepoint(tx: &mut sqlx::AnyConnection) -> Result<(), String> {
-    sqlx::query("RELEASE SAVEPOINT one_write")
-        .execute(tx)
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-}
-
-/// What became of one write's statements.
-enum Applied {
-    Keep,
-    /// It wrote what it must not keep (an approval already behind another order).
-    TakeBack,
-    /// A statement failed.
-    Failed(String),
-}
-
-impl Write {
-    fn may_be_taken_back(&self) -> bool {
-        matches!(self, Write::Claim { claim, .. } if !claim.approvals.is_empty())
-    }
-}
-
-fn written(reply: Reply<()>, result: Result<impl Sized, sqlx::Error>) -> (Done, Applied) {
-    let applied = match &result {
-        Ok(_) => Applied::Keep,
-        Err(e) => Applied::Failed(e.to_string()),
-    };
-    let result = result.map(|_| ()).map_err(LedgerError::from);
-    (Done::Written(reply, result), applied)
-}
-
-fn refused(write: Write, e: LedgerError) -> Done {
-    match write {
-        Write::Claim { reply, .. } => Done::Claimed(reply, Err(e)),
-        Write::Received { reply, .. } | Write::Release { reply, .. } => {
-            Done::Written(reply, Err(e))
-        }
-    }
-}
-
-/// One write inside the batch's transaction, and whether what it did is to be kept.
-async fn apply(conn: &mut sqlx::AnyConnection, write: Write, now: i64) -> (Done, Applied) {
-    match write {
-        Write::Claim {
-            claim,
-            anchor,
-            reply,
-        } => {
-            let result = claim_row(conn, &claim, anchor.as_deref(), now).await;
-            // A claim that did not come out "mine" leaves nothing behind.
-            let applied = match &result {
-                Ok(Claimed::Mine) => Applied::Keep,
-                Ok(_) => Applied::TakeBack,
-                Err(e) => Applied::Failed(e.to_string()),
-            };
-            (
-                Done::Claimed(reply, result.map_err(LedgerError::from)),
-                applied,
-            )
-        }
-        Write::Received {
-            store,
-            receipt,
-            reply,
-        } => {
-            let result = sqlx::query(
-                "UPDATE order_records
-                 SET state = 'received', order_no = $3, received_at = $4, total = $5, updated_at_ms = $6
-                 WHERE store = $1 AND client_order_id = $2",
-            )
-            .bind(&store)
-            .bind(&receipt.client_order_id)
-            .bind(&receipt.order_no)
-            .bind(&receipt.received_at)
-            .bind(receipt.total.0)
-            .bind(now)
-            .execute(&mut *conn)
-            .await;
-            written(reply, result)
-        }
-        Write::Release {
-            store,
-            client_order_id,
-            reply,
-        } => {
-            let result = sqlx::query(
-                "DELETE FROM order_records WHERE store = $1 AND client_order_id = $2 AND state = 'in_doubt'",
-            )
-            .bind(&store)
-            .bind(&client_order_id)
-            .execute(&mut *conn)
-            .await;
-            written(reply, result)
-        }
-    }
-}
-
-/// The claim's row and its approvals, unless the id is held already or an approval pays
-/// for another order (what was written then is rolled back by the caller).
-async fn claim_row(
-    conn: &mut sqlx::AnyConnection,
-    claim: &OwnedClaim,
-    anchor: Option<&str>,
-    now: i64,
-) -> Result<Claimed, sqlx::Error> {
-    let done = sqlx::query(
-        "INSERT INTO order_records
-             (store, client_order_id, table_id, fingerprint, state, sent_at_ms, payment,
-              updated_at_ms, anchor_order_no)
-         VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5, $7)
-         ON CONFLICT (store, client_order_id) DO NOTHING",
-    )
-    .bind(&claim.store)
-    .bind(&claim.client_order_id)
-    .bind(&claim.table)
-    .bind(&claim.fingerprint)
-    .bind(now)
-    .bind(claim.payment.as_deref())
-    .bind(anchor)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Ok(Claimed::Held);
-    }
-    for (day, no) in &claim.approvals {
-        let taken = sqlx::query(
-            "INSERT INTO used_approvals (store, approval_day, approval_no, client_order_id, used_at_ms)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        )
-        .bind(&claim.store)
-        .bind(day)
-        .bind(no)
-        .bind(&claim.client_order_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-        if taken.rows_affected() == 1 {
-            continue;
-        }
-        // Already used: by this order (an earlier try of it), or by another.
-        let owner: String = sqlx::query(
-            "SELECT client_order_id FROM used_approvals
-             WHERE store = $1 AND approval_day = $2 AND approval_no = $3",
-        )
-        .bind(&claim.store)
-        .bind(day)
-        .bind(no)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("client_order_id")?;
-        if owner != claim.client_order_id {
-            return Ok(Claimed::ApprovalUsed(no.clone()));
-        }
-    }
-    Ok(Claimed::Mine)
 }
 
 #[cfg(test)]
