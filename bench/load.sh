@@ -109,6 +109,12 @@ upstream_calls() {
     /^tableorder_upstream_calls_total\{op="table_orders"/ { i += $2 }
     END { print s + 0, i + 0 }'
 }
+# The proxy's histogram of claims (the wait for an order's record to be on the disk before
+# it is sent): one `bound count` line per bucket, cumulative, bounds in seconds.
+claim_buckets() {
+  curl -s http://127.0.0.1:8191/metrics |
+    sed -n 's/^tableorder_order_claim_seconds_bucket{le="\([^"]*\)"} \([0-9]*\).*/\1 \2/p'
+}
 # The simulator's orders from an earlier run are forgotten, so each run meets the same POS.
 reset_sim() { curl -s -X POST http://127.0.0.1:9191/sim/reset -d '{}' -H 'content-type: application/json' >/dev/null; }
 
@@ -164,6 +170,7 @@ if wanted steady; then
   # The same orders at a steady 200 a second: what the proxy adds to each, not its ceiling.
   reset_sim
   calls_before=$(upstream_calls)
+  claims_before=$(claim_buckets)
   node bench/orders-steady.mjs http://127.0.0.1:8191 http://127.0.0.1:8192 "${name}_orders_steady"
   # What each order cost upstream, from the proxy's own counters: the send, and any look at
   # the table it needed first.
@@ -172,5 +179,20 @@ if wanted steady; then
     END {
       printf "%s_sends_per_order %.2f calls\n", p, (a[1] - b[1]) / n
       printf "%s_inquiries_per_order %.2f calls\n", p, (a[2] - b[2]) / n
+    }'
+  # The claims of this run, by bucket: the bound under which half of them, and 99 in 100, were
+  # committed.
+  { echo "$claims_before"; echo ---; claim_buckets; } | awk -v p="${name}_orders_steady_claim" '
+    $1 == "---" { after = 1; next }
+    !after { before[$1] = $2; next }
+    { bound[++n] = $1; count[n] = $2 - before[$1] }
+    END {
+      total = count[n]
+      for (q = 1; q <= 2; q++) {
+        want = (q == 1 ? 0.5 : 0.99) * total
+        for (i = 1; i <= n && count[i] < want; i++) {}
+        printf "%s_%s_at_most %s ms\n", p, (q == 1 ? "p50" : "p99"), (bound[i] == "+Inf" ? "inf" : bound[i] * 1000)
+      }
+      printf "%s_count %d claims\n", p, total
     }'
 fi

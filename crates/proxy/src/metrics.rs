@@ -4,6 +4,7 @@ use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::future::Future;
 use std::sync::atomic::AtomicU64;
@@ -26,6 +27,7 @@ pub struct Metrics {
     pub staff_pin_lockouts: Counter,
     upstream_calls: Family<UpstreamCall, Counter>,
     upstream_seconds: Family<UpstreamCall, Counter<f64, AtomicU64>>,
+    claim_seconds: Histogram,
 }
 
 impl Default for Metrics {
@@ -74,6 +76,14 @@ impl Default for Metrics {
             "Time spent in upstream calls.",
             upstream_seconds.clone(),
         );
+        // An order is sent only once its claim is on the disk: this is how long that takes.
+        let claim_seconds =
+            Histogram::new([0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1, 1.0]);
+        registry.register(
+            "order_claim_seconds",
+            "Time from an order's claim to its record being committed, before it is sent.",
+            claim_seconds.clone(),
+        );
         registry.register_collector(Box::new(SkippedEntries));
         Metrics {
             registry,
@@ -85,6 +95,7 @@ impl Default for Metrics {
             staff_pin_lockouts,
             upstream_calls,
             upstream_seconds,
+            claim_seconds,
         }
     }
 }
@@ -105,6 +116,14 @@ impl Metrics {
             .get_or_create(&labels)
             .inc_by(started.elapsed().as_secs_f64());
         result
+    }
+
+    /// Waits for an order's claim to be committed, and records how long that took.
+    pub async fn time_claim<T>(&self, claim: impl Future<Output = T>) -> T {
+        let started = Instant::now();
+        let claimed = claim.await;
+        self.claim_seconds.observe(started.elapsed().as_secs_f64());
+        claimed
     }
 
     pub fn render(&self) -> String {

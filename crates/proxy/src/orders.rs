@@ -876,7 +876,10 @@ impl OrderDesk {
             self.count_replay();
             return outcome_of(other.outcome).await;
         }
-        let claimed = self.ledger.claim(claim, anchor.as_deref()).await;
+        let claimed = self
+            .metrics
+            .time_claim(self.ledger.claim(claim, anchor.as_deref()))
+            .await;
         if !matches!(claimed, Ok(Claimed::Mine)) {
             self.sending
                 .lock()

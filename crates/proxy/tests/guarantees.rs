@@ -96,6 +96,13 @@ async fn the_same_client_order_id_is_one_order_sequentially_and_concurrently() {
         metrics.contains("tableorder_idempotent_replays_total 10"),
         "{metrics}"
     );
+    // Every claim's wait for the disk is timed: at least the two orders placed here.
+    let claims: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("tableorder_order_claim_seconds_count "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(claims >= 2, "{metrics}");
 }
 
 async fn futures_join_all<F: std::future::Future>(

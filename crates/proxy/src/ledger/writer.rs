@@ -445,6 +445,24 @@ mod tests {
     use super::*;
 
     #[tokio::test]
+    async fn on_an_sqlite_file_the_writer_has_a_connection_of_its_own() {
+        let dir = std::env::temp_dir().join(format!("tableorder-writer-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let pool = crate::db::open(&dir).await.unwrap();
+        let conn = own_connection(&pool)
+            .unwrap()
+            .expect("the file, opened again");
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .unwrap();
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), sync), ("wal", 2), "WAL, synchronous = FULL");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[tokio::test]
     async fn parameters_are_bound_by_their_number_and_none_is_left_unbound() {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (a TEXT, b INTEGER, c TEXT)")
