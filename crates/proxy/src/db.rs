@@ -74,13 +74,14 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
 
 /// SQLite: WAL with full sync, so a row written before the upstream call survives
 /// `kill -9`; a writer waits for another rather than failing at once. (PostgreSQL's
-/// defaults already hold both.)
+/// defaults already hold both.) Every connection to the file is opened with these: the
+/// pool's, and the order records' writer's own.
+pub(crate) const SQLITE_SETTINGS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
+
 async fn prepare(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     if conn.backend_name().eq_ignore_ascii_case("sqlite") {
-        conn.execute(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
-        )
-        .await?;
+        conn.execute(SQLITE_SETTINGS).await?;
     }
     conn.ping().await
 }

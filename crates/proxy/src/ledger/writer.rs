@@ -56,10 +56,7 @@ fn own_connection(pool: &Pool) -> Result<Option<rusqlite::Connection>, LedgerErr
         return Ok(None);
     }
     let conn = rusqlite::Connection::open(file)?;
-    // As the pool's connections (crate::db): a committed row survives a crash of the machine.
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch(crate::db::SQLITE_SETTINGS)?;
     Ok(Some(conn))
 }
 
@@ -458,7 +455,14 @@ mod tests {
         let sync: i64 = conn
             .query_row("PRAGMA synchronous", [], |row| row.get(0))
             .unwrap();
-        assert_eq!((mode.as_str(), sync), ("wal", 2), "WAL, synchronous = FULL");
+        let busy: i64 = conn
+            .query_row("PRAGMA busy_timeout", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(
+            (mode.as_str(), sync, busy),
+            ("wal", 2, 5000),
+            "WAL, synchronous = FULL, a writer waits up to 5 s"
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 
