@@ -2,14 +2,24 @@
 //! directory; PostgreSQL when `database_url` names one (several servers sharing the work).
 //! Both are reached through sqlx's `Any` driver with one set of queries — written in the
 //! SQL the two share, with `$1`-style parameters and no boolean columns (SQLite keeps 0/1) —
-//! and each has its schema kept by its own migrations in `migrations/`.
+//! and each has its schema kept by its own migrations in `migrations/`. On the hot paths an
+//! SQLite file is also opened directly (rusqlite, the same SQLite library): by the order
+//! records' writer, and by the one-row reads of `Reads`; the statements stay the same.
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::AnyConnection;
-use sqlx::{Connection, Executor};
-use std::path::Path;
+use sqlx::{ConnectOptions, Connection, Executor};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+mod reads;
+mod statement;
+
+pub use reads::{Columns, ReadError, Reads};
+pub use statement::Arg;
+pub(crate) use statement::{bind, sqlx_query};
 
 /// A pool of connections to whichever database is configured.
 pub type Pool = sqlx::AnyPool;
@@ -78,6 +88,25 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
 /// pool's, and the order records' writer's own.
 pub(crate) const SQLITE_SETTINGS: &str =
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;";
+
+/// The pool's SQLite file, to be opened again by a connection of rusqlite's; `None` for
+/// any other database.
+pub(crate) fn sqlite_file(pool: &Pool) -> Option<PathBuf> {
+    let url = &pool.connect_options().database_url;
+    if url.scheme() != "sqlite" {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_url(url).ok()?;
+    let file = options.get_filename();
+    (file.as_os_str() != ":memory:").then(|| file.to_path_buf())
+}
+
+/// The SQLite file, opened with the pool's settings.
+pub(crate) fn open_file(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch(SQLITE_SETTINGS)?;
+    Ok(conn)
+}
 
 async fn prepare(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     if conn.backend_name().eq_ignore_ascii_case("sqlite") {

@@ -3,7 +3,7 @@
 //! It is what makes "the same clientOrderId is one order" survive a hang-up, a restart or a
 //! crash: a row left "in doubt" is settled by looking at the table, never by sending again.
 
-use crate::db::Pool;
+use crate::db::{Arg, Columns, Pool, ReadError, Reads};
 use order_core::{OrderReceipt, Won};
 use sqlx::Row;
 use std::path::Path;
@@ -18,6 +18,8 @@ pub enum LedgerError {
     Open(#[from] crate::db::DbError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// From the writer's own connection to the SQLite file.
     #[error("database: {0}")]
     File(#[from] rusqlite::Error),
@@ -96,6 +98,7 @@ pub enum Claimed {
 #[derive(Clone)]
 pub struct Ledger {
     pool: Pool,
+    reads: Reads,
     writer: mpsc::Sender<Write>,
 }
 
@@ -147,6 +150,33 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// A row of `order_records`, its columns in the order `Ledger::get` selects them.
+fn record_of(row: &dyn Columns, client_order_id: &str) -> Result<Record, ReadError> {
+    let table = row.text(0)?;
+    let fingerprint = row.text(1)?;
+    let anchor = row.maybe_text(7)?;
+    Ok(if row.text(2)? == "received" {
+        Record::Received {
+            table,
+            fingerprint,
+            receipt: OrderReceipt {
+                order_no: row.maybe_text(4)?.unwrap_or_default(),
+                client_order_id: client_order_id.to_string(),
+                received_at: row.maybe_text(5)?.unwrap_or_default(),
+                total: Won(row.maybe_int(6)?.unwrap_or(0)),
+            },
+            anchor,
+        }
+    } else {
+        Record::InDoubt {
+            table,
+            fingerprint,
+            sent_at_ms: row.int(3)?,
+            anchor,
+        }
+    })
+}
+
 impl Ledger {
     /// Opens (creating if need be) the database in `dir` and keeps its order records.
     pub async fn open(dir: &Path) -> Result<Ledger, LedgerError> {
@@ -157,7 +187,11 @@ impl Ledger {
     pub fn new(pool: Pool) -> Ledger {
         let (writer, writes) = mpsc::channel(QUEUE);
         writer::start(&pool, writes);
-        Ledger { pool, writer }
+        Ledger {
+            reads: Reads::of(&pool),
+            pool,
+            writer,
+        }
     }
 
     /// Hands a write to the writer and waits until it is committed (or refused).
@@ -180,46 +214,17 @@ impl Ledger {
         store: &str,
         client_order_id: &str,
     ) -> Result<Option<Record>, LedgerError> {
-        let row = sqlx::query(
-            "SELECT table_id, fingerprint, state, sent_at_ms, order_no, received_at, total,
-                    anchor_order_no
-             FROM order_records WHERE store = $1 AND client_order_id = $2",
-        )
-        .bind(store)
-        .bind(client_order_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let table: String = row.try_get("table_id")?;
-        let fingerprint: String = row.try_get("fingerprint")?;
-        let state: String = row.try_get("state")?;
-        let anchor: Option<String> = row.try_get("anchor_order_no")?;
-        Ok(Some(if state == "received" {
-            Record::Received {
-                table,
-                fingerprint,
-                receipt: OrderReceipt {
-                    order_no: row
-                        .try_get::<Option<String>, _>("order_no")?
-                        .unwrap_or_default(),
-                    client_order_id: client_order_id.to_string(),
-                    received_at: row
-                        .try_get::<Option<String>, _>("received_at")?
-                        .unwrap_or_default(),
-                    total: Won(row.try_get::<Option<i64>, _>("total")?.unwrap_or(0)),
-                },
-                anchor,
-            }
-        } else {
-            Record::InDoubt {
-                table,
-                fingerprint,
-                sent_at_ms: row.try_get("sent_at_ms")?,
-                anchor,
-            }
-        }))
+        let record = self
+            .reads
+            .row(
+                "SELECT table_id, fingerprint, state, sent_at_ms, order_no, received_at, total,
+                        anchor_order_no
+                 FROM order_records WHERE store = $1 AND client_order_id = $2",
+                &[Arg::Text(store), Arg::Text(client_order_id)],
+                |row| record_of(row, client_order_id),
+            )
+            .await?;
+        Ok(record)
     }
 
     /// Writes the row "in doubt" before anything is sent, and puts the order's card

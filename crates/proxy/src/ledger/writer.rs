@@ -10,8 +10,7 @@
 //! an order's claim takes four (begin, the row, its approval, commit) before it may be sent.
 
 use super::{Claimed, Done, LedgerError, OwnedClaim, Reply, Write, MAX_BATCH};
-use crate::db::Pool;
-use sqlx::ConnectOptions;
+use crate::db::{bind, sqlx_query, Arg, Pool};
 use sqlx::Row;
 use tokio::sync::mpsc;
 
@@ -46,18 +45,10 @@ pub(super) fn start(pool: &Pool, writes: mpsc::Receiver<Write>) {
 
 /// The pool's SQLite file, opened again for the writer alone; `None` for any other database.
 fn own_connection(pool: &Pool) -> Result<Option<rusqlite::Connection>, LedgerError> {
-    let url = pool.connect_options().database_url.clone();
-    if url.scheme() != "sqlite" {
-        return Ok(None);
+    match crate::db::sqlite_file(pool) {
+        Some(file) => Ok(Some(crate::db::open_file(&file)?)),
+        None => Ok(None),
     }
-    let options = sqlx::sqlite::SqliteConnectOptions::from_url(&url)?;
-    let file = options.get_filename();
-    if file.as_os_str() == ":memory:" {
-        return Ok(None);
-    }
-    let conn = rusqlite::Connection::open(file)?;
-    conn.execute_batch(crate::db::SQLITE_SETTINGS)?;
-    Ok(Some(conn))
 }
 
 /// Where the writer's transactions go: the pool's database, or the writer's own SQLite
@@ -77,14 +68,6 @@ trait Transaction: Sized {
     async fn text(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<String, LedgerError>;
     async fn commit(self) -> Result<(), LedgerError>;
     async fn rollback(self) -> Result<(), LedgerError>;
-}
-
-/// A statement's parameter, `$1`, `$2`, … in order.
-#[derive(Clone, Copy)]
-enum Arg<'a> {
-    Text(&'a str),
-    MaybeText(Option<&'a str>),
-    Int(i64),
 }
 
 impl Records for Pool {
@@ -153,40 +136,6 @@ impl Transaction for rusqlite::Transaction<'_> {
     async fn rollback(self) -> Result<(), LedgerError> {
         Ok(rusqlite::Transaction::rollback(self)?)
     }
-}
-
-fn sqlx_query<'q>(
-    sql: &'q str,
-    args: &[Arg<'q>],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    args.iter().fold(sqlx::query(sql), |q, arg| match *arg {
-        Arg::Text(v) => q.bind(v),
-        Arg::MaybeText(v) => q.bind(v),
-        Arg::Int(v) => q.bind(v),
-    })
-}
-
-/// Binds `$N` to the N-th argument wherever it stands in the statement (SQLite numbers a
-/// statement's named parameters by where each first appears). One left unbound is an error.
-fn bind(statement: &mut rusqlite::CachedStatement<'_>, args: &[Arg<'_>]) -> rusqlite::Result<()> {
-    for index in 1..=statement.parameter_count() {
-        let arg = statement
-            .parameter_name(index)
-            .and_then(|name| name.strip_prefix('$'))
-            .and_then(|n| n.parse::<usize>().ok())
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|n| args.get(n).copied())
-            .ok_or(rusqlite::Error::InvalidParameterCount(
-                statement.parameter_count(),
-                args.len(),
-            ))?;
-        match arg {
-            Arg::Text(v) => statement.raw_bind_parameter(index, v)?,
-            Arg::MaybeText(v) => statement.raw_bind_parameter(index, v)?,
-            Arg::Int(v) => statement.raw_bind_parameter(index, v)?,
-        }
-    }
-    Ok(())
 }
 
 async fn write_in_batches(mut target: impl Records, mut writes: mpsc::Receiver<Write>) {
@@ -464,30 +413,5 @@ mod tests {
             "WAL, synchronous = FULL, a writer waits up to 5 s"
         );
         std::fs::remove_dir_all(&dir).ok();
-    }
-
-    #[tokio::test]
-    async fn parameters_are_bound_by_their_number_and_none_is_left_unbound() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
-        conn.execute_batch("CREATE TABLE t (a TEXT, b INTEGER, c TEXT)")
-            .unwrap();
-        let mut tx = Records::begin(&mut conn).await.unwrap();
-        // `$2` stands first: SQLite numbers it 1, and it still takes the second argument.
-        let sql = "INSERT INTO t (b, a, c) VALUES ($2, $1, $3)";
-        let args = [Arg::Text("x"), Arg::Int(7), Arg::MaybeText(None)];
-        assert_eq!(tx.execute(sql, &args).await.unwrap(), 1);
-        assert_eq!(
-            tx.text(
-                "SELECT a || b FROM t WHERE c IS NULL AND b = $1",
-                &[Arg::Int(7)]
-            )
-            .await
-            .unwrap(),
-            "x7"
-        );
-        assert!(
-            tx.execute(sql, &args[..2]).await.is_err(),
-            "a missing argument is not taken as NULL"
-        );
     }
 }

@@ -3,11 +3,10 @@
 //! enrolled, unrevoked device. Codes and credentials are kept hashed.
 
 use super::{hash_hex, random_bytes, TrustError};
-use crate::db::Pool;
+use crate::db::{Arg, Columns, Pool, ReadError, Reads};
 use crate::ledger::now_ms;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 /// How long an enrolment code may wait to be used.
@@ -22,6 +21,7 @@ const SEEN_EVERY_MS: i64 = 60_000;
 #[derive(Clone)]
 pub struct Devices {
     pool: Pool,
+    reads: Reads,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +57,10 @@ fn normalized_code(code: &str) -> String {
 
 impl Devices {
     pub fn new(pool: Pool) -> Devices {
-        Devices { pool }
+        Devices {
+            reads: Reads::of(&pool),
+            pool,
+        }
     }
 
     /// A fresh one-time code for enrolling one tablet at `store`.
@@ -141,19 +144,18 @@ impl Devices {
         let Some((device_id, secret)) = credential.split_once('.') else {
             return Ok(None);
         };
-        let row = sqlx::query(
-            "SELECT device_id, name, enrolled_at_ms, last_seen_at_ms, revoked_at_ms, secret_hash
-             FROM devices WHERE device_id = $1 AND store = $2",
-        )
-        .bind(device_id)
-        .bind(store)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
+        let found = self
+            .reads
+            .row(
+                "SELECT device_id, name, enrolled_at_ms, last_seen_at_ms, revoked_at_ms, secret_hash
+                 FROM devices WHERE device_id = $1 AND store = $2",
+                &[Arg::Text(device_id), Arg::Text(store)],
+                |row| Ok((device_of(row)?, row.text(5)?)),
+            )
+            .await?;
+        let Some((device, kept)) = found else {
             return Ok(None);
         };
-        let device = device_of(&row)?;
-        let kept: String = row.try_get("secret_hash")?;
         let matches: bool = hash_hex(secret).as_bytes().ct_eq(kept.as_bytes()).into();
         if !matches || device.revoked_at_ms.is_some() {
             return Ok(None);
@@ -181,7 +183,10 @@ impl Devices {
         .bind(store)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(device_of).collect()
+        Ok(rows
+            .iter()
+            .map(|row| device_of(row))
+            .collect::<Result<_, _>>()?)
     }
 
     /// Stops a tablet's credential from working. `false`: no such device at the store.
@@ -202,13 +207,15 @@ impl Devices {
     }
 }
 
-fn device_of(row: &sqlx::any::AnyRow) -> Result<Device, TrustError> {
+/// A device from the first five columns: device_id, name, enrolled_at_ms, last_seen_at_ms,
+/// revoked_at_ms.
+fn device_of(row: &dyn Columns) -> Result<Device, ReadError> {
     Ok(Device {
-        device_id: row.try_get("device_id")?,
-        name: row.try_get("name")?,
-        enrolled_at_ms: row.try_get("enrolled_at_ms")?,
-        last_seen_at_ms: row.try_get("last_seen_at_ms")?,
-        revoked_at_ms: row.try_get("revoked_at_ms")?,
+        device_id: row.text(0)?,
+        name: row.text(1)?,
+        enrolled_at_ms: row.int(2)?,
+        last_seen_at_ms: row.maybe_int(3)?,
+        revoked_at_ms: row.maybe_int(4)?,
     })
 }
 

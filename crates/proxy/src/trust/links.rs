@@ -5,14 +5,13 @@
 //! invalidates every printed link at once.
 
 use super::{random_bytes, TrustError};
-use crate::db::Pool;
+use crate::db::{Arg, Pool, Reads};
 use crate::ledger::now_ms;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use order_core::Table;
 use sha2::Sha256;
-use sqlx::Row;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -41,6 +40,7 @@ const MAC_BYTES: usize = 16;
 #[derive(Clone)]
 pub struct LinkKeys {
     pool: Pool,
+    reads: Reads,
 }
 
 struct Key {
@@ -60,7 +60,10 @@ fn mac(secret: &[u8], store: &str, table: &str) -> HmacSha256 {
 
 impl LinkKeys {
     pub fn new(pool: Pool) -> LinkKeys {
-        LinkKeys { pool }
+        LinkKeys {
+            reads: Reads::of(&pool),
+            pool,
+        }
     }
 
     /// The store's current key, made on first use.
@@ -84,19 +87,19 @@ impl LinkKeys {
     }
 
     async fn newest(&self, store: &str) -> Result<Option<Key>, TrustError> {
-        let row = sqlx::query(
-            "SELECT key_id, secret FROM link_keys WHERE store = $1 ORDER BY key_id DESC LIMIT 1",
-        )
-        .bind(store)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match row {
-            Some(row) => Some(Key {
-                id: row.try_get("key_id")?,
-                secret: row.try_get("secret")?,
-            }),
-            None => None,
-        })
+        Ok(self
+            .reads
+            .row(
+                "SELECT key_id, secret FROM link_keys WHERE store = $1 ORDER BY key_id DESC LIMIT 1",
+                &[Arg::Text(store)],
+                |row| {
+                    Ok(Key {
+                        id: row.int(0)?,
+                        secret: row.bytes(1)?,
+                    })
+                },
+            )
+            .await?)
     }
 
     /// The token for one table's link, under the store's current key.

@@ -15,6 +15,8 @@ pub use sessions::{AdminSessions, NewSession, SESSION_COOKIE};
 pub enum TrustError {
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Read(#[from] crate::db::ReadError),
     #[error("the system's random source failed: {0}")]
     Random(String),
 }
