@@ -3,13 +3,21 @@
 # same simulator: the menu GET, inquiries from 20 pollers per table, and order POSTs; 500
 # phones polling as phones do (bench/phones.mjs); and orders at a steady rate, timed against
 # the same orders through nginx (bench/orders-steady.mjs). Prints `name value unit` lines:
-# requests/s, p50, p99, CPU time per request and the ratio to nginx.
+# requests/s, p50, p99, CPU time per request and the ratio to nginx. LOAD_BIN runs
+# another build of the server (to compare two).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
+bin=${LOAD_BIN:-./target/server/tableorder}
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+# The servers are waited for: a proxy drains its orders before it exits, and the next run
+# needs its port.
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 
@@ -29,14 +37,14 @@ else
   name=load
 fi
 
-./target/server/tableorder sim --listen 127.0.0.1:9191 --fixture "$work/store.json" --accept-window-ms 600000 >"$work/sim.log" 2>&1 &
+"$bin" sim --listen 127.0.0.1:9191 --fixture "$work/store.json" --accept-window-ms 600000 >"$work/sim.log" 2>&1 &
 pids+=($!)
 wait_for http://127.0.0.1:9191/sim/calls
 ADMIN=bench-admin-token-000000000000
 TABLEORDER_LOG=warn TABLEORDER_ADMIN_TOKEN=$ADMIN \
 TABLEORDER_STORES__DEMO__STORE_ID=S0000001 TABLEORDER_STORES__DEMO__SERVICE_ID=SV-DEMO-0001 \
 TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 TABLEORDER_LIMITS__ORDERS_PER_MINUTE_PER_TABLE=100000000 \
-  ./target/server/tableorder serve --listen 127.0.0.1:8191 --upstream http://127.0.0.1:9191 --dist dist --data "$work/data" >"$work/proxy.log" 2>&1 &
+  "$bin" serve --listen 127.0.0.1:8191 --upstream http://127.0.0.1:9191 --dist dist --data "$work/data" >"$work/proxy.log" 2>&1 &
 pids+=($!)
 proxy_pid=$!
 wait_for http://127.0.0.1:8191/healthz

@@ -5,6 +5,8 @@
 // to nginx → simulator at the same rate. Prints `name value unit` lines.
 //   node bench/orders-steady.mjs PROXY_URL NGINX_URL PREFIX   (env RATE=200 STEADY_SECONDS=10,
 //   BENCH_TABLES, BENCH_TABLET, BENCH_APPROVED_AT as bench/load.sh sets them)
+import { ok, send } from './http-client.mjs';
+
 const [proxy, nginx, prefix = 'orders_steady'] = process.argv.slice(2);
 const rate = Number(process.env.RATE ?? 200);
 const seconds = Number(process.env.STEADY_SECONDS ?? 10);
@@ -52,10 +54,9 @@ async function steady(make) {
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const { url, headers, body } = make(n);
     sent.push(
-      fetch(url, { method: 'POST', headers, body })
-        .then(async (res) => {
-          await res.arrayBuffer();
-          if (!res.ok) errors += 1;
+      send(url, { method: 'POST', headers, body })
+        .then((status) => {
+          if (!ok(status)) errors += 1;
         })
         .catch(() => {
           errors += 1;
@@ -73,7 +74,7 @@ async function steady(make) {
 const warm = async (make) => {
   for (let n = 0; n < 20; n += 1) {
     const { url, headers, body } = make(1e9 + n);
-    await fetch(url, { method: 'POST', headers, body }).then((r) => r.arrayBuffer());
+    await send(url, { method: 'POST', headers, body });
   }
 };
 await warm(toProxy);

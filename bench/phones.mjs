@@ -4,6 +4,7 @@
 // lines: requests, p50, p99, max and errors.
 //   node bench/phones.mjs BASE_URL LINKS_JSON PREFIX   (env PHONES=500 PHONES_SECONDS=20 INTERVAL_MS=500)
 import { readFileSync } from 'node:fs';
+import { ok, send } from './http-client.mjs';
 
 const [base, linksFile, prefix = 'phones'] = process.argv.slice(2);
 const phones = Number(process.env.PHONES ?? 500);
@@ -27,9 +28,7 @@ async function phone(i) {
   while (Date.now() < until) {
     const start = performance.now();
     try {
-      const res = await fetch(url, { headers: { 'x-table-token': token } });
-      await res.arrayBuffer();
-      if (!res.ok) errors += 1;
+      if (!ok(await send(url, { headers: { 'x-table-token': token } }))) errors += 1;
     } catch {
       errors += 1;
     }
