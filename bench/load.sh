@@ -182,7 +182,7 @@ if wanted steady; then
   node bench/orders-steady.mjs http://127.0.0.1:8191 http://127.0.0.1:8192 "${name}_orders_steady"
   # What each order cost upstream, from the proxy's own counters: the send, and any look at
   # the table it needed first.
-  printf '%s\n%s\n' "$calls_before" "$(upstream_calls)" | awk -v n="$(( ${RATE:-200} * ${STEADY_SECONDS:-10} ))" -v p="${name}_orders_steady" '
+  printf '%s\n%s\n' "$calls_before" "$(upstream_calls)" | awk -v n="$(( ${RATE:-200} * ${STEADY_SECONDS:-10} * ${STEADY_ROUNDS:-3} ))" -v p="${name}_orders_steady" '
     NR == 1 { split($0, b, " ") } NR == 2 { split($0, a, " ") }
     END {
       printf "%s_sends_per_order %.2f calls\n", p, (a[1] - b[1]) / n

@@ -4,7 +4,7 @@
 // slow answer counts against every order it held up. The overhead is what `tableorder` adds
 // to nginx → simulator at the same rate. Prints `name value unit` lines.
 //   node bench/orders-steady.mjs PROXY_URL NGINX_URL PREFIX   (env RATE=200 STEADY_SECONDS=10,
-//   BENCH_TABLES, BENCH_TABLET, BENCH_APPROVED_AT as bench/load.sh sets them)
+//   STEADY_ROUNDS=3, BENCH_TABLES, BENCH_TABLET, BENCH_APPROVED_AT as bench/load.sh sets them)
 import { ok, send } from './http-client.mjs';
 
 const [proxy, nginx, prefix = 'orders_steady'] = process.argv.slice(2);
@@ -42,14 +42,16 @@ const toNginx = (n) => ({
   }),
 });
 
-async function steady(make) {
+// One side's run of `rate * seconds` orders, numbered from `first`.
+async function steady(make, first) {
   const latencies = [];
   let errors = 0;
   const total = rate * seconds;
   const start = performance.now();
   const sent = [];
-  for (let n = 0; n < total; n += 1) {
-    const due = start + (n * 1000) / rate;
+  for (let i = 0; i < total; i += 1) {
+    const n = first + i;
+    const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const { url, headers, body } = make(n);
@@ -79,12 +81,24 @@ const warm = async (make) => {
 };
 await warm(toProxy);
 await warm(toNginx);
-const p = await steady(toProxy);
-const n = await steady(toNginx);
-console.log(`${prefix}_rate ${rate} orders/s`);
-for (const [side, r] of [['proxy', p], ['nginx', n]]) {
-  console.log(`${prefix}_${side}_p50 ${r.p50.toFixed(2)} ms`);
-  console.log(`${prefix}_${side}_p99 ${r.p99.toFixed(2)} ms`);
-  console.log(`${prefix}_${side}_errors ${r.errors} requests`);
+// The two sides alternate, STEADY_ROUNDS times: one run's p99 is a handful of orders, and a
+// single stall of this machine's on either side moves it by milliseconds. Each figure is the
+// median of the rounds, the overhead the median of each round's own.
+const rounds = Math.max(1, Number(process.env.STEADY_ROUNDS ?? 3));
+const runs = [];
+for (let r = 0; r < rounds; r += 1) {
+  const p = await steady(toProxy, r * rate * seconds);
+  const n = await steady(toNginx, r * rate * seconds);
+  runs.push({ proxy: p, nginx: n, overhead: p.p99 - n.p99 });
 }
-console.log(`${prefix}_overhead_p99 ${(p.p99 - n.p99).toFixed(2)} ms`);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+console.log(`${prefix}_rate ${rate} orders/s`);
+for (const side of ['proxy', 'nginx']) {
+  console.log(`${prefix}_${side}_p50 ${median(runs.map((r) => r[side].p50)).toFixed(2)} ms`);
+  console.log(`${prefix}_${side}_p99 ${median(runs.map((r) => r[side].p99)).toFixed(2)} ms`);
+  console.log(`${prefix}_${side}_errors ${runs.reduce((e, r) => e + r[side].errors, 0)} requests`);
+}
+const overheads = runs.map((r) => r.overhead);
+console.log(
+  `${prefix}_overhead_p99 ${median(overheads).toFixed(2)} ms (rounds: ${overheads.map((o) => o.toFixed(2)).join(' ')})`,
+);
