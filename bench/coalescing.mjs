@@ -3,6 +3,8 @@
 //   node bench/coalescing.mjs BASE_URL [PREFIX]   (a `tableorder serve --sim-control`)
 // env: SIM_URL (a standalone simulator, when BASE_URL is a cluster's nginx), TABLES (10),
 // PHONES ("1,5,20": phones per table, one run each), ADMIN_TOKEN.
+import { send } from './http-client.mjs';
+
 const base = process.argv[2] ?? 'http://127.0.0.1:8191';
 const prefix = process.argv[3] ?? 'coalescing';
 const sim = process.env.SIM_URL ?? base;
@@ -21,9 +23,8 @@ async function poller(table, until) {
   // A phone starts at a random moment and then polls every interval, as the widget does.
   await new Promise((r) => setTimeout(r, Math.random() * interval));
   while (Date.now() < until) {
-    const r = await fetch(`${base}/api/v1/stores/demo/tables/${table}/orders`, { headers: { 'x-table-token': tokens.get(table) } });
-    if (r.status !== 200) throw new Error(`poll answered ${r.status}`);
-    await r.arrayBuffer();
+    const status = await send(`${base}/api/v1/stores/demo/tables/${table}/orders`, { headers: { 'x-table-token': tokens.get(table) } });
+    if (status !== 200) throw new Error(`poll answered ${status}`);
     await new Promise((res) => setTimeout(res, interval));
   }
 }
