@@ -17,6 +17,7 @@ use std::time::Duration;
 mod reads;
 mod statement;
 
+pub(crate) use reads::first_row;
 pub use reads::{Columns, ReadError, Reads};
 pub use statement::Arg;
 pub(crate) use statement::{bind, sqlx_query};

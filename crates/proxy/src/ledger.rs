@@ -214,7 +214,7 @@ impl Ledger {
         store: &str,
         client_order_id: &str,
     ) -> Result<Option<Record>, LedgerError> {
-        let record = self
+        Ok(self
             .reads
             .row(
                 "SELECT table_id, fingerprint, state, sent_at_ms, order_no, received_at, total,
@@ -223,8 +223,7 @@ impl Ledger {
                 &[Arg::Text(store), Arg::Text(client_order_id)],
                 |row| record_of(row, client_order_id),
             )
-            .await?;
-        Ok(record)
+            .await?)
     }
 
     /// Writes the row "in doubt" before anything is sent, and puts the order's card

@@ -84,7 +84,8 @@ impl Reads {
     }
 }
 
-fn first_row<T>(
+/// The first row `sql` finds on this connection, decoded; `None` when it finds none.
+pub(crate) fn first_row<T>(
     conn: &rusqlite::Connection,
     sql: &str,
     args: &[Arg<'_>],

@@ -10,7 +10,7 @@
 //! an order's claim takes four (begin, the row, its approval, commit) before it may be sent.
 
 use super::{Claimed, Done, LedgerError, OwnedClaim, Reply, Write, MAX_BATCH};
-use crate::db::{bind, sqlx_query, Arg, Pool};
+use crate::db::{bind, first_row, sqlx_query, Arg, Pool};
 use sqlx::Row;
 use tokio::sync::mpsc;
 
@@ -120,13 +120,8 @@ impl Transaction for rusqlite::Transaction<'_> {
     }
 
     async fn text(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<String, LedgerError> {
-        let mut statement = self.prepare_cached(sql)?;
-        bind(&mut statement, args)?;
-        let mut rows = statement.raw_query();
-        match rows.next()? {
-            Some(row) => Ok(row.get(0)?),
-            None => Err(rusqlite::Error::QueryReturnedNoRows.into()),
-        }
+        first_row(self, sql, args, &|row| row.text(0))?
+            .ok_or_else(|| rusqlite::Error::QueryReturnedNoRows.into())
     }
 
     async fn commit(self) -> Result<(), LedgerError> {
