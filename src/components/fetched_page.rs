@@ -3,7 +3,7 @@
 //! which in the built widget is a module of its own (see `later`). The skeleton shows until
 //! the store front does.
 
-use super::later::{CodeNotFetched, FetchingAgain, Spot};
+use super::later::{draw_when_fetched, CodeNotFetched, FetchingAgain, Spot};
 use super::widget::{Boot, Storefront};
 use super::wording::load_failure_text;
 use super::{Notice, Skeleton};
@@ -31,22 +31,15 @@ pub fn FetchedStorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
             boot: boot.clone(),
             drawn,
         };
+        // The store front's floating layer is fetched beside this page's code, not after
+        // the menu: one wait less on a tablet's first load.
         #[cfg(feature = "split")]
-        {
-            // The store front's floating layer is fetched beside this page's code, not after
-            // the menu: one wait less on a tablet's first load.
-            leptos::task::spawn_local(async {
-                let _ = super::floating_layer::fetch_layer_code().await;
-            });
-            super::later::draw_when_fetched(loading.spot.clone(), retrying, move || {
-                draw_fetched_page(loading.clone())
-            });
-        }
-        #[cfg(not(feature = "split"))]
-        {
-            // Drawn at once: only the split build has code to fetch.
-            let _ = (retrying, draw_fetched_page(loading));
-        }
+        leptos::task::spawn_local(async {
+            let _ = super::floating_layer::fetch_layer_code().await;
+        });
+        draw_when_fetched(loading.spot.clone(), retrying, move || {
+            draw_fetched_page(loading.clone())
+        });
     });
     view! {
         <div class="to-layer" node_ref=host>

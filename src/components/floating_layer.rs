@@ -1,4 +1,4 @@
-use super::later::{CodeNotFetched, FetchingAgain, Spot};
+use super::later::{draw_when_fetched, CodeNotFetched, FetchingAgain, Spot};
 use super::{CartAside, CartBar, CartSheet, HistorySheet, ItemSheet, StaffCallSheet, StatusPanel};
 use crate::api::Api;
 use crate::guest_cart::GuestCart;
@@ -44,15 +44,9 @@ pub fn FloatingLayer(place: Place, aside: NodeRef<html::Div>) -> impl IntoView {
             aside,
             place: place.clone(),
         };
-        #[cfg(feature = "split")]
-        super::later::draw_when_fetched(layer.spot.clone(), retrying, move || {
+        draw_when_fetched(layer.spot.clone(), retrying, move || {
             draw_layer(layer.clone())
         });
-        #[cfg(not(feature = "split"))]
-        {
-            // Drawn at once: only the split build has code to fetch.
-            let _ = (retrying, draw_layer(layer));
-        }
     });
     view! {
         <div class="to-layer" node_ref=host>

@@ -88,6 +88,17 @@ where
     });
 }
 
+/// Without the `split` feature every part's code is the page's own: `draw` draws at once, and
+/// nothing is ever retried.
+#[cfg(not(feature = "split"))]
+pub fn draw_when_fetched<F>(_spot: Spot, _retrying: RwSignal<bool>, draw: F)
+where
+    F: Fn() -> Result<(), CodeNotFetched>,
+{
+    // Nothing to fetch, so nothing can fail.
+    let _ = draw();
+}
+
 #[cfg(feature = "split")]
 async fn sleep(ms: i32) {
     let wait = js_sys::Promise::new(&mut |done, _| {
