@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile, the default) against a table's page served by `tableorder serve` with
-# compression, in headless Debian Chromium. Prints `name value unit` lines.
+# compression, in headless Debian Chromium; then the page's long tasks, run at 4x slowed CPU
+# (bench/long-tasks.mjs). Prints `name value unit` lines.
 #   STORE=big: the 280-item, 45-table store of bench/big-store.mjs (figures named lighthouse_big_*).
+#   LH_KEEP=path: also keep Lighthouse's JSON report there (its long tasks, its trace's figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8191}
 data=$(mktemp -d)
 prefix=lighthouse
+tasks=long_tasks
 if [ "${STORE:-demo}" = big ]; then
   node bench/big-store.mjs "$data/big-store.json"
   export TABLEORDER_SIMULATOR__FIXTURE="$data/big-store.json"
   prefix=lighthouse_big
+  tasks=long_tasks_big
 fi
 ./target/server/tableorder serve --listen "127.0.0.1:$PORT" --dist dist --data "$data" >/tmp/tableorder-lh.log 2>&1 &
 server=$!
@@ -36,4 +40,5 @@ console.log(`${p}_total_bytes ${a["total-byte-weight"].numericValue} bytes`);
 // The table page itself, as sent (compressed): it carries the drawn menu and its data.
 console.log(`${p}_page_transfer ${a["network-requests"].details.items[0].transferSize} bytes`);
 ' "$out/lh.json" "$prefix"
-rm -rf "$out"
+[ -n "${LH_KEEP:-}" ] && cp "$out/lh.json" "$LH_KEEP"; rm -rf "$out"
+node bench/long-tasks.mjs "$url" "$tasks"

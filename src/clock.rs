@@ -15,6 +15,17 @@ pub fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
+/// Resolves after `ms` milliseconds, in a task of its own (0: the next task, after whatever
+/// the browser has queued meanwhile: a tap, a paint).
+pub async fn sleep(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |done, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&done, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+}
+
 /// A fresh clientOrderId: 128 random bits. `getRandomValues` works on plain http too,
 /// unlike `randomUUID`.
 pub fn fresh_client_order_id() -> String {

@@ -64,20 +64,36 @@ pub fn boot() {
             .map(components::take_boot)
             .unwrap_or_default();
         if boot.is_complete() && host.first_element_child().is_some() {
-            leptos::mount::hydrate_from(
-                host.clone(),
-                move || view! { <components::Widget options=options boot=boot /> },
-            )
-            .forget();
-            // The server marked its drawing busy until now.
-            let _ = host.remove_attribute("aria-busy");
-            replay_early_tap();
+            // Taking over is the longest thing the page does: it waits for the next task, so
+            // starting the wasm and reading the page's data, and the takeover, are two shorter
+            // tasks (a phone answers a tap in between; the page's script keeps it).
+            wasm_bindgen_futures::spawn_local(async move {
+                clock::sleep(0).await;
+                take_over(host, options, boot);
+            });
         } else {
             // Whatever the page held (a server page that could not be drawn) goes.
             host.set_inner_html("");
             mount_with(host, options, boot);
         }
     }
+}
+
+/// The widget takes over the server's drawing in `host`.
+#[cfg(feature = "hydrate")]
+fn take_over(
+    host: web_sys::HtmlElement,
+    options: Result<WidgetOptions, options::OptionsError>,
+    boot: components::Boot,
+) {
+    leptos::mount::hydrate_from(
+        host.clone(),
+        move || view! { <components::Widget options=options boot=boot /> },
+    )
+    .forget();
+    // The server marked its drawing busy until now.
+    let _ = host.remove_attribute("aria-busy");
+    replay_early_tap();
 }
 
 /// The button a guest tapped on the server's drawing before the takeover (kept by the page's

@@ -78,7 +78,7 @@ where
         let mut wait_ms = 1_000;
         while draw().await.is_err() {
             retrying.set(true);
-            sleep(wait_ms).await;
+            crate::clock::sleep(wait_ms).await;
             if spot.is_gone() {
                 return;
             }
@@ -97,16 +97,6 @@ where
 {
     // Nothing to fetch, so nothing can fail.
     let _ = draw();
-}
-
-#[cfg(feature = "split")]
-async fn sleep(ms: i32) {
-    let wait = js_sys::Promise::new(&mut |done, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&done, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
 }
 
 /// Said while a part's code is fetched again after a failure.
