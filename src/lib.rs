@@ -13,6 +13,7 @@ pub mod api;
 pub mod clock;
 pub mod components;
 pub mod guest_cart;
+pub mod language;
 pub mod money;
 pub mod names;
 pub mod options;

@@ -1,6 +1,6 @@
 //! What every part of the page shares for one table: the menu, what is open.
 
-use crate::i18n::{use_i18n, Locale};
+use crate::language::{use_i18n, Locale};
 use leptos::prelude::*;
 use order_core::{ClientConfig, Item, Menu};
 
@@ -17,19 +17,16 @@ pub struct Shop {
     pub api_base: StoredValue<String>,
     /// Some item has a photo: rows without one get a placeholder, so the list lines up.
     pub has_photos: bool,
-    /// The guest's language. Names and prices read it here, so they are redrawn only when it
-    /// changes: the translations' own signal is set again, to the same language, as the page
-    /// starts.
-    pub locale: Memo<Locale>,
+    /// The guest's language, for names and prices.
+    pub locale: ReadSignal<Locale>,
 }
 
 impl Shop {
     pub fn provide(menu: Menu, config: ClientConfig, api_base: &str) -> Shop {
         let has_photos = menu.items().any(|i| i.photo.is_some());
         let menu = StoredValue::new(menu);
-        let i18n = use_i18n();
         let shop = Shop {
-            locale: Memo::new(move |_| i18n.get_locale()),
+            locale: use_i18n().locale(),
             api_base: StoredValue::new(api_base.to_string()),
             has_photos,
             menu,

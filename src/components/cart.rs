@@ -1,7 +1,7 @@
 use super::wording::order_problem_text;
 use super::Sheet;
 use crate::guest_cart::use_guest_cart;
-use crate::i18n::*;
+use crate::language::*;
 use crate::money::won;
 use crate::names::shown_name;
 use crate::ordering::Ordering;

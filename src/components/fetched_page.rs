@@ -8,7 +8,7 @@ use super::widget::{Boot, Storefront};
 use super::wording::load_failure_text;
 use super::{Notice, Skeleton};
 use crate::api::ApiFailure;
-use crate::i18n::*;
+use crate::language::*;
 use crate::options::WidgetOptions;
 use leptos::either::*;
 use leptos::html;

@@ -1,4 +1,4 @@
-use crate::i18n::*;
+use crate::language::*;
 use crate::options::Lang;
 use crate::shop::use_shop;
 use leptos::prelude::*;

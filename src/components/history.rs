@@ -1,17 +1,16 @@
 use super::Sheet;
 use crate::api::Api;
 use crate::clock::clock_time;
-use crate::i18n::*;
+use crate::language::*;
 use crate::money::won;
 use crate::shop::use_shop;
 use leptos::either::*;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_use::use_interval_fn;
 use order_core::{OrderStatus, PlacedOrder};
 
 /// The status's tag: its class (the stylesheet colours it) and its words.
-fn status_tag(status: OrderStatus, i18n: I18nContext<Locale>) -> (&'static str, String) {
+fn status_tag(status: OrderStatus, i18n: I18n) -> (&'static str, String) {
     let (class, words) = match status {
         OrderStatus::Waiting => (
             "to-tag to-tag-waiting",

@@ -1,7 +1,7 @@
 use super::wording::{choice_problem_text, choice_rule_text};
 use super::{ItemPhoto, Sheet};
 use crate::guest_cart::use_guest_cart;
-use crate::i18n::*;
+use crate::language::*;
 use crate::money::won;
 use crate::names::{korean_beside, shown_description, shown_name};
 use crate::shop::use_shop;

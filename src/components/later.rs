@@ -3,7 +3,7 @@
 //! loads a store front the page did not carry. Each is drawn into an empty element of the
 //! page (a `Spot`) by a function that `tools/split-wasm.mjs` cuts off the page's wasm.
 
-use crate::i18n::*;
+use crate::language::*;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,4 +1,4 @@
-use crate::i18n::*;
+use crate::language::*;
 use crate::money::won;
 use crate::names::{korean_beside, photo_sources, shown_description, shown_name};
 use crate::shop::use_shop;

@@ -1,4 +1,4 @@
-use crate::i18n::*;
+use crate::language::*;
 use leptos::html;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;

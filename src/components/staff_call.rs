@@ -1,7 +1,7 @@
 use super::Sheet;
 use crate::api::{Api, ApiFailure};
 use crate::clock::{fresh_client_order_id, now_ms};
-use crate::i18n::*;
+use crate::language::*;
 use crate::shop::use_shop;
 use leptos::either::*;
 use leptos::prelude::*;

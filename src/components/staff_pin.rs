@@ -1,4 +1,4 @@
-use crate::i18n::*;
+use crate::language::*;
 use crate::ordering::Ordering;
 use leptos::prelude::*;
 use order_core::flow::Event;

@@ -1,7 +1,7 @@
 use super::wording::refusal_text;
 use crate::clock::now_ms;
 use crate::guest_cart::use_guest_cart;
-use crate::i18n::*;
+use crate::language::*;
 use crate::ordering::Ordering;
 use crate::shop::use_shop;
 use leptos::either::*;

@@ -1,6 +1,6 @@
 use super::fetched_page::FetchedStorePage;
 use super::{CategoryTab, CategoryTabs, FloatingLayer, Header, MenuList, Notice, Place};
-use crate::i18n::*;
+use crate::language::*;
 use crate::options::{Lang, OptionsError, WidgetOptions};
 use crate::shop::Shop;
 use leptos::either::*;
@@ -24,37 +24,12 @@ pub fn Widget(
     }
 }
 
-/// Translations for everything inside, in `lang` (Korean unless the host asks otherwise),
-/// without touching the host page's `<html>`.
+/// Everything inside speaks `lang` (Korean unless the host asks otherwise), without touching
+/// the host page's `<html lang>`.
 #[component]
 pub fn Localized<C: IntoView + 'static>(lang: Lang, children: TypedChildren<C>) -> impl IntoView {
-    let children = children.into_inner();
-    view! {
-        <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false>
-            {
-                initial_locale(lang);
-                children()
-            }
-        </I18nContextProvider>
-    }
-}
-
-/// Sets the language inside the provider (which must be there first).
-fn initial_locale(lang: Lang) {
-    let i18n = use_i18n();
-    let initial = lang.locale();
-    if cfg!(feature = "ssr") {
-        // The server runs no effects: its page is in the asked language from the start.
-        i18n.set_locale(initial);
-    } else {
-        // Runs after the provider's own first effect, which would follow the browser's
-        // language; setting the language it already has would still wake every reader.
-        Effect::new(move |_| {
-            if i18n.get_locale_untracked() != initial {
-                i18n.set_locale(initial);
-            }
-        });
-    }
+    I18n::provide(lang);
+    children.into_inner()()
 }
 
 #[component]

@@ -2,15 +2,14 @@
 //! The Rust errors' own texts and the server's messages are for developers, never shown.
 
 use crate::api::ApiFailure;
-use crate::i18n::*;
+use crate::language::*;
 use leptos::either::*;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use order_core::pricing::{ChoiceProblem, OrderProblem};
 use order_core::{ChoiceRule, ErrorCode, OptionGroup};
 
 /// A refusal by the server, by its code.
-pub fn refusal_text(code: ErrorCode, i18n: I18nContext<Locale>) -> impl IntoView {
+pub fn refusal_text(code: ErrorCode, i18n: I18n) -> impl IntoView {
     match code {
         ErrorCode::SoldOut => EitherOf9::A(t!(i18n, err_sold_out)),
         ErrorCode::UnknownItem => EitherOf9::B(t!(i18n, err_unknown_item)),
@@ -27,7 +26,7 @@ pub fn refusal_text(code: ErrorCode, i18n: I18nContext<Locale>) -> impl IntoView
 }
 
 /// Why the page could not load: offline, or come back later.
-pub fn load_failure_text(failure: &ApiFailure, i18n: I18nContext<Locale>) -> impl IntoView {
+pub fn load_failure_text(failure: &ApiFailure, i18n: I18n) -> impl IntoView {
     match failure {
         ApiFailure::Network(_) => Either::Left(t!(i18n, offline)),
         ApiFailure::Refused { .. } | ApiFailure::Unexpected(_) => {
@@ -37,7 +36,7 @@ pub fn load_failure_text(failure: &ApiFailure, i18n: I18nContext<Locale>) -> imp
 }
 
 /// How many options a group asks for.
-pub fn choice_rule_text(group: &OptionGroup, i18n: I18nContext<Locale>) -> impl IntoView {
+pub fn choice_rule_text(group: &OptionGroup, i18n: I18n) -> impl IntoView {
     match group.rule() {
         ChoiceRule::ExactlyOne => EitherOf3::A(t!(i18n, choose_one)),
         ChoiceRule::UpTo(max) => EitherOf3::B(t!(i18n, choose_up_to, max = move || max)),
@@ -48,7 +47,7 @@ pub fn choice_rule_text(group: &OptionGroup, i18n: I18nContext<Locale>) -> impl 
 }
 
 /// Why the picks for one item are not complete yet.
-pub fn choice_problem_text(problem: &ChoiceProblem, i18n: I18nContext<Locale>) -> impl IntoView {
+pub fn choice_problem_text(problem: &ChoiceProblem, i18n: I18n) -> impl IntoView {
     match problem.clone() {
         ChoiceProblem::TooFew { group, min } => EitherOf3::A(t!(
             i18n,
@@ -70,7 +69,7 @@ pub fn choice_problem_text(problem: &ChoiceProblem, i18n: I18nContext<Locale>) -
 }
 
 /// Why the cart cannot be ordered as it is.
-pub fn order_problem_text(problem: &OrderProblem, i18n: I18nContext<Locale>) -> impl IntoView {
+pub fn order_problem_text(problem: &OrderProblem, i18n: I18n) -> impl IntoView {
     match problem {
         OrderProblem::Empty => EitherOf4::A(t!(i18n, cart_empty)),
         // What the server would refuse it with, said as for a refusal.
