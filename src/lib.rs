@@ -18,6 +18,7 @@ pub mod money;
 pub mod names;
 pub mod options;
 pub mod ordering;
+pub mod page_data;
 pub mod payment;
 pub mod shop;
 pub mod storage;

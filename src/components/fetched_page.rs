@@ -4,12 +4,13 @@
 //! the store front does.
 
 use super::later::{draw_when_fetched, CodeNotFetched, FetchingAgain, Spot};
-use super::widget::{Boot, Storefront};
+use super::widget::Storefront;
 use super::wording::load_failure_text;
 use super::{Notice, Skeleton};
 use crate::api::ApiFailure;
 use crate::language::*;
 use crate::options::WidgetOptions;
+use crate::page_data::Boot;
 use leptos::either::*;
 use leptos::html;
 use leptos::prelude::*;

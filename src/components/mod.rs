@@ -17,6 +17,7 @@ mod status_panel;
 mod widget;
 mod wording;
 
+pub use crate::page_data::Boot;
 pub use cart::{CartAside, CartBar, CartSheet};
 pub use floating_layer::{FloatingLayer, Place};
 pub use header::Header;
@@ -31,4 +32,4 @@ pub use staff_pin::StaffPin;
 pub use status_panel::{StatusBody, StatusPanel};
 #[cfg(feature = "ssr")]
 pub use widget::render_table_page;
-pub use widget::{take_boot, Boot, Localized, Widget};
+pub use widget::{take_boot, Localized, Widget};

@@ -2,6 +2,7 @@ use super::fetched_page::FetchedStorePage;
 use super::{CategoryTab, CategoryTabs, FloatingLayer, Header, MenuList, Notice, Place};
 use crate::language::*;
 use crate::options::{Lang, OptionsError, WidgetOptions};
+use crate::page_data::{self, Boot};
 use crate::shop::Shop;
 use leptos::either::*;
 use leptos::prelude::*;
@@ -95,23 +96,6 @@ pub fn render_table_page(
     html
 }
 
-/// What the server put in the table's page (`#tableorder-boot`), so that the widget need not
-/// ask before it can show the menu. Each part may be missing.
-#[derive(serde::Deserialize, Default, Clone)]
-pub struct Boot {
-    pub(super) store: String,
-    pub(super) config: Option<ClientConfig>,
-    pub(super) menu: Option<Menu>,
-    pub(super) table: Option<Table>,
-}
-
-impl Boot {
-    /// All the store front needs.
-    pub fn is_complete(&self) -> bool {
-        self.config.is_some() && self.menu.is_some() && self.table.is_some()
-    }
-}
-
 /// Takes the page's boot data for this table, once: a later load (after "try again") asks
 /// the server.
 pub fn take_boot(options: &WidgetOptions) -> Boot {
@@ -122,7 +106,7 @@ pub fn take_boot(options: &WidgetOptions) -> Boot {
             element.remove();
             element.text_content()
         });
-    text.and_then(|t| serde_json::from_str::<Boot>(&t).ok())
+    text.and_then(|t| page_data::read(&t))
         .filter(|b| b.store == options.store)
         .map(|b| Boot {
             table: b.table.filter(|t| t.id == options.table),

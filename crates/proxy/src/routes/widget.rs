@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use tableorder_widget::components::render_table_page;
 use tableorder_widget::options::{Lang, WidgetOptions};
+use tableorder_widget::page_data;
 use tower_http::services::ServeDir;
 
 /// Trunk names assets `name-<hash>.ext`, the hash a u64 in hex without leading zeros (16
@@ -215,8 +216,7 @@ struct TablePage {
 /// The data goes in the page itself: the widget reads it instead of asking (one round trip
 /// less on a phone's weak connection). Each part is there only when it could be had: the
 /// menu when the store's is cached or can be fetched, the table only for a valid link. JSON
-/// inside `<script type="application/json">` is data, not script; `<` is escaped so it
-/// cannot close the element.
+/// inside `<script type="application/json">` is data, not script (see `page_data::write`).
 async fn table_page(state: &AppState, query: &HashMap<String, String>) -> Option<TablePage> {
     let store = query.get("store")?.as_str();
     if !super::access::serves(state, store) {
@@ -241,16 +241,16 @@ async fn table_page(state: &AppState, query: &HashMap<String, String>) -> Option
         }
         _ => None,
     };
-    let data = format!(
-        r#"{{"store":{},"config":{},"menu":{},"table":{}}}"#,
-        serde_json::to_string(store).ok()?,
-        serde_json::to_string(&state.client).ok()?,
+    let boot = page_data::write(
+        store,
+        &state.client,
         match &menu {
-            Some(body) => std::str::from_utf8(&body.json).ok()?,
-            None => "null",
+            Some(body) => Some(std::str::from_utf8(&body.json).ok()?),
+            None => None,
         },
-        serde_json::to_string(&table).ok()?,
-    );
+        table.as_ref(),
+    )
+    .ok()?;
     let options = WidgetOptions::from_settings(|key| query.get(key).cloned());
     let lang = options.as_ref().map(|o| o.lang).unwrap_or_default();
     let first_screen = match (menu, table, options) {
@@ -263,7 +263,7 @@ async fn table_page(state: &AppState, query: &HashMap<String, String>) -> Option
         _ => None,
     };
     Some(TablePage {
-        boot: data.replace('<', "\\u003c"),
+        boot,
         first_screen,
         lang: lang.code(),
     })
