@@ -204,10 +204,10 @@ impl WidgetOptions {
     /// it without the token in the address, still has it; no other table ever sees it.
     pub fn with_kept_token(mut self) -> WidgetOptions {
         let key = crate::storage::key(&self.store, &self.table, "link");
-        let kept: Option<String> = crate::storage::load(&key);
+        let kept = crate::storage::load_string(&key);
         match &self.token {
             // Written only when it changed: a write costs the page more than a read.
-            Some(token) if kept.as_ref() != Some(token) => crate::storage::save(&key, token),
+            Some(token) if kept.as_ref() != Some(token) => crate::storage::save_string(&key, token),
             Some(_) => {}
             None => self.token = kept,
         }

@@ -25,6 +25,23 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
     serde_json::from_str(&raw).ok()
 }
 
+/// A kept string, in the same JSON as `load`'s, read and written by the browser's `JSON`: the
+/// page's first load keeps one (the table link's token) and has no JSON code of its own for it.
+pub fn load_string(key: &str) -> Option<String> {
+    let raw = local_storage()?.get_item(key).ok().flatten()?;
+    js_sys::JSON::parse(&raw).ok()?.as_string()
+}
+
+pub fn save_string(key: &str, value: &str) {
+    let Some(storage) = local_storage() else {
+        return;
+    };
+    let json = js_sys::JSON::stringify(&wasm_bindgen::JsValue::from_str(value));
+    if let Some(json) = json.ok().and_then(|j| j.as_string()) {
+        let _ = storage.set_item(key, &json);
+    }
+}
+
 /// Private browsing or a full quota: the page still works, it just forgets on reload.
 pub fn save<T: Serialize>(key: &str, value: &T) {
     if let (Some(storage), Ok(raw)) = (local_storage(), serde_json::to_string(value)) {

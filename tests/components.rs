@@ -389,3 +389,23 @@ fn an_order_time_is_shown_as_the_restaurants_clock() {
         assert_eq!(clock_time(bad), "", "{bad}");
     }
 }
+
+/// The table link's token is kept in the same JSON as the cart and the order, whichever
+/// reader or writer keeps it.
+#[wasm_bindgen_test]
+fn a_kept_string_is_the_same_json_for_both_readers() {
+    use tableorder_widget::storage::{load, load_string, save, save_string};
+    for s in [
+        "",
+        "aZ09-_.~",
+        "say \"hi\"\\",
+        "줄\n바꿈\t🍲",
+        "\u{1}</script>",
+    ] {
+        save_string("tableorder:test:kept", s);
+        assert_eq!(load::<String>("tableorder:test:kept").as_deref(), Some(s));
+        save("tableorder:test:kept", &s.to_string());
+        assert_eq!(load_string("tableorder:test:kept").as_deref(), Some(s));
+    }
+    tableorder_widget::storage::remove("tableorder:test:kept");
+}
