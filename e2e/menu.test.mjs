@@ -48,6 +48,36 @@ test('the menu shows before the widget code arrives, and a tap made meanwhile op
   assert.deepEqual(page.problems, []);
 });
 
+test('the page is taken over in parts: the tabs and each section in a task of its own, busy until then', async () => {
+  const page = await phonePage(browser);
+  // Which parts of the page were marked busy, and which of them were let go again.
+  await page.addInitScript(() => {
+    window.partsMarked = new Set();
+    window.partsReleased = new Set();
+    new MutationObserver((changes) => {
+      for (const { target } of changes) {
+        if (target.matches('[data-tableorder]')) continue;
+        const name = target.id || target.className;
+        (target.hasAttribute('aria-busy') ? window.partsMarked : window.partsReleased).add(name);
+      }
+    }).observe(document, { subtree: true, attributeFilter: ['aria-busy'] });
+  });
+  await page.gotoDrawn(server.tableUrl('0001-0010'));
+  await page.waitForFunction(() => !document.querySelector('[aria-busy]'));
+  const sections = await page.locator('section.to-category').evaluateAll((all) => all.map((s) => s.id));
+  assert.ok(sections.length > 1);
+  const marked = await page.evaluate(() => [...window.partsMarked].sort());
+  const released = await page.evaluate(() => [...window.partsReleased].sort());
+  assert.deepEqual(marked, ['to-tabs', ...sections].sort());
+  assert.deepEqual(released, marked);
+  // Each part works once taken over: a tab scrolls to its section, an item opens.
+  await page.locator('.to-tab', { hasText: '주류' }).click();
+  await page.waitForFunction(() => document.querySelector('.to-tab[aria-current=true]')?.textContent === '주류');
+  await page.locator('.to-item-button', { hasText: '공기밥' }).click();
+  await page.locator('.to-sheet').waitFor();
+  assert.deepEqual(page.problems, []);
+});
+
 test('the cart and the sheets come as code of their own; a failed fetch of it is tried again', async () => {
   const page = await phonePage(browser);
   // The first two fetches of the floating layer's code fail, as on a connection that drops.

@@ -22,6 +22,7 @@ pub mod page_data;
 pub mod payment;
 pub mod shop;
 pub mod storage;
+pub mod takeover;
 
 use leptos::prelude::*;
 use options::WidgetOptions;
@@ -44,8 +45,19 @@ fn mount_with(
 /// `data-*` attributes, falling back to the page's query string (the QR code's URL). Where
 /// the server already drew the table's page from the data the page carries, the widget
 /// takes over those elements (hydrates) instead of drawing them again.
+///
+/// Starting the wasm, reading the page's data and taking over are tasks of their own (a phone
+/// answers a tap between them; the page's script keeps a tap on the server's drawing).
 #[cfg(feature = "hydrate")]
 pub fn boot() {
+    wasm_bindgen_futures::spawn_local(async {
+        clock::sleep(0).await;
+        boot_hosts();
+    });
+}
+
+#[cfg(feature = "hydrate")]
+fn boot_hosts() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -66,9 +78,6 @@ pub fn boot() {
             .map(components::take_boot)
             .unwrap_or_default();
         if boot.is_complete() && host.first_element_child().is_some() {
-            // Taking over is the longest thing the page does: it waits for the next task, so
-            // starting the wasm and reading the page's data, and the takeover, are two shorter
-            // tasks (a phone answers a tap in between; the page's script keeps it).
             wasm_bindgen_futures::spawn_local(async move {
                 clock::sleep(0).await;
                 take_over(host, options, boot);
@@ -88,31 +97,10 @@ fn take_over(
     options: Result<WidgetOptions, options::OptionsError>,
     boot: components::Boot,
 ) {
-    leptos::mount::hydrate_from(
-        host.clone(),
+    takeover::take_over(
+        host,
         move || view! { <components::Widget options=options boot=boot /> },
-    )
-    .forget();
-    // The server marked its drawing busy until now.
-    let _ = host.remove_attribute("aria-busy");
-    replay_early_tap();
-}
-
-/// The button a guest tapped on the server's drawing before the takeover (kept by the page's
-/// own small script), tapped again now that it does something.
-#[cfg(feature = "hydrate")]
-fn replay_early_tap() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let key = JsValue::from_str("tableorderEarlyTap");
-    let tapped = js_sys::Reflect::get(&window, &key)
-        .ok()
-        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok());
-    let _ = js_sys::Reflect::delete_property(&window, &key);
-    if let Some(button) = tapped.filter(|b| b.is_connected()) {
-        button.click();
-    }
+    );
 }
 
 /// For partner pages: `mount(element, {store, table, apiBase, lang, mode})`.

@@ -42,13 +42,20 @@ impl Spot {
         self.owner.with(f)
     }
 
-    /// Draws `view` into the spot.
+    /// Draws `view` into the spot, in a task of its own: the part's code starts in one task,
+    /// and each spot draws in the next (a phone answers a tap between them).
     pub fn draw<V: IntoView + 'static>(self, view: impl FnOnce() -> V + 'static) {
-        let Spot { host, owner, .. } = self;
-        owner.with(move || {
-            let drawn =
-                SendWrapper::new(leptos::mount::mount_to(host.take(), move || untrack(view)));
-            Owner::on_cleanup(move || drop(drawn.take()));
+        leptos::task::spawn_local(async move {
+            crate::clock::sleep(0).await;
+            if self.is_gone() {
+                return;
+            }
+            let Spot { host, owner, .. } = self;
+            owner.with(move || {
+                let drawn =
+                    SendWrapper::new(leptos::mount::mount_to(host.take(), move || untrack(view)));
+                Owner::on_cleanup(move || drop(drawn.take()));
+            });
         });
     }
 }

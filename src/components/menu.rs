@@ -2,6 +2,7 @@ use crate::language::*;
 use crate::money::won;
 use crate::names::{korean_beside, photo_sources, shown_description, shown_name};
 use crate::shop::use_shop;
+use crate::takeover::with_later;
 use leptos::either::*;
 use leptos::prelude::*;
 use order_core::{Category, Item};
@@ -53,85 +54,96 @@ pub fn CategoryTabs(tabs: Vec<CategoryTab>) -> impl IntoView {
     };
     let listener = SendWrapper::new(window_event_listener(leptos::ev::scroll, on_scroll));
     on_cleanup(move || listener.take().remove());
-    Effect::new(move |_| {
+    // The page starts with the first tab marked and in view: only a change moves the tabs.
+    Effect::new(move |drawn: Option<()>| {
         let index = active.get();
         let tab = document()
+            .filter(|_| drawn.is_some())
             .and_then(|d| d.get_element_by_id(&format!("to-tab-{index}")))
             .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
-        if let (Some(nav), Some(tab)) = (nav.get(), tab) {
+        if let (Some(nav), Some(tab)) = (nav.get_untracked(), tab) {
             nav.set_scroll_left(tab.offset_left() - 16);
         }
     });
-    view! {
-        <nav class="to-tabs" node_ref=nav aria-label=move || t_string!(i18n, menu_categories)>
-            {tabs
-                .into_iter()
-                .enumerate()
-                .map(|(index, tab)| {
-                    let target = tab.section_id;
-                    let scroll = move |_| {
-                        let el = web_sys::window()
-                            .and_then(|w| w.document())
-                            .and_then(|d| d.get_element_by_id(&target));
-                        if let Some(el) = el {
-                            el.scroll_into_view();
-                        }
-                    };
-                    view! {
-                        <button
-                            type="button"
-                            class="to-tab"
-                            id=format!("to-tab-{index}")
-                            on:click=scroll
-                            class:to-tab-active=move || active.get() == index
-                            aria-current=move || (active.get() == index).then_some("true")
-                        >
-                            {tab.name}
-                        </button>
-                    }
-                })
-                .collect_view()}
-        </nav>
-    }
+    let buttons = tabs
+        .into_iter()
+        .enumerate()
+        .map(|(index, tab)| {
+            let target = tab.section_id;
+            let scroll = move |_| {
+                let el = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&target));
+                if let Some(el) = el {
+                    el.scroll_into_view();
+                }
+            };
+            view! {
+                <button
+                    type="button"
+                    class="to-tab"
+                    id=format!("to-tab-{index}")
+                    on:click=scroll
+                    class:to-tab-active=move || active.get() == index
+                    aria-current=move || (active.get() == index).then_some("true")
+                >
+                    {tab.name}
+                </button>
+            }
+        })
+        .collect_view();
+    with_later(
+        view! {
+            <nav
+                class="to-tabs"
+                node_ref=nav
+                aria-label=move || t_string!(i18n, menu_categories)
+            ></nav>
+        },
+        buttons,
+    )
 }
 
-/// The menu, one section per category, drawn in the guest's language: a change of language
-/// draws it again (rows have no reactive parts of their own, so the page takes over a long
-/// menu without one effect per name and price).
+/// The menu, one section per category.
 #[component]
 pub fn MenuList(categories: Vec<Category>) -> impl IntoView {
-    let shop = use_shop();
-    let categories = StoredValue::new(categories);
     view! {
         <main class="to-menu">
-            {move || {
-                let locale = shop.locale.get();
-                categories
-                    .get_value()
-                    .into_iter()
-                    .map(|c| view! { <CategorySection category=c locale=locale /> })
-                    .collect_view()
-            }}
+            {categories
+                .into_iter()
+                .map(|c| view! { <CategorySection category=c /> })
+                .collect_view()}
         </main>
     }
 }
 
+/// A category's items, drawn in the guest's language: a change of language draws them again
+/// (rows have no reactive parts of their own, so the page takes over a long menu without one
+/// effect per name and price). When the widget takes over the server's page, each section is
+/// taken over in a task of its own.
 #[component]
-fn CategorySection(category: Category, locale: Locale) -> impl IntoView {
+fn CategorySection(category: Category) -> impl IntoView {
+    let shop = use_shop();
     let id = section_id(&category);
     let label = category.name.clone();
-    view! {
-        <section class="to-category" id=id aria-label=label>
-            <h2 class="to-category-name">{category.name}</h2>
+    let category = StoredValue::new(category);
+    let items = move || {
+        let locale = shop.locale.get();
+        let Category { name, items, .. } = category.get_value();
+        view! {
+            <h2 class="to-category-name">{name}</h2>
             <ul class="to-items">
-                {category
-                    .items
+                {items
                     .into_iter()
                     .map(|item| view! { <ItemRow item=item locale=locale /> })
                     .collect_view()}
             </ul>
-        </section>
-    }
+        }
+    };
+    with_later(
+        view! { <section class="to-category" id=id aria-label=label></section> },
+        items,
+    )
 }
 
 /// An item's photo at a list's size, or a placeholder of the same shape (nothing moves as

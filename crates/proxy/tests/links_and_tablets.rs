@@ -609,6 +609,11 @@ async fn a_valid_table_link_gets_its_first_screen_drawn_by_the_server() {
     assert!(!html.contains(r#"rel="stylesheet""#));
     assert!(!html.contains(r#"rel="preload""#));
     assert!(html.contains("first-contentful-paint"));
+    // Compiled as it arrives, started in a task of its own.
+    assert!(html.contains(
+        "const code = '/w-0123456789abcdef_bg.wasm';\nconst compiled = await WebAssembly.compileStreaming(fetch(code))"
+    ));
+    assert!(html.contains("const wasm = await init({ module_or_path: compiled })"));
     // In English when the link asks for it, from the `<html>` element down.
     let html = page(format!("store=demo&table=0001-0002&t={token}&lang=en")).await;
     assert!(html.contains(r#"<html lang="en">"#));

@@ -112,7 +112,8 @@ const FIRST_PAINT_THEN: &str = "await new Promise((painted) => {\n\
 /// The page for when the server drew the first screen: the wasm is fetched once that screen
 /// is painted, not preloaded beside it. On a weak connection a preload shares the bandwidth
 /// with the rest of the page, which now holds the menu itself: the menu shows first, the
-/// code follows. The small JS glue still loads at once.
+/// code follows. The small JS glue still loads at once. The code is compiled as it arrives,
+/// then started in a task of its own: a phone answers a tap between the two.
 fn code_after_first_paint(html: &str) -> String {
     let without_preload = match html.find("<link rel=\"preload\"") {
         Some(start) => match html[start..].find('>') {
@@ -121,11 +122,23 @@ fn code_after_first_paint(html: &str) -> String {
         },
         None => html.to_string(),
     };
-    without_preload.replacen(
-        "const wasm = await init(",
-        &format!("{FIRST_PAINT_THEN}const wasm = await init("),
-        1,
-    )
+    const START: &str = "const wasm = await init({ module_or_path: ";
+    let Some(code) = between(&without_preload, START, " })") else {
+        return without_preload.replacen(
+            "const wasm = await init(",
+            &format!("{FIRST_PAINT_THEN}const wasm = await init("),
+            1,
+        );
+    };
+    // A server that sends the wasm without its type cannot be compiled while it streams:
+    // the glue then fetches it itself.
+    let compiled = format!(
+        "{FIRST_PAINT_THEN}const code = {code};\n\
+         const compiled = await WebAssembly.compileStreaming(fetch(code)).catch(() => code);\n\
+         await new Promise((next) => setTimeout(next));\n\
+         {START}compiled }})"
+    );
+    without_preload.replacen(&format!("{START}{code} }})"), &compiled, 1)
 }
 
 /// The parts split off the page's wasm that a page drawing its store front itself (partner
