@@ -26,6 +26,15 @@ pub async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
 }
 
+/// Runs `f` in the next task (after whatever the browser has queued meanwhile: a tap, a
+/// paint), so that a long piece of work is split where a phone can answer in between.
+pub fn in_next_task(f: impl FnOnce() + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        sleep(0).await;
+        f();
+    });
+}
+
 /// A fresh clientOrderId: 128 random bits. `getRandomValues` works on plain http too,
 /// unlike `randomUUID`.
 pub fn fresh_client_order_id() -> String {

@@ -50,10 +50,7 @@ fn mount_with(
 /// answers a tap between them; the page's script keeps a tap on the server's drawing).
 #[cfg(feature = "hydrate")]
 pub fn boot() {
-    wasm_bindgen_futures::spawn_local(async {
-        clock::sleep(0).await;
-        boot_hosts();
-    });
+    clock::in_next_task(boot_hosts);
 }
 
 #[cfg(feature = "hydrate")]
@@ -78,10 +75,7 @@ fn boot_hosts() {
             .map(components::take_boot)
             .unwrap_or_default();
         if boot.is_complete() && host.first_element_child().is_some() {
-            wasm_bindgen_futures::spawn_local(async move {
-                clock::sleep(0).await;
-                take_over(host, options, boot);
-            });
+            clock::in_next_task(move || take_over(host, options, boot));
         } else {
             // Whatever the page held (a server page that could not be drawn) goes.
             host.set_inner_html("");

@@ -2,8 +2,8 @@
 //!
 //! Taking over (hydrating) is the longest thing the page does, and a phone cannot answer a tap
 //! while it runs. So it is done in steps, each a task of its own: first the page's frame (the
-//! header, the tabs, the floating layer's place), then each part that asked to come later
-//! (`later`: the menu's sections), one task each. A part not yet taken over is marked
+//! header, the banners, the floating layer's place), then each part that asked to come later
+//! (`later`: the category tabs and each of the menu's sections), one task each. A part not yet taken over is marked
 //! `aria-busy`, as the whole page is until the first step: a tap on it is kept by the page's
 //! small script and tapped again once the part does something.
 
@@ -125,8 +125,7 @@ mod taking_over {
             let mut waiting = self.0.waiting.take();
             waiting.push(Box::new(element));
             self.0.waiting.set(waiting);
-            wasm_bindgen_futures::spawn_local(async move {
-                clock::sleep(0).await;
+            clock::in_next_task(move || {
                 if let Some(el) = element() {
                     owner.with(|| {
                         let cursor = Cursor::new(el.clone());

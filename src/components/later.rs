@@ -45,8 +45,7 @@ impl Spot {
     /// Draws `view` into the spot, in a task of its own: the part's code starts in one task,
     /// and each spot draws in the next (a phone answers a tap between them).
     pub fn draw<V: IntoView + 'static>(self, view: impl FnOnce() -> V + 'static) {
-        leptos::task::spawn_local(async move {
-            crate::clock::sleep(0).await;
+        crate::clock::in_next_task(move || {
             if self.is_gone() {
                 return;
             }
