@@ -2,6 +2,7 @@
 //! make trouble happen on demand.
 
 use crate::clock::Clock;
+use crate::dialect::Dialect;
 use crate::fixture::Fixture;
 use crate::pos::{change_stamp, stamp, Delivery, OrderKind, Pos, PosError, Timing};
 use crate::wire::{
@@ -126,9 +127,11 @@ impl Sim {
     pub fn reset(&self, fixture: Option<Fixture>) {
         let mut pos = self.pos();
         let fixture = fixture.unwrap_or_else(|| pos.fixture().clone());
-        let (timing, strict) = (pos.timing(), pos.is_strict());
+        let (timing, strict, dialect) = (pos.timing(), pos.is_strict(), pos.dialect().clone());
         *pos = Pos::new(fixture, timing);
         pos.set_strict(strict);
+        // The host's dialect is what it is: a new day does not change it.
+        pos.set_dialect(dialect);
         drop(pos);
         *lock(&self.faults) = Faults::default();
         *lock(&self.refusals) = None;
@@ -228,7 +231,7 @@ async fn answer(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
         tokio::time::sleep(Duration::from_millis(faults.late_answer_ms)).await;
     }
     match result {
-        Ok((mut request, obj)) => {
+        Ok((mut request, mut obj)) => {
             // What the POS received, minus the partner's credentials.
             if let Some(fields) = request.as_object_mut() {
                 fields.remove("STORE_ID");
@@ -240,14 +243,16 @@ async fn answer(sim: Arc<Sim>, call: Call, body: Bytes) -> Response {
                 tracing::warn!(path, "order committed, answer dropped");
                 return broken_response();
             }
+            if committed_order && sim.pos().dialect().ack_without_obj {
+                obj = Value::Null;
+            }
             envelope(StatusCode::OK, Envelope::success(obj))
         }
         Err(e) => {
-            tracing::info!(path, errcode = e.errcode(), error = %e, "upstream call refused");
-            envelope(
-                StatusCode::OK,
-                Envelope::failure(e.errcode(), e.msg(), e.detail()),
-            )
+            let dialect = sim.pos().dialect().clone();
+            let code = dialect.code(e.refusal(), e.errcode());
+            tracing::info!(path, errcode = code, error = %e, "upstream call refused");
+            envelope(StatusCode::OK, Envelope::failure(code, e.msg(), e.detail()))
         }
     }
 }
@@ -326,6 +331,7 @@ pub fn control_router(sim: Arc<Sim>) -> Router {
         .route("/sim/faults", get(get_faults).post(set_faults))
         .route("/sim/strict", post(strict))
         .route("/sim/refusals", post(refusals))
+        .route("/sim/dialect", get(get_dialect).post(set_dialect))
         .route("/sim/orders", get(orders))
         .route("/sim/orders/{order}/cancel", post(cancel_order))
         .route("/sim/orders/{order}/pay", post(pay_order))
@@ -454,6 +460,40 @@ async fn refusals(State(sim): State<Arc<Sim>>, body: Bytes) -> Control {
     let count = r.count;
     *lock(&sim.refusals) = Some(r);
     Ok(Json(json!({ "refusing": count })))
+}
+
+async fn get_dialect(State(sim): State<Arc<Sim>>) -> Json<Dialect> {
+    Json(sim.pos().dialect().clone())
+}
+
+/// `{"name": "short-echo"}` for one of `Dialect::variants`, or a dialect in full.
+async fn set_dialect(
+    State(sim): State<Arc<Sim>>,
+    body: Bytes,
+) -> Result<Json<Dialect>, ControlError> {
+    #[derive(Deserialize)]
+    struct Named {
+        name: String,
+    }
+    let dialect = match json_body::<Named>(&body) {
+        Ok(Named { name }) => Dialect::named(&name).ok_or_else(|| {
+            let known: Vec<&str> = Dialect::variants().iter().map(|(n, _)| *n).collect();
+            ControlError(
+                StatusCode::NOT_FOUND,
+                format!("no dialect {name:?}; known: {}", known.join(", ")),
+            )
+        })?,
+        Err(_) => json_body::<Dialect>(&body)?,
+    };
+    if dialect.table_inquiry_limit == 0 || dialect.store_inquiry_per_table == 0 {
+        return Err(ControlError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "an inquiry lists at least one order".into(),
+        ));
+    }
+    tracing::info!(?dialect, "the host now answers in this dialect");
+    sim.pos().set_dialect(dialect.clone());
+    Ok(Json(dialect))
 }
 
 async fn orders(State(sim): State<Arc<Sim>>) -> Control {

@@ -6,11 +6,13 @@
 //! `/sim/...` makes each of those happen on demand.
 
 pub mod clock;
+pub mod dialect;
 pub mod fixture;
 pub mod http;
 pub mod pos;
 pub mod wire;
 
+pub use dialect::{Dialect, Echo};
 pub use fixture::Fixture;
 pub use http::{router, Faults, Sim};
 pub use pos::{Delivery, Timing};

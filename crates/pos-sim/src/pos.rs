@@ -4,6 +4,7 @@
 //! sleeps or does I/O, so each rule of the guide can be tested exactly, in microseconds.
 //! Delivery is decided when an order is received and read off against `now` when asked.
 
+use crate::dialect::Dialect;
 use crate::fixture::{shown, Fixture, MenuItem, STAFF_CALL_MEMO};
 use crate::wire::{inquiry_entry, EntryStatus, OrderAck, OrderBody};
 use chrono::{DateTime, FixedOffset};
@@ -111,6 +112,21 @@ impl PosError {
         }
     }
 
+    /// Which refusal this is, by the name a dialect gives its code under (`dialect::REFUSALS`).
+    pub fn refusal(&self) -> &'static str {
+        match self {
+            PosError::Credentials => "credentials",
+            PosError::BadRequest(_) => "bad_request",
+            PosError::Occupied => "occupied",
+            PosError::BusinessClosed | PosError::AgentStopped => "closed",
+            PosError::HasOpenOrder => "open_bill",
+            PosError::NotOpenOrder => "mismatch",
+            PosError::BadItem(_) => "bad_item",
+            PosError::UnknownTable => "unknown_table",
+            PosError::UnknownOrder => "unknown_order",
+        }
+    }
+
     /// Detail for MSG2.
     pub fn detail(&self) -> String {
         match self {
@@ -186,7 +202,10 @@ impl Entry {
 pub struct PosOrder {
     pub order_no: String,
     pub org_order_no: String,
+    /// MCHT_ORDERNO as the partner sent it.
     pub mcht_order_no: String,
+    /// What the host kept of it, and echoes.
+    pub kept_mcht_order_no: String,
     pub table: String,
     pub kind: OrderKind,
     pub stage: Stage,
@@ -219,12 +238,19 @@ pub struct Pos {
     occupied: BTreeSet<(String, String)>,
     entries: Vec<Entry>,
     seq: u64,
+    dialect: Dialect,
 }
 
 const KST_SECONDS: i32 = 9 * 3600;
 
 fn kst(now: Millis) -> DateTime<FixedOffset> {
-    let offset = FixedOffset::east_opt(KST_SECONDS).expect("UTC+9 is a valid offset");
+    in_zone(now, KST_SECONDS)
+}
+
+/// `now` in UTC plus `offset_secs` (an offset out of range is taken as UTC).
+fn in_zone(now: Millis, offset_secs: i32) -> DateTime<FixedOffset> {
+    let offset =
+        FixedOffset::east_opt(offset_secs).unwrap_or(FixedOffset::east_opt(0).expect("UTC"));
     DateTime::from_timestamp_millis(now)
         .unwrap_or_default()
         .with_timezone(&offset)
@@ -344,7 +370,17 @@ impl Pos {
             occupied: BTreeSet::new(),
             entries: Vec::new(),
             seq: 0,
+            dialect: Dialect::default(),
         }
+    }
+
+    /// How this host differs from the assumed one.
+    pub fn dialect(&self) -> &Dialect {
+        &self.dialect
+    }
+
+    pub fn set_dialect(&mut self, dialect: Dialect) {
+        self.dialect = dialect;
     }
 
     pub fn fixture(&self) -> &Fixture {
@@ -548,7 +584,7 @@ impl Pos {
         let ack = OrderAck {
             org_orderno: org_orderno.unwrap_or_else(|| order_no.clone()),
             orderno: order_no,
-            mcht_orderno: body.mcht_orderno.clone(),
+            mcht_orderno: self.dialect.echo.kept(&body.mcht_orderno),
             pos_orderno: format!("{:04}", self.seq % 10_000),
         };
         let window = self.timing.accept_window_ms;
@@ -652,8 +688,11 @@ impl Pos {
     }
 
     fn inquiry_entry(&self, e: &Entry, now: Millis) -> Option<Value> {
+        if now < e.received_at + self.dialect.listing_delay_ms {
+            return None;
+        }
         let status = self.entry_status(e, now)?;
-        let at = kst(e.received_at);
+        let at = in_zone(e.received_at, self.dialect.utc_offset_secs);
         Some(inquiry_entry(
             &e.ack,
             &e.body,
@@ -664,7 +703,7 @@ impl Pos {
         ))
     }
 
-    /// 실시간 주문조회 of one table: its latest 10 orders, newest first.
+    /// 실시간 주문조회 of one table: its latest orders (10, as assumed), newest first.
     pub fn table_orders(
         &self,
         floor: &str,
@@ -680,17 +719,17 @@ impl Pos {
             .rev()
             .filter(|e| e.table() == (floor, table))
             .filter_map(|e| self.inquiry_entry(e, now))
-            .take(10)
+            .take(self.dialect.table_inquiry_limit)
             .collect())
     }
 
-    /// The whole store's inquiry: the latest 5 orders of every table.
+    /// The whole store's inquiry: the latest orders of every table (5, as assumed).
     pub fn store_orders(&self, now: Millis) -> Vec<Value> {
         let mut per_table: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         let mut out = Vec::new();
         for e in self.entries.iter().rev() {
             let n = per_table.entry(e.table()).or_default();
-            if *n < 5 {
+            if *n < self.dialect.store_inquiry_per_table {
                 if let Some(entry) = self.inquiry_entry(e, now) {
                     *n += 1;
                     out.push(entry);
@@ -767,6 +806,7 @@ impl Pos {
                     order_no: e.ack.orderno.clone(),
                     org_order_no: e.ack.org_orderno.clone(),
                     mcht_order_no: e.body.mcht_orderno.clone(),
+                    kept_mcht_order_no: e.ack.mcht_orderno.clone(),
                     table: format!("{}-{}", e.body.flr_code, e.body.tbl_code),
                     kind: e.kind,
                     stage,

@@ -306,7 +306,7 @@ pub fn inquiry_entry(
         })
         .collect();
     json!({
-        "ORDERNO": ack.orderno, "ORG_ORDERNO": ack.org_orderno, "MCHT_ORDERNO": body.mcht_orderno,
+        "ORDERNO": ack.orderno, "ORG_ORDERNO": ack.org_orderno, "MCHT_ORDERNO": ack.mcht_orderno,
         "POS_ORDERNO": ack.pos_orderno, "ORDER_DATE": date, "ORDER_TIME": time,
         "ORDER_STATUS": status.order_status, "ORDER_STATUS_NAME": status.order_status_name,
         "SUCCESS_FLAG": status.success_flag,
