@@ -3,6 +3,7 @@
 
 use crate::api::{self, store_path, when};
 use crate::app::{error_line, fetched, loaded, outcome, use_session, BusyButton, SecretField};
+use crate::host::{HostCode, HostCodes, Unconfirmed, UnconfirmedOrders};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
@@ -27,6 +28,10 @@ struct StatusOut {
     open: bool,
     cash_taken: bool,
     troubles: Vec<Trouble>,
+    #[serde(default)]
+    host_codes: Vec<HostCode>,
+    #[serde(default)]
+    unconfirmed: Vec<Unconfirmed>,
 }
 
 fn at(ms: Option<i64>) -> String {
@@ -133,6 +138,10 @@ pub fn Status(store: String) -> impl IntoView {
                             }
                                 .into_any()
                         }}
+                        <h3>"확인할 수 없는 주문"</h3>
+                        <UnconfirmedOrders orders=s.unconfirmed />
+                        <h3>"POS가 보낸 거절 코드"</h3>
+                        <HostCodes codes=s.host_codes />
                     }
                         .into_any()
                 },

@@ -617,6 +617,9 @@ pub enum ErrorCode {
     ServerUnavailable,
     /// The POS side could not be reached or did not answer in time (502, or 504 on a timeout).
     UpstreamUnavailable,
+    /// The order may already be on the POS, and nobody here can tell: it is never sent
+    /// again under this id, and staff are asked to look. Do not order it again.
+    OrderUnconfirmed,
 }
 
 impl ErrorCode {
@@ -625,7 +628,8 @@ impl ErrorCode {
             ErrorCode::TableOccupied
             | ErrorCode::TableHasOpenOrder
             | ErrorCode::OpenOrderMismatch
-            | ErrorCode::IdempotencyConflict => 409,
+            | ErrorCode::IdempotencyConflict
+            | ErrorCode::OrderUnconfirmed => 409,
             ErrorCode::StoreClosed | ErrorCode::ServerUnavailable => 503,
             ErrorCode::UnknownItem
             | ErrorCode::BadOptions
@@ -669,6 +673,7 @@ impl ErrorCode {
             ErrorCode::ApprovalRejected => "approval_rejected",
             ErrorCode::ServerUnavailable => "server_unavailable",
             ErrorCode::UpstreamUnavailable => "upstream_unavailable",
+            ErrorCode::OrderUnconfirmed => "order_unconfirmed",
         }
     }
 }

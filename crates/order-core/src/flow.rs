@@ -793,6 +793,10 @@ impl Submission {
         let Failure::Refused(error) = &failure else {
             return;
         };
+        if error.code == ErrorCode::OrderUnconfirmed {
+            // An earlier send may be on the POS and nobody can tell: never sent again.
+            return self.finish(Stage::Unconfirmed { order_no: None }, out);
+        }
         if let Some(outcome) = self.settle_to.clone() {
             if !matches!(
                 error.code,

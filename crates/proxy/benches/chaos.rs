@@ -10,6 +10,11 @@
 //! neither, and is counted apart.
 //! `CHAOS_ORDERS` (default 10,000), `CHAOS_WORKERS` (200) and `CHAOS_TABLES` (100) size it.
 //!
+//! `CHAOS_DIALECTS` (default `assumed`; `all` for every one) names the hosts to run against,
+//! each a way the real host may differ from the assumed one (`pos_sim::Dialect::variants`):
+//! the whole run is made once per host, with the proxy taught only what `check-upstream`
+//! cannot leave to chance (how many orders a table's list holds).
+//!
 //! `CHAOS_REPLICAS` (default 1) runs that many `tableorder` processes on one database —
 //! `CHAOS_DATABASE_URL` (PostgreSQL), else one SQLite file — and spreads each guest's calls
 //! over them as a load balancer failing over would: every resend and every look may reach
@@ -72,6 +77,7 @@ async fn guest(
     (table, token): (String, String),
     n: u64,
     config: ClientConfig,
+    host: &str,
 ) -> Outcome {
     // Each call to the next replica: one id's resends are spread over all of them.
     let mut calls = n;
@@ -85,7 +91,8 @@ async fn guest(
         options: vec![],
         memo: None,
     }];
-    let id = |k: usize| format!("chaos-{n:06}-{k}");
+    // Ids unique to the host, for runs that share one database.
+    let id = |k: usize| format!("chaos-{host}-{n:06}-{k}");
     let (mut sub, mut queue) =
         Submission::start(id(0), lines, None, Won(32_000), PayMode::Postpaid, config);
     let mut attempts: Vec<(String, Stage)> = Vec::new();
@@ -152,6 +159,8 @@ struct Proxy {
     data: std::path::PathBuf,
     /// The database the replicas share, when not the data directory's file.
     database_url: Option<String>,
+    /// What the proxy was taught about the host.
+    taught: Vec<(String, String)>,
 }
 
 impl Proxy {
@@ -182,6 +191,7 @@ impl Proxy {
                 "TABLEORDER_LIMITS__ORDERS_PER_MINUTE_PER_TABLE",
                 "100000000",
             )
+            .envs(self.taught.iter().cloned())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -216,6 +226,33 @@ async fn wait_until_up(http: &reqwest::Client, base: &str) {
 
 #[tokio::main]
 async fn main() {
+    let wanted = std::env::var("CHAOS_DIALECTS").unwrap_or_else(|_| "assumed".into());
+    let dialects: Vec<(&str, pos_sim::Dialect)> = pos_sim::Dialect::variants()
+        .into_iter()
+        .filter(|(name, _)| wanted == "all" || wanted.split(',').any(|w| w.trim() == *name))
+        .collect();
+    if dialects.is_empty() {
+        eprintln!("chaos: no host named in CHAOS_DIALECTS={wanted}");
+        std::process::exit(2);
+    }
+    let mut broken = Vec::new();
+    for (name, dialect) in dialects {
+        println!("chaos_host {name}");
+        if !run(name, dialect).await {
+            broken.push(name);
+        }
+    }
+    if !broken.is_empty() {
+        eprintln!(
+            "chaos: the promise was broken against {}",
+            broken.join(", ")
+        );
+        std::process::exit(1);
+    }
+}
+
+/// One whole run against a host speaking `dialect`; false when a promise was broken.
+async fn run(name: &str, dialect: pos_sim::Dialect) -> bool {
     let orders = env("CHAOS_ORDERS", 10_000);
     let workers = env("CHAOS_WORKERS", 200).max(1);
     let tables = env("CHAOS_TABLES", 100).clamp(1, 100);
@@ -237,7 +274,12 @@ async fn main() {
         complete_after_ms: 30_000,
     };
     let (sim_addr, sim) = pos_sim::spawn(fixture, timing).await.expect("simulator");
-    let data = std::env::temp_dir().join(format!("tableorder-chaos-{}", std::process::id()));
+    let taught = vec![(
+        "TABLEORDER_UPSTREAM__TABLE_INQUIRY_LIMIT".to_string(),
+        dialect.table_inquiry_limit.to_string(),
+    )];
+    sim.pos().set_dialect(dialect);
+    let data = std::env::temp_dir().join(format!("tableorder-chaos-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     // Each table's printed link, signed in the data directory the proxy will use.
     let links = tableorder_proxy::trust::LinkKeys::new(
@@ -264,6 +306,7 @@ async fn main() {
                 upstream: format!("http://{sim_addr}"),
                 data: data.clone(),
                 database_url: database_url.clone(),
+                taught: taught.clone(),
             }))
         })
         .collect();
@@ -306,6 +349,7 @@ async fn main() {
         .map(|_| {
             let (http, bases, next) = (http.clone(), bases.clone(), next.clone());
             let tokens = tokens.clone();
+            let host = name.to_string();
             tokio::spawn(async move {
                 let mut outcomes = Vec::new();
                 loop {
@@ -314,7 +358,9 @@ async fn main() {
                         return outcomes;
                     }
                     let at = tokens[(spread(n) % tables) as usize].clone();
-                    outcomes.push(guest(http.clone(), bases.clone(), at, n, client_config).await);
+                    outcomes.push(
+                        guest(http.clone(), bases.clone(), at, n, client_config, &host).await,
+                    );
                 }
             })
         })
@@ -342,7 +388,11 @@ async fn main() {
             *on_pos.entry(o.mcht_order_no.clone()).or_default() += 1;
         }
     }
-    let landed = |id: &str| on_pos.get(id).copied().unwrap_or(0);
+    // The POS knows each order by the partner's number it was sent under, not by its id.
+    let landed = |id: &str| {
+        let number = tableorder_proxy::upstream::partner_order_no("demo", id);
+        on_pos.get(&number).copied().unwrap_or(0)
+    };
     let (mut accepted, mut not_placed, mut by_store) = (0u64, 0u64, 0u64);
     let (mut unconfirmed, mut unconfirmed_on_pos) = (0u64, 0u64);
     let (mut duplicates, mut silent, mut phantoms) = (0u64, 0u64, 0u64);
@@ -351,7 +401,8 @@ async fn main() {
         eprintln!("chaos: {what}");
         for (id, stage) in &o.attempts {
             eprintln!("  {id}: told {stage:?}");
-            for p in all.iter().filter(|p| &p.mcht_order_no == id) {
+            let number = tableorder_proxy::upstream::partner_order_no("demo", id);
+            for p in all.iter().filter(|p| p.mcht_order_no == number) {
                 eprintln!(
                     "    on the POS side: {} at {} ({:?}, on_pos {})",
                     p.order_no, p.table, p.stage, p.on_pos
@@ -412,13 +463,16 @@ async fn main() {
     }
     let _ = std::fs::remove_dir_all(&data);
     if kills.load(Ordering::Relaxed) == 0 {
-        eprintln!("chaos: the run ended before any server was killed; make it longer");
-        std::process::exit(1);
+        eprintln!(
+            "chaos: the run against {name} ended before any server was killed; make it longer"
+        );
+        return false;
     }
     if duplicates + silent + phantoms > 0 || outcomes.len() as u64 != orders {
-        eprintln!("chaos: the promise was broken");
-        std::process::exit(1);
+        eprintln!("chaos: the promise was broken against {name}");
+        return false;
     }
+    true
 }
 
 /// The restaurant's bad day, in rounds until the guests are done: each round picks a kind of

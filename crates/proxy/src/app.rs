@@ -65,10 +65,13 @@ impl AppState {
         content: Arc<MenuContent>,
     ) -> Result<AppState, UpstreamError> {
         let limits = &config.limits;
-        let upstream = Upstream::new(
+        // Checked when the configuration was read.
+        let host = config.upstream.host().unwrap_or_default();
+        let upstream = Upstream::with_host(
             upstream_url,
             Duration::from_millis(limits.upstream_connect_timeout_ms),
             Duration::from_millis(limits.upstream_timeout_ms),
+            host,
         )?;
         let metrics = Arc::new(Metrics::default());
         let stores = config.stores.keys().filter_map(|slug| {
@@ -81,6 +84,7 @@ impl AppState {
         let catalog = Arc::new(Catalog::new(
             upstream.clone(),
             content.clone(),
+            crate::base_copies::BaseCopies::new(db.clone()),
             stores,
             &config.staff_call_reasons,
         ));
@@ -102,9 +106,12 @@ impl AppState {
                     (slug.clone(), caps)
                 })
                 .collect(),
-            // Well past the upstream's own timeout, an order absent from the table never
-            // arrived (or arrived and vanished undelivered: the acceptance window is longer).
-            settle_after: Duration::from_millis((limits.upstream_timeout_ms * 3 / 2).max(2_000)),
+            // Well past the upstream's own timeout and the time the host takes to list a new
+            // order, an order absent from the table never arrived (or arrived and vanished
+            // undelivered: the acceptance window is longer).
+            settle_after: Duration::from_millis(
+                (limits.upstream_timeout_ms * 3 / 2).max(2_000) + config.upstream.listed_within_ms,
+            ),
         };
         let desk = Arc::new(OrderDesk::new(
             upstream,

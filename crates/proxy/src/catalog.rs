@@ -3,6 +3,7 @@
 //! `menu/state` every few minutes, and on demand from the admin API. When the upstream is down
 //! the last good copy is served, marked stale.
 
+use crate::base_copies::BaseCopies;
 use crate::content::{business_day, business_day_number, guest_view, MenuContent};
 use crate::ledger::now_ms;
 use crate::upstream::{MenuState, StoreCredentials, Upstream, UpstreamError, NEVER_SEEN};
@@ -173,6 +174,8 @@ type MenuKey = (ViewKey, bool, bool);
 pub struct Catalog {
     upstream: Upstream,
     content: Arc<MenuContent>,
+    /// The last good copies, kept for a start while the host cannot be reached.
+    copies: BaseCopies,
     stores: BTreeMap<String, StoreSlot>,
     fallback_staff_calls: Vec<StaffCallReason>,
 }
@@ -182,6 +185,7 @@ impl Catalog {
     pub fn new(
         upstream: Upstream,
         content: Arc<MenuContent>,
+        copies: BaseCopies,
         stores: impl IntoIterator<Item = (String, StoreEntry)>,
         staff_call_reasons: &[String],
     ) -> Catalog {
@@ -218,6 +222,7 @@ impl Catalog {
         Catalog {
             upstream,
             content,
+            copies,
             stores,
             fallback_staff_calls,
         }
@@ -355,25 +360,53 @@ impl Catalog {
         match self.fetch(slot, stamp).await {
             Ok(info) => {
                 let info = Arc::new(info);
-                *slot.info.write().unwrap_or_else(|p| p.into_inner()) = Some(info.clone());
-                slot.generation.fetch_add(1, Ordering::Release);
-                slot.stale.store(false, Ordering::Relaxed);
-                slot.fetched_at_ms.store(now_ms(), Ordering::Relaxed);
-                slot.checked_at_ms.store(now_ms(), Ordering::Relaxed);
+                let fetched_at = now_ms();
+                self.install(slot, info.clone(), fetched_at, false);
+                if let Err(e) = self.copies.keep(slug, &info, fetched_at).await {
+                    tracing::warn!(store = slug, error = %e, "could not keep a copy of the base information");
+                }
                 tracing::info!(store = slug, tables = info.tables.len(), menu = %info.stamp, "base information refreshed");
                 Ok(self.cached(slot).unwrap_or(info))
             }
             Err(e) => {
                 slot.stale.store(true, Ordering::Relaxed);
                 self.note_trouble(slug, &e);
-                match self.cached(slot) {
-                    Some(last_good) => {
-                        tracing::warn!(store = slug, error = %e, "refresh failed; serving the last good copy");
-                        Ok(last_good)
+                if let Some(last_good) = self.cached(slot) {
+                    tracing::warn!(store = slug, error = %e, "refresh failed; serving the last good copy");
+                    return Ok(last_good);
+                }
+                match self.copies.read(slug).await {
+                    Ok(Some(kept)) => {
+                        tracing::warn!(store = slug, error = %e, fetched_at_ms = kept.fetched_at_ms, "the host cannot be reached; serving the copy kept in the database");
+                        let info = Arc::new(BaseInfo {
+                            name: slot.name.clone(),
+                            tables: kept.tables,
+                            categories: kept.categories,
+                            staff_calls: kept.staff_calls,
+                            staff_calls_on_pos: kept.staff_calls_on_pos,
+                            stamp: kept.stamp,
+                        });
+                        self.install(slot, info.clone(), kept.fetched_at_ms, true);
+                        Ok(self.cached(slot).unwrap_or(info))
                     }
-                    None => Err(CatalogError::Upstream(e)),
+                    Ok(None) => Err(CatalogError::Upstream(e)),
+                    Err(read) => {
+                        tracing::error!(store = slug, error = %read, "the kept copy of the base information could not be read");
+                        Err(CatalogError::Upstream(e))
+                    }
                 }
             }
+        }
+    }
+
+    /// Serves `info` from now on; `stale`: it is a kept copy, not what the POS said just now.
+    fn install(&self, slot: &StoreSlot, info: Arc<BaseInfo>, fetched_at_ms: i64, stale: bool) {
+        *slot.info.write().unwrap_or_else(|p| p.into_inner()) = Some(info);
+        slot.generation.fetch_add(1, Ordering::Release);
+        slot.stale.store(stale, Ordering::Relaxed);
+        slot.fetched_at_ms.store(fetched_at_ms, Ordering::Relaxed);
+        if !stale {
+            slot.checked_at_ms.store(fetched_at_ms, Ordering::Relaxed);
         }
     }
 
@@ -513,6 +546,11 @@ impl Catalog {
             Arc::new(MenuBody::new(menu).map_err(|e| CatalogError::MenuBody(e.to_string()))?);
         *slot.menu_json.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, body.clone()));
         Ok((body, false))
+    }
+
+    /// Every refusal code the store's host sent, with its words and a count.
+    pub fn codes_seen(&self, slug: &str) -> Result<Vec<crate::upstream::CodeSeen>, CatalogError> {
+        Ok(self.upstream.codes_seen(&self.slot(slug)?.creds))
     }
 
     /// The last refresh failed: what is served is the last good copy.

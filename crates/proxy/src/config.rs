@@ -2,7 +2,7 @@
 //! variables (`__` separates levels: `TABLEORDER_TIMING__POLL_INTERVAL_MS`,
 //! `TABLEORDER_STORES__DEMO__SERVICE_ID`), then command-line flags.
 
-use crate::upstream::StoreCredentials;
+use crate::upstream::{HostSettings, RefusalCodes, StoreCredentials};
 use order_core::{is_valid_store_slug, ClientConfig};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -25,8 +25,8 @@ pub struct Config {
     /// PostgreSQL shared by several servers (`postgres://user:password@host/db`); absent,
     /// the SQLite file in `data_dir`. Secret (it holds a password).
     pub database_url: Option<String>,
-    /// Smartro's base URL. Absent: the simulator runs inside the proxy.
-    pub upstream: Option<String>,
+    /// Smartro: where it is, and what its host was found to do.
+    pub upstream: UpstreamConfig,
     /// Bearer token for `/api/v1/admin/...`. Secret: from the environment in production.
     pub admin_token: Option<String>,
     /// The PIN staff enter to confirm a cash order (at least 6 digits). Secret.
@@ -45,6 +45,54 @@ pub struct Config {
     pub simulator: SimulatorConfig,
     /// Mount the simulator's `/sim` control API (tests and demos only).
     pub sim_control: bool,
+}
+
+/// `[upstream]`: the host's address, and what `tableorder check-upstream` found it to do
+/// where UPSTREAM.md could only assume. `upstream = "https://…"` alone sets the address.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UpstreamConfig {
+    /// Smartro's base URL. Absent: the simulator runs inside the proxy.
+    pub url: Option<String>,
+    /// The zone of ORDER_DATE and ORDER_TIME: `"+09:00"` (assumed), `"UTC"`, …
+    pub time_zone: String,
+    /// The most orders a table's inquiry lists (assumed 10): a list this long may hide older
+    /// orders, so an order missing from it is not taken as never placed.
+    pub table_inquiry_limit: usize,
+    /// How long the host may take to list an order it received (assumed at once): an order
+    /// in doubt is taken as never placed only when it is still missing after this and the
+    /// upstream timeout.
+    pub listed_within_ms: u64,
+    /// Which ERRCODE values mean what (`[upstream.refusals]`).
+    pub refusals: RefusalCodes,
+}
+
+impl Default for UpstreamConfig {
+    fn default() -> Self {
+        let host = HostSettings::default();
+        UpstreamConfig {
+            url: None,
+            time_zone: "+09:00".into(),
+            table_inquiry_limit: host.table_inquiry_limit,
+            listed_within_ms: 0,
+            refusals: host.refusals,
+        }
+    }
+}
+
+impl UpstreamConfig {
+    /// What the adapter reads the host's answers by.
+    pub fn host(&self) -> Result<HostSettings, String> {
+        self.refusals.check()?;
+        if self.table_inquiry_limit == 0 {
+            return Err("table_inquiry_limit: an inquiry lists at least one order".into());
+        }
+        Ok(HostSettings {
+            refusals: self.refusals.clone(),
+            time_zone: crate::upstream::parse_time_zone(&self.time_zone)?,
+            table_inquiry_limit: self.table_inquiry_limit,
+        })
+    }
 }
 
 #[derive(Clone, Default, Deserialize)]
@@ -200,7 +248,7 @@ impl Default for Config {
             dist: PathBuf::from("dist"),
             data_dir: PathBuf::from("data"),
             database_url: None,
-            upstream: None,
+            upstream: UpstreamConfig::default(),
             admin_token: None,
             staff_pin: None,
             metrics_token: None,
@@ -288,8 +336,11 @@ impl Config {
                             path: path.to_path_buf(),
                             message: e.message().to_string(),
                         })?;
+                let mut value = value;
+                upstream_as_section(&mut value);
                 let secrets_in_file = secret_keys(&value);
-                if value.contains_key("upstream") && !secrets_in_file.is_empty() {
+                let real_upstream = value.get("upstream").and_then(|u| u.get("url")).is_some();
+                if real_upstream && !secrets_in_file.is_empty() {
                     return Err(ConfigError::Invalid(format!(
                         "{} holds secrets ({}) while pointing at a real upstream: \
                          set them as TABLEORDER_… environment variables instead",
@@ -305,7 +356,10 @@ impl Config {
             let Some(key) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
-            let segments: Vec<String> = key.split("__").map(str::to_lowercase).collect();
+            let mut segments: Vec<String> = key.split("__").map(str::to_lowercase).collect();
+            if segments == ["upstream"] {
+                segments.push("url".into());
+            }
             set_path(&mut table, &segments, &value).map_err(|message| ConfigError::Env {
                 name: name.clone(),
                 message,
@@ -324,7 +378,10 @@ impl Config {
     }
 
     fn validated(mut self) -> Result<Config, ConfigError> {
-        if let Some(url) = &self.upstream {
+        self.upstream
+            .host()
+            .map_err(|why| ConfigError::Invalid(format!("upstream: {why}")))?;
+        if let Some(url) = &self.upstream.url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(ConfigError::Invalid(format!(
                     "upstream must be an http(s) URL, not {url:?}"
@@ -451,6 +508,15 @@ impl Config {
     }
 }
 
+/// `upstream = "https://…"` is `[upstream] url = "https://…"`.
+fn upstream_as_section(table: &mut toml::Table) {
+    if let Some(toml::Value::String(url)) = table.get("upstream") {
+        let mut section = toml::Table::new();
+        section.insert("url".into(), toml::Value::String(url.clone()));
+        table.insert("upstream".into(), toml::Value::Table(section));
+    }
+}
+
 fn secret_keys(table: &toml::Table) -> Vec<String> {
     let mut found: Vec<String> = ["admin_token", "staff_pin", "metrics_token", "database_url"]
         .into_iter()
@@ -491,7 +557,16 @@ fn env_value(key: &str, raw: &str) -> toml::Value {
     // Lists are comma-separated: `TABLEORDER_LIMITS__TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32`.
     if matches!(
         key,
-        "allowed_origins" | "trusted_proxies" | "staff_call_reasons"
+        "allowed_origins"
+            | "trusted_proxies"
+            | "staff_call_reasons"
+            | "occupied"
+            | "closed"
+            | "open_bill"
+            | "mismatch"
+            | "bad_item"
+            | "unknown_table"
+            | "credentials"
     ) {
         let list = raw.split(',').map(str::trim).filter(|s| !s.is_empty());
         return toml::Value::Array(list.map(|s| toml::Value::String(s.into())).collect());
@@ -500,7 +575,7 @@ fn env_value(key: &str, raw: &str) -> toml::Value {
         // Ids and secrets made of digits stay strings.
         if !matches!(
             key,
-            "store_id" | "service_id" | "staff_pin" | "admin_token" | "metrics_token"
+            "store_id" | "service_id" | "staff_pin" | "admin_token" | "metrics_token" | "time_zone"
         ) {
             return toml::Value::Integer(n);
         }
@@ -527,7 +602,8 @@ mod tests {
     #[test]
     fn no_file_gives_the_demo_store_on_the_embedded_simulator() {
         let c = Config::load(None, env(&[])).unwrap();
-        assert!(c.upstream.is_none());
+        assert!(c.upstream.url.is_none());
+        assert_eq!(c.upstream.host().unwrap(), HostSettings::default());
         assert_eq!(c.credentials(DEMO_SLUG).unwrap().store_id, "S0000001");
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
     }
@@ -573,6 +649,66 @@ mod tests {
             !format!("{creds:?}").contains("1234"),
             "secrets stay out of logs"
         );
+    }
+
+    #[test]
+    fn what_the_host_was_found_to_do_is_taught_in_the_file_or_the_environment() {
+        let dir = std::env::temp_dir().join(format!("tableorder-host-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("host.toml");
+        std::fs::write(
+            &file,
+            "[upstream]\nurl = \"https://x.example\"\ntime_zone = \"UTC\"\n\
+             table_inquiry_limit = 5\n[upstream.refusals]\noccupied = [\"9003\", \"9010\"]\n\
+             [stores.g]\nstore_id = \"1\"\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&file),
+            env(&[
+                ("TABLEORDER_STORES__G__SERVICE_ID", "s"),
+                ("TABLEORDER_UPSTREAM__REFUSALS__CLOSED", "9004, 9005"),
+                ("TABLEORDER_UPSTREAM__LISTED_WITHIN_MS", "3000"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.upstream.url.as_deref(), Some("https://x.example"));
+        let host = c.upstream.host().unwrap();
+        assert_eq!(host.time_zone.local_minus_utc(), 0);
+        assert_eq!(host.table_inquiry_limit, 5);
+        assert_eq!(c.upstream.listed_within_ms, 3_000);
+        use crate::upstream::Refusal;
+        assert_eq!(host.refusals.refusal_for("9010"), Refusal::TableOccupied);
+        assert_eq!(host.refusals.refusal_for("9005"), Refusal::StoreClosed);
+        assert_eq!(host.refusals.refusal_for("E1001"), Refusal::Other);
+        assert_eq!(
+            host.refusals.refusal_for("E2001"),
+            Refusal::BadItem,
+            "codes not taught keep the assumed ones"
+        );
+        // The address alone from the environment keeps the file's section.
+        let c = Config::load(
+            Some(&file),
+            env(&[
+                ("TABLEORDER_STORES__G__SERVICE_ID", "s"),
+                ("TABLEORDER_UPSTREAM", "https://y.example"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.upstream.url.as_deref(), Some("https://y.example"));
+        assert_eq!(c.upstream.table_inquiry_limit, 5);
+        for bad in [
+            ("TABLEORDER_UPSTREAM__TIME_ZONE", "Mars"),
+            ("TABLEORDER_UPSTREAM__REFUSALS__CLOSED", "9003"),
+            ("TABLEORDER_UPSTREAM__TABLE_INQUIRY_LIMIT", "0"),
+        ] {
+            let e = Config::load(
+                Some(&file),
+                env(&[("TABLEORDER_STORES__G__SERVICE_ID", "s"), bad]),
+            );
+            assert!(e.unwrap_err().to_string().contains("upstream"), "{bad:?}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

@@ -134,6 +134,7 @@ fn order_parts(e: &OrderError) -> (StatusCode, ErrorCode, Option<u64>) {
         OrderError::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
         OrderError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
         OrderError::PosRefused(_) => (ErrorCode::PosRefused, None),
+        OrderError::Unconfirmed => (ErrorCode::OrderUnconfirmed, None),
         OrderError::Upstream(e) => return upstream_parts(e),
     };
     (status_of(code), code, retry)

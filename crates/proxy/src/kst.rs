@@ -24,6 +24,14 @@ pub fn from_pos(date: &str, time: &str) -> Option<DateTime<FixedOffset>> {
     KST.from_local_datetime(&naive).single()
 }
 
+/// A date and time the host wrote in `zone`, as Korean time; none when they are not one.
+pub fn from_pos_in(zone: FixedOffset, date: &str, time: &str) -> Option<DateTime<FixedOffset>> {
+    let naive = NaiveDateTime::parse_from_str(&format!("{date}{time}"), "%Y%m%d%H%M%S").ok()?;
+    zone.from_local_datetime(&naive)
+        .single()
+        .map(|at| at.with_timezone(&KST))
+}
+
 /// Milliseconds Korean time is ahead of UTC.
 pub const OFFSET_MS: i64 = KST.local_minus_utc() as i64 * 1000;
 
@@ -38,6 +46,9 @@ mod tests {
         assert_eq!(at.timestamp(), 1_795_998_600);
         assert!(from_pos("20261130", "256000").is_none());
         assert!(from_pos("", "").is_none());
+        let utc = FixedOffset::east_opt(0).expect("UTC");
+        let read = from_pos_in(utc, "20261130", "003000").expect("a time");
+        assert_eq!(read.to_rfc3339(), "2026-11-30T09:30:00+09:00");
         assert_eq!(OFFSET_MS, 9 * 3_600_000);
     }
 }

@@ -30,44 +30,53 @@ pub enum LedgerError {
     WriterGone,
 }
 
+/// Where one clientOrderId stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordState {
+    /// Sent (or about to be) without a known outcome.
+    InDoubt,
+    /// Smartro has it: this answer is given again to every resend.
+    Received(OrderReceipt),
+    /// It may be on the POS, and nothing here can tell: never sent again; staff look.
+    Unconfirmed,
+}
+
 /// What is known about one clientOrderId.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
-    /// Sent (or about to be) without a known outcome.
-    InDoubt {
-        table: String,
-        fingerprint: String,
-        sent_at_ms: i64,
-        anchor: Option<String>,
-    },
-    /// Smartro has it: this answer is given again to every resend.
-    Received {
-        table: String,
-        fingerprint: String,
-        receipt: OrderReceipt,
-        anchor: Option<String>,
-    },
+pub struct Record {
+    pub client_order_id: String,
+    pub table: String,
+    /// What the guest asked for, hashed: the same id with another order is refused.
+    pub fingerprint: String,
+    pub sent_at_ms: i64,
+    /// The newest order on the POS at the table before this one was sent, when one was known.
+    pub anchor: Option<String>,
+    /// The partner's order number it went under (the clientOrderId itself for records
+    /// written before numbers were made short).
+    pub partner_order_no: String,
+    /// What the order is, as `OrderShape` JSON; none for records from before it was kept.
+    pub shape: Option<String>,
+    pub state: RecordState,
 }
 
 impl Record {
     pub fn table(&self) -> &str {
-        match self {
-            Record::InDoubt { table, .. } | Record::Received { table, .. } => table,
-        }
+        &self.table
     }
 
-    /// The newest order on the POS at the table before this one was sent, when one was known.
     pub fn anchor(&self) -> Option<&str> {
-        match self {
-            Record::InDoubt { anchor, .. } | Record::Received { anchor, .. } => anchor.as_deref(),
-        }
+        self.anchor.as_deref()
     }
 
     pub fn fingerprint(&self) -> &str {
-        match self {
-            Record::InDoubt { fingerprint, .. } | Record::Received { fingerprint, .. } => {
-                fingerprint
-            }
+        &self.fingerprint
+    }
+
+    /// The order number Smartro gave it, once known.
+    pub fn order_no(&self) -> Option<&str> {
+        match &self.state {
+            RecordState::Received(r) if !r.order_no.is_empty() => Some(&r.order_no),
+            _ => None,
         }
     }
 }
@@ -82,6 +91,10 @@ pub struct Claim<'a> {
     pub payment: Option<&'a str>,
     /// Card approvals (day, number) the order is paid with: each pays for one order only.
     pub approvals: &'a [(String, String)],
+    /// The partner's order number it goes under.
+    pub partner_order_no: &'a str,
+    /// What the order is, as `OrderShape` JSON.
+    pub shape: &'a str,
 }
 
 /// What a claim found.
@@ -126,6 +139,11 @@ enum Write {
         client_order_id: String,
         reply: Reply<()>,
     },
+    Unconfirmed {
+        store: String,
+        client_order_id: String,
+        reply: Reply<()>,
+    },
 }
 
 struct OwnedClaim {
@@ -135,6 +153,8 @@ struct OwnedClaim {
     fingerprint: String,
     payment: Option<String>,
     approvals: Vec<(String, String)>,
+    partner_order_no: String,
+    shape: String,
 }
 
 /// What one write came to, to be told once its transaction is committed.
@@ -150,30 +170,34 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// A row of `order_records`, its columns in the order `Ledger::get` selects them.
-fn record_of(row: &dyn Columns, client_order_id: &str) -> Result<Record, ReadError> {
-    let table = row.text(0)?;
-    let fingerprint = row.text(1)?;
-    let anchor = row.maybe_text(7)?;
-    Ok(if row.text(2)? == "received" {
-        Record::Received {
-            table,
-            fingerprint,
-            receipt: OrderReceipt {
-                order_no: row.maybe_text(4)?.unwrap_or_default(),
-                client_order_id: client_order_id.to_string(),
-                received_at: row.maybe_text(5)?.unwrap_or_default(),
-                total: Won(row.maybe_int(6)?.unwrap_or(0)),
-            },
-            anchor,
-        }
-    } else {
-        Record::InDoubt {
-            table,
-            fingerprint,
-            sent_at_ms: row.int(3)?,
-            anchor,
-        }
+/// The columns `record_of` reads, in its order.
+const RECORD_COLUMNS: &str = "client_order_id, table_id, fingerprint, state, sent_at_ms, order_no,
+     received_at, total, anchor_order_no, partner_order_no, shape";
+
+/// A row of `order_records`, its columns as `RECORD_COLUMNS` names them.
+fn record_of(row: &dyn Columns) -> Result<Record, ReadError> {
+    let client_order_id = row.text(0)?;
+    let state = match row.text(3)?.as_str() {
+        "received" => RecordState::Received(OrderReceipt {
+            order_no: row.maybe_text(5)?.unwrap_or_default(),
+            client_order_id: client_order_id.clone(),
+            received_at: row.maybe_text(6)?.unwrap_or_default(),
+            total: Won(row.maybe_int(7)?.unwrap_or(0)),
+        }),
+        "unconfirmed" => RecordState::Unconfirmed,
+        _ => RecordState::InDoubt,
+    };
+    Ok(Record {
+        table: row.text(1)?,
+        fingerprint: row.text(2)?,
+        sent_at_ms: row.int(4)?,
+        anchor: row.maybe_text(8)?,
+        partner_order_no: row
+            .maybe_text(9)?
+            .unwrap_or_else(|| client_order_id.clone()),
+        shape: row.maybe_text(10)?,
+        client_order_id,
+        state,
     })
 }
 
@@ -217,13 +241,52 @@ impl Ledger {
         Ok(self
             .reads
             .row(
-                "SELECT table_id, fingerprint, state, sent_at_ms, order_no, received_at, total,
-                        anchor_order_no
-                 FROM order_records WHERE store = $1 AND client_order_id = $2",
+                &format!(
+                    "SELECT {RECORD_COLUMNS} FROM order_records
+                     WHERE store = $1 AND client_order_id = $2"
+                ),
                 &[Arg::Text(store), Arg::Text(client_order_id)],
-                |row| record_of(row, client_order_id),
+                record_of,
             )
             .await?)
+    }
+
+    /// The table's records sent since `since_ms`, newest first: the orders its list may show.
+    pub async fn at_table(
+        &self,
+        store: &str,
+        table: &str,
+        since_ms: i64,
+    ) -> Result<Vec<Record>, LedgerError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS} FROM order_records
+             WHERE store = $1 AND table_id = $2 AND sent_at_ms >= $3
+             ORDER BY sent_at_ms DESC LIMIT 200"
+        ))
+        .bind(store)
+        .bind(table)
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| record_of(row))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Every record of the store nobody can confirm, newest first, for staff to look at.
+    pub async fn unconfirmed(&self, store: &str) -> Result<Vec<Record>, LedgerError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS} FROM order_records
+             WHERE store = $1 AND state = 'unconfirmed' ORDER BY sent_at_ms DESC LIMIT 200"
+        ))
+        .bind(store)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| record_of(row))
+            .collect::<Result<_, _>>()?)
     }
 
     /// Writes the row "in doubt" before anything is sent, and puts the order's card
@@ -241,6 +304,8 @@ impl Ledger {
             fingerprint: claim.fingerprint.to_string(),
             payment: claim.payment.map(str::to_string),
             approvals: claim.approvals.to_vec(),
+            partner_order_no: claim.partner_order_no.to_string(),
+            shape: claim.shape.to_string(),
         };
         let anchor = anchor.map(str::to_string);
         self.write(|reply| Write::Claim {
@@ -274,6 +339,17 @@ impl Ledger {
         .await
     }
 
+    /// It may be on the POS and nothing can tell: it is never sent again, and staff look.
+    pub async fn unconfirm(&self, store: &str, client_order_id: &str) -> Result<(), LedgerError> {
+        let (store, client_order_id) = (store.to_string(), client_order_id.to_string());
+        self.write(|reply| Write::Unconfirmed {
+            store,
+            client_order_id,
+            reply,
+        })
+        .await
+    }
+
     pub async fn approvals_of(
         &self,
         store: &str,
@@ -300,12 +376,17 @@ impl Ledger {
         Ok(row.try_get("n")?)
     }
 
-    /// Forgets settled records older than `keep`; rows in doubt are kept until settled.
+    /// Forgets settled records older than `keep`; rows in doubt are kept until settled,
+    /// unconfirmed ones for a week (staff look at them the same day).
     pub async fn prune(&self, keep: Duration) -> Result<u64, LedgerError> {
         let before = now_ms() - keep.as_millis() as i64;
+        let week = now_ms() - 7 * 24 * 3600 * 1000;
         let done = sqlx::query(
-            "DELETE FROM order_records WHERE state = 'received' AND updated_at_ms < $1",
+            "DELETE FROM order_records WHERE (state = 'received' AND updated_at_ms < $1)
+                 OR (state = 'unconfirmed' AND updated_at_ms < $2)",
         )
+        .bind(before)
+        .bind(week)
         .bind(before)
         .execute(&self.pool)
         .await?;
@@ -339,6 +420,8 @@ mod tests {
             fingerprint: "f",
             payment: None,
             approvals,
+            partner_order_no: "12345678901234567890",
+            shape: "{}",
         }
     }
 
@@ -356,10 +439,10 @@ mod tests {
         drop(ledger);
 
         let ledger = Ledger::open(&dir).await.unwrap();
-        assert!(matches!(
-            ledger.get("demo", "order-0001").await.unwrap(),
-            Some(Record::InDoubt { .. })
-        ));
+        let record = ledger.get("demo", "order-0001").await.unwrap().unwrap();
+        assert_eq!(record.state, RecordState::InDoubt);
+        assert_eq!(record.partner_order_no, "12345678901234567890");
+        assert_eq!(record.shape.as_deref(), Some("{}"));
         assert_eq!(ledger.count_in_doubt().await.unwrap(), 1);
         let receipt = OrderReceipt {
             order_no: "TO1".into(),
@@ -369,10 +452,12 @@ mod tests {
         };
         ledger.received("demo", &receipt).await.unwrap();
         ledger.release("demo", "order-0001").await.unwrap();
-        match ledger.get("demo", "order-0001").await.unwrap() {
-            Some(Record::Received { receipt: r, .. }) => assert_eq!(r, receipt),
-            other => panic!("{other:?}"),
-        }
+        let record = ledger.get("demo", "order-0001").await.unwrap().unwrap();
+        assert_eq!(record.state, RecordState::Received(receipt));
+        assert_eq!(
+            ledger.at_table("demo", "0001-0001", 0).await.unwrap(),
+            [record]
+        );
         assert_eq!(ledger.prune(Duration::from_secs(3600)).await.unwrap(), 0);
         tokio::time::sleep(Duration::from_millis(5)).await;
         assert_eq!(ledger.prune(Duration::ZERO).await.unwrap(), 1);

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod base_copies;
 pub mod catalog;
 pub mod config;
 pub mod content;

@@ -316,7 +316,7 @@ async fn qr(
         Err(code) => return code,
     };
     if upstream.is_some() {
-        config.upstream = upstream;
+        config.upstream.url = upstream;
     }
     if let Err(e) = tableorder_proxy::qr::check_base_url(&base_url) {
         eprintln!("error: {e}");
@@ -405,9 +405,9 @@ async fn serve(
         config.dist = d;
     }
     if upstream.is_some() {
-        config.upstream = upstream;
+        config.upstream.url = upstream;
     }
-    if sim_control && config.upstream.is_some() {
+    if sim_control && config.upstream.url.is_some() {
         eprintln!("error: --sim-control mounts the embedded simulator's controls; with an upstream set, call /sim/... on the simulator itself");
         return ExitCode::from(2);
     }

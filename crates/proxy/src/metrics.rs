@@ -4,11 +4,24 @@ use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::future::Future;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
+
+/// One store.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Store {
+    store: String,
+}
+
+/// How one of our orders was told on the host's list.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Matched {
+    by: &'static str,
+}
 
 /// One kind of upstream call, and how it ended.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -25,6 +38,11 @@ pub struct Metrics {
     pub menu_cache_hits: Counter,
     pub staff_pin_failures: Counter,
     pub staff_pin_lockouts: Counter,
+    /// Orders nobody can confirm, flagged for staff.
+    pub orders_unconfirmed: Counter,
+    orders_matched: Family<Matched, Counter>,
+    base_info_stale: Family<Store, Gauge>,
+    base_info_fetched: Family<Store, Gauge>,
     upstream_calls: Family<UpstreamCall, Counter>,
     upstream_seconds: Family<UpstreamCall, Counter<f64, AtomicU64>>,
     claim_seconds: Histogram,
@@ -64,6 +82,29 @@ impl Default for Metrics {
             "staff_pin_lockouts",
             "Times a store's staff PIN was locked after wrong tries.",
         );
+        let orders_unconfirmed = counter(
+            &mut registry,
+            "orders_unconfirmed",
+            "Orders that may be on the POS and cannot be confirmed: flagged for staff.",
+        );
+        let orders_matched = Family::<Matched, Counter>::default();
+        registry.register(
+            "orders_matched",
+            "Our orders found on the host's list, by how they were told (order number, echo, a shortened echo, or what they are).",
+            orders_matched.clone(),
+        );
+        let base_info_stale = Family::<Store, Gauge>::default();
+        registry.register(
+            "base_info_stale",
+            "1 while a store's tables and menu are the last good copy, not what its POS says now.",
+            base_info_stale.clone(),
+        );
+        let base_info_fetched = Family::<Store, Gauge>::default();
+        registry.register(
+            "base_info_fetched_at_seconds",
+            "When a store's tables and menu were last fetched from its POS (Unix time).",
+            base_info_fetched.clone(),
+        );
         let upstream_calls = Family::<UpstreamCall, Counter>::default();
         registry.register(
             "upstream_calls",
@@ -93,6 +134,10 @@ impl Default for Metrics {
             menu_cache_hits,
             staff_pin_failures,
             staff_pin_lockouts,
+            orders_unconfirmed,
+            orders_matched,
+            base_info_stale,
+            base_info_fetched,
             upstream_calls,
             upstream_seconds,
             claim_seconds,
@@ -116,6 +161,31 @@ impl Metrics {
             .get_or_create(&labels)
             .inc_by(started.elapsed().as_secs_f64());
         result
+    }
+
+    /// How a store's copy of its POS's tables and menu is, as of now.
+    pub fn note_base_info(&self, store: &str, stale: bool, fetched_at_ms: Option<i64>) {
+        let label = Store {
+            store: store.to_string(),
+        };
+        self.base_info_stale
+            .get_or_create(&label)
+            .set(i64::from(stale));
+        self.base_info_fetched
+            .get_or_create(&label)
+            .set(fetched_at_ms.unwrap_or(0) / 1000);
+    }
+
+    /// One of our orders was found on the host's list.
+    pub fn order_matched(&self, by: crate::orders::MatchedBy) {
+        use crate::orders::MatchedBy;
+        let by = match by {
+            MatchedBy::OrderNo => "order_no",
+            MatchedBy::Echo => "echo",
+            MatchedBy::ShortEcho => "short_echo",
+            MatchedBy::Content => "content",
+        };
+        self.orders_matched.get_or_create(&Matched { by }).inc();
     }
 
     /// Waits for an order's claim to be committed, and records how long that took.

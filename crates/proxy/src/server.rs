@@ -51,7 +51,7 @@ fn sim_timing(config: &Config) -> Timing {
 pub async fn resolve_upstream(
     config: &mut Config,
 ) -> Result<(String, Option<Arc<Sim>>), ServeError> {
-    if let Some(url) = &config.upstream {
+    if let Some(url) = &config.upstream.url {
         return Ok((url.clone(), None));
     }
     let fixture = match &config.simulator.fixture {
@@ -224,7 +224,9 @@ fn spawn_refresh(state: AppState) {
         }
         let mut last_full = Instant::now();
         loop {
-            tokio::time::sleep(check).await;
+            // A store served from its last good copy is tried again soon.
+            let stale = slugs.iter().any(|s| state.catalog.is_stale(s));
+            tokio::time::sleep(if stale { check.min(STALE_RETRY) } else { check }).await;
             let due_full = last_full.elapsed() >= full;
             for slug in &slugs {
                 let result = if due_full {
@@ -242,6 +244,9 @@ fn spawn_refresh(state: AppState) {
         }
     });
 }
+
+/// How soon a store whose base information could not be fetched is tried again.
+const STALE_RETRY: Duration = Duration::from_secs(15);
 
 /// How soon what another server sharing the database wrote (item content, staff PINs)
 /// is served here too.

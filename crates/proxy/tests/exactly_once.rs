@@ -94,7 +94,7 @@ async fn proxy_on(sim: &str, data: &std::path::Path, dist: &std::path::Path) -> 
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.dist = dist.to_path_buf();
     config.data_dir = data.to_path_buf();
-    config.upstream = Some(sim.to_string());
+    config.upstream.url = Some(sim.to_string());
     config.stores.clear();
     config.stores.insert(
         "demo".into(),

@@ -30,7 +30,7 @@ async fn two_replicas_with(staff_pin: Option<&'static str>) -> (Harness, Harness
     let b = start_with(move |c| {
         c.database_url = shared;
         c.data_dir = data;
-        c.upstream = Some(upstream);
+        c.upstream.url = Some(upstream);
         c.staff_pin = staff_pin.map(String::from);
     })
     .await;

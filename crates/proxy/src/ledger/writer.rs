@@ -259,9 +259,9 @@ fn written(reply: Reply<()>, result: Result<u64, LedgerError>) -> (Done, Applied
 fn refused(write: Write, e: LedgerError) -> Done {
     match write {
         Write::Claim { reply, .. } => Done::Claimed(reply, Err(e)),
-        Write::Received { reply, .. } | Write::Release { reply, .. } => {
-            Done::Written(reply, Err(e))
-        }
+        Write::Received { reply, .. }
+        | Write::Release { reply, .. }
+        | Write::Unconfirmed { reply, .. } => Done::Written(reply, Err(e)),
     }
 }
 
@@ -317,6 +317,24 @@ async fn apply(tx: &mut impl Transaction, write: Write, now: i64) -> (Done, Appl
                 .await;
             written(reply, result)
         }
+        Write::Unconfirmed {
+            store,
+            client_order_id,
+            reply,
+        } => {
+            let result = tx
+                .execute(
+                    "UPDATE order_records SET state = 'unconfirmed', updated_at_ms = $3
+                     WHERE store = $1 AND client_order_id = $2 AND state = 'in_doubt'",
+                    &[
+                        Arg::Text(&store),
+                        Arg::Text(&client_order_id),
+                        Arg::Int(now),
+                    ],
+                )
+                .await;
+            written(reply, result)
+        }
     }
 }
 
@@ -332,8 +350,8 @@ async fn claim_row(
         .execute(
             "INSERT INTO order_records
                  (store, client_order_id, table_id, fingerprint, state, sent_at_ms, payment,
-                  updated_at_ms, anchor_order_no)
-             VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5, $7)
+                  updated_at_ms, anchor_order_no, partner_order_no, shape)
+             VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5, $7, $8, $9)
              ON CONFLICT (store, client_order_id) DO NOTHING",
             &[
                 Arg::Text(&claim.store),
@@ -343,6 +361,8 @@ async fn claim_row(
                 Arg::Int(now),
                 Arg::MaybeText(claim.payment.as_deref()),
                 Arg::MaybeText(anchor),
+                Arg::Text(&claim.partner_order_no),
+                Arg::Text(&claim.shape),
             ],
         )
         .await?;

@@ -8,21 +8,26 @@
 //! the call; one left in doubt (a crash, a lost answer) is settled by looking at the table,
 //! never by sending again blindly.
 
+mod settle;
+
+pub use settle::{MatchedBy, OrderShape};
+
 use crate::catalog::Catalog;
-use crate::ledger::{now_ms, Claim, Claimed, Ledger, Record};
+use crate::ledger::{now_ms, Claim, Claimed, Ledger, Record, RecordState};
 use crate::limits::{RateLimiter, RetryAfter};
 use crate::metrics::Metrics;
 use crate::payments;
 use crate::trust::{PinRefusal, StaffPin};
 use crate::upstream::{
-    staff_call_order, OutgoingOrder, PaymentKind, PaymentRecord, Refusal, TableInquiry, Upstream,
-    UpstreamError,
+    partner_order_no, staff_call_order, OutgoingOrder, PaymentKind, PaymentRecord, Refusal,
+    StoreOrder, TableInquiry, Upstream, UpstreamError,
 };
 use order_core::pricing::{price_order, OrderProblem, PricedOrder};
 use order_core::{
     OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, PlacedOrder, StaffCallRequest,
     TableOrders, Won,
 };
+use settle::{Listed, Listing, Ours, Settle, Sighting};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -48,7 +53,7 @@ struct TableLook {
 /// A cell no phone has asked for this long is dropped (far longer than any call holds it).
 const INQUIRY_CELL_IDLE: Duration = Duration::from_secs(15 * 60);
 /// The store-wide inquiry, kept like a table's.
-type StoreInquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, Arc<[(String, PlacedOrder)]>)>>>;
+type StoreInquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, Arc<[StoreOrder]>)>>>;
 
 /// Why the order desk did not take an order or a staff call, in its own terms; `error.rs`
 /// says what each is over HTTP.
@@ -92,6 +97,11 @@ pub enum OrderError {
     /// The POS said no, in its own words: nothing was ordered.
     #[error("{0}")]
     PosRefused(String),
+    /// It may be on the POS, and nothing here can tell (the table's list no longer reaches
+    /// back to it, or two orders alike cannot be told apart): it is never sent again, and
+    /// staff are asked to look.
+    #[error("this order may already be with the restaurant, but it cannot be confirmed: staff will check; please do not order it again")]
+    Unconfirmed,
     #[error("the restaurant's system could not be reached; try again")]
     Upstream(#[source] UpstreamError),
 }
@@ -196,15 +206,6 @@ pub const STAFF_CALL_EVERY: Duration = Duration::from_secs(30);
 const STAFF_CALL_TRIES: u32 = 6;
 const STAFF_CALL_RETRY_AFTER: Duration = Duration::from_millis(1_500);
 
-/// What a table's inquiry shows of one order.
-enum Sighting {
-    Found(OrderReceipt),
-    /// Not listed, and the list reaches back past when it was sent: it is not there.
-    Absent,
-    /// Not listed, on a list too full to reach back to it.
-    Unseen,
-}
-
 /// Who places an order: a guest's phone holding the table's link, or one of the store's
 /// enrolled tablets (the only ones that take payment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +221,14 @@ struct Prepared {
     priced: PricedOrder,
     payments: Vec<PaymentRecord>,
     staff_call: bool,
+}
+
+/// What an order is, as the host will list it back.
+fn shape_of(priced: &PricedOrder) -> OrderShape {
+    OrderShape::new(
+        priced.lines.iter().map(|l| (l.item_id.clone(), l.count)),
+        priced.total,
+    )
 }
 
 /// The most one order may cost and hold at a store.
@@ -240,8 +249,90 @@ pub struct DeskSettings {
     pub caps: HashMap<String, OrderCaps>,
     /// An order still in doubt this long after it was sent, and not on the table, never
     /// reached Smartro (or vanished undelivered): it may be sent again. Longer than the
-    /// upstream timeout, shorter than the acceptance window.
+    /// upstream timeout and the time the host takes to list a new order.
     pub settle_after: Duration,
+}
+
+/// How far back a table's records are read when its list is matched: a business day.
+const RECORDS_LOOKED_AT: Duration = Duration::from_secs(24 * 3600);
+
+/// A table's recent records, with what each order is, for matching against its list.
+struct Known {
+    records: Vec<Record>,
+    shapes: Vec<Option<OrderShape>>,
+}
+
+impl Known {
+    fn new(records: Vec<Record>) -> Known {
+        let shapes = records
+            .iter()
+            .map(|r| r.shape.as_deref().and_then(OrderShape::from_json))
+            .collect();
+        Known { records, shapes }
+    }
+
+    fn ours(&self, i: usize) -> Ours<'_> {
+        let r = &self.records[i];
+        Ours {
+            client_order_id: &r.client_order_id,
+            partner_order_no: &r.partner_order_no,
+            shape: self.shapes[i].as_ref(),
+            anchor: r.anchor.as_deref(),
+            order_no: r.order_no(),
+        }
+    }
+
+    fn index_of(&self, client_order_id: &str) -> Option<usize> {
+        self.records
+            .iter()
+            .position(|r| r.client_order_id == client_order_id)
+    }
+
+    /// Marks each listed order that is one of these records with its clientOrderId; what
+    /// the list shows of each record.
+    fn mark(&self, inquiry: &mut TableInquiry) -> Vec<Sighting> {
+        let sightings: Vec<Sighting> = {
+            let listing = listing_of(inquiry);
+            (0..self.records.len())
+                .map(|i| self.sight(i, &listing))
+                .collect()
+        };
+        for (record, sighting) in self.records.iter().zip(&sightings) {
+            if let Sighting::Found { index, .. } = sighting {
+                if let Some(o) = inquiry.orders.orders.get_mut(*index) {
+                    o.client_order_id = Some(record.client_order_id.clone());
+                }
+            }
+        }
+        sightings
+    }
+
+    /// Record `i` on the list, told apart from the table's other records.
+    fn sight(&self, i: usize, listing: &Listing) -> Sighting {
+        let others: Vec<Ours> = (0..self.records.len())
+            .filter(|&j| j != i)
+            .map(|j| self.ours(j))
+            .collect();
+        settle::sight(&self.ours(i), listing, &others)
+    }
+}
+
+/// The table's list as matching reads it.
+fn listing_of(inquiry: &TableInquiry) -> Listing<'_> {
+    Listing {
+        entries: inquiry
+            .orders
+            .orders
+            .iter()
+            .zip(&inquiry.echoes)
+            .map(|(o, echo)| Listed {
+                order_no: &o.order_no,
+                echo,
+                shape: OrderShape::of_placed(o),
+            })
+            .collect(),
+        full: inquiry.full,
+    }
 }
 
 pub struct OrderDesk {
@@ -261,6 +352,15 @@ pub struct OrderDesk {
     staff_pin: StaffPin,
     /// When each table last called staff, forgotten once it may call again.
     staff_calls: moka::sync::Cache<Key, Instant>,
+}
+
+/// The total a record's order was sent with.
+fn record_total(record: &Record) -> Won {
+    record
+        .shape
+        .as_deref()
+        .and_then(OrderShape::from_json)
+        .map_or(Won::ZERO, |s| s.total)
 }
 
 fn now_kst() -> String {
@@ -437,24 +537,33 @@ impl OrderDesk {
     }
 
     /// What guests at the table see: the current party's orders, their own by id, and those
-    /// of their own the list no longer reaches back to.
+    /// of their own nobody can confirm (beyond what the list reaches back to, or not to be
+    /// told apart from another order). Each order on the list that is one of ours carries
+    /// its clientOrderId, whatever the host echoed.
     pub async fn inquiry(
         &self,
         store: &str,
         table: &str,
         mine: &[&str],
     ) -> Result<TableOrders, OrderError> {
-        let inquiry = self.table_inquiry(store, table).await?;
+        let mut inquiry = self.table_inquiry(store, table).await?;
+        let known = self.known_at(store, table, None).await?;
+        let sightings = known.mark(&mut inquiry);
         let mut orders = inquiry.for_party(mine);
+        let settled_by = now_ms() - self.settle_after_ms();
         for id in mine {
-            if orders.find_client_order(id).is_some() {
+            let Some(i) = known.index_of(id) else {
                 continue;
-            }
-            // Sent by us before what the list reaches back to: it may be there unseen.
-            if let Some(record) = self.ledger.get(store, id).await? {
-                if record.table() == table && !inquiry.covers(record.anchor()) {
-                    orders.unseen.push(id.to_string());
-                }
+            };
+            let record = &known.records[i];
+            let unknowable = match (&record.state, sightings[i]) {
+                (_, Sighting::Found { .. }) => false,
+                (RecordState::Unconfirmed, _) | (_, Sighting::Unseen) => true,
+                (_, Sighting::Ambiguous) => record.sent_at_ms < settled_by,
+                _ => false,
+            };
+            if unknowable {
+                orders.unseen.push(id.to_string());
             }
         }
         Ok(orders)
@@ -488,10 +597,7 @@ impl OrderDesk {
 
     /// Today's orders at every table (for the owner's page), newest first, each with its
     /// table: one upstream inquiry however many pages ask within the freshness window.
-    pub async fn store_orders(
-        &self,
-        store: &str,
-    ) -> Result<Arc<[(String, PlacedOrder)]>, OrderError> {
+    pub async fn store_orders(&self, store: &str) -> Result<Arc<[StoreOrder]>, OrderError> {
         let cell = self
             .store_inquiries
             .get_with(store.to_string(), StoreInquiryCell::default);
@@ -502,7 +608,7 @@ impl OrderDesk {
                 return Ok(orders.clone());
             }
         }
-        let fresh: Arc<[(String, PlacedOrder)]> = self
+        let fresh: Arc<[StoreOrder]> = self
             .metrics
             .time_upstream(
                 "store_orders",
@@ -516,6 +622,31 @@ impl OrderDesk {
             .into();
         *cached = Some((Instant::now(), fresh.clone()));
         Ok(fresh)
+    }
+
+    /// Today's orders at every table (the owner's list), each of ours with its clientOrderId.
+    pub async fn todays_orders(&self, store: &str) -> Result<Vec<StoreOrder>, OrderError> {
+        let all = self.store_orders(store).await?;
+        let mut tables: Vec<&str> = all.iter().map(|o| o.table.as_str()).collect();
+        tables.sort_unstable();
+        tables.dedup();
+        let mut out = Vec::with_capacity(all.len());
+        for table in tables {
+            let mut listed = Self::table_on(&all, table);
+            let known = self.known_at(store, table, None).await?;
+            known.mark(&mut listed);
+            out.extend(listed.orders.orders.into_iter().map(|order| StoreOrder {
+                table: table.to_string(),
+                echo: String::new(),
+                order,
+            }));
+        }
+        Ok(out)
+    }
+
+    /// The orders nobody can confirm at the store, newest first: staff look at each.
+    pub async fn unconfirmed(&self, store: &str) -> Result<Vec<Record>, OrderError> {
+        Ok(self.ledger.unconfirmed(store).await?)
     }
 
     /// The table's orders as they are now, not as cached.
@@ -612,6 +743,8 @@ impl OrderDesk {
             payments,
             staff_call: false,
         };
+        let number = partner_order_no(store, &request.client_order_id);
+        let shape = shape_of(&prepared.priced).to_json();
         let claim = Claim {
             store,
             client_order_id: &request.client_order_id,
@@ -619,6 +752,8 @@ impl OrderDesk {
             fingerprint: &print,
             payment: kept_payment.as_deref(),
             approvals: &approvals,
+            partner_order_no: &number,
+            shape: &shape,
         };
         self.dispatch(&claim, prepared, anchor).await
     }
@@ -678,6 +813,8 @@ impl OrderDesk {
         }
         self.take_staff_call_slot(store, table)?;
         let priced = staff_call_order(&reasons, info.staff_calls_on_pos);
+        let number = partner_order_no(store, &request.client_call_id);
+        let shape = shape_of(&priced).to_json();
         let claim = Claim {
             store,
             client_order_id: &request.client_call_id,
@@ -685,6 +822,8 @@ impl OrderDesk {
             fingerprint: &print,
             payment: None,
             approvals: &[],
+            partner_order_no: &number,
+            shape: &shape,
         };
         // A bill opened or closed between the look and the send is looked at again at once.
         // A first order still on its way to the POS holds the table without a bill yet (a
@@ -784,14 +923,10 @@ impl OrderDesk {
         };
         Self::same_order(table, print, record.table(), record.fingerprint())?;
         self.count_replay();
-        match record {
-            Record::Received { receipt, .. } => Ok(Some(Ok(receipt))),
-            Record::InDoubt {
-                sent_at_ms, anchor, ..
-            } => {
-                self.settle(store, table, client_order_id, sent_at_ms, anchor.as_deref())
-                    .await
-            }
+        match &record.state {
+            RecordState::Received(receipt) => Ok(Some(Ok(receipt.clone()))),
+            RecordState::Unconfirmed => Ok(Some(Err(OrderError::Unconfirmed))),
+            RecordState::InDoubt => self.settle(store, table, &record).await,
         }
     }
 
@@ -801,41 +936,169 @@ impl OrderDesk {
 
     /// An order left in doubt with nothing under way (its answer was lost, or the server
     /// stopped): found on the table, it is received; absent long after it was sent from a
-    /// list that reaches back to it, it never arrived and may be sent again; otherwise it is
-    /// still in doubt.
+    /// list that reaches back to it, it never arrived and may be sent again; beyond what the
+    /// lists reach, or not to be told apart from another, it is unconfirmed for good;
+    /// otherwise it is still in doubt.
     async fn settle(
         &self,
         store: &str,
         table: &str,
-        client_order_id: &str,
-        sent_at_ms: i64,
-        anchor: Option<&str>,
+        record: &Record,
     ) -> Result<Option<Result<OrderReceipt, OrderError>>, OrderError> {
-        match self.sighting(store, table, client_order_id, anchor).await {
-            Ok(Sighting::Found(receipt)) => {
+        let id = record.client_order_id.as_str();
+        let (decision, placed) = match self.look_for(store, table, record).await {
+            Ok(looked) => looked,
+            Err(e) => return Ok(Some(Err(e))),
+        };
+        match decision {
+            Settle::Received { order_no } => {
+                let receipt = OrderReceipt {
+                    order_no,
+                    client_order_id: id.to_string(),
+                    received_at: placed
+                        .as_ref()
+                        .map(|p| p.received_at.clone())
+                        .unwrap_or_default(),
+                    total: placed.map_or(Won::ZERO, |p| p.total),
+                };
                 self.ledger.received(store, &receipt).await?;
-                tracing::info!(store, table, client_order_id, order = %receipt.order_no, "order in doubt found on the table");
+                tracing::info!(store, table, client_order_id = id, order = %receipt.order_no, "order in doubt found on the table");
                 Ok(Some(Ok(receipt)))
             }
-            // Beyond what a busy table's list shows: it may be there. Never sent on a guess.
-            Ok(Sighting::Unseen) => Ok(Some(Err(in_doubt(
-                "the table's list no longer reaches back to this order",
-            )))),
-            Ok(Sighting::Absent)
-                if now_ms() - sent_at_ms > self.settings.settle_after.as_millis() as i64 =>
-            {
-                self.ledger.release(store, client_order_id).await?;
+            Settle::SendAgain => {
+                self.ledger.release(store, id).await?;
                 tracing::info!(
                     store,
                     table,
-                    client_order_id,
+                    client_order_id = id,
                     "order in doubt never reached the table; it may be sent again"
                 );
                 Ok(None)
             }
-            Ok(Sighting::Absent) => Ok(Some(Err(in_doubt("an earlier send is not settled yet")))),
-            Err(e) => Ok(Some(Err(e))),
+            Settle::Wait { .. } => Ok(Some(Err(in_doubt("an earlier send is not settled yet")))),
+            Settle::Unconfirmed => {
+                self.ledger.unconfirm(store, id).await?;
+                self.metrics.orders_unconfirmed.inc();
+                tracing::warn!(
+                    store,
+                    table,
+                    client_order_id = id,
+                    "an order may be on the POS and cannot be confirmed: flagged for staff"
+                );
+                Ok(Some(Err(OrderError::Unconfirmed)))
+            }
         }
+    }
+
+    /// The table's records of the last business day, `record` among them.
+    async fn known_at(
+        &self,
+        store: &str,
+        table: &str,
+        record: Option<&Record>,
+    ) -> Result<Known, OrderError> {
+        let since = now_ms() - RECORDS_LOOKED_AT.as_millis() as i64;
+        let mut records = self.ledger.at_table(store, table, since).await?;
+        if let Some(r) = record {
+            match records
+                .iter_mut()
+                .find(|k| k.client_order_id == r.client_order_id)
+            {
+                Some(k) => *k = r.clone(),
+                None => records.push(r.clone()),
+            }
+        }
+        Ok(Known::new(records))
+    }
+
+    /// Looks for a record's order on the table as it is now, and further back on the
+    /// store-wide list when the table's no longer reaches it. What to do, and the order as
+    /// listed when it was found.
+    async fn look_for(
+        &self,
+        store: &str,
+        table: &str,
+        record: &Record,
+    ) -> Result<(Settle, Option<PlacedOrder>), OrderError> {
+        let inquiry = self.fresh_inquiry(store, table).await?;
+        let known = self.known_at(store, table, Some(record)).await?;
+        let i = known.index_of(&record.client_order_id).unwrap_or(0);
+        let listing = listing_of(&inquiry);
+        let mut sighting = known.sight(i, &listing);
+        let placed = |s: Sighting, orders: &[PlacedOrder]| match s {
+            Sighting::Found { index, by } => {
+                self.metrics.order_matched(by);
+                orders.get(index).cloned()
+            }
+            _ => None,
+        };
+        if sighting == Sighting::Unseen {
+            let further = self.table_on_store_list(store, table).await;
+            let listing = listing_of(&further);
+            sighting = known.sight(
+                i,
+                &Listing {
+                    full: true,
+                    ..listing.clone()
+                },
+            );
+            if let Sighting::Found { .. } = sighting {
+                let decision = settle::settle(
+                    sighting,
+                    &listing,
+                    record.sent_at_ms,
+                    now_ms(),
+                    self.settle_after_ms(),
+                );
+                return Ok((decision, placed(sighting, &further.orders.orders)));
+            }
+        }
+        let decision = settle::settle(
+            sighting,
+            &listing,
+            record.sent_at_ms,
+            now_ms(),
+            self.settle_after_ms(),
+        );
+        Ok((decision, placed(sighting, &inquiry.orders.orders)))
+    }
+
+    fn settle_after_ms(&self) -> i64 {
+        i64::try_from(self.settings.settle_after.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// The table's orders on the store-wide list (fewer per table, but what the store-wide
+    /// inquiry answers with); empty when it cannot be had.
+    async fn table_on_store_list(&self, store: &str, table: &str) -> TableInquiry {
+        self.store_inquiries.invalidate(&store.to_string());
+        let all = self
+            .store_orders(store)
+            .await
+            .unwrap_or_else(|_| Arc::new([]));
+        Self::table_on(&all, table)
+    }
+
+    /// One table's orders on the store-wide list, as a table's list (which may hide older).
+    fn table_on(all: &[StoreOrder], table: &str) -> TableInquiry {
+        let mut listed = TableInquiry {
+            orders: TableOrders {
+                open_order_no: None,
+                orders: Vec::new(),
+                unseen: Vec::new(),
+            },
+            echoes: Vec::new(),
+            full: true,
+            latest_order_no: None,
+            party_len: 0,
+            listed: Vec::new(),
+            latest_on_pos: None,
+        };
+        for o in all.iter().filter(|o| o.table == table) {
+            listed.orders.orders.push(o.order.clone());
+            listed.echoes.push(o.echo.clone());
+            listed.listed.push(o.order.order_no.clone());
+        }
+        listed
     }
 
     /// Claims the id (in this process, then in the ledger), then sends in a task of its own
@@ -939,13 +1202,9 @@ impl OrderDesk {
                 outcome.send_replace(Some(result.clone()));
                 self.ledger.received(store, receipt).await
             }
-            // The upstream answered (unreadably, or the answer broke off) and a look after
-            // it did not find the order: nothing was placed.
-            Err(OrderError::Upstream(e)) if e.upstream_finished() => {
-                self.ledger.release(store, client_order_id).await
-            }
-            // No answer, or a server error (a gateway's 5xx may hide a send still going on):
-            // left in doubt until a look long enough after settles it.
+            // No answer, a broken or unreadable one, or a server error: left in doubt until a
+            // look long enough after settles it. Not even an answer that broke off proves
+            // absence: a host may list a new order only a while after it took it.
             Err(e) if e.is_in_doubt() => Ok(()),
             // Refused, or never sent: nothing was placed under this id.
             Err(_) => self.ledger.release(store, client_order_id).await,
@@ -979,8 +1238,9 @@ impl OrderDesk {
             }
             _ => None,
         };
+        let number = partner_order_no(store, client_order_id);
         let outgoing = OutgoingOrder {
-            client_order_id,
+            partner_order_no: &number,
             floor,
             table: tbl,
             kind: order.kind,
@@ -1065,39 +1325,25 @@ impl OrderDesk {
         }
     }
 
-    /// What the table shows of an order sent under this clientOrderId after `anchor`.
-    async fn sighting(
-        &self,
-        store: &str,
-        table: &str,
-        client_order_id: &str,
-        anchor: Option<&str>,
-    ) -> Result<Sighting, OrderError> {
-        let now = self.fresh_inquiry(store, table).await?;
-        Ok(match now.orders.find_client_order(client_order_id) {
-            Some(o) => Sighting::Found(OrderReceipt {
-                order_no: o.order_no.clone(),
-                client_order_id: client_order_id.to_string(),
-                received_at: o.received_at.clone(),
-                total: o.total,
-            }),
-            None if now.covers(anchor) => Sighting::Absent,
-            None => Sighting::Unseen,
-        })
-    }
-
-    /// Looks for an order sent before under this clientOrderId (echoed as MCHT_ORDERNO).
+    /// Looks for an order just sent under this clientOrderId: its receipt when the table
+    /// shows it. Nothing is decided here: an order not found is settled later.
     async fn find_sent(
         &self,
         store: &str,
         table: &str,
         client_order_id: &str,
     ) -> Result<Option<OrderReceipt>, OrderError> {
-        Ok(
-            match self.sighting(store, table, client_order_id, None).await? {
-                Sighting::Found(receipt) => Some(receipt),
-                Sighting::Absent | Sighting::Unseen => None,
-            },
-        )
+        let Some(record) = self.ledger.get(store, client_order_id).await? else {
+            return Ok(None);
+        };
+        Ok(match self.look_for(store, table, &record).await? {
+            (Settle::Received { order_no }, placed) => Some(OrderReceipt {
+                order_no,
+                client_order_id: client_order_id.to_string(),
+                received_at: placed.map(|p| p.received_at).unwrap_or_default(),
+                total: record_total(&record),
+            }),
+            _ => None,
+        })
     }
 }

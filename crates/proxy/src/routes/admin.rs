@@ -374,7 +374,7 @@ pub struct TroubleOut {
 /// How the store's copy of its POS data is: when fetched, whether stale, what went wrong.
 #[utoipa::path(get, path = "/api/v1/admin/stores/{store}/status", tag = "staff",
     params(("store" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "`{fetchedAtMs, checkedAtMs, menuVersion, tables, items, stale, open, cashTaken, troubles: [{atMs, message}]}`"),
+    responses((status = 200, description = "`{fetchedAtMs, checkedAtMs, menuVersion, tables, items, stale, open, cashTaken, troubles: [{atMs, message}], hostCodes: [{code, message, count, readAs, lastAtMs}], unconfirmed: [{clientOrderId, table, sentAtMs, total, lines: [{itemId, name, count}]}]}`"),
         (status = 401, body = order_core::ApiError)))]
 pub async fn status(
     State(state): State<AppState>,
@@ -382,6 +382,42 @@ pub async fn status(
 ) -> Result<Json<Value>, AppError> {
     let copy = state.catalog.status(&store)?;
     let info = state.catalog.from_pos(&store).await.ok();
+    let host_codes: Vec<Value> = state
+        .catalog
+        .codes_seen(&store)?
+        .into_iter()
+        .map(|c| json!({"code": c.code, "message": c.message, "count": c.count, "readAs": c.read_as, "lastAtMs": c.last_at_ms}))
+        .collect();
+    let item_name = |id: &str| {
+        info.as_ref()
+            .and_then(|i| {
+                i.categories
+                    .iter()
+                    .flat_map(|c| &c.items)
+                    .find(|it| it.id == id)
+            })
+            .map(|it| it.name.clone())
+    };
+    let unconfirmed: Vec<Value> = state
+        .desk
+        .unconfirmed(&store)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let shape = r
+                .shape
+                .as_deref()
+                .and_then(crate::orders::OrderShape::from_json)
+                .unwrap_or_default();
+            let lines: Vec<Value> = shape
+                .lines
+                .iter()
+                .map(|(id, count)| json!({"itemId": id, "name": item_name(id), "count": count}))
+                .collect();
+            json!({"clientOrderId": r.client_order_id, "table": r.table, "sentAtMs": r.sent_at_ms,
+                   "total": shape.total, "lines": lines})
+        })
+        .collect();
     Ok(Json(json!({
         "store": store,
         "name": state.config.store_name(&store),
@@ -394,6 +430,8 @@ pub async fn status(
         "open": copy.open,
         "cashTaken": state.desk.staff_pin().is_set(&store),
         "troubles": copy.troubles.into_iter().map(|t| TroubleOut { at_ms: t.at_ms, message: t.message }).collect::<Vec<_>>(),
+        "hostCodes": host_codes,
+        "unconfirmed": unconfirmed,
     })))
 }
 
@@ -549,17 +587,17 @@ pub async fn todays_orders(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
 ) -> Result<Json<Vec<TableOrder>>, AppError> {
-    let orders = state.desk.store_orders(&store).await?;
+    let orders = state.desk.todays_orders(&store).await?;
     let info = state.catalog.get(&store).await?;
     let mut out: Vec<TableOrder> = orders
         .iter()
-        .map(|(table, order)| TableOrder {
+        .map(|o| TableOrder {
             table_name: info
-                .table(table)
+                .table(&o.table)
                 .map(|t| t.name.clone())
-                .unwrap_or_else(|| table.clone()),
-            table: table.clone(),
-            order: order.clone(),
+                .unwrap_or_else(|| o.table.clone()),
+            table: o.table.clone(),
+            order: o.order.clone(),
         })
         .collect();
     // Newest first across tables (each table's list is newest first already).

@@ -177,6 +177,13 @@ async fn metrics(
             return Err(AppError::Unauthorized);
         }
     }
+    for slug in state.catalog.slugs() {
+        if let Ok(copy) = state.catalog.status(slug) {
+            state
+                .metrics
+                .note_base_info(slug, copy.stale, copy.fetched_at_ms);
+        }
+    }
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -3,13 +3,17 @@
 //!
 //! The real service's spec is agreed per partner; where UPSTREAM.md marks a field as assumed,
 //! this module and the simulator are the two places to change. What this adapter still
-//! assumes, each named where it is used: the ERRCODE values (`refusal_for`), `OPEN_YN` in
-//! `menu/state`, `MIN_CNT`/`MAX_CNT` on option groups, `SOLD_OUT_YN` on items, that a
-//! prepaid order does not open a bill (`PREPAID_HOLDS_NO_BILL`), and that a staff call
-//! with no reason on the POS may carry its reasons in the memo alone.
+//! assumes, each named where it is used: `OPEN_YN` in `menu/state`, `MIN_CNT`/`MAX_CNT` on
+//! option groups, `SOLD_OUT_YN` on items, that a prepaid order does not open a bill
+//! (`PREPAID_HOLDS_NO_BILL`), and that a staff call with no reason on the POS may carry its
+//! reasons in the memo alone. What a partner can find out on the first day and teach in
+//! configuration is in `HostSettings`: the ERRCODE values, the time zone of order times and
+//! how many orders a table's inquiry lists. `tableorder check-upstream` checks them all.
 
+mod host;
 mod wire;
 
+pub use host::{parse_time_zone, CodeSeen, HostSettings, RefusalCodes, SeenCodes};
 pub use wire::skipped_entries;
 
 use order_core::pricing::PricedOrder;
@@ -37,7 +41,8 @@ impl std::fmt::Debug for StoreCredentials {
 }
 
 /// Why the upstream refused an order or a query, in the flow's terms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Refusal {
     /// Being handled on the POS screen, or a payment in progress.
     TableOccupied,
@@ -112,20 +117,6 @@ impl UpstreamError {
     }
 }
 
-/// (assumed) The ERRCODE values: no real one is public; these are the simulator's.
-fn refusal_for(code: &str) -> Refusal {
-    match code {
-        "E1001" => Refusal::TableOccupied,
-        "E1002" => Refusal::StoreClosed,
-        "E1003" => Refusal::TableHasOpenOrder,
-        "E1004" => Refusal::OpenOrderMismatch,
-        "E2001" => Refusal::BadItem,
-        "E2002" => Refusal::UnknownTable,
-        "E0001" => Refusal::CredentialsRejected,
-        _ => Refusal::Other,
-    }
-}
-
 /// The stamp a client that never saw the menu asks with, as the real client does.
 pub const NEVER_SEEN: &str = "20200101000000";
 
@@ -150,8 +141,13 @@ pub struct StoreMenu {
 /// One table's inquiry: the orders in the public shape, and what an add must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableInquiry {
-    /// Every order the inquiry lists, newest first.
+    /// Every order the inquiry lists, newest first. Their `client_order_id` is left empty:
+    /// the host echoes the partner's order number at best, which the order desk maps back.
     pub orders: TableOrders,
+    /// The partner's order number as the host echoes it, for each order (empty: none).
+    pub echoes: Vec<String>,
+    /// As many orders as the host lists at most: older ones may exist unseen.
+    pub full: bool,
     /// The newest order on the table: an add names it as ORDERNO.
     pub latest_order_no: Option<String>,
     /// How many of the newest orders came after the table's last closed bill (paid or
@@ -164,19 +160,13 @@ pub struct TableInquiry {
     pub latest_on_pos: Option<String>,
 }
 
-/// (assumed) The per-table inquiry lists a table's newest orders only, this many at most, as
-/// the simulator does; nothing in the evidence says how many the real service lists. On a
-/// list this full, an order older than the oldest listed may exist unseen.
-pub const INQUIRY_LIMIT: usize = 10;
-
 impl TableInquiry {
     /// Would an order be listed, if it were on the table at all? Yes when the list is not
     /// full, or when it still holds `anchor`, the newest order on the POS before that one
     /// was sent (the list is the newest orders, so it holds everything after the anchor).
     /// No clocks are compared: the POS's and ours may disagree.
     pub fn covers(&self, anchor: Option<&str>) -> bool {
-        self.listed.len() < INQUIRY_LIMIT
-            || anchor.is_some_and(|a| self.listed.iter().any(|no| no == a))
+        !self.full || anchor.is_some_and(|a| self.listed.iter().any(|no| no == a))
     }
 
     /// What guests at the table are shown: the current party's orders, orders not yet on
@@ -237,10 +227,33 @@ pub enum PaymentKind {
     Other,
 }
 
+/// The partner's order number sent for a clientOrderId: 20 digits, derived from it (the
+/// same after a restart). (assumed) Many hosts keep order numbers in 20-character columns, and
+/// digits fit any kind of column; a host that keeps fewer still echoes a prefix, which tells
+/// orders apart from about 6 digits on.
+pub fn partner_order_no(store: &str, client_order_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{store}\n{client_order_id}").as_bytes());
+    let mut digits = String::with_capacity(PARTNER_ORDER_NO_LEN);
+    for chunk in digest.chunks(8).take(2) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        digits.push_str(&format!(
+            "{:010}",
+            u64::from_be_bytes(word) % 10_000_000_000
+        ));
+    }
+    digits
+}
+
+/// How long `partner_order_no` is: at most 20, as the issue of column widths asks.
+pub const PARTNER_ORDER_NO_LEN: usize = 20;
+
 /// An order ready to send: priced from the cached menu, for one table.
 #[derive(Debug, Clone)]
 pub struct OutgoingOrder<'a> {
-    pub client_order_id: &'a str,
+    /// The partner's order number (MCHT_ORDERNO) this order goes under.
+    pub partner_order_no: &'a str,
     pub floor: &'a str,
     pub table: &'a str,
     pub kind: OrderKind,
@@ -302,6 +315,9 @@ pub struct Received {
 pub struct Upstream {
     http: reqwest::Client,
     base: String,
+    host: std::sync::Arc<HostSettings>,
+    /// Every refusal code the host sent, by store, for the owner's status page.
+    seen: std::sync::Arc<SeenCodes>,
 }
 
 impl Upstream {
@@ -309,6 +325,21 @@ impl Upstream {
         base: &str,
         connect_timeout: Duration,
         request_timeout: Duration,
+    ) -> Result<Upstream, UpstreamError> {
+        Upstream::with_host(
+            base,
+            connect_timeout,
+            request_timeout,
+            HostSettings::default(),
+        )
+    }
+
+    /// As taught: the host's refusal codes, time zone and inquiry length.
+    pub fn with_host(
+        base: &str,
+        connect_timeout: Duration,
+        request_timeout: Duration,
+        host: HostSettings,
     ) -> Result<Upstream, UpstreamError> {
         let http = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
@@ -320,7 +351,18 @@ impl Upstream {
         Ok(Upstream {
             http,
             base: base.trim_end_matches('/').to_string(),
+            host: std::sync::Arc::new(host),
+            seen: std::sync::Arc::default(),
         })
+    }
+
+    pub fn host(&self) -> &HostSettings {
+        &self.host
+    }
+
+    /// The refusal codes the host sent for this store, each with its words and how often.
+    pub fn codes_seen(&self, creds: &StoreCredentials) -> Vec<CodeSeen> {
+        self.seen.of(&creds.store_id)
     }
 
     async fn call<Req: Serialize, Obj: DeserializeOwned>(
@@ -363,15 +405,18 @@ impl Upstream {
         }
         if envelope.failed() {
             let code = envelope.errcode.0.trim().to_string();
-            let refusal = refusal_for(&code);
+            let refusal = self.host.refusals.refusal_for(&code);
             if refusal == Refusal::CredentialsRejected {
                 tracing::error!(path, code, "the upstream refused this store's credentials");
             }
+            let message = format!("{} {}", envelope.msg.0.trim(), envelope.msg2.0.trim())
+                .trim()
+                .to_string();
+            self.seen
+                .note(&creds.store_id, &code, envelope.msg.0.trim(), refusal);
             return Err(UpstreamError::Refused {
                 refusal,
-                message: format!("{} {}", envelope.msg.0.trim(), envelope.msg2.0.trim())
-                    .trim()
-                    .to_string(),
+                message,
                 code,
             });
         }
@@ -415,15 +460,15 @@ impl Upstream {
             tbl_code: table,
         };
         let obj: OrderListObj = self.call("/partner/v1/table/order", creds, &req).await?;
-        Ok(inquiry_from_wire(obj.order_list.0))
+        Ok(inquiry_from_wire(obj.order_list.0, &self.host))
     }
 
     /// Today's orders at every table of the store (the v2 inquiry), newest first, each with
-    /// its table's id.
+    /// its table's id and the partner's order number as echoed.
     pub async fn store_orders(
         &self,
         creds: &StoreCredentials,
-    ) -> Result<Vec<(String, PlacedOrder)>, UpstreamError> {
+    ) -> Result<Vec<StoreOrder>, UpstreamError> {
         let obj: OrderListObj = self
             .call("/partner/v2/table/order", creds, &serde_json::json!({}))
             .await?;
@@ -433,8 +478,13 @@ impl Upstream {
             .iter()
             .map(|e| format!("{}-{}", e.flr_code.as_str(), e.tbl_code.as_str()))
             .collect();
-        let orders = inquiry_from_wire(obj.order_list.0).orders.orders;
-        Ok(tables.into_iter().zip(orders).collect())
+        let inquiry = inquiry_from_wire(obj.order_list.0, &self.host);
+        Ok(tables
+            .into_iter()
+            .zip(inquiry.orders.orders)
+            .zip(inquiry.echoes)
+            .map(|((table, order), echo)| StoreOrder { table, order, echo })
+            .collect())
     }
 
     pub async fn place(
@@ -448,8 +498,18 @@ impl Upstream {
             OrderKind::Add => "/partner/v1/table/order/add",
         };
         let obj: Option<OrderAckObj> = self.call(path, creds, &body).await?;
-        received_from_wire(obj, order.client_order_id)
+        received_from_wire(obj, order.partner_order_no)
     }
+}
+
+/// One order of the store-wide inquiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreOrder {
+    /// The table's id (`FLR-TBL`).
+    pub table: String,
+    pub order: PlacedOrder,
+    /// The partner's order number as the host echoes it.
+    pub echo: String,
 }
 
 /// No answer of the Order Agent API comes near this; a bigger one is not read.

@@ -45,7 +45,11 @@ fn group(code: &str, items: Vec<Value>) -> Value {
 
 fn inquiry_of(entries: Vec<Value>) -> TableInquiry {
     let obj: OrderListObj = serde_json::from_value(json!({ "ORDER_LIST": entries })).unwrap();
-    inquiry_from_wire(obj.order_list.0)
+    inquiry_from_wire(obj.order_list.0, &HostSettings::default())
+}
+
+fn refusal_for(code: &str) -> Refusal {
+    RefusalCodes::default().refusal_for(code)
 }
 
 #[test]
@@ -83,7 +87,9 @@ fn the_observed_inquiry_entry_is_on_the_pos_and_opens_the_bill() {
     // SMRO000069 with SUCCESS_FLAG "": done, on the POS — not waiting.
     assert_eq!(o.status, OrderStatus::Done);
     assert_eq!(o.total, Won(35_000));
-    assert_eq!(o.client_order_id.as_deref(), Some("130"));
+    // The echo is kept apart: the order desk tells whose order it is.
+    assert_eq!(o.client_order_id, None);
+    assert_eq!(inquiry.echoes, ["130"]);
     assert_eq!(o.received_at, "2023-10-18T01:27:02+09:00");
     assert_eq!(
         inquiry.orders.open_order_no.as_deref(),
@@ -169,7 +175,7 @@ fn guests_see_the_party_since_the_last_closed_bill_and_their_own_orders() {
     // Newest first. Dinner: D2 (waiting), D1 (its own bill, open), a cancelled add C9 on
     // the dinner bill, a refunded prepaid P1. Lunch: L2 and L1, paid. Older still: W0, a
     // lunch order still waiting for the POS.
-    let inquiry = inquiry_of(vec![
+    let mut inquiry = inquiry_of(vec![
         entry("D2", "", "", "N", "dinner-2"),
         entry("C9", "D1", "SMRO000070", "N", "dinner-x"),
         entry("P1", "P1", "SMRO000071", "Y", "kiosk-1"),
@@ -178,6 +184,10 @@ fn guests_see_the_party_since_the_last_closed_bill_and_their_own_orders() {
         entry("L1", "L1", "SMRO000088", "N", "lunch-1"),
         entry("W0", "", "", "N", "lunch-w"),
     ]);
+    // As the order desk marks the orders it tells as its own.
+    for (o, echo) in inquiry.orders.orders.iter_mut().zip(&inquiry.echoes) {
+        o.client_order_id = Some(echo.clone());
+    }
     let seen = |mine: &[&str]| -> Vec<String> {
         inquiry
             .for_party(mine)
@@ -317,10 +327,7 @@ fn one_unreadable_entry_is_skipped_and_counted_never_failing_the_answer() {
     ours["ORDER_PAY_AMT"] = json!("삼만오천");
     ours["ORDER_DATE"] = json!(null);
     let kept = inquiry_of(vec![ours]);
-    assert_eq!(
-        kept.orders.orders[0].client_order_id.as_deref(),
-        Some("130")
-    );
+    assert_eq!(kept.echoes, ["130"]);
     assert_eq!(kept.orders.orders[0].status, OrderStatus::Done);
 }
 
@@ -358,6 +365,13 @@ fn the_first_answer_may_come_without_obj() {
         e.is_ambiguous(),
         "an answer about another order leaves ours in doubt"
     );
+    // Cut short, empty, or the same for every order: still the answer to ours.
+    for echo in ["1234567890", "", "130"] {
+        let ack: OrderAckObj =
+            serde_json::from_value(json!({"ORDERNO": "TO9", "MCHT_ORDERNO": echo})).unwrap();
+        let got = received_from_wire(Some(ack), "12345678901234567890").unwrap();
+        assert_eq!(got.order_no.as_deref(), Some("TO9"), "{echo:?}");
+    }
 }
 
 #[test]
@@ -407,7 +421,7 @@ fn priced() -> PricedOrder {
 
 fn outgoing<'a>(p: &'a PricedOrder, payments: &'a [PaymentRecord]) -> OutgoingOrder<'a> {
     OutgoingOrder {
-        client_order_id: "client-0001",
+        partner_order_no: "client-0001",
         floor: "0001",
         table: "0002",
         kind: OrderKind::Add,

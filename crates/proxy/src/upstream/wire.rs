@@ -8,8 +8,8 @@
 //! instead of failing the whole answer.
 
 use super::{
-    MenuState, OutgoingOrder, PaymentKind, PaymentRecord, Received, StoreMenu, TableInquiry,
-    UpstreamError, PREPAID_HOLDS_NO_BILL, STAFF_CALL_GROUP, STAFF_CALL_MEMO,
+    HostSettings, MenuState, OutgoingOrder, PaymentKind, PaymentRecord, Received, StoreMenu,
+    TableInquiry, UpstreamError, PREPAID_HOLDS_NO_BILL, STAFF_CALL_GROUP, STAFF_CALL_MEMO,
 };
 use order_core::{
     Category, Item, OptionChoice, OptionGroup, OrderKind, OrderStatus, PlacedLine, PlacedOption,
@@ -450,18 +450,20 @@ pub(super) struct PayEntryReq {
 // ---- Decoding answers and encoding orders ----
 
 /// The 1st answer. Without OBJ (the real client reads it only when present) the order is
-/// received but its number must be looked up; an answer about another order is in doubt.
+/// received but its number must be looked up. The echo of our number may be whole, cut
+/// short, empty or the same for every order; only a whole-length echo of another number
+/// shows an answer about another order, which leaves this one in doubt.
 pub(super) fn received_from_wire(
     obj: Option<OrderAckObj>,
-    client_order_id: &str,
+    sent: &str,
 ) -> Result<Received, UpstreamError> {
     let Some(ack) = obj else {
         return Ok(Received { order_no: None });
     };
-    let echoed = ack.mcht_orderno.as_str();
-    if !echoed.is_empty() && echoed != client_order_id {
+    let echoed = ack.mcht_orderno.as_str().trim();
+    if echoed.len() == sent.len() && echoed != sent {
         return Err(UpstreamError::Malformed(format!(
-            "answer for another order: {echoed} (sent {client_order_id})"
+            "answer for another order: {echoed} (sent {sent})"
         )));
     }
     Ok(Received {
@@ -638,9 +640,10 @@ fn status_of(e: &InquiryEntryObj) -> OrderStatus {
     }
 }
 
-/// RFC 3339 in Korean time; empty when the entry's date or time cannot be read.
-fn received_at(date: &str, time: &str) -> String {
-    crate::kst::from_pos(date, time)
+/// RFC 3339 in Korean time, read in the host's zone; empty when the entry's date or time
+/// cannot be read.
+fn received_at(date: &str, time: &str, zone: chrono::FixedOffset) -> String {
+    crate::kst::from_pos_in(zone, date, time)
         .map(|at| at.to_rfc3339())
         .unwrap_or_default()
 }
@@ -679,8 +682,9 @@ fn placed_line(i: InquiryItemObj) -> PlacedLine {
 
 /// The real client's rule: the table has an open bill when an entry is received (068) or
 /// done (069); the bill is that entry's ORG_ORDERNO; an add names the newest entry's ORDERNO.
-pub(super) fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> TableInquiry {
+pub(super) fn inquiry_from_wire(list: Vec<InquiryEntryObj>, host: &HostSettings) -> TableInquiry {
     let latest_order_no = list.first().map(|e| e.orderno.clone());
+    let full = list.len() >= host.table_inquiry_limit;
     let listed = list.iter().map(|e| e.orderno.clone()).collect();
     let latest_on_pos = list
         .iter()
@@ -721,6 +725,7 @@ pub(super) fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> TableInquiry {
         .unwrap_or(list.len());
     let mut open_order_no = None;
     let mut orders = Vec::with_capacity(list.len());
+    let mut echoes = Vec::with_capacity(list.len());
     for e in list {
         let status = status_of(&e);
         let prepaid = e.prepay_flag.is_yes();
@@ -728,9 +733,10 @@ pub(super) fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> TableInquiry {
             let bill = e.org_orderno.as_str().trim();
             open_order_no = Some(if bill.is_empty() { &e.orderno } else { bill }.to_string());
         }
+        echoes.push(e.mcht_orderno.0.trim().to_string());
         orders.push(PlacedOrder {
-            client_order_id: Some(e.mcht_orderno.0).filter(|s| !s.is_empty()),
-            received_at: received_at(e.order_date.as_str(), e.order_time.as_str()),
+            client_order_id: None,
+            received_at: received_at(e.order_date.as_str(), e.order_time.as_str(), host.time_zone),
             total: Won(e.order_pay_amt.0.unwrap_or(0)),
             staff_call: e.order_memo.as_str().starts_with(STAFF_CALL_MEMO),
             order_no: e.orderno,
@@ -744,6 +750,8 @@ pub(super) fn inquiry_from_wire(list: Vec<InquiryEntryObj>) -> TableInquiry {
             orders,
             unseen: Vec::new(),
         },
+        echoes,
+        full,
         latest_order_no,
         party_len,
         listed,
@@ -804,7 +812,7 @@ pub(super) fn order_body<'a>(
         (OrderKind::New, _) => (None, None),
     };
     Ok(OrderBodyReq {
-        mcht_orderno: order.client_order_id,
+        mcht_orderno: order.partner_order_no,
         memb_tel: "",
         order_memo: &priced.memo,
         org_order_pay_amt: gross.0.to_string(),
