@@ -18,6 +18,10 @@ use std::time::{Duration, Instant};
 /// asking again; beyond it, the POS is asked whether its menu changed first.
 const MENU_CHECK_FRESH: Duration = Duration::from_secs(2);
 
+/// A table the copy does not know makes the store's tables be fetched again at most this
+/// often (a table just added on the POS), so strangers' made-up ids cost the POS little.
+const UNKNOWN_TABLE_REFRESH_EVERY: Duration = Duration::from_secs(60);
+
 /// How many upstream troubles a store's status keeps.
 const TROUBLES_KEPT: usize = 5;
 
@@ -157,6 +161,8 @@ struct StoreSlot {
     fetched_at_ms: AtomicI64,
     checked_at_ms: AtomicI64,
     troubles: std::sync::Mutex<VecDeque<Trouble>>,
+    /// When a table the copy did not know last made it fetch again.
+    unknown_table_refresh_ms: AtomicI64,
 }
 
 impl StoreSlot {
@@ -207,6 +213,7 @@ impl Catalog {
                     fetched_at_ms: AtomicI64::new(0),
                     checked_at_ms: AtomicI64::new(0),
                     troubles: std::sync::Mutex::new(VecDeque::new()),
+                    unknown_table_refresh_ms: AtomicI64::new(0),
                 };
                 (slug, slot)
             })
@@ -331,6 +338,36 @@ impl Catalog {
             return Ok(info);
         }
         self.fetch_and_keep(slug, slot, None, one_at_a_time).await
+    }
+
+    /// The store's base information, holding `table`. A table the copy does not know may
+    /// have just been added on the POS: the store is fetched again (at most once a minute)
+    /// before the table is refused.
+    pub async fn with_table(&self, slug: &str, table: &str) -> Result<Arc<BaseInfo>, CatalogError> {
+        let info = self.get(slug).await?;
+        if info.table_codes(table).is_ok() {
+            return Ok(info);
+        }
+        let slot = self.slot(slug)?;
+        let now = now_ms();
+        let last = slot.unknown_table_refresh_ms.load(Ordering::Relaxed);
+        let every = UNKNOWN_TABLE_REFRESH_EVERY.as_millis() as i64;
+        let due = now - last >= every
+            && slot
+                .unknown_table_refresh_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok();
+        if !due {
+            return Err(CatalogError::UnknownTable(table.to_string()));
+        }
+        tracing::info!(
+            store = slug,
+            table,
+            "a table the copy does not know: fetching the tables again"
+        );
+        let info = self.refresh(slug).await?;
+        info.table_codes(table)?;
+        Ok(info)
     }
 
     /// Fetches tables and menu again; on failure the last good copy stays and is marked stale.

@@ -1,10 +1,12 @@
 //! A server started while the host cannot be reached serves the tables and menu it kept in
 //! its database, marked stale for the owner and in `/metrics`, until a good refresh; a table
-//! it does not know makes it look again before it says no.
+//! it does not know makes it look again before it says no, and so does the POS refusing an
+//! item its menu showed.
 
 mod common;
 
-use common::{start_with, Harness, TempDir};
+use common::{order, start, start_with, Harness, TempDir};
+use serde_json::json;
 
 /// A server on `upstream`, keeping its state in `data` (and `database`, when PostgreSQL).
 async fn server(upstream: &str, data: &std::path::Path, database: &Option<String>) -> Harness {
@@ -74,4 +76,60 @@ async fn a_server_started_with_the_host_down_serves_the_kept_menu_marked_stale()
         .metrics()
         .await
         .contains("tableorder_base_info_stale{store=\"demo\"} 0"));
+}
+
+async fn upstream_calls(h: &Harness, path: &str) -> u64 {
+    h.get("/sim/calls").await.1[path].as_u64().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_table_added_on_the_pos_is_fetched_once_before_it_is_refused() {
+    let h = start().await;
+    assert_eq!(h.get("/api/v1/stores/demo/menu").await.0, 200);
+    let mut fixture = serde_json::to_value(pos_sim::Fixture::demo()).unwrap();
+    fixture["TABLE_LIST"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"FLR_CODE": "0001", "FLR_NAME": "1층", "TBL_CODE": "0077", "TBL_NAME": "77"}));
+    let (status, v) = h.post("/sim/reset", json!({ "fixture": fixture })).await;
+    assert_eq!(status, 200, "{v}");
+    let before = upstream_calls(&h, "/partner/v1/table").await;
+    let (status, table) = h.get("/api/v1/stores/demo/tables/0001-0077").await;
+    assert_eq!(
+        (status, table["name"].as_str()),
+        (200, Some("77")),
+        "{table}"
+    );
+    assert_eq!(upstream_calls(&h, "/partner/v1/table").await, before + 1);
+    // A made-up table within the minute is refused without asking the POS again.
+    let (status, _) = h.get("/api/v1/stores/demo/tables/0001-0078").await;
+    assert_eq!(status, 404);
+    assert_eq!(upstream_calls(&h, "/partner/v1/table").await, before + 1);
+}
+
+#[tokio::test]
+async fn a_bad_item_refusal_fetches_the_menu_again() {
+    let h = start().await;
+    assert_eq!(h.get("/api/v1/stores/demo/menu").await.0, 200);
+    let before = upstream_calls(&h, "/partner/v1/menu/edit").await;
+    h.post(
+        "/sim/refusals",
+        json!({"errcode": "E2001", "msg": "상품 정보가 올바르지 않습니다.", "count": 1}),
+    )
+    .await;
+    let (status, e) = h
+        .post(
+            "/api/v1/stores/demo/tables/0001-0001/orders",
+            order("bad-item-0001", "new", None),
+        )
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("unknown_item")),
+        "{e}"
+    );
+    assert_eq!(
+        upstream_calls(&h, "/partner/v1/menu/edit").await,
+        before + 1
+    );
 }

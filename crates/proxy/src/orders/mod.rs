@@ -571,7 +571,7 @@ impl OrderDesk {
 
     /// The table's orders, from a cache shorter than the poll interval, one fetch at a time.
     async fn table_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, OrderError> {
-        let info = self.catalog.get(store).await?;
+        let info = self.catalog.with_table(store, table).await?;
         let (floor, tbl) = info.table_codes(table)?;
         let cell = self.inquiry_cell(store, table);
         let mut look = cell.lock().await;
@@ -683,7 +683,7 @@ impl OrderDesk {
             );
             return Err(OrderError::DeviceRequired);
         }
-        self.catalog.get(store).await?.table_codes(table)?;
+        self.catalog.with_table(store, table).await?;
         let print = order_fingerprint(request);
         let id = &request.client_order_id;
         // The newest order at the table, to be known before the send: usually known
@@ -788,8 +788,7 @@ impl OrderDesk {
         request: &StaffCallRequest,
     ) -> Result<OrderReceipt, OrderError> {
         check_client_order_id(&request.client_call_id)?;
-        let info = self.catalog.get(store).await?;
-        info.table_codes(table)?;
+        let info = self.catalog.with_table(store, table).await?;
         let print = call_fingerprint(request);
         if let Some(answer) = self
             .answer_on_record(store, table, &request.client_call_id, &print)
@@ -1225,7 +1224,7 @@ impl OrderDesk {
         client_order_id: &str,
         order: &Prepared,
     ) -> Result<OrderReceipt, OrderError> {
-        let info = self.catalog.get(store).await?;
+        let info = self.catalog.with_table(store, table).await?;
         let (floor, tbl) = info.table_codes(table)?;
         // An add names the bill and the newest order on the table, as they are now.
         let latest = match (&order.kind, &order.open_order_no) {
@@ -1293,6 +1292,12 @@ impl OrderDesk {
             Err(e) => {
                 if e.refusal() == Some(Refusal::StoreClosed) {
                     self.catalog.note_open(store, false);
+                }
+                if matches!(e.refusal(), Some(Refusal::BadItem | Refusal::UnknownTable)) {
+                    // The POS does not take what its menu or tables showed: they changed.
+                    if let Err(why) = self.catalog.refresh(store).await {
+                        tracing::warn!(store, error = %why, "could not fetch the menu after a bad-item refusal");
+                    }
                 }
                 // The owner's status page shows what stops orders, not the POS's answers
                 // about one order's contents.

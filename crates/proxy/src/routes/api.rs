@@ -114,7 +114,7 @@ fn accepts(list: &str, coding: &str) -> bool {
         ("X-Table-Token" = String, Header, description = "the token of the table's signed link")),
     responses((status = 200, body = Table), (status = 404, description = "no such table, or no valid link for it", body = ApiError)))]
 pub async fn table(State(state): State<AppState>, at: AtTable) -> Result<Json<Table>, AppError> {
-    let info = state.catalog.get(&at.store).await?;
+    let info = state.catalog.with_table(&at.store, &at.table).await?;
     info.table(&at.table)
         .cloned()
         .map(Json)

@@ -250,7 +250,13 @@ async fn table_page(state: &AppState, query: &HashMap<String, String>) -> Option
                     .await
                     .unwrap_or(false) =>
         {
-            state.catalog.get(store).await.ok()?.table(table).cloned()
+            state
+                .catalog
+                .with_table(store, table)
+                .await
+                .ok()?
+                .table(table)
+                .cloned()
         }
         _ => None,
     };
