@@ -537,3 +537,6 @@ async fn read_capped(mut sent: reqwest::Response, path: &str) -> Result<Vec<u8>,
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod liberal_tests;

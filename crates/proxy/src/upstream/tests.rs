@@ -6,15 +6,15 @@ use order_core::pricing::{PricedLine, PricedOption};
 use serde_json::{json, Value};
 
 /// The one menu item logged from the real service: a number for the price, no option list.
-const OBSERVED_ITEM: &str = r#"{"ITEM_AMT":4000,"ITEM_CNT":0,"ITEM_ID":"1000","ITEM_NAME":"복숭아 아이스티","ITEM_SET_GBN":"N","ITEM_USE_FLAG":"N"}"#;
+pub(super) const OBSERVED_ITEM: &str = r#"{"ITEM_AMT":4000,"ITEM_CNT":0,"ITEM_ID":"1000","ITEM_NAME":"복숭아 아이스티","ITEM_SET_GBN":"N","ITEM_USE_FLAG":"N"}"#;
 
 /// The one table row logged: no store name anywhere.
-const OBSERVED_TABLE: &str =
+pub(super) const OBSERVED_TABLE: &str =
     r#"{"FLR_CODE":"0001","FLR_NAME":"001","TBL_CODE":"0029","TBL_NAME":"27"}"#;
 
 /// The one inquiry entry logged (its item and pay lists were elided by the log; the pay
 /// entry below stands in for one of them).
-const OBSERVED_ENTRY: &str = r#"{"DISC_AMT":"0","FLR_CODE":"0001","ITEM_LIST":[],"MCHT_ORDERNO":"130",
+pub(super) const OBSERVED_ENTRY: &str = r#"{"DISC_AMT":"0","FLR_CODE":"0001","ITEM_LIST":[],"MCHT_ORDERNO":"130",
 "MEMB_TEL":"01012349876","ORDERNO":"TO202310180006066","ORDER_DATE":"20231018",
 "ORDER_MEMO":"태스트 ","ORDER_PAY_AMT":"35000","ORDER_PRT_FLAG":"N",
 "ORDER_STATUS":"SMRO000069","ORDER_STATUS_NAME":"완료","ORDER_TIME":"012702",
@@ -23,7 +23,7 @@ const OBSERVED_ENTRY: &str = r#"{"DISC_AMT":"0","FLR_CODE":"0001","ITEM_LIST":[]
 "STORE_ID":"3113810001","SUCCESS_FLAG":"","TBL_CODE":"0002"}"#;
 
 /// The one pay entry logged, as the inquiry returns it: amounts and sequences as numbers.
-const OBSERVED_PAY: &str = r#"{"AUTH_DATE":"","AUTH_NO":"","AUTH_TIME":"","BEE_AUTH_DATE":"","BEE_AUTH_NO":"",
+pub(super) const OBSERVED_PAY: &str = r#"{"AUTH_DATE":"","AUTH_NO":"","AUTH_TIME":"","BEE_AUTH_DATE":"","BEE_AUTH_NO":"",
 "BEE_AUTH_TIME":"","CAN_FLAG":"","CAN_PAY_SEQ":0,"CARD_ACQHID":"","CARD_ACQ_NAME":"",
 "CARD_ACSHID":"","CARD_MCHTNO":"","CARD_NO":"","CARD_PAY_TYPE":"","CASH_AUTH_TYPE":"",
 "CRD_HID_NAME":"","DDCEDI":"","ISTM_TERM":"","ORDERNO":"","PAY_SEQ":0,"PAY_TYPE":"",
@@ -589,5 +589,21 @@ fn a_full_list_covers_an_order_only_while_it_still_holds_the_one_before_it() {
         inquiry_of(entries).latest_on_pos.as_deref(),
         Some("TO013"),
         "an order not yet on the POS may vanish: it marks nothing"
+    );
+}
+
+#[test]
+fn order_times_are_read_in_the_zone_the_host_writes_them_in() {
+    let obj: OrderListObj =
+        serde_json::from_value(json!({ "ORDER_LIST": [parse(OBSERVED_ENTRY)] })).unwrap();
+    let utc = HostSettings {
+        time_zone: parse_time_zone("UTC").unwrap(),
+        ..HostSettings::default()
+    };
+    let read = inquiry_from_wire(obj.order_list.0, &utc);
+    // 01:27:02 written in UTC is 10:27:02 in Korea, where guests and staff read it.
+    assert_eq!(
+        read.orders.orders[0].received_at,
+        "2023-10-18T10:27:02+09:00"
     );
 }

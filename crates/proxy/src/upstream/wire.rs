@@ -245,9 +245,12 @@ pub(super) struct ItemObj {
     pub item_id: String,
     #[serde(default)]
     pub item_name: Text,
-    /// The price. `SALE_PRICE` is what an order line calls it; taken as a fallback.
-    #[serde(alias = "SALE_PRICE")]
+    /// The price. `SALE_PRICE` is what an order line calls it; taken when ITEM_AMT is not
+    /// there. Two fields, not an alias: an entry carrying both must not be lost.
+    #[serde(default)]
     pub item_amt: Num,
+    #[serde(default)]
+    pub sale_price: Num,
     #[serde(default)]
     pub item_use_flag: Text,
     #[serde(default)]
@@ -555,7 +558,7 @@ fn item_from_wire(i: ItemObj) -> Option<Item> {
     if !shown(&i.item_use_flag) {
         return None;
     }
-    let Some(p) = price(i.item_amt) else {
+    let Some(p) = price(i.item_amt).or_else(|| price(i.sale_price)) else {
         skip("item", &i.item_id, "no readable ITEM_AMT");
         return None;
     };
