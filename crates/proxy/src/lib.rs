@@ -7,6 +7,7 @@ pub mod app;
 pub mod auth;
 pub mod base_copies;
 pub mod catalog;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod db;

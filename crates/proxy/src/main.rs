@@ -74,6 +74,25 @@ enum Command {
         #[command(flatten)]
         at: StoreArgs,
     },
+    /// Check the store's Smartro host against every assumption the adapter makes: one row
+    /// each, exit 0 only when all hold. Read-only unless --test-table is given.
+    CheckUpstream {
+        #[arg(long)]
+        store: String,
+        #[arg(long, env = "TABLEORDER_CONFIG")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        upstream: Option<String>,
+        /// Keep every answer, redacted, here (for crates/proxy/tests/corpus/).
+        #[arg(long)]
+        record: Option<PathBuf>,
+        /// FLR-TBL: place one staff call there (no cost, nothing printed) and follow it.
+        #[arg(long)]
+        test_table: Option<String>,
+        /// How long the test call is followed.
+        #[arg(long, default_value_t = 20)]
+        follow_secs: u64,
+    },
     /// Run the simulated Order Agent and POS alone, speaking the upstream API.
     Sim {
         #[arg(long, default_value = "127.0.0.1:9090")]
@@ -90,6 +109,9 @@ enum Command {
         /// Also refuse order amounts that do not add up (the real service takes them).
         #[arg(long)]
         strict: bool,
+        /// Answer as one of the hosts the evidence allows (assumed, short-echo, no-echo, …).
+        #[arg(long, default_value = "assumed")]
+        dialect: String,
     },
 }
 
@@ -156,6 +178,23 @@ fn main() -> ExitCode {
             data,
         } => runtime.block_on(qr(store, base_url, out, config, upstream, data)),
         Command::Links { action, at } => runtime.block_on(links(action, at)),
+        Command::CheckUpstream {
+            store,
+            config,
+            upstream,
+            record,
+            test_table,
+            follow_secs,
+        } => {
+            let options = tableorder_proxy::check::CheckOptions {
+                store,
+                test_table,
+                record,
+                follow: std::time::Duration::from_secs(follow_secs),
+                tables_read: 50,
+            };
+            runtime.block_on(check_upstream(config, upstream, options))
+        }
         Command::Tablets { action, at } => runtime.block_on(tablets(action, at)),
         Command::Sim {
             listen,
@@ -164,13 +203,22 @@ fn main() -> ExitCode {
             delivery_delay_ms,
             complete_after_ms,
             strict,
+            dialect,
         } => {
             let timing = pos_sim::Timing {
                 accept_window_ms,
                 delivery_delay_ms,
                 complete_after_ms,
             };
-            runtime.block_on(sim(listen, fixture, timing, strict))
+            let Some(dialect) = pos_sim::Dialect::named(&dialect) else {
+                let known: Vec<&str> = pos_sim::Dialect::variants()
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
+                eprintln!("error: no dialect {dialect:?}; known: {}", known.join(", "));
+                return ExitCode::from(2);
+            };
+            runtime.block_on(sim(listen, fixture, timing, strict, dialect))
         }
     }
 }
@@ -204,6 +252,34 @@ fn config_for_store(
         return Err(ExitCode::from(2));
     }
     Ok(config)
+}
+
+async fn check_upstream(
+    config_path: Option<PathBuf>,
+    upstream: Option<String>,
+    options: tableorder_proxy::check::CheckOptions,
+) -> ExitCode {
+    let mut config = match config_for_store(config_path.as_deref(), None, &options.store) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if upstream.is_some() {
+        config.upstream.url = upstream;
+    }
+    match tableorder_proxy::check::against_config(&config, &options).await {
+        Ok(rows) => {
+            print!("{}", tableorder_proxy::check::verdicts::render(&rows));
+            if tableorder_proxy::check::all_hold(&rows) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 async fn open_db(config: &Config) -> Result<tableorder_proxy::db::Pool, ExitCode> {
@@ -454,6 +530,7 @@ async fn sim(
     fixture: Option<PathBuf>,
     timing: pos_sim::Timing,
     strict: bool,
+    dialect: pos_sim::Dialect,
 ) -> ExitCode {
     let fixture = match fixture {
         None => pos_sim::Fixture::demo(),
@@ -481,6 +558,7 @@ async fn sim(
     );
     let sim = pos_sim::Sim::new(fixture, timing);
     sim.pos().set_strict(strict);
+    sim.pos().set_dialect(dialect);
     let app = pos_sim::router(sim);
     match axum::serve(listener, app)
         .with_graceful_shutdown(server::shutdown_signal())

@@ -8,7 +8,7 @@
 //! the call; one left in doubt (a crash, a lost answer) is settled by looking at the table,
 //! never by sending again blindly.
 
-mod settle;
+pub mod settle;
 
 pub use settle::{MatchedBy, OrderShape};
 

@@ -83,10 +83,12 @@ fn mutate(v: &mut Value, rng: &mut fastrand::Rng) {
                 }
             }
             entries.retain(|(key, value)| {
-                let optional =
-                    OPTIONAL.contains(&key.as_str()) || OPTIONAL_LISTS.contains(&key.as_str());
-                !(optional && !value.is_array() && rng.u8(0..4) == 0)
-                    && !(OPTIONAL_LISTS.contains(&key.as_str()) && rng.u8(0..5) == 0)
+                let key = key.as_str();
+                let dropped_field = (OPTIONAL.contains(&key) || OPTIONAL_LISTS.contains(&key))
+                    && !value.is_array()
+                    && rng.u8(0..4) == 0;
+                let dropped_list = OPTIONAL_LISTS.contains(&key) && rng.u8(0..5) == 0;
+                !(dropped_field || dropped_list)
             });
             for (key, value) in entries.iter_mut() {
                 let optional =

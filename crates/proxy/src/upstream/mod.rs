@@ -11,6 +11,7 @@
 //! how many orders a table's inquiry lists. `tableorder check-upstream` checks them all.
 
 mod host;
+pub mod observe;
 mod wire;
 
 pub use host::{parse_time_zone, CodeSeen, HostSettings, RefusalCodes, SeenCodes};
@@ -365,12 +366,13 @@ impl Upstream {
         self.seen.of(&creds.store_id)
     }
 
-    async fn call<Req: Serialize, Obj: DeserializeOwned>(
+    /// Sends one call and brings back its answer unread.
+    pub async fn post<Req: Serialize>(
         &self,
-        path: &str,
+        path: &'static str,
         creds: &StoreCredentials,
         request: &Req,
-    ) -> Result<Obj, UpstreamError> {
+    ) -> Result<Answer, UpstreamError> {
         let body = WithCredentials {
             store_id: &creds.store_id,
             service_id: &creds.service_id,
@@ -392,16 +394,28 @@ impl Upstream {
                     UpstreamError::AnswerLost(e.to_string())
                 }
             })?;
-        let status = sent.status();
-        let bytes = read_capped(sent, path).await?;
+        let status = sent.status().as_u16();
+        let body = read_capped(sent, path).await?;
+        Ok(Answer { path, status, body })
+    }
+
+    /// Reads an answer's envelope: its OBJ, or the refusal it carries (noted for the owner).
+    pub fn decode<Obj: DeserializeOwned>(
+        &self,
+        creds: &StoreCredentials,
+        answer: &Answer,
+    ) -> Result<Obj, UpstreamError> {
+        let (path, status) = (answer.path, answer.status);
+        let server_error = status >= 500;
+        let success = (200..300).contains(&status);
         // Never the body itself in an error: inquiry entries echo SERVICE_ID.
-        let envelope: Envelope = match serde_json::from_slice(&bytes) {
+        let envelope: Envelope = match serde_json::from_slice(&answer.body) {
             Ok(env) => env,
-            Err(_) if !status.is_success() => return Err(UpstreamError::Status(status.as_u16())),
+            Err(_) if !success => return Err(UpstreamError::Status(status)),
             Err(e) => return Err(UpstreamError::Malformed(format!("{path}: {e}"))),
         };
-        if status.is_server_error() {
-            return Err(UpstreamError::Status(status.as_u16()));
+        if server_error {
+            return Err(UpstreamError::Status(status));
         }
         if envelope.failed() {
             let code = envelope.errcode.0.trim().to_string();
@@ -420,20 +434,20 @@ impl Upstream {
                 code,
             });
         }
-        if !status.is_success() {
-            return Err(UpstreamError::Status(status.as_u16()));
+        if !success {
+            return Err(UpstreamError::Status(status));
         }
         Obj::deserialize(envelope.obj).map_err(|e| UpstreamError::Malformed(format!("{path}: {e}")))
     }
 
     pub async fn tables(&self, creds: &StoreCredentials) -> Result<Vec<Table>, UpstreamError> {
-        let obj: TableListObj = self.call("/partner/v1/table", creds, &Empty {}).await?;
-        Ok(tables_from_wire(obj))
+        let answer = self.post("/partner/v1/table", creds, &Empty {}).await?;
+        self.read_tables(creds, &answer)
     }
 
     pub async fn menu(&self, creds: &StoreCredentials) -> Result<StoreMenu, UpstreamError> {
-        let obj: Vec<MenuObj> = self.call("/partner/v1/menu/edit", creds, &Empty {}).await?;
-        menu_from_wire(obj)
+        let answer = self.post("/partner/v1/menu/edit", creds, &Empty {}).await?;
+        self.read_menu(creds, &answer)
     }
 
     /// Has the menu changed since `since` (a stamp from here, or `NEVER_SEEN`)?
@@ -442,11 +456,10 @@ impl Upstream {
         creds: &StoreCredentials,
         since: &str,
     ) -> Result<MenuState, UpstreamError> {
-        let req = MenuStateReq {
-            update_check_dtime: since,
-        };
-        let obj: MenuStateObj = self.call("/partner/v1/menu/state", creds, &req).await?;
-        Ok(menu_state_from_wire(obj))
+        let answer = self
+            .post("/partner/v1/menu/state", creds, &menu_state_request(since))
+            .await?;
+        self.read_menu_state(creds, &answer)
     }
 
     pub async fn table_orders(
@@ -455,12 +468,14 @@ impl Upstream {
         floor: &str,
         table: &str,
     ) -> Result<TableInquiry, UpstreamError> {
-        let req = TableReq {
-            flr_code: floor,
-            tbl_code: table,
-        };
-        let obj: OrderListObj = self.call("/partner/v1/table/order", creds, &req).await?;
-        Ok(inquiry_from_wire(obj.order_list.0, &self.host))
+        let answer = self
+            .post(
+                "/partner/v1/table/order",
+                creds,
+                &table_request(floor, table),
+            )
+            .await?;
+        self.read_table_orders(creds, &answer)
     }
 
     /// Today's orders at every table of the store (the v2 inquiry), newest first, each with
@@ -469,9 +484,76 @@ impl Upstream {
         &self,
         creds: &StoreCredentials,
     ) -> Result<Vec<StoreOrder>, UpstreamError> {
-        let obj: OrderListObj = self
-            .call("/partner/v2/table/order", creds, &serde_json::json!({}))
+        let answer = self
+            .post("/partner/v2/table/order", creds, &Empty {})
             .await?;
+        self.read_store_orders(creds, &answer)
+    }
+
+    pub async fn place(
+        &self,
+        creds: &StoreCredentials,
+        order: &OutgoingOrder<'_>,
+    ) -> Result<Received, UpstreamError> {
+        let answer = self.send_order(creds, order).await?;
+        self.read_received(creds, &answer, order.partner_order_no)
+    }
+
+    /// Sends an order and brings back its answer unread.
+    pub async fn send_order(
+        &self,
+        creds: &StoreCredentials,
+        order: &OutgoingOrder<'_>,
+    ) -> Result<Answer, UpstreamError> {
+        let body = order_body(order)?;
+        let path = match order.kind {
+            OrderKind::New => "/partner/v1/table/order/new",
+            OrderKind::Add => "/partner/v1/table/order/add",
+        };
+        self.post(path, creds, &body).await
+    }
+
+    // The readers: each answer read the one way, whoever made the call.
+
+    pub fn read_tables(
+        &self,
+        creds: &StoreCredentials,
+        a: &Answer,
+    ) -> Result<Vec<Table>, UpstreamError> {
+        Ok(tables_from_wire(self.decode::<TableListObj>(creds, a)?))
+    }
+
+    pub fn read_menu(
+        &self,
+        creds: &StoreCredentials,
+        a: &Answer,
+    ) -> Result<StoreMenu, UpstreamError> {
+        menu_from_wire(self.decode::<Vec<MenuObj>>(creds, a)?)
+    }
+
+    pub fn read_menu_state(
+        &self,
+        creds: &StoreCredentials,
+        a: &Answer,
+    ) -> Result<MenuState, UpstreamError> {
+        Ok(menu_state_from_wire(self.decode::<MenuStateObj>(creds, a)?))
+    }
+
+    pub fn read_table_orders(
+        &self,
+        creds: &StoreCredentials,
+        a: &Answer,
+    ) -> Result<TableInquiry, UpstreamError> {
+        let obj: OrderListObj = self.decode(creds, a)?;
+        Ok(inquiry_from_wire(obj.order_list.0, &self.host))
+    }
+
+    pub fn read_store_orders(
+        &self,
+        creds: &StoreCredentials,
+        a: &Answer,
+    ) -> Result<Vec<StoreOrder>, UpstreamError> {
+        let obj: OrderListObj = self.decode(creds, a)?;
         let tables: Vec<String> = obj
             .order_list
             .0
@@ -487,19 +569,23 @@ impl Upstream {
             .collect())
     }
 
-    pub async fn place(
+    /// The 1st answer to an order sent under the partner number `sent`.
+    pub fn read_received(
         &self,
         creds: &StoreCredentials,
-        order: &OutgoingOrder<'_>,
+        a: &Answer,
+        sent: &str,
     ) -> Result<Received, UpstreamError> {
-        let body = order_body(order)?;
-        let path = match order.kind {
-            OrderKind::New => "/partner/v1/table/order/new",
-            OrderKind::Add => "/partner/v1/table/order/add",
-        };
-        let obj: Option<OrderAckObj> = self.call(path, creds, &body).await?;
-        received_from_wire(obj, order.partner_order_no)
+        received_from_wire(self.decode::<Option<OrderAckObj>>(creds, a)?, sent)
     }
+}
+
+/// One answer as it came, before it is read.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub path: &'static str,
+    pub status: u16,
+    pub body: Vec<u8>,
 }
 
 /// One order of the store-wide inquiry.
@@ -510,6 +596,23 @@ pub struct StoreOrder {
     pub order: PlacedOrder,
     /// The partner's order number as the host echoes it.
     pub echo: String,
+}
+
+/// `menu/state`'s request: the stamp the menu held was changed at.
+pub fn menu_state_request(since: &str) -> serde_json::Value {
+    serde_json::to_value(MenuStateReq {
+        update_check_dtime: since,
+    })
+    .unwrap_or_default()
+}
+
+/// A table's inquiry request.
+pub fn table_request(floor: &str, table: &str) -> serde_json::Value {
+    serde_json::to_value(TableReq {
+        flr_code: floor,
+        tbl_code: table,
+    })
+    .unwrap_or_default()
 }
 
 /// No answer of the Order Agent API comes near this; a bigger one is not read.
