@@ -47,3 +47,22 @@ fn a_few_others_ordering_change_nothing() {
         m.sub.stage()
     );
 }
+
+#[test]
+fn a_server_that_cannot_confirm_an_earlier_send_ends_it_unconfirmed_never_resent() {
+    use order_core::flow::{Event, Failure};
+    use order_core::{ErrorBody, ErrorCode};
+    let mut m = Manual::start(PayMode::Postpaid);
+    m.answer_inquiry();
+    // The server holds this id from an earlier send (another tab, a reload) that nobody
+    // can confirm any more.
+    let (t, _) = m.sent();
+    let unconfirmed = ErrorBody {
+        code: ErrorCode::OrderUnconfirmed,
+        message: "staff will check".into(),
+        retry_after_ms: None,
+    };
+    m.handle(Event::SendAnswered(t, Err(Failure::Refused(unconfirmed))));
+    assert_eq!(m.sub.stage(), Stage::Unconfirmed { order_no: None });
+    assert!(m.sub.resend("client-000002".into()).is_none(), "no resend on a guess");
+}
