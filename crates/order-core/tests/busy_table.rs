@@ -64,5 +64,8 @@ fn a_server_that_cannot_confirm_an_earlier_send_ends_it_unconfirmed_never_resent
     };
     m.handle(Event::SendAnswered(t, Err(Failure::Refused(unconfirmed))));
     assert_eq!(m.sub.stage(), Stage::Unconfirmed { order_no: None });
-    assert!(m.sub.resend("client-000002".into()).is_none(), "no resend on a guess");
+    assert!(
+        m.sub.resend("client-000002".into()).is_none(),
+        "no resend on a guess"
+    );
 }

@@ -226,6 +226,8 @@ pub struct SimulatorConfig {
     pub fixture: Option<PathBuf>,
     /// Also refuse order amounts that do not add up (the real service was seen to take them).
     pub strict: bool,
+    /// Answer as one of the hosts the evidence allows (`pos_sim::Dialect::variants`).
+    pub dialect: String,
 }
 
 impl Default for SimulatorConfig {
@@ -237,6 +239,7 @@ impl Default for SimulatorConfig {
             complete_after_ms: t.complete_after_ms,
             fixture: None,
             strict: false,
+            dialect: "assumed".into(),
         }
     }
 }
@@ -426,6 +429,17 @@ impl Config {
                     slug.to_uppercase().replace('-', "_")
                 )));
             }
+        }
+        if pos_sim::Dialect::named(&self.simulator.dialect).is_none() {
+            let known: Vec<&str> = pos_sim::Dialect::variants()
+                .iter()
+                .map(|(n, _)| *n)
+                .collect();
+            return Err(ConfigError::Invalid(format!(
+                "simulator.dialect {:?}: one of {}",
+                self.simulator.dialect,
+                known.join(", ")
+            )));
         }
         if self.timing.poll_interval_ms < 500
             || self.timing.accept_window_ms < self.timing.poll_interval_ms
@@ -649,6 +663,14 @@ mod tests {
             !format!("{creds:?}").contains("1234"),
             "secrets stay out of logs"
         );
+    }
+
+    #[test]
+    fn the_embedded_simulator_answers_as_a_named_host() {
+        let c = Config::load(None, env(&[("TABLEORDER_SIMULATOR__DIALECT", "no-echo")])).unwrap();
+        assert_eq!(c.simulator.dialect, "no-echo");
+        let e = Config::load(None, env(&[("TABLEORDER_SIMULATOR__DIALECT", "martian")]));
+        assert!(e.unwrap_err().to_string().contains("short-echo"));
     }
 
     #[test]

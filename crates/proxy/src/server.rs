@@ -69,7 +69,10 @@ pub async fn resolve_upstream(
         .await
         .map_err(|e| ServeError::Simulator(e.to_string()))?;
     sim.pos().set_strict(config.simulator.strict);
-    tracing::info!(%addr, "embedded simulator running");
+    if let Some(dialect) = pos_sim::Dialect::named(&config.simulator.dialect) {
+        sim.pos().set_dialect(dialect);
+    }
+    tracing::info!(%addr, dialect = %config.simulator.dialect, "embedded simulator running");
     Ok((format!("http://{addr}"), Some(sim)))
 }
 
