@@ -562,8 +562,27 @@ impl OrderDesk {
                 (_, Sighting::Ambiguous) => record.sent_at_ms < settled_by,
                 _ => false,
             };
-            if unknowable {
+            if !unknowable {
+                continue;
+            }
+            // An order still in doubt is settled now, further back if need be, so that what
+            // cannot be confirmed is flagged for staff and never left hanging.
+            let in_doubt =
+                record.state == RecordState::InDoubt && self.under_way(store, id).is_none();
+            if !in_doubt {
                 orders.unseen.push(id.to_string());
+                continue;
+            }
+            match self.settle(store, table, record).await {
+                Ok(Some(Ok(receipt))) => {
+                    let listed = orders.orders.iter_mut();
+                    if let Some(o) = listed.into_iter().find(|o| o.order_no == receipt.order_no) {
+                        o.client_order_id = Some(id.to_string());
+                    }
+                }
+                Ok(Some(Err(OrderError::Unconfirmed))) => orders.unseen.push(id.to_string()),
+                // Still in doubt, proven absent (it may be sent again), or not looked at now.
+                _ => {}
             }
         }
         Ok(orders)
