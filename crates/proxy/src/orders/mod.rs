@@ -8,12 +8,13 @@
 //! the call; one left in doubt (a crash, a lost answer) is settled by looking at the table,
 //! never by sending again blindly.
 
+mod records;
 pub mod settle;
 
 pub use settle::{MatchedBy, OrderShape};
 
 use crate::catalog::Catalog;
-use crate::ledger::{now_ms, Claim, Claimed, Ledger, Record, RecordState};
+use crate::ledger::{Claim, Claimed, Ledger, RecordState};
 use crate::limits::{RateLimiter, RetryAfter};
 use crate::metrics::Metrics;
 use crate::payments;
@@ -24,10 +25,8 @@ use crate::upstream::{
 };
 use order_core::pricing::{price_order, OrderProblem, PricedOrder};
 use order_core::{
-    OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, PlacedOrder, StaffCallRequest,
-    TableOrders, Won,
+    OrderKind, OrderReceipt, OrderRequest, Payment, PaymentMethod, StaffCallRequest, Won,
 };
-use settle::{Listed, Listing, Ours, Settle, Sighting};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -253,88 +252,6 @@ pub struct DeskSettings {
     pub settle_after: Duration,
 }
 
-/// How far back a table's records are read when its list is matched: a business day.
-const RECORDS_LOOKED_AT: Duration = Duration::from_secs(24 * 3600);
-
-/// A table's recent records, with what each order is, for matching against its list.
-struct Known {
-    records: Vec<Record>,
-    shapes: Vec<Option<OrderShape>>,
-}
-
-impl Known {
-    fn new(records: Vec<Record>) -> Known {
-        let shapes = records
-            .iter()
-            .map(|r| r.shape.as_deref().and_then(OrderShape::from_json))
-            .collect();
-        Known { records, shapes }
-    }
-
-    fn ours(&self, i: usize) -> Ours<'_> {
-        let r = &self.records[i];
-        Ours {
-            client_order_id: &r.client_order_id,
-            partner_order_no: &r.partner_order_no,
-            shape: self.shapes[i].as_ref(),
-            anchor: r.anchor.as_deref(),
-            order_no: r.order_no(),
-        }
-    }
-
-    fn index_of(&self, client_order_id: &str) -> Option<usize> {
-        self.records
-            .iter()
-            .position(|r| r.client_order_id == client_order_id)
-    }
-
-    /// Marks each listed order that is one of these records with its clientOrderId; what
-    /// the list shows of each record.
-    fn mark(&self, inquiry: &mut TableInquiry) -> Vec<Sighting> {
-        let sightings: Vec<Sighting> = {
-            let listing = listing_of(inquiry);
-            (0..self.records.len())
-                .map(|i| self.sight(i, &listing))
-                .collect()
-        };
-        for (record, sighting) in self.records.iter().zip(&sightings) {
-            if let Sighting::Found { index, .. } = sighting {
-                if let Some(o) = inquiry.orders.orders.get_mut(*index) {
-                    o.client_order_id = Some(record.client_order_id.clone());
-                }
-            }
-        }
-        sightings
-    }
-
-    /// Record `i` on the list, told apart from the table's other records.
-    fn sight(&self, i: usize, listing: &Listing) -> Sighting {
-        let others: Vec<Ours> = (0..self.records.len())
-            .filter(|&j| j != i)
-            .map(|j| self.ours(j))
-            .collect();
-        settle::sight(&self.ours(i), listing, &others)
-    }
-}
-
-/// The table's list as matching reads it.
-fn listing_of(inquiry: &TableInquiry) -> Listing<'_> {
-    Listing {
-        entries: inquiry
-            .orders
-            .orders
-            .iter()
-            .zip(&inquiry.echoes)
-            .map(|(o, echo)| Listed {
-                order_no: &o.order_no,
-                echo,
-                shape: OrderShape::of_placed(o),
-            })
-            .collect(),
-        full: inquiry.full,
-    }
-}
-
 pub struct OrderDesk {
     upstream: Upstream,
     catalog: Arc<Catalog>,
@@ -352,15 +269,6 @@ pub struct OrderDesk {
     staff_pin: StaffPin,
     /// When each table last called staff, forgotten once it may call again.
     staff_calls: moka::sync::Cache<Key, Instant>,
-}
-
-/// The total a record's order was sent with.
-fn record_total(record: &Record) -> Won {
-    record
-        .shape
-        .as_deref()
-        .and_then(OrderShape::from_json)
-        .map_or(Won::ZERO, |s| s.total)
 }
 
 fn now_kst() -> String {
@@ -536,58 +444,6 @@ impl OrderDesk {
             .get_with((store.to_string(), table.to_string()), InquiryCell::default)
     }
 
-    /// What guests at the table see: the current party's orders, their own by id, and those
-    /// of their own nobody can confirm (beyond what the list reaches back to, or not to be
-    /// told apart from another order). Each order on the list that is one of ours carries
-    /// its clientOrderId, whatever the host echoed.
-    pub async fn inquiry(
-        &self,
-        store: &str,
-        table: &str,
-        mine: &[&str],
-    ) -> Result<TableOrders, OrderError> {
-        let mut inquiry = self.table_inquiry(store, table).await?;
-        let known = self.known_at(store, table, None).await?;
-        let sightings = known.mark(&mut inquiry);
-        let mut orders = inquiry.for_party(mine);
-        let settled_by = now_ms() - self.settle_after_ms();
-        for id in mine {
-            let Some(i) = known.index_of(id) else {
-                continue;
-            };
-            let record = &known.records[i];
-            let unknowable = match (&record.state, sightings[i]) {
-                (_, Sighting::Found { .. }) => false,
-                (RecordState::Unconfirmed, _) | (_, Sighting::Unseen) => true,
-                (_, Sighting::Ambiguous) => record.sent_at_ms < settled_by,
-                _ => false,
-            };
-            if !unknowable {
-                continue;
-            }
-            // An order still in doubt is settled now, further back if need be, so that what
-            // cannot be confirmed is flagged for staff and never left hanging.
-            let in_doubt =
-                record.state == RecordState::InDoubt && self.under_way(store, id).is_none();
-            if !in_doubt {
-                orders.unseen.push(id.to_string());
-                continue;
-            }
-            match self.settle(store, table, record).await {
-                Ok(Some(Ok(receipt))) => {
-                    let listed = orders.orders.iter_mut();
-                    if let Some(o) = listed.into_iter().find(|o| o.order_no == receipt.order_no) {
-                        o.client_order_id = Some(id.to_string());
-                    }
-                }
-                Ok(Some(Err(OrderError::Unconfirmed))) => orders.unseen.push(id.to_string()),
-                // Still in doubt, proven absent (it may be sent again), or not looked at now.
-                _ => {}
-            }
-        }
-        Ok(orders)
-    }
-
     /// The table's orders, from a cache shorter than the poll interval, one fetch at a time.
     async fn table_inquiry(&self, store: &str, table: &str) -> Result<TableInquiry, OrderError> {
         let info = self.catalog.with_table(store, table).await?;
@@ -641,31 +497,6 @@ impl OrderDesk {
             .into();
         *cached = Some((Instant::now(), fresh.clone()));
         Ok(fresh)
-    }
-
-    /// Today's orders at every table (the owner's list), each of ours with its clientOrderId.
-    pub async fn todays_orders(&self, store: &str) -> Result<Vec<StoreOrder>, OrderError> {
-        let all = self.store_orders(store).await?;
-        let mut tables: Vec<&str> = all.iter().map(|o| o.table.as_str()).collect();
-        tables.sort_unstable();
-        tables.dedup();
-        let mut out = Vec::with_capacity(all.len());
-        for table in tables {
-            let mut listed = Self::table_on(&all, table);
-            let known = self.known_at(store, table, None).await?;
-            known.mark(&mut listed);
-            out.extend(listed.orders.orders.into_iter().map(|order| StoreOrder {
-                table: table.to_string(),
-                echo: String::new(),
-                order,
-            }));
-        }
-        Ok(out)
-    }
-
-    /// The orders nobody can confirm at the store, newest first: staff look at each.
-    pub async fn unconfirmed(&self, store: &str) -> Result<Vec<Record>, OrderError> {
-        Ok(self.ledger.unconfirmed(store).await?)
     }
 
     /// The table's orders as they are now, not as cached.
@@ -952,173 +783,6 @@ impl OrderDesk {
         self.metrics.idempotent_replays.inc();
     }
 
-    /// An order left in doubt with nothing under way (its answer was lost, or the server
-    /// stopped): found on the table, it is received; absent long after it was sent from a
-    /// list that reaches back to it, it never arrived and may be sent again; beyond what the
-    /// lists reach, or not to be told apart from another, it is unconfirmed for good;
-    /// otherwise it is still in doubt.
-    async fn settle(
-        &self,
-        store: &str,
-        table: &str,
-        record: &Record,
-    ) -> Result<Option<Result<OrderReceipt, OrderError>>, OrderError> {
-        let id = record.client_order_id.as_str();
-        let (decision, placed) = match self.look_for(store, table, record).await {
-            Ok(looked) => looked,
-            Err(e) => return Ok(Some(Err(e))),
-        };
-        match decision {
-            Settle::Received { order_no } => {
-                let receipt = OrderReceipt {
-                    order_no,
-                    client_order_id: id.to_string(),
-                    received_at: placed
-                        .as_ref()
-                        .map(|p| p.received_at.clone())
-                        .unwrap_or_default(),
-                    total: placed.map_or(Won::ZERO, |p| p.total),
-                };
-                self.ledger.received(store, &receipt).await?;
-                tracing::info!(store, table, client_order_id = id, order = %receipt.order_no, "order in doubt found on the table");
-                Ok(Some(Ok(receipt)))
-            }
-            Settle::SendAgain => {
-                self.ledger.release(store, id).await?;
-                tracing::info!(
-                    store,
-                    table,
-                    client_order_id = id,
-                    "order in doubt never reached the table; it may be sent again"
-                );
-                Ok(None)
-            }
-            Settle::Wait { .. } => Ok(Some(Err(in_doubt("an earlier send is not settled yet")))),
-            Settle::Unconfirmed => {
-                self.ledger.unconfirm(store, id).await?;
-                self.metrics.orders_unconfirmed.inc();
-                tracing::warn!(
-                    store,
-                    table,
-                    client_order_id = id,
-                    "an order may be on the POS and cannot be confirmed: flagged for staff"
-                );
-                Ok(Some(Err(OrderError::Unconfirmed)))
-            }
-        }
-    }
-
-    /// The table's records of the last business day, `record` among them.
-    async fn known_at(
-        &self,
-        store: &str,
-        table: &str,
-        record: Option<&Record>,
-    ) -> Result<Known, OrderError> {
-        let since = now_ms() - RECORDS_LOOKED_AT.as_millis() as i64;
-        let mut records = self.ledger.at_table(store, table, since).await?;
-        if let Some(r) = record {
-            match records
-                .iter_mut()
-                .find(|k| k.client_order_id == r.client_order_id)
-            {
-                Some(k) => *k = r.clone(),
-                None => records.push(r.clone()),
-            }
-        }
-        Ok(Known::new(records))
-    }
-
-    /// Looks for a record's order on the table as it is now, and further back on the
-    /// store-wide list when the table's no longer reaches it. What to do, and the order as
-    /// listed when it was found.
-    async fn look_for(
-        &self,
-        store: &str,
-        table: &str,
-        record: &Record,
-    ) -> Result<(Settle, Option<PlacedOrder>), OrderError> {
-        let inquiry = self.fresh_inquiry(store, table).await?;
-        let known = self.known_at(store, table, Some(record)).await?;
-        let i = known.index_of(&record.client_order_id).unwrap_or(0);
-        let listing = listing_of(&inquiry);
-        let mut sighting = known.sight(i, &listing);
-        let placed = |s: Sighting, orders: &[PlacedOrder]| match s {
-            Sighting::Found { index, by } => {
-                self.metrics.order_matched(by);
-                orders.get(index).cloned()
-            }
-            _ => None,
-        };
-        if sighting == Sighting::Unseen {
-            let further = self.table_on_store_list(store, table).await;
-            let listing = listing_of(&further);
-            sighting = known.sight(
-                i,
-                &Listing {
-                    full: true,
-                    ..listing.clone()
-                },
-            );
-            if let Sighting::Found { .. } = sighting {
-                let decision = settle::settle(
-                    sighting,
-                    &listing,
-                    record.sent_at_ms,
-                    now_ms(),
-                    self.settle_after_ms(),
-                );
-                return Ok((decision, placed(sighting, &further.orders.orders)));
-            }
-        }
-        let decision = settle::settle(
-            sighting,
-            &listing,
-            record.sent_at_ms,
-            now_ms(),
-            self.settle_after_ms(),
-        );
-        Ok((decision, placed(sighting, &inquiry.orders.orders)))
-    }
-
-    fn settle_after_ms(&self) -> i64 {
-        i64::try_from(self.settings.settle_after.as_millis()).unwrap_or(i64::MAX)
-    }
-
-    /// The table's orders on the store-wide list (fewer per table, but what the store-wide
-    /// inquiry answers with); empty when it cannot be had.
-    async fn table_on_store_list(&self, store: &str, table: &str) -> TableInquiry {
-        self.store_inquiries.invalidate(&store.to_string());
-        let all = self
-            .store_orders(store)
-            .await
-            .unwrap_or_else(|_| Arc::new([]));
-        Self::table_on(&all, table)
-    }
-
-    /// One table's orders on the store-wide list, as a table's list (which may hide older).
-    fn table_on(all: &[StoreOrder], table: &str) -> TableInquiry {
-        let mut listed = TableInquiry {
-            orders: TableOrders {
-                open_order_no: None,
-                orders: Vec::new(),
-                unseen: Vec::new(),
-            },
-            echoes: Vec::new(),
-            full: true,
-            latest_order_no: None,
-            party_len: 0,
-            listed: Vec::new(),
-            latest_on_pos: None,
-        };
-        for o in all.iter().filter(|o| o.table == table) {
-            listed.orders.orders.push(o.order.clone());
-            listed.echoes.push(o.echo.clone());
-            listed.listed.push(o.order.order_no.clone());
-        }
-        listed
-    }
-
     /// Claims the id (in this process, then in the ledger), then sends in a task of its own
     /// and waits for it. `anchor`: the newest order on the POS at the table, looked up
     /// before this send: what a later look must still see to take this one's absence as
@@ -1347,27 +1011,5 @@ impl OrderDesk {
                 .ok()
                 .and_then(|i| i.latest_on_pos),
         }
-    }
-
-    /// Looks for an order just sent under this clientOrderId: its receipt when the table
-    /// shows it. Nothing is decided here: an order not found is settled later.
-    async fn find_sent(
-        &self,
-        store: &str,
-        table: &str,
-        client_order_id: &str,
-    ) -> Result<Option<OrderReceipt>, OrderError> {
-        let Some(record) = self.ledger.get(store, client_order_id).await? else {
-            return Ok(None);
-        };
-        Ok(match self.look_for(store, table, &record).await? {
-            (Settle::Received { order_no }, placed) => Some(OrderReceipt {
-                order_no,
-                client_order_id: client_order_id.to_string(),
-                received_at: placed.map(|p| p.received_at).unwrap_or_default(),
-                total: record_total(&record),
-            }),
-            _ => None,
-        })
     }
 }
