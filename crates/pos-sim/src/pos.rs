@@ -383,6 +383,12 @@ impl Pos {
         self.dialect = dialect;
     }
 
+    /// Numbers the next orders after `count` more: a host's order numbers never repeat,
+    /// so a simulator started again for the same store must not begin at 1.
+    pub fn skip_order_numbers(&mut self, count: u64) {
+        self.seq += count;
+    }
+
     pub fn fixture(&self) -> &Fixture {
         &self.fixture
     }

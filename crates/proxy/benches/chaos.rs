@@ -15,6 +15,9 @@
 //! the whole run is made once per host, with the proxy taught only what `check-upstream`
 //! cannot leave to chance (how many orders a table's list holds).
 //!
+//! `CHAOS_PARALLEL` (default 1) runs that many hosts at once (their guests mostly wait, so
+//! a few share two cores well); `CHAOS_LOGS=DIR` keeps each server's log there.
+//!
 //! `CHAOS_REPLICAS` (default 1) runs that many `tableorder` processes on one database —
 //! `CHAOS_DATABASE_URL` (PostgreSQL), else one SQLite file — and spreads each guest's calls
 //! over them as a load balancer failing over would: every resend and every look may reach
@@ -175,7 +178,14 @@ impl Proxy {
             .args(["--dist", concat!(env!("CARGO_MANIFEST_DIR"), "/../../dist")])
             .arg("--data")
             .arg(&self.data)
-            .env("TABLEORDER_LOG", "error")
+            .env(
+                "TABLEORDER_LOG",
+                if std::env::var("CHAOS_LOGS").is_ok() {
+                    "info"
+                } else {
+                    "error"
+                },
+            )
             .env("TABLEORDER_STORES__DEMO__STORE_ID", "S0000001")
             .env("TABLEORDER_STORES__DEMO__SERVICE_ID", "SV-DEMO-0001")
             .env("TABLEORDER_TIMING__POLL_INTERVAL_MS", "500")
@@ -193,10 +203,24 @@ impl Proxy {
             )
             .envs(self.taught.iter().cloned())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(self.log())
             .spawn()
             .expect("start tableorder");
         self.child = Some(child);
+    }
+
+    /// Where the server's log goes: a file of its own under `CHAOS_LOGS`, else nowhere.
+    fn log(&self) -> Stdio {
+        let Ok(dir) = std::env::var("CHAOS_LOGS") else {
+            return Stdio::null();
+        };
+        let file = std::path::Path::new(&dir).join(format!("{}.log", self.port));
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)
+            .map(Stdio::from)
+            .unwrap_or_else(|_| Stdio::null())
     }
 
     /// SIGKILL: no shutdown, no draining, whatever was in flight.
@@ -235,11 +259,21 @@ async fn main() {
         eprintln!("chaos: no host named in CHAOS_DIALECTS={wanted}");
         std::process::exit(2);
     }
+    let parallel = env("CHAOS_PARALLEL", 1).max(1) as usize;
     let mut broken = Vec::new();
-    for (name, dialect) in dialects {
-        println!("chaos_host {name}");
-        if !run(name, dialect).await {
-            broken.push(name);
+    for batch in dialects.chunks(parallel) {
+        let runs: Vec<_> = batch
+            .iter()
+            .cloned()
+            .map(|(name, dialect)| tokio::spawn(async move { (name, run(name, dialect).await) }))
+            .collect();
+        for r in runs {
+            let (name, (kept, report)) = r.await.expect("a chaos run");
+            println!("chaos_host {name}");
+            print!("{report}");
+            if !kept {
+                broken.push(name);
+            }
         }
     }
     if !broken.is_empty() {
@@ -251,8 +285,16 @@ async fn main() {
     }
 }
 
-/// One whole run against a host speaking `dialect`; false when a promise was broken.
-async fn run(name: &str, dialect: pos_sim::Dialect) -> bool {
+/// One whole run against a host speaking `dialect`: whether every promise was kept, and the
+/// figures as `name value unit` lines.
+async fn run(name: &str, dialect: pos_sim::Dialect) -> (bool, String) {
+    let mut report = String::new();
+    macro_rules! figure {
+        ($($t:tt)*) => {{
+            report.push_str(&format!($($t)*));
+            report.push('\n');
+        }};
+    }
     let orders = env("CHAOS_ORDERS", 10_000);
     let workers = env("CHAOS_WORKERS", 200).max(1);
     let tables = env("CHAOS_TABLES", 100).clamp(1, 100);
@@ -279,6 +321,12 @@ async fn run(name: &str, dialect: pos_sim::Dialect) -> bool {
         dialect.table_inquiry_limit.to_string(),
     )];
     sim.pos().set_dialect(dialect);
+    // One store across hosts that share a database: its order numbers never repeat.
+    let host_index = pos_sim::Dialect::variants()
+        .iter()
+        .position(|(n, _)| *n == name)
+        .unwrap_or(0);
+    sim.pos().skip_order_numbers(host_index as u64 * 100_000);
     let data = std::env::temp_dir().join(format!("tableorder-chaos-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     // Each table's printed link, signed in the data directory the proxy will use.
@@ -398,7 +446,7 @@ async fn run(name: &str, dialect: pos_sim::Dialect) -> bool {
     let (mut duplicates, mut silent, mut phantoms) = (0u64, 0u64, 0u64);
     // A broken promise is shown whole: each attempt, what the guest was told, what the POS has.
     let explain = |what: &str, o: &Outcome| {
-        eprintln!("chaos: {what}");
+        eprintln!("chaos: {what} against {name}");
         for (id, stage) in &o.attempts {
             eprintln!("  {id}: told {stage:?}");
             let number = tableorder_proxy::upstream::partner_order_no("demo", id);
@@ -443,21 +491,21 @@ async fn run(name: &str, dialect: pos_sim::Dialect) -> bool {
     }
     let sent_upstream: u64 = placed.values().sum();
     let resends: usize = outcomes.iter().map(|o| o.attempts.len() - 1).sum();
-    println!("chaos_orders {} orders", outcomes.len());
-    println!("chaos_tables {tables} tables");
-    println!("chaos_replicas {replicas} servers");
-    println!("chaos_accepted {accepted} orders");
-    println!("chaos_told_not_placed {not_placed} attempts");
-    println!("chaos_cancelled_by_store {by_store} orders");
-    println!("chaos_unconfirmed {unconfirmed} orders");
-    println!("chaos_unconfirmed_on_pos {unconfirmed_on_pos} orders");
-    println!("chaos_resends_after_not_delivered {resends} orders");
-    println!("chaos_upstream_orders {sent_upstream} orders");
-    println!("chaos_proxy_kills {} kills", kills.load(Ordering::Relaxed));
-    println!("chaos_duplicates {duplicates} orders");
-    println!("chaos_silent_losses {silent} orders");
-    println!("chaos_phantoms {phantoms} orders");
-    println!("chaos_wall_time {elapsed:.1} s");
+    figure!("chaos_orders {} orders", outcomes.len());
+    figure!("chaos_tables {tables} tables");
+    figure!("chaos_replicas {replicas} servers");
+    figure!("chaos_accepted {accepted} orders");
+    figure!("chaos_told_not_placed {not_placed} attempts");
+    figure!("chaos_cancelled_by_store {by_store} orders");
+    figure!("chaos_unconfirmed {unconfirmed} orders");
+    figure!("chaos_unconfirmed_on_pos {unconfirmed_on_pos} orders");
+    figure!("chaos_resends_after_not_delivered {resends} orders");
+    figure!("chaos_upstream_orders {sent_upstream} orders");
+    figure!("chaos_proxy_kills {} kills", kills.load(Ordering::Relaxed));
+    figure!("chaos_duplicates {duplicates} orders");
+    figure!("chaos_silent_losses {silent} orders");
+    figure!("chaos_phantoms {phantoms} orders");
+    figure!("chaos_wall_time {elapsed:.1} s");
     for proxy in &proxies {
         proxy.lock().expect("proxy").kill();
     }
@@ -466,13 +514,13 @@ async fn run(name: &str, dialect: pos_sim::Dialect) -> bool {
         eprintln!(
             "chaos: the run against {name} ended before any server was killed; make it longer"
         );
-        return false;
+        return (false, report);
     }
     if duplicates + silent + phantoms > 0 || outcomes.len() as u64 != orders {
         eprintln!("chaos: the promise was broken against {name}");
-        return false;
+        return (false, report);
     }
-    true
+    (true, report)
 }
 
 /// The restaurant's bad day, in rounds until the guests are done: each round picks a kind of

@@ -201,6 +201,13 @@ fn record_of(row: &dyn Columns) -> Result<Record, ReadError> {
     })
 }
 
+fn records_of(rows: &[sqlx::any::AnyRow]) -> Result<Vec<Record>, LedgerError> {
+    Ok(rows
+        .iter()
+        .map(|row| record_of(row))
+        .collect::<Result<_, _>>()?)
+}
+
 impl Ledger {
     /// Opens (creating if need be) the database in `dir` and keeps its order records.
     pub async fn open(dir: &Path) -> Result<Ledger, LedgerError> {
@@ -268,10 +275,7 @@ impl Ledger {
         .bind(since_ms)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|row| record_of(row))
-            .collect::<Result<_, _>>()?)
+        records_of(&rows)
     }
 
     /// Every record of the store nobody can confirm, newest first, for staff to look at.
@@ -283,10 +287,7 @@ impl Ledger {
         .bind(store)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|row| record_of(row))
-            .collect::<Result<_, _>>()?)
+        records_of(&rows)
     }
 
     /// Writes the row "in doubt" before anything is sent, and puts the order's card

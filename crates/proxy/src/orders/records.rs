@@ -56,8 +56,12 @@ impl Known {
         };
         for (record, sighting) in self.records.iter().zip(&sightings) {
             if let Sighting::Found { index, .. } = sighting {
-                if let Some(o) = inquiry.orders.orders.get_mut(*index) {
-                    o.client_order_id = Some(record.client_order_id.clone());
+                // Newest record first: an older one never takes an order a newer one told.
+                match inquiry.orders.orders.get_mut(*index) {
+                    Some(o) if o.client_order_id.is_none() => {
+                        o.client_order_id = Some(record.client_order_id.clone());
+                    }
+                    _ => {}
                 }
             }
         }
@@ -277,35 +281,30 @@ impl OrderDesk {
             }
             _ => None,
         };
-        if sighting == Sighting::Unseen {
-            let further = self.table_on_store_list(store, table).await;
-            let listing = listing_of(&further);
-            sighting = known.sight(
-                i,
-                &Listing {
-                    full: true,
-                    ..listing.clone()
-                },
-            );
-            if let Sighting::Found { .. } = sighting {
-                let decision = settle::settle(
-                    sighting,
-                    &listing,
-                    record.sent_at_ms,
-                    now_ms(),
-                    self.settle_after_ms(),
-                );
-                return Ok((decision, placed(sighting, &further.orders.orders)));
+        // Beyond what the table's list reaches: the store-wide list may reach further.
+        let further = match sighting {
+            Sighting::Unseen => Some(self.table_on_store_list(store, table).await),
+            _ => None,
+        };
+        let further_listing = further.as_ref().map(listing_of);
+        if let Some(l) = &further_listing {
+            let again = known.sight(i, l);
+            if let Sighting::Found { .. } = again {
+                sighting = again;
             }
         }
+        let (used, orders) = match (sighting, &further_listing, &further) {
+            (Sighting::Found { .. }, Some(l), Some(f)) => (l, &f.orders.orders),
+            _ => (&listing, &inquiry.orders.orders),
+        };
         let decision = settle::settle(
             sighting,
-            &listing,
+            used,
             record.sent_at_ms,
             now_ms(),
             self.settle_after_ms(),
         );
-        Ok((decision, placed(sighting, &inquiry.orders.orders)))
+        Ok((decision, placed(sighting, orders)))
     }
 
     fn settle_after_ms(&self) -> i64 {

@@ -122,8 +122,12 @@ fn echoes(echo: &str, number: &str) -> bool {
 /// Looks for `mine` on the list; `others`: the table's other records.
 pub fn sight(mine: &Ours, listing: &Listing, others: &[Ours]) -> Sighting {
     let entries = &listing.entries;
+    let echoes_another = |echo: &str| others.iter().any(|o| echoes(echo, o.partner_order_no));
     if let Some(no) = mine.order_no {
-        return match entries.iter().position(|e| e.order_no == no) {
+        // The number is the host's; an entry under it that echoes another of our orders'
+        // numbers is that order, not this one (a number seen again, on a host that reused it).
+        let ours = |e: &Listed| echoes(e.echo, mine.partner_order_no) || !echoes_another(e.echo);
+        return match entries.iter().position(|e| e.order_no == no && ours(e)) {
             Some(index) => Sighting::Found {
                 index,
                 by: MatchedBy::OrderNo,
@@ -131,7 +135,6 @@ pub fn sight(mine: &Ours, listing: &Listing, others: &[Ours]) -> Sighting {
             None => not_listed(mine, listing),
         };
     }
-    let echoes_another = |echo: &str| others.iter().any(|o| echoes(echo, o.partner_order_no));
     let by_echo: Vec<usize> = (0..entries.len())
         .filter(|&i| {
             echoes(entries[i].echo, mine.partner_order_no) && !echoes_another(entries[i].echo)

@@ -239,3 +239,23 @@ fn an_orders_shape_counts_lines_of_one_item_together_in_any_order() {
     assert_eq!(OrderShape::from_json(&a.to_json()), Some(a));
     assert_eq!(OrderShape::from_json("not json"), None);
 }
+
+#[test]
+fn a_number_the_host_gave_again_is_not_taken_from_the_order_that_echoes_another() {
+    let two = shape("I0201", 2, 32_000);
+    let earlier = Ours {
+        order_no: Some("TO7"),
+        ..ours(OTHER, &two, None)
+    };
+    // TO7 now belongs to the order that echoes our number, not to the earlier record's.
+    let later = ours(OURS, &two, None);
+    let l = list(vec![listed("TO7", OURS, two.clone())], false);
+    assert_eq!(sight(&earlier, &l, &[later]), Sighting::Absent);
+    assert_eq!(
+        sight(&later, &l, &[earlier]),
+        Sighting::Found {
+            index: 0,
+            by: MatchedBy::Echo
+        }
+    );
+}

@@ -10,25 +10,8 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 /// Fields that hold numbers, sent as JSON numbers or as strings of digits.
-const NUMERIC: &[&str] = &[
-    "ITEM_AMT",
-    "ITEM_CNT",
-    "ADDITIVE_SALE_PRICE",
-    "MIN_CNT",
-    "MAX_CNT",
-    "ITEM_GROUP_CNT",
-    "ORDER_PAY_AMT",
-    "ORG_ORDER_PAY_AMT",
-    "DISC_AMT",
-    "SALE_PRICE",
-    "SALE_AMT",
-    "ADDITIVE_PRICE",
-    "ADDITIVE_CNT",
-    "PAY_SEQ",
-    "SALE_VAT_AMT",
-    "SVC_AMT",
-    "CAN_PAY_SEQ",
-];
+use super::observe::NUMERIC;
+
 /// Fields an entry can do without: each may come as null or not at all.
 const OPTIONAL: &[&str] = &[
     "ITEM_NAME",

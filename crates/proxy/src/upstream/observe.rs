@@ -47,7 +47,7 @@ pub fn listed(answer: &Answer) -> Option<usize> {
 }
 
 /// Fields holding amounts, counts and sequences.
-const NUMERIC: &[&str] = &[
+pub(super) const NUMERIC: &[&str] = &[
     "ITEM_AMT",
     "ITEM_CNT",
     "ADDITIVE_SALE_PRICE",
