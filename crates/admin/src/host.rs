@@ -29,7 +29,7 @@ pub struct Unconfirmed {
     client_order_id: String,
     table: String,
     sent_at_ms: i64,
-    total: i64,
+    total: order_core::Won,
     lines: Vec<UnconfirmedLine>,
 }
 
@@ -115,7 +115,7 @@ pub fn UnconfirmedOrders(orders: Vec<Unconfirmed>) -> impl IntoView {
                             {o.table}
                             ": "
                             {lines.join(", ")}
-                            {format!(" ({}원)", o.total)}
+                            {format!(" ({})", o.total.korean())}
                             " "
                             <code>{o.client_order_id}</code>
                         </li>
