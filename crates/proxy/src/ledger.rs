@@ -265,17 +265,36 @@ impl Ledger {
         table: &str,
         since_ms: i64,
     ) -> Result<Vec<Record>, LedgerError> {
-        let rows = sqlx::query(&format!(
+        self.recent(store, Some(table), since_ms).await
+    }
+
+    /// Every table's records sent since `since_ms`, newest first (the store's whole list).
+    pub async fn at_store(&self, store: &str, since_ms: i64) -> Result<Vec<Record>, LedgerError> {
+        self.recent(store, None, since_ms).await
+    }
+
+    /// Records sent since `since_ms` at one table or all, newest first; at most a busy
+    /// table's day (or a busy store's).
+    async fn recent(
+        &self,
+        store: &str,
+        table: Option<&str>,
+        since_ms: i64,
+    ) -> Result<Vec<Record>, LedgerError> {
+        let (at_table, most) = match table {
+            Some(_) => ("AND table_id = $3", 200),
+            None => ("", 5_000),
+        };
+        let sql = format!(
             "SELECT {RECORD_COLUMNS} FROM order_records
-             WHERE store = $1 AND table_id = $2 AND sent_at_ms >= $3
-             ORDER BY sent_at_ms DESC LIMIT 200"
-        ))
-        .bind(store)
-        .bind(table)
-        .bind(since_ms)
-        .fetch_all(&self.pool)
-        .await?;
-        records_of(&rows)
+             WHERE store = $1 AND sent_at_ms >= $2 {at_table}
+             ORDER BY sent_at_ms DESC LIMIT {most}"
+        );
+        let mut query = sqlx::query(&sql).bind(store).bind(since_ms);
+        if let Some(table) = table {
+            query = query.bind(table);
+        }
+        records_of(&query.fetch_all(&self.pool).await?)
     }
 
     /// Every record of the store nobody can confirm, newest first, for staff to look at.

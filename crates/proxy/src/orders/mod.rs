@@ -222,12 +222,14 @@ struct Prepared {
     staff_call: bool,
 }
 
-/// What an order is, as the host will list it back.
-fn shape_of(priced: &PricedOrder) -> OrderShape {
-    OrderShape::new(
+/// What an order's record keeps of how it goes upstream: the partner's order number it is
+/// sent under, and what it is (as the host will list it back), as JSON.
+fn sent_as(store: &str, client_order_id: &str, priced: &PricedOrder) -> (String, String) {
+    let shape = OrderShape::new(
         priced.lines.iter().map(|l| (l.item_id.clone(), l.count)),
         priced.total,
-    )
+    );
+    (partner_order_no(store, client_order_id), shape.to_json())
 }
 
 /// The most one order may cost and hold at a store.
@@ -593,8 +595,7 @@ impl OrderDesk {
             payments,
             staff_call: false,
         };
-        let number = partner_order_no(store, &request.client_order_id);
-        let shape = shape_of(&prepared.priced).to_json();
+        let (number, shape) = sent_as(store, &request.client_order_id, &prepared.priced);
         let claim = Claim {
             store,
             client_order_id: &request.client_order_id,
@@ -662,8 +663,7 @@ impl OrderDesk {
         }
         self.take_staff_call_slot(store, table)?;
         let priced = staff_call_order(&reasons, info.staff_calls_on_pos);
-        let number = partner_order_no(store, &request.client_call_id);
-        let shape = shape_of(&priced).to_json();
+        let (number, shape) = sent_as(store, &request.client_call_id, &priced);
         let claim = Claim {
             store,
             client_order_id: &request.client_call_id,
@@ -852,9 +852,11 @@ impl OrderDesk {
         }
         let desk = self.clone();
         let table = claim.table.to_string();
+        let number = claim.partner_order_no.to_string();
         tokio::spawn(async move {
             let (store, id) = (&key.0, &key.1);
-            desk.send_and_record(store, &table, id, order, &tx).await;
+            desk.send_and_record(store, &table, (id, &number), order, &tx)
+                .await;
             // The ledger holds the outcome now; later requests read it from there.
             desk.sending
                 .lock()
@@ -874,11 +876,13 @@ impl OrderDesk {
         &self,
         store: &str,
         table: &str,
-        client_order_id: &str,
+        (client_order_id, number): (&str, &str),
         order: Prepared,
         outcome: &watch::Sender<Option<Result<OrderReceipt, OrderError>>>,
     ) {
-        let result = self.send(store, table, client_order_id, &order).await;
+        let result = self
+            .send(store, table, (client_order_id, number), &order)
+            .await;
         let recorded = match &result {
             Ok(receipt) => {
                 outcome.send_replace(Some(result.clone()));
@@ -900,11 +904,12 @@ impl OrderDesk {
         }
     }
 
+    /// Sends the order under the clientOrderId and the partner's number its record keeps.
     async fn send(
         &self,
         store: &str,
         table: &str,
-        client_order_id: &str,
+        (client_order_id, number): (&str, &str),
         order: &Prepared,
     ) -> Result<OrderReceipt, OrderError> {
         let info = self.catalog.with_table(store, table).await?;
@@ -920,9 +925,8 @@ impl OrderDesk {
             }
             _ => None,
         };
-        let number = partner_order_no(store, client_order_id);
         let outgoing = OutgoingOrder {
-            partner_order_no: &number,
+            partner_order_no: number,
             floor,
             table: tbl,
             kind: order.kind,

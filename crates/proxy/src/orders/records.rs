@@ -7,11 +7,17 @@ use super::{in_doubt, OrderDesk, OrderError, OrderShape};
 use crate::ledger::{now_ms, Record, RecordState};
 use crate::upstream::{StoreOrder, TableInquiry};
 use order_core::{OrderReceipt, PlacedOrder, TableOrders, Won};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// How far back a table's records are read when its list is matched: a business day.
 const RECORDS_LOOKED_AT: Duration = Duration::from_secs(24 * 3600);
+
+/// The oldest a record looked at for matching may be.
+fn records_since() -> i64 {
+    now_ms() - RECORDS_LOOKED_AT.as_millis() as i64
+}
 
 /// A table's recent records, with what each order is, for matching against its list.
 struct Known {
@@ -45,13 +51,19 @@ impl Known {
             .position(|r| r.client_order_id == client_order_id)
     }
 
+    /// Every record as matching reads it.
+    fn all(&self) -> Vec<Ours<'_>> {
+        (0..self.records.len()).map(|i| self.ours(i)).collect()
+    }
+
     /// Marks each listed order that is one of these records with its clientOrderId; what
     /// the list shows of each record.
     fn mark(&self, inquiry: &mut TableInquiry) -> Vec<Sighting> {
         let sightings: Vec<Sighting> = {
             let listing = listing_of(inquiry);
-            (0..self.records.len())
-                .map(|i| self.sight(i, &listing))
+            let all = self.all();
+            all.iter()
+                .map(|mine| settle::sight(mine, &listing, &all))
                 .collect()
         };
         for (record, sighting) in self.records.iter().zip(&sightings) {
@@ -70,11 +82,7 @@ impl Known {
 
     /// Record `i` on the list, told apart from the table's other records.
     fn sight(&self, i: usize, listing: &Listing) -> Sighting {
-        let others: Vec<Ours> = (0..self.records.len())
-            .filter(|&j| j != i)
-            .map(|j| self.ours(j))
-            .collect();
-        settle::sight(&self.ours(i), listing, &others)
+        settle::sight(&self.ours(i), listing, &self.all())
     }
 }
 
@@ -164,11 +172,15 @@ impl OrderDesk {
         let mut tables: Vec<&str> = all.iter().map(|o| o.table.as_str()).collect();
         tables.sort_unstable();
         tables.dedup();
+        // The store's records read once, then told table by table.
+        let mut records: HashMap<String, Vec<Record>> = HashMap::new();
+        for r in self.ledger.at_store(store, records_since()).await? {
+            records.entry(r.table.clone()).or_default().push(r);
+        }
         let mut out = Vec::with_capacity(all.len());
         for table in tables {
             let mut listed = Self::table_on(&all, table);
-            let known = self.known_at(store, table, None).await?;
-            known.mark(&mut listed);
+            Known::new(records.remove(table).unwrap_or_default()).mark(&mut listed);
             out.extend(listed.orders.orders.into_iter().map(|order| StoreOrder {
                 table: table.to_string(),
                 echo: String::new(),
@@ -246,8 +258,7 @@ impl OrderDesk {
         table: &str,
         record: Option<&Record>,
     ) -> Result<Known, OrderError> {
-        let since = now_ms() - RECORDS_LOOKED_AT.as_millis() as i64;
-        let mut records = self.ledger.at_table(store, table, since).await?;
+        let mut records = self.ledger.at_table(store, table, records_since()).await?;
         if let Some(r) = record {
             match records
                 .iter_mut()
@@ -325,17 +336,8 @@ impl OrderDesk {
     /// One table's orders on the store-wide list, as a table's list (which may hide older).
     fn table_on(all: &[StoreOrder], table: &str) -> TableInquiry {
         let mut listed = TableInquiry {
-            orders: TableOrders {
-                open_order_no: None,
-                orders: Vec::new(),
-                unseen: Vec::new(),
-            },
-            echoes: Vec::new(),
             full: true,
-            latest_order_no: None,
-            party_len: 0,
-            listed: Vec::new(),
-            latest_on_pos: None,
+            ..TableInquiry::default()
         };
         for o in all.iter().filter(|o| o.table == table) {
             listed.orders.orders.push(o.order.clone());

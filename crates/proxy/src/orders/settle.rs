@@ -119,10 +119,18 @@ fn echoes(echo: &str, number: &str) -> bool {
     echo.len() >= MIN_ECHO && number.starts_with(echo)
 }
 
-/// Looks for `mine` on the list; `others`: the table's other records.
-pub fn sight(mine: &Ours, listing: &Listing, others: &[Ours]) -> Sighting {
+/// The table's records other than `mine` (which `table` may hold too).
+fn others<'a>(mine: &'a Ours, table: &'a [Ours<'a>]) -> impl Iterator<Item = &'a Ours<'a>> {
+    table
+        .iter()
+        .filter(move |o| o.client_order_id != mine.client_order_id)
+}
+
+/// Looks for `mine` on the list, told apart from the table's records (`table`; `mine` among
+/// them or not).
+pub fn sight(mine: &Ours, listing: &Listing, table: &[Ours]) -> Sighting {
     let entries = &listing.entries;
-    let echoes_another = |echo: &str| others.iter().any(|o| echoes(echo, o.partner_order_no));
+    let echoes_another = |echo: &str| others(mine, table).any(|o| echoes(echo, o.partner_order_no));
     if let Some(no) = mine.order_no {
         // The number is the host's; an entry under it that echoes another of our orders'
         // numbers is that order, not this one (a number seen again, on a host that reused it).
@@ -158,27 +166,25 @@ pub fn sight(mine: &Ours, listing: &Listing, others: &[Ours]) -> Sighting {
         .iter()
         .any(|e| echoes(e.echo, mine.partner_order_no) || echoes_another(e.echo));
     match mine.shape {
-        Some(shape) if !host_echoes => by_content(mine, shape, listing, others),
+        Some(shape) if !host_echoes => by_content(mine, shape, listing, table),
         _ => not_listed(mine, listing),
     }
 }
 
 /// The one order after the send that is what ours is, and that no other record of ours
 /// could be.
-fn by_content(mine: &Ours, shape: &OrderShape, listing: &Listing, others: &[Ours]) -> Sighting {
+fn by_content(mine: &Ours, shape: &OrderShape, listing: &Listing, table: &[Ours]) -> Sighting {
     let entries = &listing.entries;
     // Newest first: what came after the send is above the anchor, when it is still listed.
     let after_send = mine
         .anchor
         .and_then(|a| entries.iter().position(|e| e.order_no == a))
         .unwrap_or(entries.len());
-    let taken = |no: &str| others.iter().any(|o| o.order_no == Some(no));
+    let taken = |no: &str| others(mine, table).any(|o| o.order_no == Some(no));
     let candidates: Vec<usize> = (0..after_send)
         .filter(|&i| entries[i].shape == *shape && !taken(entries[i].order_no))
         .collect();
-    let twins = others
-        .iter()
-        .any(|o| o.order_no.is_none() && o.shape == Some(shape));
+    let twins = others(mine, table).any(|o| o.order_no.is_none() && o.shape == Some(shape));
     match candidates.as_slice() {
         [] => not_listed(mine, listing),
         [index] if !twins => Sighting::Found {

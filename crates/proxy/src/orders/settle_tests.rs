@@ -244,6 +244,7 @@ fn an_orders_shape_counts_lines_of_one_item_together_in_any_order() {
 fn a_number_the_host_gave_again_is_not_taken_from_the_order_that_echoes_another() {
     let two = shape("I0201", 2, 32_000);
     let earlier = Ours {
+        client_order_id: "guest-order-2",
         order_no: Some("TO7"),
         ..ours(OTHER, &two, None)
     };

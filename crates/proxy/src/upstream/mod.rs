@@ -101,15 +101,6 @@ impl UpstreamError {
         )
     }
 
-    /// The upstream was done with the call when this happened (its answer came, unreadable or
-    /// broken off): a look at the table afterwards shows whether it placed the order.
-    pub fn upstream_finished(&self) -> bool {
-        matches!(
-            self,
-            UpstreamError::AnswerBroken(_) | UpstreamError::Malformed(_)
-        )
-    }
-
     pub fn refusal(&self) -> Option<Refusal> {
         match self {
             UpstreamError::Refused { refusal, .. } => Some(*refusal),
@@ -140,7 +131,7 @@ pub struct StoreMenu {
 }
 
 /// One table's inquiry: the orders in the public shape, and what an add must name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableInquiry {
     /// Every order the inquiry lists, newest first. Their `client_order_id` is left empty:
     /// the host echoes the partner's order number at best, which the order desk maps back.
@@ -162,14 +153,6 @@ pub struct TableInquiry {
 }
 
 impl TableInquiry {
-    /// Would an order be listed, if it were on the table at all? Yes when the list is not
-    /// full, or when it still holds `anchor`, the newest order on the POS before that one
-    /// was sent (the list is the newest orders, so it holds everything after the anchor).
-    /// No clocks are compared: the POS's and ours may disagree.
-    pub fn covers(&self, anchor: Option<&str>) -> bool {
-        !self.full || anchor.is_some_and(|a| self.listed.iter().any(|no| no == a))
-    }
-
     /// What guests at the table are shown: the current party's orders, orders not yet on
     /// the POS (they may still land on any bill), and the caller's own orders by their
     /// clientOrderIds (a phone must see its order through, even once its bill is paid).
