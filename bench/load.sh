@@ -44,6 +44,7 @@ ADMIN=bench-admin-token-000000000000
 TABLEORDER_LOG=warn TABLEORDER_ADMIN_TOKEN=$ADMIN \
 TABLEORDER_STORES__DEMO__STORE_ID=S0000001 TABLEORDER_STORES__DEMO__SERVICE_ID=SV-DEMO-0001 \
 TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 TABLEORDER_LIMITS__ORDERS_PER_MINUTE_PER_TABLE=100000000 \
+TABLEORDER_LIMITS__PAGES_PER_MINUTE_PER_CLIENT=100000000 TABLEORDER_METRICS_LISTEN=127.0.0.1:8193 \
   "$bin" serve --listen 127.0.0.1:8191 --upstream http://127.0.0.1:9191 --dist dist --data "$work/data" >"$work/proxy.log" 2>&1 &
 pids+=($!)
 proxy_pid=$!
@@ -112,7 +113,7 @@ run() {
 }
 # The proxy's upstream calls so far: sends, then table inquiries (from /metrics).
 upstream_calls() {
-  curl -s http://127.0.0.1:8191/metrics | awk '
+  curl -s http://127.0.0.1:8193/metrics | awk '
     /^tableorder_upstream_calls_total\{op="place"/ { s += $2 }
     /^tableorder_upstream_calls_total\{op="table_orders"/ { i += $2 }
     END { print s + 0, i + 0 }'
@@ -120,7 +121,7 @@ upstream_calls() {
 # The proxy's histogram of claims (the wait for an order's record to be on the disk before
 # it is sent): one `bound count` line per bucket, cumulative, bounds in seconds.
 claim_buckets() {
-  curl -s http://127.0.0.1:8191/metrics |
+  curl -s http://127.0.0.1:8193/metrics |
     sed -n 's/^tableorder_order_claim_seconds_bucket{le="\([^"]*\)"} \([0-9]*\).*/\1 \2/p'
 }
 # The simulator's orders from an earlier run are forgotten, so each run meets the same POS.

@@ -177,3 +177,42 @@ test('on a desktop the owner sees today\'s orders and the tablets, and signs out
   assert.equal(status, 401, 'signed out for real');
   assert.deepEqual(owner.problems, []);
 });
+
+test('the owner renews one table\'s code alone and binds a tablet to its table', async () => {
+  const status = (table, link) => fetch(`${server.base}/api/v1/stores/demo/tables/${table}`, {
+    headers: { 'x-table-token': new URL(link).searchParams.get('t') },
+  }).then((r) => r.status);
+  const [photographed, neighbour] = [server.tableUrl('0001-0008'), server.tableUrl('0001-0009')];
+  const owner = await ownerPage({ width: 1280, height: 800 });
+  await signIn(owner);
+  await owner.getByRole('button', { name: '테이블', exact: true }).click();
+  const row = owner.locator('.ad-row', { hasText: '0001-0008' });
+  owner.once('dialog', (d) => d.accept());
+  await row.getByRole('button', { name: '이 QR만 새로' }).click();
+  await owner.locator('[role=status]', { hasText: 'QR 코드를 새로 만들었습니다' }).waitFor();
+  assert.equal(await status('0001-0008', photographed), 404, 'the photographed sticker stopped');
+  assert.equal(await status('0001-0009', neighbour), 200, 'the next table keeps its sticker');
+  await owner.waitForFunction(
+    (old) => document.querySelector('.ad-row a.ad-link[href*="table=0001-0008"]')?.href !== old,
+    photographed,
+  );
+  const fresh = await row.locator('a.ad-link').getAttribute('href');
+  assert.equal(await status('0001-0008', fresh), 200, 'the new link opens the table');
+  await shot(owner, 'admin-table-renewed');
+
+  const { body: { code } } = await server.admin('/enrolment-codes', 'POST');
+  const enrolled = await fetch(`${server.base}/api/v1/stores/demo/devices`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, name: '8번 테이블 태블릿' }),
+  }).then((r) => r.json());
+  await owner.getByRole('button', { name: '태블릿', exact: true }).click();
+  const tablet = owner.locator('.ad-row', { hasText: '8번 테이블 태블릿' });
+  await tablet.locator('select').selectOption('0001-0008');
+  const device = { authorization: `Device ${enrolled.credential}` };
+  const at = (table) => fetch(`${server.base}/api/v1/stores/demo/tables/${table}`, { headers: device }).then((r) => r.status);
+  for (let i = 0; i < 50 && (await at('0001-0001')) !== 403; i += 1) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await at('0001-0001'), 403, 'bound: another table is refused');
+  assert.equal(await at('0001-0008'), 200);
+  await shot(owner, 'admin-tablet-bound');
+  assert.deepEqual(owner.problems, []);
+});

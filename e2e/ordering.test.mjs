@@ -63,6 +63,15 @@ test('two phones at one table order at the same moment: both land, one new and o
   const orders = await posOrders();
   assert.deepEqual(orders.map((o) => o.kind).sort(), ['add', 'new']);
   assert.ok(orders.every((o) => o.onPos));
+  // Each phone's history tells its own order from the other phone's.
+  for (const p of [a, b]) {
+    await p.locator('.to-status button', { hasText: '확인' }).click();
+    await p.locator('.to-header button', { hasText: '주문 내역' }).click();
+    await p.locator('.to-history-row').nth(1).waitFor();
+    await p.locator('.to-history-row .to-tag-mine').waitFor();
+    assert.equal(await p.locator('.to-history-row .to-tag-mine').count(), 1);
+  }
+  await shot(a, 'history-from-this-phone');
 });
 
 test('an occupied table shows a notice, counts down, and goes through by itself once released', async () => {

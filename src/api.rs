@@ -114,6 +114,7 @@ impl Api {
         call: &StaffCallRequest,
     ) -> Result<OrderReceipt, ApiFailure> {
         let url = self.url(&format!("/stores/{store}/tables/{table}/staff-calls"));
+        crate::storage::note_mine(store, table, &call.client_call_id);
         let request = self
             .at_table(Request::post(&url))
             .json(call)
@@ -128,6 +129,7 @@ impl Api {
         order: &OrderRequest,
     ) -> Result<OrderReceipt, ApiFailure> {
         let url = self.url(&format!("/stores/{store}/tables/{table}/orders"));
+        crate::storage::note_mine(store, table, &order.client_order_id);
         let request = self
             .at_table(Request::post(&url))
             .json(order)

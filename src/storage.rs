@@ -49,6 +49,31 @@ pub fn save<T: Serialize>(key: &str, value: &T) {
     }
 }
 
+/// The most of its own orders a phone names when it asks for the table's (as the server
+/// reads at most).
+const MINE_KEPT: usize = 20;
+
+/// Notes an order (or staff call) as placed from this phone, before it is sent: the table's
+/// history then tells it from what others at the table ordered.
+pub fn note_mine(store: &str, table: &str, client_order_id: &str) {
+    let key = key(store, table, "mine");
+    let mut ids: Vec<String> = load(&key).unwrap_or_default();
+    if ids.iter().any(|id| id == client_order_id) {
+        return;
+    }
+    ids.push(client_order_id.to_string());
+    let over = ids.len().saturating_sub(MINE_KEPT);
+    ids.drain(..over);
+    save(&key, &ids);
+}
+
+/// This phone's own orders at the table, newest last, comma-separated.
+pub fn mine(store: &str, table: &str) -> String {
+    load::<Vec<String>>(&key(store, table, "mine"))
+        .unwrap_or_default()
+        .join(",")
+}
+
 pub fn remove(key: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(key);

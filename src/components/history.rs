@@ -62,7 +62,12 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
     let place = StoredValue::new((store, table, api));
     let orders = LocalResource::new(move || {
         let (store, table, api) = place.get_value();
-        async move { api.table_orders(&store, &table, None).await }
+        // This phone's own orders, so they are told from what others at the table ordered.
+        let mine = crate::storage::mine(&store, &table);
+        async move {
+            let mine = (!mine.is_empty()).then_some(mine.as_str());
+            api.table_orders(&store, &table, mine).await
+        }
     });
     use_interval_fn(move || orders.refetch(), shop.config.poll_interval_ms);
     let close = move || shop.history_open.set(false);
@@ -86,11 +91,15 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
             });
         }
         let (tag_class, tag_words) = status_tag(o.status, i18n);
+        let mine = o.from_this_phone.then(|| {
+            view! { <span class="to-tag to-tag-mine">{t!(i18n, history_from_this_phone)}</span> }
+        });
         Either::Right(view! {
             <li class="to-history-row">
                 <div class="to-history-top">
                     <span class="to-muted">{clock_time(&o.received_at)}</span>
                     <span class=tag_class>{tag_words}</span>
+                    {mine}
                     <strong>{move || won(shop.locale.get(), o.total)}</strong>
                 </div>
                 <p class="to-cart-line-detail">{names.join(", ")}</p>

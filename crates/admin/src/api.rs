@@ -74,16 +74,26 @@ pub async fn put(path: &str, body: &impl Serialize) -> Result<(), Failure> {
         .map(|_| ())
 }
 
+/// Sent with every change that carries no JSON: the server takes a change only from a page
+/// that could set it (another site's form cannot).
+const OWNERS_CALL: (&str, &str) = ("x-requested-with", "tableorder-admin");
+
 pub async fn delete(path: &str) -> Result<(), Failure> {
-    answer::<Value>(Request::delete(path).send().await)
-        .await
-        .map(|_| ())
+    answer::<Value>(
+        Request::delete(path)
+            .header(OWNERS_CALL.0, OWNERS_CALL.1)
+            .send()
+            .await,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Uploads a file as the request's body, in its own type.
 pub async fn upload<T: DeserializeOwned>(path: &str, file: web_sys::File) -> Result<T, Failure> {
     let request = Request::post(path)
         .header("content-type", &file.type_())
+        .header(OWNERS_CALL.0, OWNERS_CALL.1)
         .body(wasm_bindgen::JsValue::from(file))
         .map_err(|e| Failure::Said(e.to_string()))?;
     answer(request.send().await).await

@@ -224,10 +224,10 @@ fn Dashboard(stores: Vec<StoreRef>) -> impl IntoView {
                                 view! { <crate::orders::TodaysOrders store=slug /> }.into_any()
                             }
                             Section::Tables => {
-                                view! { <crate::store::Tables store=slug /> }.into_any()
+                                view! { <crate::trust::Tables store=slug /> }.into_any()
                             }
                             Section::Tablets => {
-                                view! { <crate::store::Tablets store=slug /> }.into_any()
+                                view! { <crate::trust::Tablets store=slug /> }.into_any()
                             }
                             Section::Pin => {
                                 view! { <crate::store::PinChange store=slug /> }.into_any()

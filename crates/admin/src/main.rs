@@ -17,6 +17,8 @@ mod menu;
 mod orders;
 #[cfg(target_arch = "wasm32")]
 mod store;
+#[cfg(target_arch = "wasm32")]
+mod trust;
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

@@ -21,6 +21,7 @@ fn table(order: Option<(&str, &str, OrderStatus)>) -> TableOrders {
                 total: Won(32_000),
                 lines: vec![],
                 staff_call: false,
+                from_this_phone: false,
             })
             .into_iter()
             .collect(),

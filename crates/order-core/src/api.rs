@@ -323,9 +323,13 @@ pub struct PlacedOrder {
     pub received_at: String,
     pub total: Won,
     pub lines: Vec<PlacedLine>,
-    /// A call for staff, not an order of food.
+    /// A call for staff, not an order of food (as this server placed it).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub staff_call: bool,
+    /// Placed from the phone that asked (one of the ids it gave as `mine`), so a party sees
+    /// which orders at the table are not theirs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_this_phone: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

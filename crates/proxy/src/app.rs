@@ -40,8 +40,12 @@ pub struct Shared {
     /// The store's own tablets.
     pub devices: Devices,
     /// Tablet enrolment tries per client address (a code is 40 random bits; this keeps
-    /// guessing hopeless).
+    /// guessing hopeless), and per store from everywhere (a ceiling far above what one
+    /// caller may try, so a stranger cannot lock the owner's tablet out).
     pub enrolments: Arc<RateLimiter>,
+    pub enrolments_per_store: Arc<RateLimiter>,
+    /// Pages, files and photos per client address.
+    pub pages: Arc<RateLimiter>,
     /// `limits.trusted_proxies`, parsed once.
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
     /// What stores say about their items beyond the POS, and the photos.
@@ -109,6 +113,7 @@ impl AppState {
             // Well past the upstream's own timeout and the time the host takes to list a new
             // order, an order absent from the table never arrived (or arrived and vanished
             // undelivered: the acceptance window is longer).
+            prepaid_daily_limit: config.tablets.prepaid_daily_limit,
             settle_after: Duration::from_millis(
                 (limits.upstream_timeout_ms * 3 / 2).max(2_000) + config.upstream.listed_within_ms,
             ),
@@ -122,15 +127,22 @@ impl AppState {
         ));
         Ok(AppState(Arc::new(Shared {
             per_client: Arc::new(RateLimiter::new(limits.requests_per_minute_per_client)),
-            enrolments: Arc::new(RateLimiter::new(10)),
+            enrolments: Arc::new(RateLimiter::new(limits.enrolments_per_minute_per_client)),
+            enrolments_per_store: Arc::new(RateLimiter::new(
+                limits.enrolments_per_minute_per_store,
+            )),
+            pages: Arc::new(RateLimiter::new(limits.pages_per_minute_per_client)),
             trusted_proxies: limits
                 .trusted_proxies
                 .iter()
                 .filter_map(|p| crate::limits::parse_net(p))
                 .collect(),
             links: LinkKeys::new(db.clone()),
-            devices: Devices::new(db.clone()),
-            sessions: AdminSessions::new(db.clone()),
+            devices: Devices::new(
+                db.clone(),
+                Duration::from_secs(config.tablets.idle_expiry_secs),
+            ),
+            sessions: AdminSessions::new(db.clone(), config.admin_token.as_deref()),
             sign_ins: Arc::new(RateLimiter::new(10)),
             pins: PinStore::new(db),
             content,
@@ -145,4 +157,9 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     routes::router(state)
+}
+
+/// `/metrics` alone, for the loopback-only metrics listener.
+pub fn metrics_router(state: AppState) -> Router {
+    routes::metrics_router(state)
 }

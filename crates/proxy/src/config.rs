@@ -31,8 +31,16 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// The PIN staff enter to confirm a cash order (at least 6 digits). Secret.
     pub staff_pin: Option<String>,
-    /// Bearer token for `/metrics`; absent, `/metrics` is open (keep it off the internet).
+    /// Bearer token for `/metrics` on the main listener; without it (and without
+    /// `metrics_listen`) there is no `/metrics`.
     pub metrics_token: Option<String>,
+    /// A second listener for `/metrics` alone, on a loopback address (for a Prometheus on
+    /// the same machine); no token is asked there.
+    pub metrics_listen: Option<SocketAddr>,
+    /// The partner's tablet app, which the owner's enrolment QR code opens (`?store=&code=`
+    /// are added). Without it, and outside the demo, the code is typed by hand.
+    pub tablet_url: Option<String>,
+    pub tablets: TabletsConfig,
     /// Origins of partner pages allowed to call the API from a browser.
     pub allowed_origins: Vec<String>,
     /// Public slug → the store's credentials at Smartro.
@@ -173,8 +181,14 @@ pub struct Limits {
     pub upstream_connect_timeout_ms: u64,
     pub upstream_timeout_ms: u64,
     pub request_timeout_ms: u64,
-    /// A client that has not sent a request's headers by then is disconnected.
+    /// A client that has not sent a request's headers by then is disconnected, counted
+    /// from the connection's accept (HTTP/2's preface included) and for each later request.
     pub header_read_timeout_ms: u64,
+    /// A connection with no bytes either way and no request under way this long is closed
+    /// (idle keep-alive, HTTP/2 without frames).
+    pub idle_timeout_ms: u64,
+    /// Open connections at most; beyond, new ones wait in the kernel's queue.
+    pub max_connections: usize,
     /// After a shutdown signal, connections get this long to finish (a client that never
     /// finishes its request must not keep the server up).
     pub shutdown_grace_ms: u64,
@@ -184,6 +198,13 @@ pub struct Limits {
     pub requests_per_minute_per_client: u32,
     /// Order submissions per minute at one table.
     pub orders_per_minute_per_table: u32,
+    /// Pages, files and photos per minute from one client address (a first load is about
+    /// ten, a menu with photos a few dozen more).
+    pub pages_per_minute_per_client: u32,
+    /// Tablet enrolment tries per minute from one client address, and at one store from
+    /// everywhere (far higher: a stranger cannot lock the owner's tablet out).
+    pub enrolments_per_minute_per_client: u32,
+    pub enrolments_per_minute_per_store: u32,
     /// Take the client's address from X-Forwarded-For, as seen by the reverse proxy in front
     /// (the connection's peer is trusted).
     pub trust_forwarded_for: bool,
@@ -204,14 +225,39 @@ impl Default for Limits {
             upstream_timeout_ms: 10_000,
             request_timeout_ms: 30_000,
             header_read_timeout_ms: 10_000,
+            idle_timeout_ms: 75_000,
+            max_connections: 4_096,
             shutdown_grace_ms: 10_000,
             idempotency_secs: 30 * 60,
             requests_per_minute_per_client: 240,
             orders_per_minute_per_table: 20,
+            pages_per_minute_per_client: 600,
+            enrolments_per_minute_per_client: 10,
+            enrolments_per_minute_per_store: 300,
             trust_forwarded_for: false,
             trusted_proxies: Vec::new(),
             max_order_total: 1_000_000,
             max_order_items: 50,
+        }
+    }
+}
+
+/// `[tablets]`: how long a tablet's credential lives unused, and what one tablet may take
+/// as prepaid in a business day.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TabletsConfig {
+    /// A credential unused this long stops working (each use renews it).
+    pub idle_expiry_secs: u64,
+    /// Prepaid totals one tablet may take per business day, in won; 0: no ceiling.
+    pub prepaid_daily_limit: i64,
+}
+
+impl Default for TabletsConfig {
+    fn default() -> Self {
+        TabletsConfig {
+            idle_expiry_secs: 30 * 24 * 3600,
+            prepaid_daily_limit: 3_000_000,
         }
     }
 }
@@ -255,6 +301,9 @@ impl Default for Config {
             admin_token: None,
             staff_pin: None,
             metrics_token: None,
+            metrics_listen: None,
+            tablet_url: None,
+            tablets: TabletsConfig::default(),
             allowed_origins: Vec::new(),
             stores: BTreeMap::new(),
             staff_call_reasons: ["물", "물티슈", "앞접시", "수저·젓가락", "직원 방문"]
@@ -477,6 +526,30 @@ impl Config {
                 "admin_token must be at least {MIN_ADMIN_TOKEN_CHARS} characters (e.g. `openssl rand -hex 16`)"
             )));
         }
+        if self.limits.idle_timeout_ms <= self.limits.request_timeout_ms
+            || self.limits.max_connections == 0
+            || self.tablets.idle_expiry_secs == 0
+            || self.tablets.prepaid_daily_limit < 0
+        {
+            return Err(ConfigError::Invalid(
+                "limits.idle_timeout_ms must exceed request_timeout_ms, max_connections be at least 1, \
+                 tablets.idle_expiry_secs at least 1 and prepaid_daily_limit not negative"
+                    .into(),
+            ));
+        }
+        if let Some(addr) = self.metrics_listen.filter(|a| !a.ip().is_loopback()) {
+            return Err(ConfigError::Invalid(format!(
+                "metrics_listen {addr}: a loopback address only (it asks no token); \
+                 elsewhere set metrics_token"
+            )));
+        }
+        if let Some(url) = &self.tablet_url {
+            if !(url.starts_with("https://") || is_loopback_url(url)) {
+                return Err(ConfigError::Invalid(format!(
+                    "tablet_url {url:?} must be https:// (plain http only on this machine)"
+                )));
+            }
+        }
         if let Some(pin) = &self.staff_pin {
             check_staff_pin(pin)
                 .map_err(|why| ConfigError::Invalid(format!("staff_pin: {why}")))?;
@@ -491,6 +564,11 @@ impl Config {
             )));
         }
         Ok(self)
+    }
+
+    /// The demo: the embedded simulator runs (no upstream), and with it the example pages.
+    pub fn is_demo(&self) -> bool {
+        self.upstream.url.is_none()
     }
 
     /// The name guests see for a store.

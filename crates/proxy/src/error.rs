@@ -24,6 +24,12 @@ pub enum AppError {
     DeviceRequired,
     #[error("that enrolment code is wrong, used or expired: ask the owner for a new one")]
     EnrolmentRefused,
+    /// A tablet bound to one table, used for another.
+    #[error("this tablet orders for table {0} only (the owner bound it there)")]
+    TabletElsewhere(String),
+    /// A state-changing owner's call a browser could send from another site.
+    #[error("send the owner's changes as application/json or with an X-Requested-With header")]
+    NotAnOwnersCall,
     /// A page on a site that is neither this server nor a listed partner.
     #[error("orders come from the store's own pages and its listed partners only")]
     Forbidden,
@@ -99,7 +105,9 @@ impl AppError {
                 (ErrorCode::RateLimited, Some(*retry_after_ms))
             }
             AppError::Unauthorized => (ErrorCode::Unauthorized, None),
-            AppError::Forbidden => (ErrorCode::Forbidden, None),
+            AppError::Forbidden | AppError::TabletElsewhere(_) | AppError::NotAnOwnersCall => {
+                (ErrorCode::Forbidden, None)
+            }
             AppError::DeviceRequired | AppError::EnrolmentRefused => {
                 (ErrorCode::DeviceRequired, None)
             }

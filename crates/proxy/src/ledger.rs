@@ -56,6 +56,8 @@ pub struct Record {
     pub partner_order_no: String,
     /// What the order is, as `OrderShape` JSON; none for records from before it was kept.
     pub shape: Option<String>,
+    /// A call for staff (as it was placed; never read from its memo).
+    pub staff_call: bool,
     pub state: RecordState,
 }
 
@@ -95,6 +97,13 @@ pub struct Claim<'a> {
     pub partner_order_no: &'a str,
     /// What the order is, as `OrderShape` JSON.
     pub shape: &'a str,
+    /// A call for staff rather than an order of food.
+    pub staff_call: bool,
+    /// The store's tablet that placed it, and what it took as prepaid.
+    pub device_id: Option<&'a str>,
+    pub prepaid_won: Option<i64>,
+    /// The most the tablet may take as prepaid in 24 hours, this order included.
+    pub prepaid_ceiling: Option<i64>,
 }
 
 /// What a claim found.
@@ -106,6 +115,9 @@ pub enum Claimed {
     Held,
     /// This approval already pays for another order: nothing was written.
     ApprovalUsed(String),
+    /// The tablet's prepaid takings in 24 hours would pass its ceiling: nothing was written.
+    /// What it took before this order.
+    OverCeiling(i64),
 }
 
 #[derive(Clone)]
@@ -155,6 +167,10 @@ struct OwnedClaim {
     approvals: Vec<(String, String)>,
     partner_order_no: String,
     shape: String,
+    staff_call: bool,
+    device_id: Option<String>,
+    prepaid_won: Option<i64>,
+    prepaid_ceiling: Option<i64>,
 }
 
 /// What one write came to, to be told once its transaction is committed.
@@ -172,7 +188,7 @@ pub fn now_ms() -> i64 {
 
 /// The columns `record_of` reads, in its order.
 const RECORD_COLUMNS: &str = "client_order_id, table_id, fingerprint, state, sent_at_ms, order_no,
-     received_at, total, anchor_order_no, partner_order_no, shape";
+     received_at, total, anchor_order_no, partner_order_no, shape, staff_call";
 
 /// A row of `order_records`, its columns as `RECORD_COLUMNS` names them.
 fn record_of(row: &dyn Columns) -> Result<Record, ReadError> {
@@ -196,6 +212,7 @@ fn record_of(row: &dyn Columns) -> Result<Record, ReadError> {
             .maybe_text(9)?
             .unwrap_or_else(|| client_order_id.clone()),
         shape: row.maybe_text(10)?,
+        staff_call: row.int(11)? != 0,
         client_order_id,
         state,
     })
@@ -326,6 +343,10 @@ impl Ledger {
             approvals: claim.approvals.to_vec(),
             partner_order_no: claim.partner_order_no.to_string(),
             shape: claim.shape.to_string(),
+            staff_call: claim.staff_call,
+            device_id: claim.device_id.map(str::to_string),
+            prepaid_won: claim.prepaid_won,
+            prepaid_ceiling: claim.prepaid_ceiling,
         };
         let anchor = anchor.map(str::to_string);
         self.write(|reply| Write::Claim {
@@ -442,6 +463,10 @@ mod tests {
             approvals,
             partner_order_no: "12345678901234567890",
             shape: "{}",
+            staff_call: false,
+            device_id: None,
+            prepaid_won: None,
+            prepaid_ceiling: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod base_copies;
 pub mod catalog;
 pub mod check;
 pub mod config;
+pub mod connections;
 pub mod content;
 pub mod db;
 pub mod error;

@@ -60,7 +60,7 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
-    /// Table links: rotate the key they are signed with.
+    /// Table links: renew one table's, or rotate the key they are all signed with.
     Links {
         #[command(subcommand)]
         action: LinksAction,
@@ -133,6 +133,13 @@ enum LinksAction {
     /// Sign every table link with a new key: all printed QR codes stop working; print the
     /// sheet again (`tableorder qr`).
     Rotate,
+    /// A new link for one table (a photographed or copied sticker): that table's printed
+    /// code stops working, every other table's keeps working.
+    Renew {
+        /// FLR-TBL, e.g. 0001-0003.
+        #[arg(long)]
+        table: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -304,6 +311,23 @@ async fn links(action: LinksAction, at: StoreArgs) -> ExitCode {
         let config = config_for_store(at.config.as_deref(), at.data.clone(), store)?;
         let keys = LinkKeys::new(open_db(&config).await?);
         match action {
+            LinksAction::Renew { table } => {
+                if order_core::parse_table_id(&table).is_none() {
+                    eprintln!("error: {table:?} is not a table (FLR-TBL, e.g. 0001-0003)");
+                    return Err(ExitCode::from(2));
+                }
+                match keys.renew(store, &table).await {
+                    Ok(generation) => {
+                        println!("table {table} of {store} has a new link (renewal {generation}): its printed code has stopped working; every other table's still works.");
+                        println!("print its new code: tableorder qr --store {store} --base-url https://…");
+                        Ok(())
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        Err(ExitCode::from(3))
+                    }
+                }
+            }
             LinksAction::Rotate => {
                 match keys.rotate(store).await {
                     Ok(id) => {
@@ -326,7 +350,10 @@ async fn tablets(action: TabletsAction, at: StoreArgs) -> ExitCode {
     let run = async {
         let store = store_of(&at)?;
         let config = config_for_store(at.config.as_deref(), at.data.clone(), store)?;
-        let devices = Devices::new(open_db(&config).await?);
+        let devices = Devices::new(
+            open_db(&config).await?,
+            std::time::Duration::from_secs(config.tablets.idle_expiry_secs),
+        );
         let failed = |e: tableorder_proxy::trust::TrustError| {
             eprintln!("error: {e}");
             ExitCode::from(3)
@@ -489,11 +516,14 @@ async fn serve(
     }
     config.sim_control |= sim_control;
     let slugs: Vec<String> = config.stores.keys().cloned().collect();
+    // A working table link is printed for the demo only: a real store's links are its
+    // stickers, and a log is no place for one.
+    let demo = config.is_demo();
     match server::start(config, server::shutdown_signal()).await {
         Ok(running) => {
             let base = format!("http://{}", running.addr);
             println!("tableorder is serving on {base}");
-            if let Some(first) = slugs.first() {
+            if let Some(first) = slugs.first().filter(|_| demo) {
                 if let Ok(info) = running.state.catalog.get(first).await {
                     if let Some(table) = info.tables.first() {
                         match running.state.links.token(first, &table.id).await {

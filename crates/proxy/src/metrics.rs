@@ -40,6 +40,10 @@ pub struct Metrics {
     pub staff_pin_lockouts: Counter,
     /// Orders nobody can confirm, flagged for staff.
     pub orders_unconfirmed: Counter,
+    /// Connections open now.
+    pub open_connections: Gauge,
+    /// Connections closed for saying nothing: before their first request, or idle.
+    pub silent_connections_closed: Counter,
     orders_matched: Family<Matched, Counter>,
     base_info_stale: Family<Store, Gauge>,
     base_info_fetched: Family<Store, Gauge>,
@@ -86,6 +90,17 @@ impl Default for Metrics {
             &mut registry,
             "orders_unconfirmed",
             "Orders that may be on the POS and cannot be confirmed: flagged for staff.",
+        );
+        let open_connections = Gauge::default();
+        registry.register(
+            "open_connections",
+            "Client connections open now.",
+            open_connections.clone(),
+        );
+        let silent_connections_closed = counter(
+            &mut registry,
+            "silent_connections_closed",
+            "Connections closed for sending no request in time, or for idling.",
         );
         let orders_matched = Family::<Matched, Counter>::default();
         registry.register(
@@ -135,6 +150,8 @@ impl Default for Metrics {
             staff_pin_failures,
             staff_pin_lockouts,
             orders_unconfirmed,
+            open_connections,
+            silent_connections_closed,
             orders_matched,
             base_info_stale,
             base_info_fetched,

@@ -3,6 +3,7 @@
 
 use crate::app::{router, AppState};
 use crate::config::Config;
+use crate::connections::ConnectionLimits;
 use crate::ledger::Ledger;
 use pos_sim::{Fixture, Sim, Timing};
 use std::net::SocketAddr;
@@ -30,6 +31,8 @@ pub enum ServeError {
 /// A running proxy, for the binary and for tests.
 pub struct Running {
     pub addr: SocketAddr,
+    /// The loopback-only `/metrics` listener, when one is configured.
+    pub metrics_addr: Option<SocketAddr>,
     pub state: AppState,
     /// The embedded simulator, when there is one.
     pub sim: Option<Arc<Sim>>,
@@ -105,6 +108,14 @@ pub async fn start(
         .map_err(|e| ServeError::Records(e.to_string()))?;
     let state = AppState::new(config, &upstream_url, db, std::sync::Arc::new(content))
         .map_err(|e| ServeError::Upstream(e.to_string()))?;
+    match state.pins.hash_plain_pins().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            stores = n,
+            "staff PINs kept in plain text by an earlier release are now hashed"
+        ),
+        Err(e) => return Err(ServeError::Records(e.to_string())),
+    }
     read_pins(&state)
         .await
         .map_err(|e| ServeError::Records(e.to_string()))?;
@@ -119,22 +130,31 @@ pub async fn start(
             source,
         })?;
     let addr = listener.local_addr()?;
+    let metrics_addr = match state.config.metrics_listen {
+        Some(at) => Some(serve_metrics(at, state.clone()).await?),
+        None => None,
+    };
     spawn_refresh(state.clone());
     spawn_follow(state.clone());
     let desk = state.desk.clone();
     let limits = &state.config.limits;
-    let timeouts = ConnectionTimeouts {
+    let connection_limits = ConnectionLimits {
         header_read: Duration::from_millis(limits.header_read_timeout_ms),
+        idle: Duration::from_millis(limits.idle_timeout_ms),
         grace: Duration::from_millis(limits.shutdown_grace_ms),
+        max_open: limits.max_connections,
     };
+    let metrics = state.metrics.clone();
     let task = tokio::spawn(async move {
-        let served = serve_connections(listener, app, timeouts, shutdown).await;
+        let served =
+            crate::connections::serve(listener, app, connection_limits, metrics, shutdown).await;
         // Orders sent but not yet answered get to record their outcome before we go.
         desk.drain(drain_for).await;
         served
     });
     Ok(Running {
         addr,
+        metrics_addr,
         state,
         sim,
         upstream_url,
@@ -142,75 +162,20 @@ pub async fn start(
     })
 }
 
-#[derive(Debug, Clone, Copy)]
-struct ConnectionTimeouts {
-    /// A client gets this long to send a request's headers.
-    header_read: Duration,
-    /// After a shutdown signal, connections get this long to finish.
-    grace: Duration,
-}
-
-/// Accepts until `shutdown`, then lets connections finish within the grace period. Each
-/// request knows its client's address (`ConnectInfo`), as with axum's own `serve`; unlike
-/// it, a client that never finishes its headers is dropped.
-async fn serve_connections(
-    listener: TcpListener,
-    app: axum::Router,
-    timeouts: ConnectionTimeouts,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    use axum::extract::ConnectInfo;
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
-    use hyper_util::service::TowerToHyperService;
-    use tower::ServiceExt;
-
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(timeouts.header_read);
-    builder.http2().timer(TokioTimer::new());
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    tokio::pin!(shutdown);
-    loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(e) => {
-                    // Out of file descriptors and the like: wait rather than spin.
-                    tracing::warn!(error = %e, "cannot accept a connection");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = &mut shutdown => break,
-        };
-        let service = app.clone().map_request(
-            move |mut req: axum::extract::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                req
-            },
-        );
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
-            .into_owned();
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(%peer, error = %e, "connection ended with an error");
-            }
-        });
-    }
-    drop(listener);
-    // Graceful, within a deadline: a connection that never finishes does not hold us.
-    if tokio::time::timeout(timeouts.grace, graceful.shutdown())
+/// `/metrics` alone on its own (loopback) listener, in the background.
+async fn serve_metrics(at: SocketAddr, state: AppState) -> Result<SocketAddr, ServeError> {
+    let listener = TcpListener::bind(at)
         .await
-        .is_err()
-    {
-        tracing::warn!(grace = ?timeouts.grace, "connections still open at the shutdown deadline; closing them");
-    }
-    Ok(())
+        .map_err(|source| ServeError::Listen { addr: at, source })?;
+    let addr = listener.local_addr()?;
+    let app = crate::app::metrics_router(state);
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    });
+    tracing::info!(%addr, "metrics served on their own listener");
+    Ok(addr)
 }
 
 /// Warms the cache at start, checks `menu/state` every few minutes, refetches daily.
@@ -270,7 +235,7 @@ fn spawn_follow(state: AppState) {
     });
 }
 
-/// The staff PINs owners set, as the database has them now.
+/// The staff PINs owners set (their hashes), as the database has them now.
 async fn read_pins(state: &AppState) -> Result<(), crate::trust::TrustError> {
     for (store, pin) in state.pins.all().await? {
         state.desk.staff_pin().set(&store, &pin);

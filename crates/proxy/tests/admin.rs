@@ -21,7 +21,10 @@ async fn call(
 ) -> (u16, reqwest::header::HeaderMap, Value) {
     let mut request = h.http.request(method, format!("{}{path}", h.base));
     if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
+        // As the owner's page sends every call.
+        request = request
+            .header("cookie", cookie)
+            .header("x-requested-with", "tableorder-admin");
     }
     if let Some(body) = body {
         request = request.json(&body);
@@ -91,6 +94,7 @@ async fn upload(
         ))
         .header("cookie", cookie)
         .header("content-type", content_type)
+        .header("x-requested-with", "tableorder-admin")
         .body(bytes)
         .send()
         .await

@@ -81,17 +81,7 @@ async fn the_same_client_order_id_is_one_order_sequentially_and_concurrently() {
         (422, Some("invalid_request")),
         "one id, one table"
     );
-    let (_, metrics) = (
-        0,
-        h.http
-            .get(format!("{}/metrics", h.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let metrics = h.metrics().await;
     assert!(
         metrics.contains("tableorder_idempotent_replays_total 10"),
         "{metrics}"

@@ -2,8 +2,9 @@
 
 mod common;
 
+use common::run_cli_on;
+
 use common::start;
-use std::process::Command;
 use tableorder_proxy::qr::write_all;
 
 /// Rasterises the qrcode crate's SVG (a path of `M x y h w v h H x V y` squares) and reads
@@ -134,21 +135,6 @@ async fn the_sheet_is_served_to_staff_only() {
 /// Runs the CLI; (exit code, stderr, stdout).
 fn run_cli(args: &[&str]) -> (i32, String, String) {
     run_cli_on(args, None)
-}
-
-/// The CLI on the server's database (`database_url`, when it has one; else `--data`).
-fn run_cli_on(args: &[&str], database_url: Option<&str>) -> (i32, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tableorder"));
-    command.args(args).env("TABLEORDER_LOG", "error");
-    if let Some(url) = database_url {
-        command.env("TABLEORDER_DATABASE_URL", url);
-    }
-    let out = command.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
 }
 
 fn tableorder(args: &[&str]) -> (i32, String) {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{cash_order, fresh_database, order, start_with, Harness};
+use common::{cash_order, order, Harness};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -15,26 +15,7 @@ async fn two_replicas() -> (Harness, Harness) {
 
 /// The same, with a staff PIN configured on both.
 async fn two_replicas_with(staff_pin: Option<&'static str>) -> (Harness, Harness) {
-    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let shared = fresh_database().await;
-    let data = std::env::temp_dir().join(format!("tableorder-replicas-{}-{n}", std::process::id()));
-    let (a_url, a_data) = (shared.clone(), data.clone());
-    let a = start_with(move |c| {
-        c.database_url = a_url;
-        c.data_dir = a_data;
-        c.staff_pin = staff_pin.map(String::from);
-    })
-    .await;
-    let upstream = a.running.upstream_url.clone();
-    let b = start_with(move |c| {
-        c.database_url = shared;
-        c.data_dir = data;
-        c.upstream.url = Some(upstream);
-        c.staff_pin = staff_pin.map(String::from);
-    })
-    .await;
-    (a, b)
+    common::two_servers(move |c| c.staff_pin = staff_pin.map(String::from)).await
 }
 
 async fn pos_orders(h: &Harness) -> Vec<Value> {

@@ -142,6 +142,7 @@ impl Model {
                     total: o.total,
                     lines: vec![],
                     staff_call: false,
+                    from_this_phone: false,
                 })
             })
             .collect::<Vec<_>>();

@@ -7,6 +7,7 @@ pub enum Arg<'a> {
     Text(&'a str),
     MaybeText(Option<&'a str>),
     Int(i64),
+    MaybeInt(Option<i64>),
 }
 
 /// The statement with its arguments bound, for the pool.
@@ -18,6 +19,7 @@ pub(crate) fn sqlx_query<'q>(
         Arg::Text(v) => q.bind(v),
         Arg::MaybeText(v) => q.bind(v),
         Arg::Int(v) => q.bind(v),
+        Arg::MaybeInt(v) => q.bind(v),
     })
 }
 
@@ -42,6 +44,7 @@ pub(crate) fn bind(
             Arg::Text(v) => statement.raw_bind_parameter(index, v)?,
             Arg::MaybeText(v) => statement.raw_bind_parameter(index, v)?,
             Arg::Int(v) => statement.raw_bind_parameter(index, v)?,
+            Arg::MaybeInt(v) => statement.raw_bind_parameter(index, v)?,
         }
     }
     Ok(())

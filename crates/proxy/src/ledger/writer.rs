@@ -242,9 +242,13 @@ enum Applied {
     Failed(String),
 }
 
+/// The window a tablet's prepaid ceiling counts over.
+const PREPAID_WINDOW_MS: i64 = 24 * 3600 * 1000;
+
 impl Write {
     fn may_be_taken_back(&self) -> bool {
-        matches!(self, Write::Claim { claim, .. } if !claim.approvals.is_empty())
+        matches!(self, Write::Claim { claim, .. }
+            if !claim.approvals.is_empty() || claim.prepaid_ceiling.is_some())
     }
 }
 
@@ -350,8 +354,9 @@ async fn claim_row(
         .execute(
             "INSERT INTO order_records
                  (store, client_order_id, table_id, fingerprint, state, sent_at_ms, payment,
-                  updated_at_ms, anchor_order_no, partner_order_no, shape)
-             VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5, $7, $8, $9)
+                  updated_at_ms, anchor_order_no, partner_order_no, shape, staff_call, device_id,
+                  prepaid_won)
+             VALUES ($1, $2, $3, $4, 'in_doubt', $5, $6, $5, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (store, client_order_id) DO NOTHING",
             &[
                 Arg::Text(&claim.store),
@@ -363,11 +368,29 @@ async fn claim_row(
                 Arg::MaybeText(anchor),
                 Arg::Text(&claim.partner_order_no),
                 Arg::Text(&claim.shape),
+                Arg::Int(i64::from(claim.staff_call)),
+                Arg::MaybeText(claim.device_id.as_deref()),
+                Arg::MaybeInt(claim.prepaid_won),
             ],
         )
         .await?;
     if inserted != 1 {
         return Ok(Claimed::Held);
+    }
+    if let (Some(device), Some(ceiling)) = (&claim.device_id, claim.prepaid_ceiling) {
+        // Counted inside the claim's transaction, this order included: taken back if over.
+        let taken: i64 = tx
+            .text(
+                "SELECT CAST(COALESCE(SUM(prepaid_won), 0) AS TEXT) FROM order_records
+                 WHERE device_id = $1 AND sent_at_ms > $2",
+                &[Arg::Text(device), Arg::Int(now - PREPAID_WINDOW_MS)],
+            )
+            .await?
+            .parse()
+            .unwrap_or(i64::MAX);
+        if taken > ceiling {
+            return Ok(Claimed::OverCeiling(taken - claim.prepaid_won.unwrap_or(0)));
+        }
     }
     for (day, no) in &claim.approvals {
         let taken = tx

@@ -252,6 +252,8 @@ pub struct DeskSettings {
     /// reached Smartro (or vanished undelivered): it may be sent again. Longer than the
     /// upstream timeout and the time the host takes to list a new order.
     pub settle_after: Duration,
+    /// What one tablet may take as prepaid in 24 hours, in won; 0: no ceiling.
+    pub prepaid_daily_limit: i64,
 }
 
 pub struct OrderDesk {
@@ -335,7 +337,7 @@ impl OrderDesk {
         settings: DeskSettings,
     ) -> OrderDesk {
         OrderDesk {
-            staff_pin: StaffPin::new(settings.staff_pin.clone(), ledger.pool().clone()),
+            staff_pin: StaffPin::new(settings.staff_pin.as_deref(), ledger.pool().clone()),
             upstream,
             catalog,
             ledger,
@@ -596,6 +598,12 @@ impl OrderDesk {
             staff_call: false,
         };
         let (number, shape) = sent_as(store, &request.client_order_id, &prepared.priced);
+        let device_id = match orderer {
+            Orderer::Tablet { device_id } => Some(device_id),
+            Orderer::Guest => None,
+        };
+        let prepaid_won = request.payment.as_ref().map(|_| prepared.priced.total.0);
+        let limit = self.settings.prepaid_daily_limit;
         let claim = Claim {
             store,
             client_order_id: &request.client_order_id,
@@ -605,6 +613,10 @@ impl OrderDesk {
             approvals: &approvals,
             partner_order_no: &number,
             shape: &shape,
+            staff_call: false,
+            device_id,
+            prepaid_won,
+            prepaid_ceiling: (prepaid_won.is_some() && limit > 0).then_some(limit),
         };
         self.dispatch(&claim, prepared, anchor).await
     }
@@ -673,6 +685,10 @@ impl OrderDesk {
             approvals: &[],
             partner_order_no: &number,
             shape: &shape,
+            staff_call: true,
+            device_id: None,
+            prepaid_won: None,
+            prepaid_ceiling: None,
         };
         // A bill opened or closed between the look and the send is looked at again at once.
         // A first order still on its way to the POS holds the table without a bill yet (a
@@ -830,11 +846,21 @@ impl OrderDesk {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&key);
-            if let Claimed::ApprovalUsed(taken) = claimed? {
-                tracing::warn!(store = claim.store, table = claim.table, approval = %taken, "an approval already behind another order");
-                return Err(OrderError::ApprovalRejected(format!(
-                    "approval {taken} already paid for another order today"
-                )));
+            match claimed? {
+                Claimed::ApprovalUsed(taken) => {
+                    tracing::warn!(store = claim.store, table = claim.table, approval = %taken, "an approval already behind another order");
+                    return Err(OrderError::ApprovalRejected(format!(
+                        "approval {taken} already paid for another order today"
+                    )));
+                }
+                Claimed::OverCeiling(taken) => {
+                    tracing::warn!(store = claim.store, device = ?claim.device_id, taken, "a tablet's prepaid ceiling reached");
+                    return Err(OrderError::OrderTooLarge(format!(
+                        "this tablet has taken {taken} won prepaid in the last 24 hours; it may take {} at most: ask the owner",
+                        claim.prepaid_ceiling.unwrap_or_default()
+                    )));
+                }
+                Claimed::Mine | Claimed::Held => {}
             }
             // The ledger has it already (another server, or a send left in doubt).
             return match self

@@ -72,6 +72,7 @@ impl Known {
                 match inquiry.orders.orders.get_mut(*index) {
                     Some(o) if o.client_order_id.is_none() => {
                         o.client_order_id = Some(record.client_order_id.clone());
+                        o.staff_call = record.staff_call;
                     }
                     _ => {}
                 }
@@ -156,12 +157,20 @@ impl OrderDesk {
                     let listed = orders.orders.iter_mut();
                     if let Some(o) = listed.into_iter().find(|o| o.order_no == receipt.order_no) {
                         o.client_order_id = Some(id.to_string());
+                        o.staff_call = record.staff_call;
                     }
                 }
                 Ok(Some(Err(OrderError::Unconfirmed))) => orders.unseen.push(id.to_string()),
                 // Still in doubt, proven absent (it may be sent again), or not looked at now.
                 _ => {}
             }
+        }
+        // What this phone placed, told apart from what others at the table did.
+        for o in &mut orders.orders {
+            o.from_this_phone = o
+                .client_order_id
+                .as_deref()
+                .is_some_and(|id| mine.contains(&id));
         }
         Ok(orders)
     }

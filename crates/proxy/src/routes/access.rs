@@ -100,6 +100,14 @@ impl FromRequestParts<AppState> for AtTable {
             return Err(no_table(&table));
         }
         if let Some(device) = tablet_of(state, &store, &parts.headers).await? {
+            if let Some(bound) = device
+                .bound_table
+                .as_ref()
+                .filter(|_| !device.serves_table(&table))
+            {
+                tracing::warn!(store, table, device = %device.device_id, bound, "a bound tablet used at another table");
+                return Err(AppError::TabletElsewhere(bound.clone()));
+            }
             return Ok(AtTable {
                 store,
                 table,

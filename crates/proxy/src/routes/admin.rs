@@ -4,17 +4,18 @@
 //! staff PIN.
 
 use super::access::{session_cookie, Admin, KnownStore};
+use super::admin_trust as trust;
 use super::body::JsonBody;
 use crate::app::AppState;
 use crate::content::{business_day, ItemContent};
 use crate::error::AppError;
 use crate::ledger::now_ms;
-use crate::trust::{Device, TableLink, SESSION_COOKIE};
+use crate::trust::SESSION_COOKIE;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware;
-use axum::response::{AppendHeaders, Html, IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use order_core::owner::{ItemEdit, StoreItem, TableOrder};
@@ -41,23 +42,66 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/v1/admin/stores/{store}/orders", get(todays_orders))
         .route("/api/v1/admin/stores/{store}/staff-pin", put(change_pin))
         .route("/api/v1/admin/stores/{store}/refresh", post(refresh))
-        .route("/api/v1/admin/stores/{store}/qr", get(qr_sheet))
-        .route("/api/v1/admin/stores/{store}/links", get(table_links))
+        .route("/api/v1/admin/stores/{store}/qr", get(trust::qr_sheet))
+        .route(
+            "/api/v1/admin/stores/{store}/links",
+            get(trust::table_links),
+        )
         .route(
             "/api/v1/admin/stores/{store}/link-key",
-            post(rotate_link_key),
+            post(trust::rotate_link_key),
+        )
+        .route(
+            "/api/v1/admin/stores/{store}/tables/{table}/link-key",
+            post(trust::renew_table_link),
         )
         .route(
             "/api/v1/admin/stores/{store}/enrolment-codes",
-            post(enrolment_code),
+            post(trust::enrolment_code),
         )
-        .route("/api/v1/admin/stores/{store}/devices", get(devices))
+        .route("/api/v1/admin/stores/{store}/devices", get(trust::devices))
         .route(
             "/api/v1/admin/stores/{store}/devices/{device}",
-            delete(revoke_device),
+            delete(trust::revoke_device),
+        )
+        .route(
+            "/api/v1/admin/stores/{store}/devices/{device}/table",
+            put(trust::bind_device),
         )
         .route_layer(middleware::from_extractor_with_state::<Admin, _>(state))
         .route("/api/v1/admin/session", post(sign_in).delete(sign_out))
+        .route_layer(middleware::from_fn(owners_calls_only))
+}
+
+/// A change to the store comes as JSON, as a photo, or with a header only a page of this
+/// server (or a script) sets: a form on another site can send none of these, so a signed-in
+/// owner's browser cannot be made to change anything from there (the cookie's SameSite is
+/// the first guard, this the second).
+async fn owners_calls_only(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> Result<Response, AppError> {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(next.run(req).await);
+    }
+    let headers = req.headers();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let typed = ["application/json", "image/jpeg", "image/png"]
+        .iter()
+        .any(|t| content_type.starts_with(t));
+    if typed
+        || headers.contains_key(header::AUTHORIZATION)
+        || headers.contains_key("x-requested-with")
+    {
+        return Ok(next.run(req).await);
+    }
+    tracing::warn!(method = %req.method(), path = req.uri().path(), "refused an owner's change without JSON or the owner's header");
+    Err(AppError::NotAnOwnersCall)
 }
 
 /// The guide's "button event": fetch tables and menu again now.
@@ -78,191 +122,6 @@ pub async fn refresh(
         "items": info.item_count(),
         "stale": state.catalog.is_stale(&store),
     })))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LinkQuery {
-    base_url: String,
-}
-
-/// Every table's signed link, under the known store's current key.
-async fn signed_links(
-    state: &AppState,
-    store: &str,
-    base_url: &str,
-) -> Result<(String, Vec<TableLink>), AppError> {
-    crate::qr::check_base_url(base_url).map_err(|e| AppError::Invalid(e.to_string()))?;
-    let info = state.catalog.get(store).await?;
-    let links = state
-        .links
-        .table_links(store, base_url, &info.tables)
-        .await?;
-    Ok((info.name.clone(), links))
-}
-
-/// The printable sheet of table QR codes, each opening the table's signed link.
-#[utoipa::path(get, path = "/api/v1/admin/stores/{store}/qr", tag = "staff",
-    params(("store" = String, Path), ("baseUrl" = String, Query, description = "where guests open the page")),
-    security(("bearer" = [])),
-    responses((status = 200, description = "an A4 HTML sheet", content_type = "text/html"),
-        (status = 401, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
-pub async fn qr_sheet(
-    State(state): State<AppState>,
-    KnownStore(store): KnownStore,
-    Query(query): Query<LinkQuery>,
-) -> Result<Html<String>, AppError> {
-    let (name, links) = signed_links(&state, &store, &query.base_url).await?;
-    crate::qr::sheet_html(&name, &links)
-        .map(Html)
-        .map_err(|e| AppError::Invalid(e.to_string()))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TableLinkOut {
-    table: String,
-    name: String,
-    floor: String,
-    url: String,
-}
-
-/// Every table's signed link as data (for a partner's own printing or a tablet's setup).
-#[utoipa::path(get, path = "/api/v1/admin/stores/{store}/links", tag = "staff",
-    params(("store" = String, Path), ("baseUrl" = String, Query, description = "where guests open the page")),
-    security(("bearer" = [])),
-    responses((status = 200, body = [TableLinkOut]),
-        (status = 401, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
-pub async fn table_links(
-    State(state): State<AppState>,
-    KnownStore(store): KnownStore,
-    Query(query): Query<LinkQuery>,
-) -> Result<Json<Vec<TableLinkOut>>, AppError> {
-    let (_, links) = signed_links(&state, &store, &query.base_url).await?;
-    Ok(Json(
-        links
-            .into_iter()
-            .map(|l| TableLinkOut {
-                table: l.table.id,
-                name: l.table.name,
-                floor: l.table.floor,
-                url: l.url,
-            })
-            .collect(),
-    ))
-}
-
-/// A new key for the store's table links: every printed link stops working at once (print
-/// the sheet again). For a link that was copied or photographed and abused.
-#[utoipa::path(post, path = "/api/v1/admin/stores/{store}/link-key", tag = "staff",
-    params(("store" = String, Path)),
-    security(("bearer" = [])),
-    responses((status = 200, description = "`{keyId}`: the new key's id"),
-        (status = 401, body = order_core::ApiError), (status = 404, body = order_core::ApiError)))]
-pub async fn rotate_link_key(
-    State(state): State<AppState>,
-    KnownStore(store): KnownStore,
-) -> Result<Json<Value>, AppError> {
-    let key_id = state.links.rotate(&store).await?;
-    Ok(Json(json!({ "store": store, "keyId": key_id })))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnrolQuery {
-    /// Where the tablet page is served: the answer then carries a QR code that opens it.
-    base_url: Option<String>,
-}
-
-/// A one-time code that enrols one tablet within 15 minutes.
-#[utoipa::path(post, path = "/api/v1/admin/stores/{store}/enrolment-codes", tag = "staff",
-    params(("store" = String, Path), ("baseUrl" = Option<String>, Query, description = "where the tablet page is served")),
-    security(("bearer" = [])),
-    responses((status = 201, description = "`{code, expiresAtMs, enrolUrl, qrSvg}`"),
-        (status = 401, body = order_core::ApiError), (status = 404, body = order_core::ApiError)))]
-pub async fn enrolment_code(
-    State(state): State<AppState>,
-    KnownStore(store): KnownStore,
-    Query(query): Query<EnrolQuery>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
-    let code = state.devices.issue_code(&store).await?;
-    // A QR code the tablet's camera opens: the tablet page with the code filled in.
-    let enrol_url = query.base_url.map(|base| {
-        format!(
-            "{}/examples/tablet.html?store={store}&code={}",
-            base.trim_end_matches('/'),
-            code.code
-        )
-    });
-    let qr_svg = match &enrol_url {
-        Some(url) => {
-            crate::qr::check_base_url(url).map_err(|e| AppError::Invalid(e.to_string()))?;
-            Some(crate::qr::table_svg(url).map_err(|e| AppError::Invalid(e.to_string()))?)
-        }
-        None => None,
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "store": store, "code": code.code, "expiresAtMs": code.expires_at_ms,
-            "enrolUrl": enrol_url, "qrSvg": qr_svg,
-        })),
-    ))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceOut {
-    device_id: String,
-    name: String,
-    enrolled_at_ms: i64,
-    last_seen_at_ms: Option<i64>,
-    revoked_at_ms: Option<i64>,
-}
-
-impl From<Device> for DeviceOut {
-    fn from(d: Device) -> DeviceOut {
-        DeviceOut {
-            device_id: d.device_id,
-            name: d.name,
-            enrolled_at_ms: d.enrolled_at_ms,
-            last_seen_at_ms: d.last_seen_at_ms,
-            revoked_at_ms: d.revoked_at_ms,
-        }
-    }
-}
-
-/// The store's tablets, newest first, revoked ones included.
-#[utoipa::path(get, path = "/api/v1/admin/stores/{store}/devices", tag = "staff",
-    params(("store" = String, Path)),
-    security(("bearer" = [])),
-    responses((status = 200, body = [DeviceOut]), (status = 401, body = order_core::ApiError)))]
-pub async fn devices(
-    State(state): State<AppState>,
-    KnownStore(store): KnownStore,
-) -> Result<Json<Vec<DeviceOut>>, AppError> {
-    let list = state.devices.list(&store).await?;
-    Ok(Json(list.into_iter().map(DeviceOut::from).collect()))
-}
-
-/// Revokes a tablet: its credential stops working at once (a lost or stolen tablet).
-#[utoipa::path(delete, path = "/api/v1/admin/stores/{store}/devices/{device}", tag = "staff",
-    params(("store" = String, Path), ("device" = String, Path)),
-    security(("bearer" = [])),
-    responses((status = 204, description = "revoked"), (status = 401, body = order_core::ApiError),
-        (status = 404, body = order_core::ApiError)))]
-pub async fn revoke_device(
-    State(state): State<AppState>,
-    KnownStore(store): KnownStore,
-    Path((_store, device)): Path<(String, String)>,
-) -> Result<StatusCode, AppError> {
-    if state.devices.revoke(&store, &device).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(AppError::NotFound(format!(
-            "no tablet {device:?} at {store}"
-        )))
-    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -623,8 +482,8 @@ pub async fn change_pin(
 ) -> Result<StatusCode, AppError> {
     let pin = body.pin.trim();
     crate::config::check_staff_pin(pin).map_err(AppError::Invalid)?;
-    state.pins.save(&store, pin).await?;
-    state.desk.staff_pin().set(&store, pin);
+    let hash = state.pins.save(&store, pin).await?;
+    state.desk.staff_pin().set(&store, &hash);
     // A new PIN: the wrong tries against the old one no longer count.
     state.desk.staff_pin().forgive(&store).await?;
     tracing::info!(store, "staff PIN changed on the admin page");

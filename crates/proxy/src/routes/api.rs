@@ -5,7 +5,7 @@ use super::body::JsonBody;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::orders::Orderer;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,6 +14,7 @@ use order_core::{
     ApiError, ClientConfig, DeviceEnrolment, EnrolledDevice, Menu, OrderReceipt, OrderRequest,
     StaffCallRequest, Table, TableOrders, TabletInfo,
 };
+use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -224,6 +225,8 @@ pub async fn call_staff(
 pub async fn enrol_tablet(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     JsonBody(request): JsonBody<DeviceEnrolment>,
 ) -> Result<(StatusCode, Json<EnrolledDevice>), AppError> {
     let name = request.name.trim();
@@ -235,8 +238,12 @@ pub async fn enrol_tablet(
     if request.code.len() > 32 {
         return Err(AppError::Invalid("that is not an enrolment code".into()));
     }
-    // Store-wide, so guessing from many addresses is as slow as from one.
-    state.enrolments.check(&store)?;
+    // Per caller first: a stranger's wrong codes use up their own allowance, not the
+    // owner's tablet's. The store-wide ceiling, far higher, bounds guessing from many
+    // addresses at once.
+    let client = super::client_key_of(&state, peer, &headers);
+    state.enrolments.check(&format!("{store}/{client}"))?;
+    state.enrolments_per_store.check(&store)?;
     let enrolled = state
         .devices
         .enrol(&store, &request.code, name)

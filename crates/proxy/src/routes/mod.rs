@@ -2,6 +2,7 @@
 
 mod access;
 mod admin;
+mod admin_trust;
 mod api;
 mod body;
 mod openapi;
@@ -45,35 +46,51 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(middleware::from_fn_with_state(state.clone(), limit_clients)),
         );
-    Router::new()
+    let mut files = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(photos::router())
+        .merge(widget::router(&config.dist, &config.allowed_origins));
+    if !config.is_demo() {
+        // The example pages pay through the simulated card terminal: the demo's alone.
+        files = files.route(
+            "/examples/{*page}",
+            get(|| async { AppError::NotFound("no such page".into()) }),
+        );
+    }
+    let files = files.layer(
+        ServiceBuilder::new()
+            .layer(cors(&config.allowed_origins))
+            .layer(middleware::from_fn_with_state(state.clone(), limit_pages)),
+    );
+    let mut app = Router::new()
         // Merged, not nested: its paths are written in full, so a request is routed once.
         .merge(api)
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/metrics", get(metrics))
-        .merge(photos::router())
-        .merge(widget::router(&config.dist).layer(cors(&config.allowed_origins)))
-        .layer(
-            ServiceBuilder::new()
-                .layer(TraceLayer::new_for_http())
-                .layer(TimeoutLayer::with_status_code(
-                    axum::http::StatusCode::GATEWAY_TIMEOUT,
-                    Duration::from_millis(config.limits.request_timeout_ms),
-                ))
-                .layer(CompressionLayer::new())
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("no-referrer"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ))
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    count_requests,
-                )),
-        )
-        .with_state(state)
+        .merge(files);
+    if config.metrics_token.is_some() {
+        app = app.route("/metrics", get(metrics));
+    }
+    app.layer(
+        ServiceBuilder::new()
+            .layer(TraceLayer::new_for_http())
+            .layer(TimeoutLayer::with_status_code(
+                axum::http::StatusCode::GATEWAY_TIMEOUT,
+                Duration::from_millis(config.limits.request_timeout_ms),
+            ))
+            .layer(CompressionLayer::new())
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                count_requests,
+            )),
+    )
+    .with_state(state)
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
@@ -107,10 +124,17 @@ pub(super) fn client_key_of(
     peer: SocketAddr,
     headers: &axum::http::HeaderMap,
 ) -> String {
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    // Every X-Forwarded-For line, in order: a chain split over several lines is one chain,
+    // and reading only the first would believe a hop the client wrote.
+    let lines: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let forwarded = (!lines.is_empty()).then(|| lines.join(","));
     let client = crate::limits::client_of(
         peer.ip(),
-        forwarded,
+        forwarded.as_deref(),
         state.config.limits.trust_forwarded_for,
         &state.trusted_proxies,
     );
@@ -158,6 +182,18 @@ async fn limit_clients(
     Ok(next.run(req).await)
 }
 
+/// Pages, files and photos per client address: a first load is about ten requests, a menu
+/// with photos a few dozen more, a script fetching them in a loop far more.
+async fn limit_pages(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Result<axum::response::Response, AppError> {
+    let client = client_address(&state, &req);
+    state.pages.check(&client)?;
+    Ok(next.run(req).await)
+}
+
 async fn count_requests(
     State(state): State<AppState>,
     req: axum::extract::Request,
@@ -167,16 +203,33 @@ async fn count_requests(
     next.run(req).await
 }
 
-/// Prometheus text; behind a bearer token when `metrics_token` is set.
+/// Prometheus text, behind the metrics token on the main listener.
 async fn metrics(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Result<impl IntoResponse, AppError> {
-    if let Some(token) = &state.config.metrics_token {
-        if !access::has_bearer(&headers, token) {
-            return Err(AppError::Unauthorized);
-        }
+    let token = state
+        .config
+        .metrics_token
+        .as_deref()
+        .ok_or_else(|| AppError::NotFound("no metrics here".into()))?;
+    if !access::has_bearer(&headers, token) {
+        return Err(AppError::Unauthorized);
     }
+    Ok(metrics_text(&state))
+}
+
+/// `/metrics` alone, without a token: for the loopback-only `metrics_listen`.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(|State(state): State<AppState>| async move { metrics_text(&state) }),
+        )
+        .with_state(state)
+}
+
+fn metrics_text(state: &AppState) -> impl IntoResponse {
     for slug in state.catalog.slugs() {
         if let Ok(copy) = state.catalog.status(slug) {
             state
@@ -184,11 +237,11 @@ async fn metrics(
                 .note_base_info(slug, copy.stale, copy.fetched_at_ms);
         }
     }
-    Ok((
+    (
         [(
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
         state.metrics.render(),
-    ))
+    )
 }

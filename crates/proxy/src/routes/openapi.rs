@@ -1,6 +1,6 @@
 //! The public API described as OpenAPI, generated from the handlers and types themselves.
 
-use super::{admin, api};
+use super::{admin, admin_trust, api};
 use crate::app::AppState;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -24,15 +24,17 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "tableorder", description = "QR table ordering for Smartro Smile POS: the browser ↔ proxy API. JSON, camelCase, money as integer won."),
     paths(api::config, api::menu, api::table, api::table_orders, api::place_order, api::call_staff,
-        api::enrol_tablet, api::this_tablet, admin::refresh, admin::qr_sheet, admin::table_links,
-        admin::rotate_link_key, admin::enrolment_code, admin::devices, admin::revoke_device,
+        api::enrol_tablet, api::this_tablet, admin::refresh, admin_trust::qr_sheet, admin_trust::table_links,
+        admin_trust::rotate_link_key, admin_trust::renew_table_link, admin_trust::enrolment_code,
+        admin_trust::devices, admin_trust::bind_device, admin_trust::revoke_device,
         admin::session, admin::sign_in, admin::sign_out, admin::status, admin::items, admin::save_item,
         admin::remove_item, admin::upload_photo, admin::remove_photo, admin::todays_orders, admin::change_pin),
     components(schemas(
         ClientConfig, Menu, StoreInfo, Category, Item, OptionGroup, OptionChoice, Table, TableOrders, PlacedOrder,
         PlacedLine, PlacedOption, OrderStatus, OrderKind, OrderRequest, OrderLine, ChosenOption, Payment,
         PaymentMethod, Approval, OrderReceipt, ApiError, ErrorBody, ErrorCode, StaffCallReason,
-        StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, ItemText, admin::TableLinkOut, admin::DeviceOut,
+        StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, ItemText, admin_trust::TableLinkOut, admin_trust::DeviceOut,
+        admin_trust::RenewedLink, admin_trust::TabletBinding,
         admin::SignIn, order_core::owner::StoreItem, order_core::owner::ItemEdit, admin::PinChange
     )),
     modifiers(&BearerAuth)

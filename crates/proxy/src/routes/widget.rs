@@ -57,11 +57,13 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
 
 /// A policy that lets a page's own wasm and loader run, and nothing injected. (`blob:`
 /// images: the admin page previews a photo before it is uploaded.)
-fn content_security_policy(html: &str) -> HeaderValue {
+/// `frame_ancestors`: who may show the page in a frame (`'none'` for the owner's page).
+fn content_security_policy(html: &str, frame_ancestors: &str) -> HeaderValue {
     let scripts = inline_script_hashes(html).join(" ");
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'"
+         img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
+         frame-ancestors {frame_ancestors}"
     );
     HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
@@ -359,7 +361,8 @@ async fn page(
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
-pub fn router(dist: &Path) -> Router<AppState> {
+/// `origins`: the partners' pages, which alone (beside this server's) may frame the guest's.
+pub fn router(dist: &Path, origins: &[String]) -> Router<AppState> {
     let built = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let parts = fetching_parts(dist);
     let embed = embed_script(&built, &parts);
@@ -368,10 +371,17 @@ pub fn router(dist: &Path) -> Router<AppState> {
     let fetching = with_parts_preloaded(&plain, &parts);
     // One policy for both forms: it lists the hashes of both loaders. The admin page is its
     // own build, with its own loader.
-    let csp = content_security_policy(&format!("{plain}{drawn}"));
+    // Origins go into a header: only those written as an origin is (no spaces, quotes or ;).
+    let partners: Vec<&str> = origins
+        .iter()
+        .map(String::as_str)
+        .filter(|o| o.starts_with("http") && !o.contains([' ', ';', '\'', ',']))
+        .collect();
+    let framers = format!("'self' {}", partners.join(" "));
+    let csp = content_security_policy(&format!("{plain}{drawn}"), framers.trim_end());
     let admin_html =
         std::fs::read_to_string(dist.join(ADMIN_DIR).join("index.html")).unwrap_or_default();
-    let admin_csp = content_security_policy(&admin_html);
+    let admin_csp = content_security_policy(&admin_html, "'none'");
     let loader = move || {
         let embed = embed.clone();
         async move {

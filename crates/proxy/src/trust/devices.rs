@@ -1,6 +1,9 @@
 //! The store's own tablets. An owner issues a one-time enrolment code; the tablet trades it
 //! for a device credential it keeps; payments (prepaid and cash) are taken only from an
-//! enrolled, unrevoked device. Codes and credentials are kept hashed.
+//! enrolled, unrevoked device. Codes and credentials are kept hashed. A credential left
+//! unused for the configured idle time stops working (each use renews it), and one bound
+//! to a table orders there only. Every check reads the database, so a revocation or a
+//! binding is in force on every server sharing it at once.
 
 use super::{hash_hex, random_bytes, TrustError};
 use crate::db::{Arg, Columns, Pool, ReadError, Reads};
@@ -22,6 +25,8 @@ const SEEN_EVERY_MS: i64 = 60_000;
 pub struct Devices {
     pool: Pool,
     reads: Reads,
+    /// A credential unused this long no longer works.
+    idle_expiry_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +50,15 @@ pub struct Device {
     pub enrolled_at_ms: i64,
     pub last_seen_at_ms: Option<i64>,
     pub revoked_at_ms: Option<i64>,
+    /// The one table this tablet orders for, when it stands at one.
+    pub bound_table: Option<String>,
+}
+
+impl Device {
+    /// Whether this tablet may order at `table`.
+    pub fn serves_table(&self, table: &str) -> bool {
+        self.bound_table.as_deref().is_none_or(|t| t == table)
+    }
 }
 
 /// What a person may type: lower case, spaces and dashes are forgiven.
@@ -56,10 +70,11 @@ fn normalized_code(code: &str) -> String {
 }
 
 impl Devices {
-    pub fn new(pool: Pool) -> Devices {
+    pub fn new(pool: Pool, idle_expiry: std::time::Duration) -> Devices {
         Devices {
             reads: Reads::of(&pool),
             pool,
+            idle_expiry_ms: i64::try_from(idle_expiry.as_millis()).unwrap_or(i64::MAX),
         }
     }
 
@@ -147,10 +162,11 @@ impl Devices {
         let found = self
             .reads
             .row(
-                "SELECT device_id, name, enrolled_at_ms, last_seen_at_ms, revoked_at_ms, secret_hash
+                "SELECT device_id, name, enrolled_at_ms, last_seen_at_ms, revoked_at_ms, bound_table,
+                        secret_hash
                  FROM devices WHERE device_id = $1 AND store = $2",
                 &[Arg::Text(device_id), Arg::Text(store)],
-                |row| Ok((device_of(row)?, row.text(5)?)),
+                |row| Ok((device_of(row)?, row.text(6)?)),
             )
             .await?;
         let Some((device, kept)) = found else {
@@ -161,10 +177,14 @@ impl Devices {
             return Ok(None);
         }
         let now = now_ms();
-        if device
-            .last_seen_at_ms
-            .is_none_or(|at| now - at > SEEN_EVERY_MS)
-        {
+        let last_used = device.last_seen_at_ms.unwrap_or(device.enrolled_at_ms);
+        if now - last_used > self.idle_expiry_ms {
+            tracing::warn!(store, device = %device.device_id, "a tablet's credential expired unused: enrol it again");
+            return Ok(None);
+        }
+        // Often enough that a tablet in use never reaches the idle expiry.
+        let touch_every = SEEN_EVERY_MS.min(self.idle_expiry_ms / 4);
+        if device.last_seen_at_ms.is_none() || now - last_used > touch_every {
             sqlx::query("UPDATE devices SET last_seen_at_ms = $1 WHERE device_id = $2")
                 .bind(now)
                 .bind(device_id)
@@ -177,7 +197,7 @@ impl Devices {
     /// Every tablet ever enrolled at the store, newest first, revoked ones included.
     pub async fn list(&self, store: &str) -> Result<Vec<Device>, TrustError> {
         let rows = sqlx::query(
-            "SELECT device_id, name, enrolled_at_ms, last_seen_at_ms, revoked_at_ms
+            "SELECT device_id, name, enrolled_at_ms, last_seen_at_ms, revoked_at_ms, bound_table
              FROM devices WHERE store = $1 ORDER BY enrolled_at_ms DESC",
         )
         .bind(store)
@@ -187,6 +207,26 @@ impl Devices {
             .iter()
             .map(|row| device_of(row))
             .collect::<Result<_, _>>()?)
+    }
+
+    /// Binds a tablet to one table (`Some`) or frees it (`None`). `false`: no such device.
+    pub async fn bind(
+        &self,
+        store: &str,
+        device_id: &str,
+        table: Option<&str>,
+    ) -> Result<bool, TrustError> {
+        let done =
+            sqlx::query("UPDATE devices SET bound_table = $1 WHERE device_id = $2 AND store = $3")
+                .bind(table)
+                .bind(device_id)
+                .bind(store)
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 1 {
+            tracing::info!(store, device = device_id, table, "tablet bound to a table");
+        }
+        Ok(done.rows_affected() == 1)
     }
 
     /// Stops a tablet's credential from working. `false`: no such device at the store.
@@ -207,8 +247,8 @@ impl Devices {
     }
 }
 
-/// A device from the first five columns: device_id, name, enrolled_at_ms, last_seen_at_ms,
-/// revoked_at_ms.
+/// A device from the first six columns: device_id, name, enrolled_at_ms, last_seen_at_ms,
+/// revoked_at_ms, bound_table.
 fn device_of(row: &dyn Columns) -> Result<Device, ReadError> {
     Ok(Device {
         device_id: row.text(0)?,
@@ -216,6 +256,7 @@ fn device_of(row: &dyn Columns) -> Result<Device, ReadError> {
         enrolled_at_ms: row.int(2)?,
         last_seen_at_ms: row.maybe_int(3)?,
         revoked_at_ms: row.maybe_int(4)?,
+        bound_table: row.maybe_text(5)?,
     })
 }
 
@@ -227,7 +268,10 @@ mod tests {
     async fn a_code_enrols_one_tablet_once_and_a_revoked_one_stops_working() {
         let dir = std::env::temp_dir().join(format!("tableorder-devices-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let devices = Devices::new(crate::db::open(&dir).await.unwrap());
+        let devices = Devices::new(
+            crate::db::open(&dir).await.unwrap(),
+            std::time::Duration::from_secs(3600),
+        );
         let code = devices.issue_code("demo").await.unwrap();
         assert_eq!(code.code.len(), 9, "{}", code.code);
         assert!(devices

@@ -2,7 +2,9 @@
 //! `KEYID.MAC`: an HMAC-SHA-256 over the store and table under the store's current key,
 //! truncated to 128 bits. Without a valid token a table does not exist for the caller, so a
 //! stranger with the store's slug cannot list its tables or order at them. Rotating the key
-//! invalidates every printed link at once.
+//! invalidates every printed link at once; renewing one table's link (a photographed
+//! sticker) signs that table's with its next generation, `KEYID.GEN.MAC`, and leaves every
+//! other table's printed link working.
 
 use super::{random_bytes, TrustError};
 use crate::db::{Arg, Pool, Reads};
@@ -48,14 +50,33 @@ struct Key {
     secret: Vec<u8>,
 }
 
-fn mac(secret: &[u8], store: &str, table: &str) -> HmacSha256 {
+/// Generation 0 is a table never renewed: its MAC is the one printed before renewals
+/// existed, so those stickers keep working.
+fn mac(secret: &[u8], store: &str, table: &str, generation: i64) -> HmacSha256 {
     // new_from_slice takes a key of any length; ours are 32 random bytes.
     let mut mac = HmacSha256::new_from_slice(secret).unwrap_or_else(|_| unreachable!());
     mac.update(b"tableorder table link\0");
     mac.update(store.as_bytes());
     mac.update(b"\0");
     mac.update(table.as_bytes());
+    if generation > 0 {
+        mac.update(b"\0");
+        mac.update(&generation.to_be_bytes());
+    }
     mac
+}
+
+/// A token's parts: key id, generation, MAC.
+fn token_parts(token: &str) -> Option<(i64, i64, Vec<u8>)> {
+    let mut parts = token.split('.');
+    let key = parts.next()?.parse::<i64>().ok()?;
+    let (generation, tag) = match (parts.next()?, parts.next(), parts.next()) {
+        (tag, None, _) => (0, tag),
+        (generation, Some(tag), None) => (generation.parse::<i64>().ok().filter(|g| *g > 0)?, tag),
+        _ => return None,
+    };
+    let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
+    (tag.len() == MAC_BYTES).then_some((key, generation, tag))
 }
 
 impl LinkKeys {
@@ -102,43 +123,80 @@ impl LinkKeys {
             .await?)
     }
 
-    /// The token for one table's link, under the store's current key.
-    pub async fn token(&self, store: &str, table: &str) -> Result<String, TrustError> {
-        let key = self.current(store).await?;
-        let tag = mac(&key.secret, store, table).finalize().into_bytes();
-        Ok(format!(
-            "{}.{}",
-            key.id,
-            URL_SAFE_NO_PAD.encode(&tag[..MAC_BYTES])
-        ))
+    /// The table's current generation: how often its link was renewed alone.
+    async fn generation(&self, store: &str, table: &str) -> Result<i64, TrustError> {
+        Ok(self
+            .reads
+            .row(
+                "SELECT generation FROM table_link_renewals WHERE store = $1 AND table_id = $2",
+                &[Arg::Text(store), Arg::Text(table)],
+                |row| row.int(0),
+            )
+            .await?
+            .unwrap_or(0))
     }
 
-    /// Whether `token` is this table's, under the store's current key. A token of an older
-    /// key, a forged one and a malformed one are all simply not valid.
+    /// The token for one table's link, under the store's current key.
+    pub async fn token(&self, store: &str, table: &str) -> Result<String, TrustError> {
+        let (key, generation) =
+            tokio::try_join!(self.current(store), self.generation(store, table))?;
+        let tag = mac(&key.secret, store, table, generation)
+            .finalize()
+            .into_bytes();
+        let tag = URL_SAFE_NO_PAD.encode(&tag[..MAC_BYTES]);
+        Ok(match generation {
+            0 => format!("{}.{tag}", key.id),
+            g => format!("{}.{g}.{tag}", key.id),
+        })
+    }
+
+    /// Whether `token` is this table's, under the store's current key and the table's
+    /// current generation. A token of an older key or generation, a forged one and a
+    /// malformed one are all simply not valid. Read from the database each time, so a
+    /// renewal is in force on every server at once.
     pub async fn verify(&self, store: &str, table: &str, token: &str) -> Result<bool, TrustError> {
-        let Some((id, tag)) = token.split_once('.') else {
+        let Some((id, generation, tag)) = token_parts(token) else {
             return Ok(false);
         };
-        let (Ok(id), Ok(tag)) = (id.parse::<i64>(), URL_SAFE_NO_PAD.decode(tag)) else {
-            return Ok(false);
-        };
-        if tag.len() != MAC_BYTES {
-            return Ok(false);
-        }
-        let key = self.current(store).await?;
-        if id != key.id {
+        let (key, current) = tokio::try_join!(self.current(store), self.generation(store, table))?;
+        if id != key.id || generation != current {
             tracing::debug!(
                 store,
                 table,
                 key = id,
                 current = key.id,
-                "a link signed with another key"
+                generation,
+                "a link signed with another key or an older generation"
             );
             return Ok(false);
         }
-        Ok(mac(&key.secret, store, table)
+        Ok(mac(&key.secret, store, table, generation)
             .verify_truncated_left(&tag)
             .is_ok())
+    }
+
+    /// A new link for one table: its printed link stops working at once, every other
+    /// table's keeps working. Returns the table's new generation.
+    pub async fn renew(&self, store: &str, table: &str) -> Result<i64, TrustError> {
+        let generation: i64 = sqlx::query_scalar(
+            "INSERT INTO table_link_renewals (store, table_id, generation, renewed_at_ms)
+             VALUES ($1, $2, 1, $3)
+             ON CONFLICT (store, table_id) DO UPDATE
+             SET generation = table_link_renewals.generation + 1, renewed_at_ms = excluded.renewed_at_ms
+             RETURNING generation",
+        )
+        .bind(store)
+        .bind(table)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?;
+        tracing::info!(
+            store,
+            table,
+            generation,
+            "a table's link renewed: its printed code stops working"
+        );
+        Ok(generation)
     }
 
     /// Every table's link under the store's current key.
@@ -232,6 +290,26 @@ mod tests {
         let fresh = keys.token("demo", "0001-0001").await.unwrap();
         assert!(fresh.starts_with("2.") && fresh != token);
         assert!(keys.verify("demo", "0001-0001", &fresh).await.unwrap());
+        // One table renewed alone: its old link stops, its neighbour's keeps working.
+        let neighbour = keys.token("demo", "0001-0002").await.unwrap();
+        assert_eq!(keys.renew("demo", "0001-0001").await.unwrap(), 1);
+        assert!(!keys.verify("demo", "0001-0001", &fresh).await.unwrap());
+        assert!(keys.verify("demo", "0001-0002", &neighbour).await.unwrap());
+        let renewed = keys.token("demo", "0001-0001").await.unwrap();
+        assert!(renewed.starts_with("2.1."), "{renewed}");
+        assert!(keys.verify("demo", "0001-0001", &renewed).await.unwrap());
+        // The generation is signed: a renewed token edited back to the old one is refused.
+        let (_, tag) = renewed.rsplit_once('.').unwrap();
+        assert!(!keys
+            .verify("demo", "0001-0001", &format!("2.{tag}"))
+            .await
+            .unwrap());
+        assert!(!keys
+            .verify("demo", "0001-0001", &format!("2.0.{tag}"))
+            .await
+            .unwrap());
+        assert_eq!(keys.renew("demo", "0001-0001").await.unwrap(), 2);
+        assert!(!keys.verify("demo", "0001-0001", &renewed).await.unwrap());
         std::fs::remove_dir_all(&dir).ok();
     }
 }

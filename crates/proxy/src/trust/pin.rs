@@ -1,10 +1,15 @@
-//! The staff PIN that confirms a cash order. Wrong tries are counted per store, not per
-//! table or tablet: a few are forgiven, then each further one locks the PIN for the whole
+//! The staff PIN that confirms a cash order. Tries are counted per store, not per table or
+//! tablet: a few wrong ones are forgiven, then each further one locks the PIN for the whole
 //! store, twice as long as the last time. A right PIN resets the count. The count and the
-//! lock are kept in the database, so servers sharing one count the same tries.
+//! lock are kept in the database, so servers sharing one count the same tries; a try is
+//! counted (and the lock it may start set) in the same statement that admits it, before
+//! anything is compared, so a burst of tries is no faster than one at a time. PINs are kept
+//! as a salted slow hash (Argon2id).
 
 use super::TrustError;
 use crate::db::Pool;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -26,11 +31,30 @@ pub enum PinRefusal {
 }
 
 /// The PIN each store's staff confirm cash with: the one the owner set on the admin page,
-/// else the configured one.
+/// else the configured one. Each is held as its Argon2id hash (a PHC string).
 pub struct StaffPin {
     configured: Option<String>,
     set_by_owner: Mutex<HashMap<String, String>>,
     pool: Pool,
+}
+
+/// A PIN's salted Argon2id hash, as a PHC string (algorithm, parameters, salt, hash).
+pub fn hash_pin(pin: &str) -> Result<String, TrustError> {
+    let salt = SaltString::encode_b64(&super::random_bytes::<16>()?)
+        .map_err(|e| TrustError::Random(e.to_string()))?;
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| TrustError::Random(e.to_string()))
+}
+
+/// Whether `given` is the PIN `phc` was made from (compared in constant time).
+fn pin_matches(given: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(given.as_bytes(), &hash)
+            .is_ok()
+    })
 }
 
 /// The lock-out after `wrong` tries in a row (none while within the free ones).
@@ -41,7 +65,13 @@ fn lock_after(wrong: u32) -> Option<Duration> {
 }
 
 impl StaffPin {
-    pub fn new(configured: Option<String>, pool: Pool) -> StaffPin {
+    /// `configured`: the configuration's PIN, hashed here once.
+    pub fn new(configured: Option<&str>, pool: Pool) -> StaffPin {
+        let configured = configured.and_then(|pin| {
+            hash_pin(pin)
+                .inspect_err(|e| tracing::error!(error = %e, "the staff PIN cannot be hashed: cash is not taken"))
+                .ok()
+        });
         StaffPin {
             configured,
             set_by_owner: Mutex::new(HashMap::new()),
@@ -49,12 +79,12 @@ impl StaffPin {
         }
     }
 
-    /// The owner's PIN for `store` (set here, or read back from the database).
-    pub fn set(&self, store: &str, pin: &str) {
+    /// The hash of the owner's PIN for `store` (set here, or read back from the database).
+    pub fn set(&self, store: &str, pin_hash: &str) {
         self.set_by_owner
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(store.to_string(), pin.to_string());
+            .insert(store.to_string(), pin_hash.to_string());
     }
 
     fn expected(&self, store: &str) -> Option<String> {
@@ -97,40 +127,67 @@ impl StaffPin {
         let Some(expected) = self.expected(store) else {
             return Ok(Err(PinRefusal::NotSet));
         };
-        let locked_until: Option<i64> =
-            sqlx::query_scalar("SELECT locked_until_ms FROM staff_pin_tries WHERE store = $1")
-                .bind(store)
-                .fetch_optional(&self.pool)
-                .await?;
-        if let Some(until) = locked_until.filter(|until| *until > now_ms) {
+        let Some(tries) = self.admit_try(store, now_ms).await? else {
+            let until: i64 =
+                sqlx::query_scalar("SELECT locked_until_ms FROM staff_pin_tries WHERE store = $1")
+                    .bind(store)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .unwrap_or(now_ms);
             return Ok(Err(PinRefusal::Locked {
-                retry_after: Duration::from_millis((until - now_ms) as u64),
+                retry_after: Duration::from_millis(until.saturating_sub(now_ms).max(0) as u64),
             }));
-        }
-        if crate::auth::same_secret(given, &expected) {
+        };
+        let given = given.to_string();
+        let matches = tokio::task::spawn_blocking(move || pin_matches(&given, &expected))
+            .await
+            .unwrap_or(false);
+        if matches {
             self.forgive(store).await?;
             return Ok(Ok(()));
         }
-        // Counted in one statement: tries on two servers at once both count.
-        let wrong: i64 = sqlx::query_scalar(
-            "INSERT INTO staff_pin_tries (store, wrong_in_a_row, locked_until_ms) VALUES ($1, 1, 0)
-             ON CONFLICT (store) DO UPDATE SET wrong_in_a_row = staff_pin_tries.wrong_in_a_row + 1
+        Ok(Err(PinRefusal::Wrong {
+            locked_for: lock_after(u32::try_from(tries).unwrap_or(u32::MAX)),
+        }))
+    }
+
+    /// Counts one more try at `store`, unless it is locked; the tries in a row so far. The
+    /// lock this try would start if wrong is set in the same statement, so tries that come
+    /// meanwhile are refused while it is compared (a right PIN then lifts it).
+    async fn admit_try(&self, store: &str, now_ms: i64) -> Result<Option<i64>, TrustError> {
+        let first_lock = lock_after(1).map_or(0, |d| now_ms + d.as_millis() as i64);
+        Ok(sqlx::query_scalar(
+            "INSERT INTO staff_pin_tries (store, wrong_in_a_row, locked_until_ms) VALUES ($1, 1, $2)
+             ON CONFLICT (store) DO UPDATE SET
+               wrong_in_a_row = staff_pin_tries.wrong_in_a_row + 1,
+               locked_until_ms = CASE
+                 WHEN staff_pin_tries.wrong_in_a_row + 1 < $4 THEN staff_pin_tries.locked_until_ms
+                 WHEN staff_pin_tries.wrong_in_a_row + 1 - $4 >= $6 THEN $3 + $7
+                 ELSE $3 + ($5 << CAST(staff_pin_tries.wrong_in_a_row + 1 - $4 AS INTEGER))
+               END
+             WHERE staff_pin_tries.locked_until_ms <= $3
              RETURNING wrong_in_a_row",
         )
         .bind(store)
-        .fetch_one(&self.pool)
-        .await?;
-        let locked_for = lock_after(u32::try_from(wrong).unwrap_or(u32::MAX));
-        if let Some(lock) = locked_for {
-            sqlx::query("UPDATE staff_pin_tries SET locked_until_ms = $2 WHERE store = $1")
-                .bind(store)
-                .bind(now_ms + lock.as_millis() as i64)
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(Err(PinRefusal::Wrong { locked_for }))
+        .bind(first_lock)
+        .bind(now_ms)
+        .bind(i64::from(FREE_TRIES))
+        .bind(FIRST_LOCK.as_millis() as i64)
+        .bind(i64::from(DOUBLINGS_TO_LONGEST))
+        .bind(LONGEST_LOCK.as_millis() as i64)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 }
+
+/// Doublings of the first lock that reach the longest.
+const DOUBLINGS_TO_LONGEST: u32 = {
+    let mut n = 0;
+    while (FIRST_LOCK.as_secs() << n) < LONGEST_LOCK.as_secs() {
+        n += 1;
+    }
+    n
+};
 
 /// The PINs owners set, kept in the database.
 #[derive(Clone)]
@@ -143,23 +200,51 @@ impl PinStore {
         PinStore { pool }
     }
 
+    /// Each store's PIN hash.
     pub async fn all(&self) -> Result<Vec<(String, String)>, super::TrustError> {
-        Ok(sqlx::query_as("SELECT store, pin FROM staff_pins")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT store, pin_hash FROM staff_pin_hashes")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
-    pub async fn save(&self, store: &str, pin: &str) -> Result<(), super::TrustError> {
+    /// Keeps the hash of a new PIN for `store`; the hash.
+    pub async fn save(&self, store: &str, pin: &str) -> Result<String, super::TrustError> {
+        let pin = pin.to_string();
+        let hash = tokio::task::spawn_blocking(move || hash_pin(&pin))
+            .await
+            .map_err(|e| TrustError::Random(e.to_string()))??;
+        self.save_hash(store, &hash).await?;
+        Ok(hash)
+    }
+
+    async fn save_hash(&self, store: &str, hash: &str) -> Result<(), super::TrustError> {
         sqlx::query(
-            "INSERT INTO staff_pins (store, pin, changed_at_ms) VALUES ($1, $2, $3)
-             ON CONFLICT (store) DO UPDATE SET pin = excluded.pin, changed_at_ms = excluded.changed_at_ms",
+            "INSERT INTO staff_pin_hashes (store, pin_hash, changed_at_ms) VALUES ($1, $2, $3)
+             ON CONFLICT (store) DO UPDATE SET pin_hash = excluded.pin_hash, changed_at_ms = excluded.changed_at_ms",
         )
         .bind(store)
-        .bind(pin)
+        .bind(hash)
         .bind(crate::ledger::now_ms())
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// PINs an earlier release kept in plain text are hashed and the plain ones removed.
+    pub async fn hash_plain_pins(&self) -> Result<usize, super::TrustError> {
+        let plain: Vec<(String, String)> = sqlx::query_as("SELECT store, pin FROM staff_pins")
+            .fetch_all(&self.pool)
+            .await?;
+        for (store, pin) in &plain {
+            self.save_hash(store, &hash_pin(pin)?).await?;
+            sqlx::query("DELETE FROM staff_pins WHERE store = $1")
+                .bind(store)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(plain.len())
     }
 }
 
@@ -176,9 +261,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tableorder-pin-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let pool = crate::db::open(&dir).await.unwrap();
-        let pin = StaffPin::new(Some("482913".into()), pool.clone());
+        let pin = StaffPin::new(Some("482913"), pool.clone());
         // Another server on the same database counts the same tries.
-        let other_server = StaffPin::new(Some("482913".into()), pool);
+        let other_server = StaffPin::new(Some("482913"), pool.clone());
         let second = |s: u64| Duration::from_secs(s).as_millis() as i64;
         let t0 = 1_000_000;
         for n in 0..FREE_TRIES - 1 {
@@ -228,7 +313,7 @@ mod tests {
             Err(PinRefusal::Wrong { locked_for: None })
         );
         assert_eq!(lock_after(FREE_TRIES + 40), Some(LONGEST_LOCK));
-        pin.set("demo", "7777");
+        pin.set("demo", &hash_pin("7777").unwrap());
         assert_eq!(check(&pin, "demo", "7777", t3).await, Ok(()));
         assert_eq!(
             check(&pin, "other", "482913", t3).await,
@@ -240,6 +325,51 @@ mod tests {
             check(&none, "demo", "1234", t3).await,
             Err(PinRefusal::NotSet)
         );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_tries_is_counted_before_any_is_compared() {
+        let dir = std::env::temp_dir().join(format!("tableorder-pin-burst-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let pool = crate::db::open(&dir).await.unwrap();
+        let pin = std::sync::Arc::new(StaffPin::new(Some("482913"), pool.clone()));
+        // Forty wrong tries at once: only the free ones are compared.
+        let tries = (0..40).map(|_| {
+            let pin = pin.clone();
+            tokio::spawn(async move { pin.check_at("demo", "000000", 5_000_000).await.unwrap() })
+        });
+        let answers = futures_util::future::join_all(tries).await;
+        let compared = answers
+            .iter()
+            .filter(|a| !matches!(a.as_ref().unwrap(), Err(PinRefusal::Locked { .. })))
+            .count();
+        assert_eq!(compared, FREE_TRIES as usize);
+        // Kept as a salted hash, never in plain text.
+        let store = PinStore::new(pool);
+        let hash = store.save("demo", "135790").await.unwrap();
+        assert!(
+            hash.starts_with("$argon2id$") && !hash.contains("135790"),
+            "{hash}"
+        );
+        assert_ne!(hash, hash_pin("135790").unwrap(), "salted");
+        assert!(pin_matches("135790", &hash) && !pin_matches("135791", &hash));
+        // A PIN an earlier release kept in plain text is hashed at start, the plain one gone.
+        sqlx::query(
+            "INSERT INTO staff_pins (store, pin, changed_at_ms) VALUES ('old', '864200', 0)",
+        )
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!(store.hash_plain_pins().await.unwrap(), 1);
+        let kept: Vec<(String, String)> = store.all().await.unwrap();
+        let old = &kept.iter().find(|(s, _)| s == "old").unwrap().1;
+        assert!(pin_matches("864200", old));
+        let plain: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_pins")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(plain, 0);
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -1,6 +1,7 @@
 //! Signed-in admin pages: the admin token is traded once for a random session kept in an
 //! HttpOnly, SameSite=Strict cookie, so the token never sits in a page's script. Sessions
-//! end at sign-out or after `SESSION_LIFETIME_MS`; only a hash of each is kept.
+//! end at sign-out, after `SESSION_LIFETIME_MS`, or when the admin token changes (each
+//! keeps a hash of the token it was opened with); only a hash of each is kept.
 
 use super::{hash_hex, random_bytes, TrustError};
 use crate::db::Pool;
@@ -16,6 +17,8 @@ pub const SESSION_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
 #[derive(Clone)]
 pub struct AdminSessions {
     pool: Pool,
+    /// A hash of this server's admin token: sessions opened with another are over.
+    token_hash: Option<String>,
 }
 
 /// A new session: the cookie's value and when it stops working.
@@ -26,8 +29,11 @@ pub struct NewSession {
 }
 
 impl AdminSessions {
-    pub fn new(pool: Pool) -> AdminSessions {
-        AdminSessions { pool }
+    pub fn new(pool: Pool, admin_token: Option<&str>) -> AdminSessions {
+        AdminSessions {
+            pool,
+            token_hash: admin_token.map(|t| hash_hex(&format!("admin token\0{t}"))),
+        }
     }
 
     pub async fn open(&self) -> Result<NewSession, TrustError> {
@@ -39,11 +45,13 @@ impl AdminSessions {
             .execute(&self.pool)
             .await?;
         sqlx::query(
-            "INSERT INTO admin_sessions (session_hash, created_at_ms, expires_at_ms) VALUES ($1, $2, $3)",
+            "INSERT INTO admin_sessions (session_hash, created_at_ms, expires_at_ms, token_hash)
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(hash_hex(&secret))
         .bind(now)
         .bind(expires_at_ms)
+        .bind(&self.token_hash)
         .execute(&self.pool)
         .await?;
         Ok(NewSession {
@@ -52,14 +60,20 @@ impl AdminSessions {
         })
     }
 
-    /// Whether `secret` is a session that has not ended.
+    /// Whether `secret` is a session that has not ended, opened with this admin token.
     pub async fn is_open(&self, secret: &str) -> Result<bool, TrustError> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT expires_at_ms FROM admin_sessions WHERE session_hash = $1")
-                .bind(hash_hex(secret))
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(found.is_some_and(|expires| expires > now_ms()))
+        let Some(token_hash) = &self.token_hash else {
+            return Ok(false);
+        };
+        let found: Option<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT expires_at_ms, token_hash FROM admin_sessions WHERE session_hash = $1",
+        )
+        .bind(hash_hex(secret))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some_and(|(expires, opened_with)| {
+            expires > now_ms() && opened_with.as_ref() == Some(token_hash)
+        }))
     }
 
     pub async fn end(&self, secret: &str) -> Result<(), TrustError> {

@@ -9,7 +9,7 @@
 
 use super::{
     HostSettings, MenuState, OutgoingOrder, PaymentKind, PaymentRecord, Received, StoreMenu,
-    TableInquiry, UpstreamError, PREPAID_HOLDS_NO_BILL, STAFF_CALL_GROUP, STAFF_CALL_MEMO,
+    TableInquiry, UpstreamError, PREPAID_HOLDS_NO_BILL, STAFF_CALL_GROUP,
 };
 use order_core::{
     Category, Item, OptionChoice, OptionGroup, OrderKind, OrderStatus, PlacedLine, PlacedOption,
@@ -326,8 +326,6 @@ pub(super) struct InquiryEntryObj {
     pub order_pay_amt: Num,
     #[serde(default)]
     pub prepay_flag: Text,
-    #[serde(default)]
-    pub order_memo: Text,
     #[serde(default)]
     pub item_list: Entries<InquiryItemObj>,
 }
@@ -741,7 +739,10 @@ pub(super) fn inquiry_from_wire(list: Vec<InquiryEntryObj>, host: &HostSettings)
             client_order_id: None,
             received_at: received_at(e.order_date.as_str(), e.order_time.as_str(), host.time_zone),
             total: Won(e.order_pay_amt.0.unwrap_or(0)),
-            staff_call: e.order_memo.as_str().starts_with(STAFF_CALL_MEMO),
+            // A fact of our own record (told when the order is matched), never of the memo:
+            // a guest may write anything there.
+            staff_call: false,
+            from_this_phone: false,
             order_no: e.orderno,
             status,
             lines: e.item_list.0.into_iter().map(placed_line).collect(),

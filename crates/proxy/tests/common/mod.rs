@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use tableorder_proxy::config::Config;
 use tableorder_proxy::server::{self, Running};
 
+/// The metrics token every test server asks for.
+pub const METRICS_TOKEN: &str = "metrics-token-of-this-test-server";
+
 pub struct Harness {
     pub base: String,
     pub http: reqwest::Client,
@@ -56,6 +59,7 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     config.data_dir = dist.join("data");
     config.sim_control = true;
     config.admin_token = Some("admin-secret-of-this-test-server".into());
+    config.metrics_token = Some(METRICS_TOKEN.into());
     config.simulator.delivery_delay_ms = 150;
     config.simulator.accept_window_ms = 1_500;
     config.timing.poll_interval_ms = 500;
@@ -97,6 +101,49 @@ pub async fn fresh_database() -> Option<String> {
         format!("?{options}")
     };
     Some(format!("{server}/{name}{options}"))
+}
+
+/// Server A with its simulator, and server B on the same database and upstream, both
+/// adjusted by `adjust`.
+pub async fn two_servers(
+    adjust: impl Fn(&mut Config) + Clone + Send + 'static,
+) -> (Harness, Harness) {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let shared = fresh_database().await;
+    let data = std::env::temp_dir().join(format!("tableorder-replicas-{}-{n}", std::process::id()));
+    let (a_url, a_data, a_adjust) = (shared.clone(), data.clone(), adjust.clone());
+    let a = start_with(move |c| {
+        c.database_url = a_url;
+        c.data_dir = a_data;
+        a_adjust(c);
+    })
+    .await;
+    let upstream = a.running.upstream_url.clone();
+    let b = start_with(move |c| {
+        c.database_url = shared;
+        c.data_dir = data;
+        c.upstream.url = Some(upstream);
+        adjust(c);
+    })
+    .await;
+    (a, b)
+}
+
+/// The CLI on the server's database (`database_url`, when it has one; else `--data`);
+/// (exit code, stderr, stdout).
+pub fn run_cli_on(args: &[&str], database_url: Option<&str>) -> (i32, String, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tableorder"));
+    command.args(args).env("TABLEORDER_LOG", "error");
+    if let Some(url) = database_url {
+        command.env("TABLEORDER_DATABASE_URL", url);
+    }
+    let out = command.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 /// `/api/v1/stores/{store}/tables/{table}…` → (store, table).
@@ -221,6 +268,7 @@ impl Harness {
     pub async fn metrics(&self) -> String {
         self.http
             .get(format!("{}/metrics", self.base))
+            .bearer_auth(METRICS_TOKEN)
             .send()
             .await
             .unwrap()

@@ -1,0 +1,377 @@
+//! Who may order and take payment: the tables' QR codes (one table's renewed alone, or a
+//! new key for all) and the store's tablets (enrolment codes, binding one to a table,
+//! revoking a lost one).
+
+use crate::api::{self, store_path, when};
+use crate::app::{error_line, fetched, loaded, use_session, BusyButton};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize, Clone, PartialEq)]
+struct LinkOut {
+    table: String,
+    name: String,
+    floor: String,
+    url: String,
+}
+
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+fn encoded(s: &str) -> String {
+    js_sys::encode_uri_component(s)
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// Asks the owner before something that cannot be taken back.
+fn confirmed(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
+#[component]
+pub fn Tables(store: String) -> impl IntoView {
+    let session = use_session();
+    let base = origin();
+    let (links, again) = fetched::<Vec<LinkOut>>(store_path(
+        &store,
+        &format!("/links?baseUrl={}", encoded(&base)),
+    ));
+    let sheet = store_path(&store, &format!("/qr?baseUrl={}", encoded(&base)));
+    let rotating = RwSignal::new(false);
+    let said = RwSignal::new(None::<String>);
+    let rotate_path = store_path(&store, "/link-key");
+    let rotate = move |_| {
+        if !confirmed("새 키를 만들면 지금 테이블에 붙은 QR 코드가 모두 바로 작동하지 않습니다. 새 QR 코드를 인쇄해 붙여야 합니다. 계속할까요?") {
+            return;
+        }
+        let path = rotate_path.clone();
+        rotating.set(true);
+        spawn_local(async move {
+            let done = api::post::<Value>(&path, &json!({})).await;
+            rotating.set(false);
+            said.set(Some(match done {
+                Ok(_) => "새 키로 바꿨습니다. QR 코드를 다시 인쇄하세요.".into(),
+                Err(e) => session.explain(e),
+            }));
+            again();
+        });
+    };
+    let store = StoredValue::new(store);
+    let renewed = Callback::new(move |words: String| {
+        said.set(Some(words));
+        again();
+    });
+    view! {
+        <section class="ad-card" aria-labelledby="ad-tables-title">
+            <h2 id="ad-tables-title">"테이블과 QR 코드"</h2>
+            <p>
+                <a class="ad-button" href=sheet target="_blank" rel="noopener">
+                    "인쇄용 QR 코드 시트 열기"
+                </a>
+            </p>
+            <p role="status">{move || said.get()}</p>
+            {move || loaded(
+                links.get(),
+                |links| {
+                    view! {
+                        <ul class="ad-list">
+                            <For each=move || links.clone() key=|l| l.url.clone() let:link>
+                                <TableRow store=store.get_value() link=link renewed=renewed />
+                            </For>
+                        </ul>
+                    }
+                        .into_any()
+                },
+            )}
+            <h3>"QR 코드 키 바꾸기"</h3>
+            <p class="ad-muted">
+                "한 테이블의 QR 코드 사진이 퍼졌다면 그 테이블의 '이 QR만 새로'로 충분합니다. 어느 테이블인지 모를 때만 모든 QR 코드를 바꾸세요: 모두 다시 인쇄해야 합니다."
+            </p>
+            <BusyButton
+                busy=rotating
+                label="새 키 만들기"
+                working="바꾸는 중…"
+                class="ad-button ad-danger"
+                on_click=Callback::new(rotate)
+            />
+        </section>
+    }
+}
+
+/// One table: its name, its order page, and its own code renewed alone.
+#[component]
+fn TableRow(store: String, link: LinkOut, renewed: Callback<String>) -> impl IntoView {
+    let session = use_session();
+    let busy = RwSignal::new(false);
+    let path = store_path(
+        &store,
+        &format!(
+            "/tables/{}/link-key?baseUrl={}",
+            encoded(&link.table),
+            encoded(&origin())
+        ),
+    );
+    let name = link.name.clone();
+    let renew = move |_| {
+        if !confirmed(&format!(
+            "'{name}'의 QR 코드만 새로 만듭니다. 지금 붙은 이 테이블의 QR 코드는 바로 작동하지 않고, 다른 테이블은 그대로입니다. 계속할까요?"
+        )) {
+            return;
+        }
+        let (path, name) = (path.clone(), name.clone());
+        busy.set(true);
+        spawn_local(async move {
+            let done = api::post::<Value>(&path, &json!({})).await;
+            busy.set(false);
+            renewed.run(match done {
+                Ok(_) => {
+                    format!("'{name}'의 QR 코드를 새로 만들었습니다. 시트에서 인쇄해 붙이세요.")
+                }
+                Err(e) => session.explain(e),
+            });
+        });
+    };
+    view! {
+        <li class="ad-row">
+            <span>
+                <strong>{link.name}</strong>
+                " "
+                <span class="ad-muted">{format!("{}층 · {}", link.floor, link.table)}</span>
+            </span>
+            <span class="ad-actions">
+                <a href=link.url target="_blank" rel="noopener" class="ad-link">
+                    "주문 화면 열기"
+                </a>
+                <BusyButton
+                    busy=busy
+                    label="이 QR만 새로"
+                    working="만드는 중…"
+                    class="ad-button"
+                    on_click=Callback::new(renew)
+                />
+            </span>
+        </li>
+    }
+}
+
+#[derive(Deserialize, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+struct DeviceOut {
+    device_id: String,
+    name: String,
+    enrolled_at_ms: i64,
+    last_seen_at_ms: Option<i64>,
+    revoked_at_ms: Option<i64>,
+    table: Option<String>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct CodeOut {
+    code: String,
+    expires_at_ms: i64,
+    qr_svg: Option<String>,
+}
+
+#[component]
+pub fn Tablets(store: String) -> impl IntoView {
+    let session = use_session();
+    let (devices, again) = fetched::<Vec<DeviceOut>>(store_path(&store, "/devices"));
+    // The tables a tablet may be bound to.
+    let (tables, _) = fetched::<Vec<LinkOut>>(store_path(
+        &store,
+        &format!("/links?baseUrl={}", encoded(&origin())),
+    ));
+    let code = RwSignal::new(None::<Result<CodeOut, String>>);
+    let issuing = RwSignal::new(false);
+    let code_path = store_path(
+        &store,
+        &format!("/enrolment-codes?baseUrl={}", encoded(&origin())),
+    );
+    let issue = move |_| {
+        let path = code_path.clone();
+        issuing.set(true);
+        spawn_local(async move {
+            let got = api::post::<CodeOut>(&path, &json!({})).await;
+            issuing.set(false);
+            code.set(Some(got.map_err(|e| session.explain(e))));
+        });
+    };
+    let store = StoredValue::new(store);
+    let table_choices = Memo::new(move |_| {
+        tables
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.table, t.name))
+            .collect::<Vec<_>>()
+    });
+    let changed = Callback::new(move |()| again());
+    view! {
+        <section class="ad-card" aria-labelledby="ad-tablets-title">
+            <h2 id="ad-tablets-title">"태블릿"</h2>
+            <p class="ad-muted">
+                "결제(선결제·현금)는 매장에 등록된 태블릿에서만 받습니다. 일회용 코드는 15분 동안 한 대에 쓸 수 있습니다. 한동안 쓰지 않은 태블릿은 다시 등록해야 합니다."
+            </p>
+            <BusyButton
+                busy=issuing
+                label="태블릿 등록 코드 만들기"
+                working="만드는 중…"
+                on_click=Callback::new(issue)
+            />
+            {move || code.get().map(|c| c.map_or_else(error_line, enrolment_code_view))}
+            <h3>"등록된 태블릿"</h3>
+            {move || loaded(
+                devices.get(),
+                |devices| match devices {
+                    list if list.is_empty() => {
+                        view! { <p class="ad-muted">"아직 없습니다."</p> }.into_any()
+                    }
+                    list => {
+                        view! {
+                            <ul class="ad-list">
+                                <For
+                                    each=move || list.clone()
+                                    key=|d| d.device_id.clone()
+                                    let:device
+                                >
+                                    <TabletRow
+                                        store=store.get_value()
+                                        device=device
+                                        tables=table_choices
+                                        changed=changed
+                                    />
+                                </For>
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                },
+            )}
+        </section>
+    }
+}
+
+/// One tablet: when it was enrolled and last used, the table it stands at, revoking it.
+#[component]
+fn TabletRow(
+    store: String,
+    device: DeviceOut,
+    tables: Memo<Vec<(String, String)>>,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let path = store_path(&store, &format!("/devices/{}", encoded(&device.device_id)));
+    let name = device.name.clone();
+    let revoke_path = path.clone();
+    let revoke = move |_| {
+        if !confirmed(&format!(
+            "'{name}' 태블릿의 등록을 해제할까요? 모든 서버에서 바로 주문과 결제를 받을 수 없게 됩니다."
+        )) {
+            return;
+        }
+        let path = revoke_path.clone();
+        spawn_local(async move {
+            if let Err(e) = api::delete(&path).await {
+                session.explain(e);
+            }
+            changed.run(());
+        });
+    };
+    let bind_path = format!("{path}/table");
+    let bind = move |ev: leptos::ev::Event| {
+        let chosen = event_target_value(&ev);
+        let table = (!chosen.is_empty()).then_some(chosen);
+        let path = bind_path.clone();
+        spawn_local(async move {
+            if let Err(e) = api::put(&path, &json!({ "table": table })).await {
+                session.explain(e);
+            }
+            changed.run(());
+        });
+    };
+    let bound = device.table.clone().unwrap_or_default();
+    let seen = format!(
+        " 등록 {} · 마지막 사용 {}",
+        when(device.enrolled_at_ms),
+        device
+            .last_seen_at_ms
+            .map(when)
+            .unwrap_or_else(|| "-".into()),
+    );
+    view! {
+        <li class="ad-row">
+            <span>
+                <strong>{device.name}</strong>
+                <span class="ad-muted">{seen}</span>
+            </span>
+            {match device.revoked_at_ms {
+                Some(at) => {
+                    view! { <span class="ad-badge">{format!("해제됨 {}", when(at))}</span> }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <span class="ad-actions">
+                            <label class="ad-inline">
+                                "테이블 고정 " <select on:change=bind>
+                                    <option value="" selected=bound.is_empty()>
+                                        "어느 테이블이나"
+                                    </option>
+                                    {move || {
+                                        tables
+                                            .get()
+                                            .into_iter()
+                                            .map(|(id, name)| {
+                                                let selected = id == bound;
+                                                view! {
+                                                    <option value=id selected=selected>
+                                                        {name}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()
+                                    }}
+                                </select>
+                            </label>
+                            <button type="button" class="ad-button ad-danger" on:click=revoke>
+                                "등록 해제"
+                            </button>
+                        </span>
+                    }
+                        .into_any()
+                }
+            }}
+        </li>
+    }
+}
+
+/// A fresh enrolment code: the code, until when, and its QR code for the tablet's camera.
+fn enrolment_code_view(c: CodeOut) -> AnyView {
+    view! {
+        <div class="ad-code">
+            <p class="ad-code-text">{c.code}</p>
+            <p class="ad-muted">
+                {format!(
+                    "{}까지 사용할 수 있습니다. 태블릿 카메라로 QR 코드를 찍거나 코드를 입력하세요.",
+                    when(c.expires_at_ms),
+                )}
+            </p>
+            {c
+                .qr_svg
+                .map(|svg| {
+                    view! { <div class="ad-qr" inner_html=svg></div> }
+                })}
+        </div>
+    }
+        .into_any()
+}
