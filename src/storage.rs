@@ -22,7 +22,41 @@ pub fn key(store: &str, table: &str, what: &str) -> String {
 
 pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
     let raw = local_storage()?.get_item(key).ok().flatten()?;
-    serde_json::from_str(&raw).ok()
+    decode(&raw)
+}
+
+/// The shape of what is kept: a build that changes it raises this and reads the older ones,
+/// so an order in flight survives an upgrade of the page.
+const KEPT_VERSION: u32 = 2;
+
+#[derive(serde::Serialize)]
+struct KeptOut<'a, T> {
+    version: u32,
+    kept: &'a T,
+}
+
+#[derive(serde::Deserialize)]
+struct KeptIn<T> {
+    version: u32,
+    kept: T,
+}
+
+fn encode<T: Serialize>(value: &T) -> Option<String> {
+    serde_json::to_string(&KeptOut {
+        version: KEPT_VERSION,
+        kept: value,
+    })
+    .ok()
+}
+
+/// What was kept, by this build or an earlier one; nothing from a later one (a page that
+/// went back a version starts afresh rather than misread it).
+fn decode<T: DeserializeOwned>(raw: &str) -> Option<T> {
+    match serde_json::from_str::<KeptIn<T>>(raw) {
+        Ok(kept) => (kept.version <= KEPT_VERSION).then_some(kept.kept),
+        // Version 1, as the first builds kept it: the value itself.
+        Err(_) => serde_json::from_str(raw).ok(),
+    }
 }
 
 /// A kept string, in the same JSON as `load`'s, read and written by the browser's `JSON`: the
@@ -44,7 +78,7 @@ pub fn save_string(key: &str, value: &str) {
 
 /// Private browsing or a full quota: the page still works, it just forgets on reload.
 pub fn save<T: Serialize>(key: &str, value: &T) {
-    if let (Some(storage), Ok(raw)) = (local_storage(), serde_json::to_string(value)) {
+    if let (Some(storage), Some(raw)) = (local_storage(), encode(value)) {
         let _ = storage.set_item(key, &raw);
     }
 }
@@ -94,5 +128,38 @@ pub fn restore_kept(restore: impl FnOnce() + 'static) {
         });
     } else {
         restore();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, encode};
+    use order_core::cart::{Cart, CartLine};
+    use order_core::flow::Submission;
+
+    /// An order in flight and a cart as the build before versioned storage kept them.
+    const KEPT_BY_VERSION_1: &str = r#"{"client_order_id":"kept-order-0001","lines":[{"itemId":"I0201","count":2,"options":[]}],"memo":"덜 맵게","total":32000,"mode":"postpaid","config":{"pollIntervalMs":5000,"acceptWindowMs":60000,"occupiedRetryMs":10000,"maxOccupiedRetries":6},"stage":"sending","approvals":[],"pending":{"Inquiry":1},"next_ticket":1,"wake_at":null,"unsure_since":null,"last_send_at":null,"absent_at":null,"settle_to":null,"occupied_retries":0,"unanswered":0,"conflicts":0}"#;
+    const CART_BY_VERSION_1: &str =
+        r#"{"lines":[{"item_id":"I0201","options":[],"count":2,"memo":""}],"memo":"덜 맵게"}"#;
+
+    #[test]
+    fn what_an_earlier_build_kept_is_read_after_an_upgrade() {
+        let order: Submission = decode(KEPT_BY_VERSION_1).expect("the kept order");
+        assert_eq!(order.client_order_id(), "kept-order-0001");
+        let again: Submission = decode(&encode(&order).unwrap()).unwrap();
+        assert_eq!(again, order, "kept now, read back the same");
+        let cart: Cart = decode(CART_BY_VERSION_1).expect("the kept cart");
+        assert_eq!(
+            cart.lines,
+            [CartLine {
+                item_id: "I0201".into(),
+                options: vec![],
+                count: 2,
+                memo: String::new()
+            }]
+        );
+        // A later build's shape is not misread.
+        let later = r#"{"version": 99, "kept": {"lines": [], "memo": ""}}"#;
+        assert!(decode::<Cart>(later).is_none());
     }
 }

@@ -56,6 +56,10 @@ pub struct Shared {
     pub sign_ins: Arc<RateLimiter>,
     /// The staff PINs owners set.
     pub pins: PinStore,
+    /// The database, for readiness.
+    pub db: crate::db::Pool,
+    /// When this server started (ms since the epoch).
+    pub started_at_ms: i64,
 }
 
 impl AppState {
@@ -144,7 +148,9 @@ impl AppState {
             ),
             sessions: AdminSessions::new(db.clone(), config.admin_token.as_deref()),
             sign_ins: Arc::new(RateLimiter::new(10)),
-            pins: PinStore::new(db),
+            pins: PinStore::new(db.clone()),
+            db,
+            started_at_ms: crate::ledger::now_ms(),
             content,
             config: Arc::new(config),
             client,
@@ -157,6 +163,36 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     routes::router(state)
+}
+
+impl AppState {
+    /// What readiness reads, as of now.
+    pub async fn readiness_facts(&self) -> crate::health::Facts {
+        let database = tokio::time::timeout(
+            Duration::from_secs(2),
+            sqlx::query("SELECT 1").execute(&self.db),
+        )
+        .await
+        .map_err(|_| "no answer within 2 s".to_string())
+        .and_then(|done| done.map(|_| ()).map_err(|e| e.to_string()));
+        let stores_without_base_info = self
+            .catalog
+            .slugs()
+            .filter(|slug| {
+                self.catalog
+                    .status(slug)
+                    .map_or(true, |copy| copy.fetched_at_ms.is_none())
+            })
+            .map(String::from)
+            .collect();
+        crate::health::Facts {
+            now_ms: crate::ledger::now_ms(),
+            database,
+            stores_without_base_info,
+            upstream_answered_at_ms: self.catalog.upstream_answered_at_ms(),
+            started_at_ms: self.started_at_ms,
+        }
+    }
 }
 
 /// `/metrics` alone, for the loopback-only metrics listener.

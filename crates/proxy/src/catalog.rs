@@ -586,6 +586,11 @@ impl Catalog {
     }
 
     /// Every refusal code the store's host sent, with its words and a count.
+    /// When the upstream last answered anything (ms since the epoch), for readiness.
+    pub fn upstream_answered_at_ms(&self) -> Option<i64> {
+        self.upstream.last_answer_ms()
+    }
+
     pub fn codes_seen(&self, slug: &str) -> Result<Vec<crate::upstream::CodeSeen>, CatalogError> {
         Ok(self.upstream.codes_seen(&self.slot(slug)?.creds))
     }

@@ -18,8 +18,9 @@ pub const DEMO_NAME: &str = "스마일 한식당 데모점";
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub listen: SocketAddr,
-    /// The built widget (trunk's output).
-    pub dist: PathBuf,
+    /// The built widget and owner's page (trunk's output); absent, the copy built into the
+    /// binary.
+    pub dist: Option<PathBuf>,
     /// Where durable state lives (the SQLite file), unless `database_url` names a database.
     pub data_dir: PathBuf,
     /// PostgreSQL shared by several servers (`postgres://user:password@host/db`); absent,
@@ -41,6 +42,9 @@ pub struct Config {
     /// are added). Without it, and outside the demo, the code is typed by hand.
     pub tablet_url: Option<String>,
     pub tablets: TabletsConfig,
+    pub readiness: ReadinessConfig,
+    /// HTTPS on `listen`: the certificate chain and its key, PEM files (read again on SIGHUP).
+    pub tls: Option<TlsConfig>,
     /// Origins of partner pages allowed to call the API from a browser.
     pub allowed_origins: Vec<String>,
     /// Public slug → the store's credentials at Smartro.
@@ -242,6 +246,30 @@ impl Default for Limits {
     }
 }
 
+/// `[tls]`: where the certificate chain (the server's first) and its private key are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// `[readiness]`: how long the upstream may be silent before `/readyz` says not ready (a
+/// quiet server asks it every third of that).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadinessConfig {
+    pub upstream_silence_secs: u64,
+}
+
+impl Default for ReadinessConfig {
+    fn default() -> Self {
+        ReadinessConfig {
+            upstream_silence_secs: 45,
+        }
+    }
+}
+
 /// `[tablets]`: how long a tablet's credential lives unused, and what one tablet may take
 /// as prepaid in a business day.
 #[derive(Debug, Clone, Deserialize)]
@@ -294,7 +322,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            dist: PathBuf::from("dist"),
+            dist: None,
             data_dir: PathBuf::from("data"),
             database_url: None,
             upstream: UpstreamConfig::default(),
@@ -304,6 +332,8 @@ impl Default for Config {
             metrics_listen: None,
             tablet_url: None,
             tablets: TabletsConfig::default(),
+            readiness: ReadinessConfig::default(),
+            tls: None,
             allowed_origins: Vec::new(),
             stores: BTreeMap::new(),
             staff_call_reasons: ["물", "물티슈", "앞접시", "수저·젓가락", "직원 방문"]
@@ -529,11 +559,13 @@ impl Config {
         if self.limits.idle_timeout_ms <= self.limits.request_timeout_ms
             || self.limits.max_connections == 0
             || self.tablets.idle_expiry_secs == 0
+            || self.readiness.upstream_silence_secs < 3
             || self.tablets.prepaid_daily_limit < 0
         {
             return Err(ConfigError::Invalid(
                 "limits.idle_timeout_ms must exceed request_timeout_ms, max_connections be at least 1, \
-                 tablets.idle_expiry_secs at least 1 and prepaid_daily_limit not negative"
+                 tablets.idle_expiry_secs at least 1, prepaid_daily_limit not negative and \
+                 readiness.upstream_silence_secs at least 3"
                     .into(),
             ));
         }

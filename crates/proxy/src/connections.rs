@@ -193,12 +193,14 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tracked<S> {
 }
 
 /// Accepts until `shutdown`, then lets connections finish within the grace period. Each
-/// request knows its client's address (`ConnectInfo`), as with axum's own `serve`.
+/// request knows its client's address (`ConnectInfo`), as with axum's own `serve`. With
+/// `tls`, each connection shakes hands first, within the header-read timeout.
 pub async fn serve(
     listener: TcpListener,
     app: axum::Router,
     limits: ConnectionLimits,
     metrics: Arc<Metrics>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -235,38 +237,37 @@ pub async fn serve(
             _ = &mut shutdown => break,
         };
         let activity = Activity::new();
-        let connection = builder
-            .serve_connection_with_upgrades(
-                hyper_util::rt::TokioIo::new(Tracked {
-                    inner: stream,
-                    activity: activity.clone(),
-                }),
-                service(&app, peer, &activity),
-            )
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let stream = Tracked {
+            inner: stream,
+            activity: activity.clone(),
+        };
+        let one = One {
+            builder: builder.clone(),
+            service: service(&app, peer, &activity),
+            watcher: graceful.watcher(),
+            activity,
+            limits,
+            metrics: metrics.clone(),
+            peer,
+        };
+        let tls = tls.clone();
         let metrics = metrics.clone();
         tokio::spawn(async move {
             let _permit = permit;
             metrics.open_connections.inc();
-            tokio::pin!(connection);
-            loop {
-                match watch(&limits, &activity.seen(), Instant::now()) {
-                    Watch::Close(why) => {
-                        tracing::debug!(%peer, ?why, "closing a silent connection");
-                        metrics.silent_connections_closed.inc();
-                        break;
-                    }
-                    Watch::WakeAt(at) => tokio::select! {
-                        ended = &mut connection => {
-                            if let Err(e) = ended {
-                                tracing::debug!(%peer, error = %e, "connection ended with an error");
-                            }
-                            break;
+            match tls {
+                None => one.drive(stream).await,
+                Some(tls) => {
+                    match tokio::time::timeout(limits.header_read, tls.accept(stream)).await {
+                        Ok(Ok(secured)) => one.drive(secured).await,
+                        Ok(Err(e)) => {
+                            tracing::debug!(peer = %one.peer, error = %e, "TLS handshake failed")
                         }
-                        _ = tokio::time::sleep_until(at.into()) => {}
-                        _ = activity.changed.notified() => {}
-                    },
+                        Err(_) => {
+                            tracing::debug!(peer = %one.peer, "no TLS handshake in time");
+                            one.metrics.silent_connections_closed.inc();
+                        }
+                    }
                 }
             }
             metrics.open_connections.dec();
@@ -281,6 +282,59 @@ pub async fn serve(
         tracing::warn!(grace = ?limits.grace, "connections still open at the shutdown deadline; closing them");
     }
     Ok(())
+}
+
+/// One accepted connection, ready to be served over whatever stream it turns out to be.
+struct One<S> {
+    builder: hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    service: S,
+    watcher: hyper_util::server::graceful::Watcher,
+    activity: Arc<Activity>,
+    limits: ConnectionLimits,
+    metrics: Arc<Metrics>,
+    peer: std::net::SocketAddr,
+}
+
+impl<S> One<S>
+where
+    S: hyper::service::Service<
+            axum::extract::Request<hyper::body::Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    /// Serves the connection until it ends or its watch closes it.
+    async fn drive<I>(self, io: I)
+    where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let connection = self
+            .builder
+            .serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(io), self.service);
+        let connection = self.watcher.watch(connection.into_owned());
+        tokio::pin!(connection);
+        loop {
+            match watch(&self.limits, &self.activity.seen(), Instant::now()) {
+                Watch::Close(why) => {
+                    tracing::debug!(peer = %self.peer, ?why, "closing a silent connection");
+                    self.metrics.silent_connections_closed.inc();
+                    return;
+                }
+                Watch::WakeAt(at) => tokio::select! {
+                    ended = &mut connection => {
+                        if let Err(e) = ended {
+                            tracing::debug!(peer = %self.peer, error = %e, "connection ended with an error");
+                        }
+                        return;
+                    }
+                    _ = tokio::time::sleep_until(at.into()) => {}
+                    _ = self.activity.changed.notified() => {}
+                },
+            }
+        }
+    }
 }
 
 /// The app for one connection: each request carries the peer's address and counts as under

@@ -140,4 +140,108 @@ mod tests {
         );
         assert_eq!(super::redacted("sqlite://data/x.db"), "sqlite://data/x.db");
     }
+
+    /// Each earlier release's schema (its migrations up to then), holding an order taken
+    /// then, is brought up to date by today's, and the order is read as it was: on SQLite,
+    /// and on PostgreSQL when `TEST_POSTGRES_URL` names one (as `./run test` does).
+    #[tokio::test]
+    async fn every_earlier_schema_upgrades_with_its_orders_intact() {
+        let root = std::env::temp_dir().join(format!("tableorder-upgrades-{}", std::process::id()));
+        let postgres = std::env::var("TEST_POSTGRES_URL").ok();
+        for dialect in ["sqlite", "postgres"] {
+            if dialect == "postgres" && postgres.is_none() {
+                continue;
+            }
+            let files = migration_files(dialect);
+            assert!(files.len() >= 9, "{files:?}");
+            for release in 1..files.len() {
+                let then = root.join(format!("{dialect}-schema-{release}"));
+                std::fs::create_dir_all(&then).unwrap();
+                for file in &files[..release] {
+                    std::fs::copy(file, then.join(file.file_name().unwrap())).unwrap();
+                }
+                let url = match &postgres {
+                    Some(base) if dialect == "postgres" => {
+                        fresh_postgres(base, &format!("upgrade_{}_{release}", std::process::id()))
+                            .await
+                    }
+                    _ => {
+                        let dir = root.join(format!("data-{release}"));
+                        std::fs::create_dir_all(&dir).unwrap();
+                        format!("sqlite://{}?mode=rwc", dir.join(super::DB_FILE).display())
+                    }
+                };
+                upgrade_from(&then, &url, release).await;
+            }
+        }
+        std::fs::remove_dir_all(&root).ok();
+    }
+
+    fn migration_files(dialect: &str) -> Vec<std::path::PathBuf> {
+        let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dialect);
+        let mut files: Vec<_> = std::fs::read_dir(all)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// A new database on the test server; its URL.
+    async fn fresh_postgres(base: &str, name: &str) -> String {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(base).await.unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let (address, options) = base.split_once('?').unwrap_or((base, ""));
+        let (server, _) = address.rsplit_once('/').unwrap();
+        let options = if options.is_empty() {
+            String::new()
+        } else {
+            format!("?{options}")
+        };
+        format!("{server}/{name}{options}")
+    }
+
+    /// The schema of `then` with an order in it, brought up to date and read back.
+    async fn upgrade_from(then: &std::path::Path, url: &str, release: usize) {
+        sqlx::any::install_default_drivers();
+        let old = sqlx::AnyPool::connect(url).await.unwrap();
+        sqlx::migrate::Migrator::new(then)
+            .await
+            .unwrap()
+            .run(&old)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO order_records (store, client_order_id, table_id, fingerprint, state,
+               sent_at_ms, order_no, received_at, total, updated_at_ms)
+             VALUES ('demo', 'kept-order-0001', '0001-0003', 'f', 'received', 1, 'TO0001',
+               '2026-12-01T19:00:00+09:00', 16000, 1)",
+        )
+        .execute(&old)
+        .await
+        .unwrap();
+        old.close().await;
+        let ledger = crate::ledger::Ledger::new(super::connect(url).await.unwrap());
+        let record = ledger
+            .get("demo", "kept-order-0001")
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("the order of release {release} is gone ({url})"));
+        assert_eq!(record.table, "0001-0003", "release {release}");
+        assert!(
+            matches!(&record.state, crate::ledger::RecordState::Received(r) if r.order_no == "TO0001"),
+            "release {release}: {:?}",
+            record.state
+        );
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod base_copies;
 pub mod catalog;
 pub mod check;
@@ -12,7 +13,9 @@ pub mod config;
 pub mod connections;
 pub mod content;
 pub mod db;
+pub mod dist;
 pub mod error;
+pub mod health;
 pub mod kst;
 pub mod ledger;
 pub mod limits;
@@ -23,5 +26,6 @@ pub mod photos;
 pub mod qr;
 mod routes;
 pub mod server;
+pub mod tls;
 pub mod trust;
 pub mod upstream;

@@ -1,12 +1,14 @@
 //! `tableorder`: the proxy (`serve`) and the simulator (`sim`).
 
+mod commands;
+
 use clap::{Parser, Subcommand};
+use commands::{check_upstream, config_for_store, links, load_config, open_db, tablets};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tableorder_proxy::config::Config;
 use tableorder_proxy::server;
-use tableorder_proxy::trust::{Devices, LinkKeys};
+use tableorder_proxy::trust::LinkKeys;
 
 #[derive(Parser)]
 #[command(
@@ -93,6 +95,26 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         follow_secs: u64,
     },
+    /// A consistent copy of the data directory's database, taken while the server runs.
+    Backup {
+        /// The file to write (never overwritten).
+        #[arg(long)]
+        to: PathBuf,
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, env = "TABLEORDER_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Put a backup back as the data directory's database (the server stopped); the
+    /// database it replaces is kept beside it.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, env = "TABLEORDER_CONFIG")]
+        config: Option<PathBuf>,
+    },
     /// Run the simulated Order Agent and POS alone, speaking the upstream API.
     Sim {
         #[arg(long, default_value = "127.0.0.1:9090")]
@@ -152,13 +174,22 @@ enum TabletsAction {
     Revoke { device: String },
 }
 
+/// Logs as text, or one JSON object a line with `TABLEORDER_LOG_FORMAT=json` (for a log
+/// collector); `TABLEORDER_LOG` picks what is logged.
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TABLEORDER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    let json = std::env::var("TABLEORDER_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    if json {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.init();
+    }
+}
+
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TABLEORDER_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn")),
-        )
-        .init();
+    init_logs();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -203,6 +234,8 @@ fn main() -> ExitCode {
             runtime.block_on(check_upstream(config, upstream, options))
         }
         Command::Tablets { action, at } => runtime.block_on(tablets(action, at)),
+        Command::Backup { to, data, config } => commands::backup(config, data, to),
+        Command::Restore { from, data, config } => commands::restore(config, data, from),
         Command::Sim {
             listen,
             fixture,
@@ -228,182 +261,6 @@ fn main() -> ExitCode {
             runtime.block_on(sim(listen, fixture, timing, strict, dialect))
         }
     }
-}
-
-/// The configuration from the file and the environment (minus the variables that name
-/// the file and the log level, which are not settings).
-fn load_config(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
-    let vars = std::env::vars().filter(|(k, _)| k != "TABLEORDER_CONFIG" && k != "TABLEORDER_LOG");
-    Config::load(path, vars).map_err(|e| {
-        eprintln!("error: {e}");
-        ExitCode::from(2)
-    })
-}
-
-/// The configuration with `--data` applied, and the store checked against it.
-fn config_for_store(
-    config_path: Option<&std::path::Path>,
-    data: Option<PathBuf>,
-    store: &str,
-) -> Result<Config, ExitCode> {
-    let mut config = load_config(config_path)?;
-    if let Some(d) = data {
-        config.data_dir = d;
-    }
-    if !config.stores.contains_key(store) {
-        let known: Vec<&str> = config.stores.keys().map(String::as_str).collect();
-        eprintln!(
-            "error: no store {store:?} in the configuration (known: {})",
-            known.join(", ")
-        );
-        return Err(ExitCode::from(2));
-    }
-    Ok(config)
-}
-
-async fn check_upstream(
-    config_path: Option<PathBuf>,
-    upstream: Option<String>,
-    options: tableorder_proxy::check::CheckOptions,
-) -> ExitCode {
-    let mut config = match config_for_store(config_path.as_deref(), None, &options.store) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    if upstream.is_some() {
-        config.upstream.url = upstream;
-    }
-    match tableorder_proxy::check::against_config(&config, &options).await {
-        Ok(rows) => {
-            print!("{}", tableorder_proxy::check::verdicts::render(&rows));
-            if tableorder_proxy::check::all_hold(&rows) {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-async fn open_db(config: &Config) -> Result<tableorder_proxy::db::Pool, ExitCode> {
-    tableorder_proxy::db::open_configured(config.database_url.as_deref(), &config.data_dir)
-        .await
-        .map_err(|e| {
-            eprintln!("error: {e}");
-            ExitCode::from(3)
-        })
-}
-
-fn store_of(at: &StoreArgs) -> Result<&str, ExitCode> {
-    at.store.as_deref().ok_or_else(|| {
-        eprintln!("error: which store? add --store SLUG");
-        ExitCode::from(2)
-    })
-}
-
-async fn links(action: LinksAction, at: StoreArgs) -> ExitCode {
-    let run = async {
-        let store = store_of(&at)?;
-        let config = config_for_store(at.config.as_deref(), at.data.clone(), store)?;
-        let keys = LinkKeys::new(open_db(&config).await?);
-        match action {
-            LinksAction::Renew { table } => {
-                if order_core::parse_table_id(&table).is_none() {
-                    eprintln!("error: {table:?} is not a table (FLR-TBL, e.g. 0001-0003)");
-                    return Err(ExitCode::from(2));
-                }
-                match keys.renew(store, &table).await {
-                    Ok(generation) => {
-                        println!("table {table} of {store} has a new link (renewal {generation}): its printed code has stopped working; every other table's still works.");
-                        println!("print its new code: tableorder qr --store {store} --base-url https://…");
-                        Ok(())
-                    }
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        Err(ExitCode::from(3))
-                    }
-                }
-            }
-            LinksAction::Rotate => {
-                match keys.rotate(store).await {
-                    Ok(id) => {
-                        println!("table links of {store} are now signed with key {id}: every printed code has stopped working.");
-                        println!("print the new sheet: tableorder qr --store {store} --base-url https://…");
-                        Ok(())
-                    }
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        Err(ExitCode::from(3))
-                    }
-                }
-            }
-        }
-    };
-    run.await.err().unwrap_or(ExitCode::SUCCESS)
-}
-
-async fn tablets(action: TabletsAction, at: StoreArgs) -> ExitCode {
-    let run = async {
-        let store = store_of(&at)?;
-        let config = config_for_store(at.config.as_deref(), at.data.clone(), store)?;
-        let devices = Devices::new(
-            open_db(&config).await?,
-            std::time::Duration::from_secs(config.tablets.idle_expiry_secs),
-        );
-        let failed = |e: tableorder_proxy::trust::TrustError| {
-            eprintln!("error: {e}");
-            ExitCode::from(3)
-        };
-        match action {
-            TabletsAction::Enrol => {
-                let code = devices.issue_code(store).await.map_err(failed)?;
-                println!("{}", code.code);
-                eprintln!("type this code on the tablet within 15 minutes; it works once.");
-            }
-            TabletsAction::List => {
-                let list = devices.list(store).await.map_err(failed)?;
-                if list.is_empty() {
-                    println!("no tablets enrolled at {store}");
-                }
-                for d in list {
-                    let state = match (d.revoked_at_ms, d.last_seen_at_ms) {
-                        (Some(at), _) => format!("revoked {}", when(at)),
-                        (None, Some(at)) => format!("last seen {}", when(at)),
-                        (None, None) => "never seen".into(),
-                    };
-                    println!(
-                        "{}  {:<20}  enrolled {}  {state}",
-                        d.device_id,
-                        d.name,
-                        when(d.enrolled_at_ms)
-                    );
-                }
-            }
-            TabletsAction::Revoke { device } => {
-                if devices.revoke(store, &device).await.map_err(failed)? {
-                    println!("{device} is revoked: it can no longer take orders or payments.");
-                } else {
-                    eprintln!(
-                        "error: no tablet {device:?} at {store} (see `tableorder tablets list`)"
-                    );
-                    return Err(ExitCode::from(2));
-                }
-            }
-        }
-        Ok(())
-    };
-    run.await.err().unwrap_or(ExitCode::SUCCESS)
-}
-
-/// Milliseconds since the epoch as Korean local time.
-fn when(ms: i64) -> String {
-    tableorder_proxy::kst::from_ms(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
 }
 
 async fn qr(
@@ -505,7 +362,7 @@ async fn serve(
         config.listen = l;
     }
     if let Some(d) = dist {
-        config.dist = d;
+        config.dist = Some(d);
     }
     if upstream.is_some() {
         config.upstream.url = upstream;
@@ -521,7 +378,12 @@ async fn serve(
     let demo = config.is_demo();
     match server::start(config, server::shutdown_signal()).await {
         Ok(running) => {
-            let base = format!("http://{}", running.addr);
+            let scheme = if running.state.config.tls.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            let base = format!("{scheme}://{}", running.addr);
             println!("tableorder is serving on {base}");
             if let Some(first) = slugs.first().filter(|_| demo) {
                 if let Ok(info) = running.state.catalog.get(first).await {

@@ -44,6 +44,10 @@ pub struct Metrics {
     pub open_connections: Gauge,
     /// Connections closed for saying nothing: before their first request, or idle.
     pub silent_connections_closed: Counter,
+    /// When the upstream last answered (Unix time), and the data directory's disk.
+    upstream_last_answer: Gauge,
+    data_available: Gauge,
+    data_size: Gauge,
     orders_matched: Family<Matched, Counter>,
     base_info_stale: Family<Store, Gauge>,
     base_info_fetched: Family<Store, Gauge>,
@@ -102,6 +106,26 @@ impl Default for Metrics {
             "silent_connections_closed",
             "Connections closed for sending no request in time, or for idling.",
         );
+        let gauge = |registry: &mut Registry, name: &str, help: &str| {
+            let g = Gauge::default();
+            registry.register(name, help, g.clone());
+            g
+        };
+        let upstream_last_answer = gauge(
+            &mut registry,
+            "upstream_last_answer_seconds",
+            "When the upstream last answered anything short of a server error (Unix time; 0: never).",
+        );
+        let data_available = gauge(
+            &mut registry,
+            "data_available_bytes",
+            "Free space on the data directory's file system.",
+        );
+        let data_size = gauge(
+            &mut registry,
+            "data_size_bytes",
+            "Size of the data directory's file system.",
+        );
         let orders_matched = Family::<Matched, Counter>::default();
         registry.register(
             "orders_matched",
@@ -152,6 +176,9 @@ impl Default for Metrics {
             orders_unconfirmed,
             open_connections,
             silent_connections_closed,
+            upstream_last_answer,
+            data_available,
+            data_size,
             orders_matched,
             base_info_stale,
             base_info_fetched,
@@ -178,6 +205,17 @@ impl Metrics {
             .get_or_create(&labels)
             .inc_by(started.elapsed().as_secs_f64());
         result
+    }
+
+    /// What is read at each scrape: the upstream's last answer, the data directory's disk.
+    pub fn note_now(&self, upstream_answered_at_ms: Option<i64>, data_dir: &std::path::Path) {
+        self.upstream_last_answer
+            .set(upstream_answered_at_ms.unwrap_or(0) / 1000);
+        if let (Ok(free), Ok(size)) = (fs4::available_space(data_dir), fs4::total_space(data_dir)) {
+            self.data_available
+                .set(i64::try_from(free).unwrap_or(i64::MAX));
+            self.data_size.set(i64::try_from(size).unwrap_or(i64::MAX));
+        }
     }
 
     /// How a store's copy of its POS's tables and menu is, as of now.

@@ -24,6 +24,8 @@ pub enum ServeError {
     Upstream(String),
     #[error("cannot open the order records: {0}")]
     Records(String),
+    #[error("cannot serve HTTPS: {0}")]
+    Tls(String),
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -85,11 +87,20 @@ pub async fn start(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, ServeError> {
     let (upstream_url, sim) = resolve_upstream(&mut config).await?;
-    if !config.dist.join("index.html").exists() {
-        tracing::warn!(dist = %config.dist.display(), "no built widget there: run `trunk build --release` (or ./run demo)");
+    let dist = crate::dist::Dist::of(config.dist.as_ref());
+    if !dist.has_widget() {
+        tracing::warn!(dist = %dist.describe(), "no built widget there: run `./run demo` (or `trunk build --release`, then build the server)");
     }
     let listen = config.listen;
     let sim_control = config.sim_control;
+    // The data directory is held (shared) while this server runs: a restore waits for it.
+    let data_lock = match config.database_url {
+        Some(_) => None,
+        None => Some(
+            crate::backup::DataLock::shared(&config.data_dir)
+                .map_err(|e| ServeError::Records(e.to_string()))?,
+        ),
+    };
     let db = crate::db::open_configured(config.database_url.as_deref(), &config.data_dir)
         .await
         .map_err(|e| ServeError::Records(e.to_string()))?;
@@ -136,6 +147,7 @@ pub async fn start(
     };
     spawn_refresh(state.clone());
     spawn_follow(state.clone());
+    spawn_heartbeat(state.clone());
     let desk = state.desk.clone();
     let limits = &state.config.limits;
     let connection_limits = ConnectionLimits {
@@ -145,9 +157,20 @@ pub async fn start(
         max_open: limits.max_connections,
     };
     let metrics = state.metrics.clone();
+    let tls = match &state.config.tls {
+        Some(files) => {
+            let certificate = crate::tls::Certificate::load(&files.cert, &files.key)
+                .map_err(|e| ServeError::Tls(e.to_string()))?;
+            crate::tls::reload_on_hangup(certificate.clone());
+            Some(crate::tls::acceptor(certificate).map_err(|e| ServeError::Tls(e.to_string()))?)
+        }
+        None => None,
+    };
     let task = tokio::spawn(async move {
+        let _data_lock = data_lock;
         let served =
-            crate::connections::serve(listener, app, connection_limits, metrics, shutdown).await;
+            crate::connections::serve(listener, app, connection_limits, metrics, tls, shutdown)
+                .await;
         // Orders sent but not yet answered get to record their outcome before we go.
         desk.drain(drain_for).await;
         served
@@ -208,6 +231,27 @@ fn spawn_refresh(state: AppState) {
             }
             if due_full {
                 last_full = Instant::now();
+            }
+        }
+    });
+}
+
+/// Asks the upstream (the cheap `menu/state` of the first store) whenever nothing was heard
+/// from it for a while, so that readiness knows it still answers on a quiet server.
+fn spawn_heartbeat(state: AppState) {
+    let silence = Duration::from_secs(state.config.readiness.upstream_silence_secs);
+    let every = (silence / 10).max(Duration::from_millis(500));
+    tokio::spawn(async move {
+        let Some(first) = state.catalog.slugs().next().map(String::from) else {
+            return;
+        };
+        loop {
+            tokio::time::sleep(every).await;
+            let heard = state.catalog.upstream_answered_at_ms();
+            if crate::health::heartbeat_due(crate::ledger::now_ms(), heard, silence) {
+                if let Err(e) = state.catalog.check(&first).await {
+                    tracing::debug!(store = %first, error = %e, "the upstream did not answer the heartbeat");
+                }
             }
         }
     });

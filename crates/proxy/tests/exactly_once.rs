@@ -92,7 +92,7 @@ async fn a_replay_is_answered_before_rate_limits_and_repricing() {
 async fn proxy_on(sim: &str, data: &std::path::Path, dist: &std::path::Path) -> Harness {
     let mut config = Config::load(None, std::iter::empty()).unwrap();
     config.listen = "127.0.0.1:0".parse().unwrap();
-    config.dist = dist.to_path_buf();
+    config.dist = Some(dist.to_path_buf());
     config.data_dir = data.to_path_buf();
     config.upstream.url = Some(sim.to_string());
     config.stores.clear();

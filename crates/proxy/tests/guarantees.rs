@@ -537,7 +537,7 @@ async fn the_menu_is_sent_as_prepared_once_with_an_etag_and_in_the_encoding_aske
 #[tokio::test]
 async fn the_builds_precompressed_copies_are_sent_and_hashed_files_cached_for_good() {
     let h = start().await;
-    let dist = h.running.state.config.dist.clone();
+    let dist = h.running.state.config.dist.clone().unwrap();
     let name = "tableorder-widget-0123456789abcdef.js";
     std::fs::write(dist.join(name), "console.log('plain')").unwrap();
     std::fs::write(dist.join(format!("{name}.br")), "BROTLI COPY").unwrap();

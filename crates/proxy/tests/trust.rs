@@ -200,7 +200,7 @@ async fn a_connection_that_never_finishes_its_request_does_not_hold_a_shutdown()
     );
     let mut config = tableorder_proxy::config::Config::load(None, std::iter::empty()).unwrap();
     config.listen = "127.0.0.1:0".parse().unwrap();
-    config.dist = dir.0.join("dist");
+    config.dist = Some(dir.0.join("dist"));
     config.data_dir = dir.0.join("data");
     config.limits.shutdown_grace_ms = 300;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

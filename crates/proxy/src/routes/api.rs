@@ -78,9 +78,9 @@ pub async fn menu(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let json = HeaderValue::from_static("application/json");
-    let (encoding, bytes) = if accepts(accepted, "br") {
+    let (encoding, bytes) = if super::accepts(accepted, "br") {
         (Some("br"), body.brotli.clone())
-    } else if accepts(accepted, "gzip") {
+    } else if super::accepts(accepted, "gzip") {
         (Some("gzip"), body.gzip.clone())
     } else {
         (None, body.json.clone())
@@ -92,21 +92,6 @@ pub async fn menu(
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     Ok(response)
-}
-
-/// Whether an `Accept-Encoding` list takes `coding` (not with `q=0`).
-fn accepts(list: &str, coding: &str) -> bool {
-    list.split(',').any(|part| {
-        let mut params = part.split(';').map(str::trim);
-        params
-            .next()
-            .is_some_and(|c| c.eq_ignore_ascii_case(coding))
-            && !params.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            })
-    })
 }
 
 /// One table of the store, to the holder of its link (or a store tablet).

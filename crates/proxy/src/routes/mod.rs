@@ -48,8 +48,12 @@ pub fn router(state: AppState) -> Router {
         );
     let mut files = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .merge(photos::router())
-        .merge(widget::router(&config.dist, &config.allowed_origins));
+        .merge(widget::router(
+            &crate::dist::Dist::of(config.dist.as_ref()),
+            &config.allowed_origins,
+        ));
     if !config.is_demo() {
         // The example pages pay through the simulated card terminal: the demo's alone.
         files = files.route(
@@ -71,7 +75,12 @@ pub fn router(state: AppState) -> Router {
     }
     app.layer(
         ServiceBuilder::new()
-            .layer(TraceLayer::new_for_http())
+            // The path alone: a query may carry a table link's token or a phone's ids.
+            .layer(TraceLayer::new_for_http().make_span_with(
+                |req: &axum::extract::Request| {
+                    tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+                },
+            ))
             .layer(TimeoutLayer::with_status_code(
                 axum::http::StatusCode::GATEWAY_TIMEOUT,
                 Duration::from_millis(config.limits.request_timeout_ms),
@@ -182,6 +191,23 @@ async fn limit_clients(
     Ok(next.run(req).await)
 }
 
+/// Whether this server can take orders now, and if not why: 200 or 503 with the reasons.
+async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    let facts = state.readiness_facts().await;
+    let silence = Duration::from_secs(state.config.readiness.upstream_silence_secs);
+    let verdict = crate::health::readiness(&facts, silence);
+    let status = if verdict.ready {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        axum::Json(verdict),
+    )
+}
+
 /// Pages, files and photos per client address: a first load is about ten requests, a menu
 /// with photos a few dozen more, a script fetching them in a loop far more.
 async fn limit_pages(
@@ -230,6 +256,10 @@ pub fn metrics_router(state: AppState) -> Router {
 }
 
 fn metrics_text(state: &AppState) -> impl IntoResponse {
+    state.metrics.note_now(
+        state.catalog.upstream_answered_at_ms(),
+        &state.config.data_dir,
+    );
     for slug in state.catalog.slugs() {
         if let Ok(copy) = state.catalog.status(slug) {
             state
@@ -244,4 +274,19 @@ fn metrics_text(state: &AppState) -> impl IntoResponse {
         )],
         state.metrics.render(),
     )
+}
+
+/// Whether an `Accept-Encoding` list takes `coding` (not with `q=0`).
+pub(crate) fn accepts(list: &str, coding: &str) -> bool {
+    list.split(',').any(|part| {
+        let mut params = part.split(';').map(str::trim);
+        params
+            .next()
+            .is_some_and(|c| c.eq_ignore_ascii_case(coding))
+            && !params.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            })
+    })
 }

@@ -1,6 +1,7 @@
 //! Serves the built widget: index.html revalidated every time, hashed assets cached for good.
 
 use crate::app::AppState;
+use crate::dist::Dist;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -12,11 +13,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::Path;
 use tableorder_widget::components::render_table_page;
 use tableorder_widget::options::{Lang, WidgetOptions};
 use tableorder_widget::page_data;
-use tower_http::services::ServeDir;
 
 /// Trunk names assets `name-<hash>.ext`, the hash a u64 in hex without leading zeros (16
 /// digits, fewer one time in sixteen); such a name never changes its content.
@@ -80,7 +79,7 @@ const STYLESHEET_LINK: &str = "<link rel=\"stylesheet\" href=\"";
 /// The page with its stylesheet in it: one round trip less before the first screen shows
 /// (a weak mobile connection pays hundreds of milliseconds for each). The file stays for
 /// partner pages, which load it through `embed.js`.
-fn inline_stylesheet(html: &str, dist: &Path) -> String {
+fn inline_stylesheet(html: &str, dist: &Dist) -> String {
     let Some(start) = html.find(STYLESHEET_LINK) else {
         return html.to_string();
     };
@@ -89,7 +88,7 @@ fn inline_stylesheet(html: &str, dist: &Path) -> String {
     };
     let tag = &html[start..start + len];
     let css = between(tag, STYLESHEET_LINK, "\"")
-        .and_then(|href| std::fs::read_to_string(dist.join(href.trim_start_matches('/'))).ok());
+        .and_then(|href| dist.read_string(href.trim_start_matches('/')));
     match css {
         Some(css) if !css.contains("</") => html.replacen(tag, &format!("<style>{css}</style>"), 1),
         _ => html.to_string(),
@@ -148,12 +147,10 @@ fn code_after_first_paint(html: &str) -> String {
 /// the fetching page, and what it shares with the floating layer (`tools/split-wasm.mjs`
 /// names them). Such pages preload them beside the page's own wasm: otherwise their fetch
 /// waits for that wasm to run.
-fn fetching_parts(dist: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dist)
+fn fetching_parts(dist: &Dist) -> Vec<String> {
+    let mut names: Vec<String> = dist
+        .top_names()
         .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| entry.file_name().into_string().ok())
         .filter(|name| {
             name.ends_with(".wasm")
                 && (name.starts_with("split_fetched_page-") || name.starts_with("chunk_"))
@@ -362,8 +359,8 @@ async fn page(
 }
 
 /// `origins`: the partners' pages, which alone (beside this server's) may frame the guest's.
-pub fn router(dist: &Path, origins: &[String]) -> Router<AppState> {
-    let built = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+pub fn router(dist: &Dist, origins: &[String]) -> Router<AppState> {
+    let built = dist.read_string("index.html").unwrap_or_default();
     let parts = fetching_parts(dist);
     let embed = embed_script(&built, &parts);
     let plain = inline_stylesheet(&built, dist);
@@ -379,8 +376,9 @@ pub fn router(dist: &Path, origins: &[String]) -> Router<AppState> {
         .collect();
     let framers = format!("'self' {}", partners.join(" "));
     let csp = content_security_policy(&format!("{plain}{drawn}"), framers.trim_end());
-    let admin_html =
-        std::fs::read_to_string(dist.join(ADMIN_DIR).join("index.html")).unwrap_or_default();
+    let admin_html = dist
+        .read_string(&format!("{ADMIN_DIR}/index.html"))
+        .unwrap_or_default();
     let admin_csp = content_security_policy(&admin_html, "'none'");
     let loader = move || {
         let embed = embed.clone();
@@ -408,7 +406,12 @@ pub fn router(dist: &Path, origins: &[String]) -> Router<AppState> {
         )
         // The build's own .br/.gz copies, made once (tools/precompress.mjs), when the client
         // takes them; other files are compressed as they are sent.
-        .fallback_service(ServeDir::new(dist).precompressed_br().precompressed_gzip())
+        .fallback({
+            let dist = dist.clone();
+            move |uri: axum::http::Uri, headers: axum::http::HeaderMap| async move {
+                dist.answer(uri.path(), &headers)
+            }
+        })
         .layer(middleware::from_fn(move |req: Request, next| {
             let csp = if req.uri().path().starts_with(ADMIN_PREFIX) {
                 admin_csp.clone()
@@ -469,7 +472,7 @@ const wasm = await init({ module_or_path: '/tableorder-widget-fedcba9876543210_b
         ] {
             std::fs::write(dist.join(name), b"").unwrap();
         }
-        let parts = super::fetching_parts(&dist);
+        let parts = super::fetching_parts(&crate::dist::Dist::Dir(dist.clone()));
         std::fs::remove_dir_all(&dist).unwrap();
         assert_eq!(
             parts,

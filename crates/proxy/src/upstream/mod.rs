@@ -302,6 +302,8 @@ pub struct Upstream {
     host: std::sync::Arc<HostSettings>,
     /// Every refusal code the host sent, by store, for the owner's status page.
     seen: std::sync::Arc<SeenCodes>,
+    /// When the host last answered at all (ms since the epoch; 0: never), for readiness.
+    answered_at: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl Upstream {
@@ -337,11 +339,18 @@ impl Upstream {
             base: base.trim_end_matches('/').to_string(),
             host: std::sync::Arc::new(host),
             seen: std::sync::Arc::default(),
+            answered_at: std::sync::Arc::default(),
         })
     }
 
     pub fn host(&self) -> &HostSettings {
         &self.host
+    }
+
+    /// When the host last answered anything short of a server error (ms since the epoch).
+    pub fn last_answer_ms(&self) -> Option<i64> {
+        let at = self.answered_at.load(std::sync::atomic::Ordering::Relaxed);
+        (at > 0).then_some(at)
     }
 
     /// The refusal codes the host sent for this store, each with its words and how often.
@@ -379,6 +388,12 @@ impl Upstream {
             })?;
         let status = sent.status().as_u16();
         let body = read_capped(sent, path).await?;
+        if status < 500 {
+            self.answered_at.store(
+                crate::ledger::now_ms(),
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
         Ok(Answer { path, status, body })
     }
 

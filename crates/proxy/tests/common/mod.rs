@@ -7,6 +7,10 @@ use std::path::PathBuf;
 use tableorder_proxy::config::Config;
 use tableorder_proxy::server::{self, Running};
 
+/// Set as `database_url` by a test that needs the SQLite file even where the others run on
+/// PostgreSQL (backups of the file).
+pub const ON_SQLITE: &str = "the data directory's SQLite file";
+
 /// The metrics token every test server asks for.
 pub const METRICS_TOKEN: &str = "metrics-token-of-this-test-server";
 
@@ -55,7 +59,7 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     .unwrap();
     let mut config = Config::load(None, std::iter::empty()).unwrap();
     config.listen = "127.0.0.1:0".parse().unwrap();
-    config.dist = dist.clone();
+    config.dist = Some(dist.clone());
     config.data_dir = dist.join("data");
     config.sim_control = true;
     config.admin_token = Some("admin-secret-of-this-test-server".into());
@@ -66,12 +70,19 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     // Our own mistakes in amounts must show: the real service would take them silently.
     config.simulator.strict = true;
     adjust(&mut config);
-    if config.database_url.is_none() {
-        config.database_url = fresh_database().await;
+    match config.database_url.as_deref() {
+        None => config.database_url = fresh_database().await,
+        Some(ON_SQLITE) => config.database_url = None,
+        Some(_) => {}
     }
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let running = server::start(config, std::future::pending()).await.unwrap();
     Harness {
-        base: format!("http://{}", running.addr),
+        base: format!("{scheme}://{}", running.addr),
         http: reqwest::Client::new(),
         running,
         _dist: TempDir(dist),
