@@ -8,14 +8,25 @@
 //   node bench/weight.mjs [dist]           print the figures
 //   node bench/weight.mjs --check [dist]   also fail if the total gzip or brotli exceeds
 //                                          bench/weight-budget.txt
+//   node bench/weight.mjs --page URL [--check]
+//       what a phone receives for the table page at URL, as the server sends it: the drawn
+//       page, its glue and its wasm, each fetched with `accept-encoding: br` and then `gzip`,
+//       counted as the bytes of the bodies on the wire; checked against the `sent` budgets.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const check = args.includes('--check');
+const pageAt = args.indexOf('--page');
+if (pageAt >= 0) {
+  await asSent(args[pageAt + 1]);
+  process.exit(0);
+}
 const dist = args.find((a) => !a.startsWith('--')) ?? join(here, '..', 'dist');
 
 const kinds = { wasm: /_bg\.wasm$/, js: /\.js$/, css: /\.css$/, html: /^index\.html$/, later: /^(?!.*_bg\.wasm$).*\.wasm$/ };
@@ -56,5 +67,54 @@ if (check) {
       process.exit(1);
     }
     console.log(`weight within budget: ${total} <= ${budget} bytes ${kind}`);
+  }
+}
+
+/** The body of `url` as sent with `accept-encoding: coding`: its bytes, uncompressed by no one. */
+function fetchSent(url, coding) {
+  const get = url.startsWith('https:') ? httpsGet : httpGet;
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': coding } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}`));
+        else resolve({ bytes: Buffer.concat(chunks), encoding: res.headers['content-encoding'] ?? 'identity' });
+      });
+    }).on('error', reject);
+  });
+}
+
+async function asSent(url) {
+  const totals = {};
+  const page = await fetchSent(url, 'identity');
+  const html = page.bytes.toString('utf8');
+  const glue = html.match(/\/tableorder-widget-[0-9a-f]+\.js/)?.[0];
+  const wasm = html.match(/\/tableorder-widget-[0-9a-f]+_bg\.wasm/)?.[0];
+  if (!glue || !wasm) throw new Error(`the page at ${url} names no glue or wasm`);
+  const origin = new URL(url).origin;
+  for (const coding of ['br', 'gzip']) {
+    let total = 0;
+    for (const [name, at] of [['page', url], ['js', origin + glue], ['wasm', origin + wasm]]) {
+      const sent = await fetchSent(at, coding);
+      if (sent.encoding !== coding) throw new Error(`${at} sent as ${sent.encoding}, asked for ${coding}`);
+      console.log(`weight_sent_${name}_${coding === 'br' ? 'brotli' : 'gzip'} ${sent.bytes.length} bytes`);
+      total += sent.bytes.length;
+    }
+    totals[coding] = total;
+    console.log(`weight_sent_total_${coding === 'br' ? 'brotli' : 'gzip'} ${total} bytes`);
+  }
+  if (check) {
+    const text = readFileSync(join(here, 'weight-budget.txt'), 'utf8');
+    for (const [coding, label] of [['br', 'brotli'], ['gzip', 'gzip']]) {
+      const found = text.match(new RegExp(`^sent ${label}\\s+(\\d+)`, 'm'));
+      if (!found) throw new Error(`bench/weight-budget.txt names no "sent ${label}" budget`);
+      const budget = Number(found[1]);
+      if (totals[coding] > budget) {
+        console.error(`the table page as sent, ${totals[coding]} B ${label}, is over the budget of ${budget} B`);
+        process.exit(1);
+      }
+      console.log(`sent within budget: ${totals[coding]} <= ${budget} bytes ${label}`);
+    }
   }
 }

@@ -63,7 +63,13 @@ fn decode<T: DeserializeOwned>(raw: &str) -> Option<T> {
 /// page's first load keeps one (the table link's token) and has no JSON code of its own for it.
 pub fn load_string(key: &str) -> Option<String> {
     let raw = local_storage()?.get_item(key).ok().flatten()?;
-    js_sys::JSON::parse(&raw).ok()?.as_string()
+    let value = js_sys::JSON::parse(&raw).ok()?;
+    // A string kept as it is, or one `save` kept with its version.
+    value.as_string().or_else(|| {
+        js_sys::Reflect::get(&value, &wasm_bindgen::JsValue::from_str("kept"))
+            .ok()?
+            .as_string()
+    })
 }
 
 pub fn save_string(key: &str, value: &str) {

@@ -174,15 +174,9 @@ async fn item_sheet_enforces_option_groups_and_prices_as_you_choose() {
 
 /// How many things the page saved in a table's cart.
 fn saved_cart_count(table: &str) -> u32 {
-    let raw = web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .get_item(&format!("tableorder:test:{table}:cart"))
-        .unwrap()
-        .unwrap();
-    serde_json::from_str::<Cart>(&raw).unwrap().count()
+    tableorder_widget::storage::load::<Cart>(&format!("tableorder:test:{table}:cart"))
+        .expect("a kept cart")
+        .count()
 }
 
 /// The cart sheet, open, holding `lines`.

@@ -80,37 +80,23 @@ pub struct StoreEntry {
     pub name: String,
 }
 
-/// One menu as sent: the menu, its JSON, that JSON's brotli and gzip forms (made once, at the
+/// One menu as sent: the menu, its JSON with its brotli and gzip forms (made once, at the
 /// highest settings), and a strong ETag of the JSON.
 pub struct MenuBody {
     pub menu: Menu,
-    pub json: axum::body::Bytes,
-    pub brotli: axum::body::Bytes,
-    pub gzip: axum::body::Bytes,
+    pub packed: crate::packed::Packed,
     pub etag: String,
 }
 
 impl MenuBody {
     fn new(menu: Menu) -> Result<MenuBody, serde_json::Error> {
         use sha2::{Digest, Sha256};
-        use std::io::Write;
         let json = serde_json::to_vec(&menu)?;
         let digest = Sha256::digest(&json);
         let etag = format!("\"{}\"", hex::encode(&digest[..12]));
-        let mut brotli = Vec::new();
-        {
-            let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
-            // Writing into memory cannot fail.
-            let _ = writer.write_all(&json);
-        }
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        let _ = gzip.write_all(&json);
-        let gzip = gzip.finish().unwrap_or_default();
         Ok(MenuBody {
             menu,
-            json: json.into(),
-            brotli: brotli.into(),
-            gzip: gzip.into(),
+            packed: crate::packed::Packed::of(json.into()),
             etag,
         })
     }

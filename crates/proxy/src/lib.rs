@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod limits;
 pub mod metrics;
 pub mod orders;
+pub mod packed;
 pub mod payments;
 pub mod photos;
 pub mod qr;

@@ -78,13 +78,7 @@ pub async fn menu(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let json = HeaderValue::from_static("application/json");
-    let (encoding, bytes) = if super::accepts(accepted, "br") {
-        (Some("br"), body.brotli.clone())
-    } else if super::accepts(accepted, "gzip") {
-        (Some("gzip"), body.gzip.clone())
-    } else {
-        (None, body.json.clone())
-    };
+    let (encoding, bytes) = body.packed.for_client(accepted);
     let mut response = (common, [(header::CONTENT_TYPE, json)], bytes).into_response();
     if let Some(encoding) = encoding {
         response

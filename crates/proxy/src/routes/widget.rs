@@ -263,7 +263,7 @@ async fn table_page(state: &AppState, query: &HashMap<String, String>) -> Option
         store,
         &state.client,
         match &menu {
-            Some(body) => Some(std::str::from_utf8(&body.json).ok()?),
+            Some(body) => Some(std::str::from_utf8(&body.packed.plain).ok()?),
             None => None,
         },
         table.as_ref(),
@@ -296,6 +296,32 @@ struct Shells {
     fetching: String,
     /// For a page the server drew: see [`code_after_first_paint`].
     drawn: String,
+    /// Each page as sent, compressed once at the highest settings, by its content: a table's
+    /// page changes only with its menu, and the same page is sent to every phone at the table.
+    packed: moka::sync::Cache<[u8; 32], std::sync::Arc<crate::packed::Packed>>,
+}
+
+impl Shells {
+    async fn packed(&self, page: String) -> std::sync::Arc<crate::packed::Packed> {
+        let key: [u8; 32] = Sha256::digest(page.as_bytes()).into();
+        if let Some(packed) = self.packed.get(&key) {
+            return packed;
+        }
+        let bytes = axum::body::Bytes::from(page);
+        let packed = tokio::task::spawn_blocking({
+            let bytes = bytes.clone();
+            move || crate::packed::Packed::of(bytes)
+        })
+        .await
+        .unwrap_or_else(|_| crate::packed::Packed {
+            brotli: bytes.clone(),
+            gzip: bytes.clone(),
+            plain: bytes,
+        });
+        let packed = std::sync::Arc::new(packed);
+        self.packed.insert(key, packed.clone());
+        packed
+    }
 }
 
 /// The table's page: the built `index.html` with the boot data in its head and the first
@@ -355,7 +381,28 @@ async fn page(
         }
         None => shells.plain.clone(),
     };
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    let accepted = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let (encoding, bytes) = shells.packed(body).await.for_client(accepted);
+    let mut response = (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
+        ],
+        bytes,
+    )
+        .into_response();
+    if let Some(encoding) = encoding {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response
 }
 
 /// `origins`: the partners' pages, which alone (beside this server's) may frame the guest's.
@@ -397,6 +444,10 @@ pub fn router(dist: &Dist, origins: &[String]) -> Router<AppState> {
         plain,
         fetching,
         drawn,
+        packed: moka::sync::Cache::builder()
+            .max_capacity(512)
+            .time_to_idle(std::time::Duration::from_secs(24 * 3600))
+            .build(),
     });
     Router::new()
         .route("/embed.js", get(loader))
