@@ -12,6 +12,7 @@
 
 mod host;
 pub mod observe;
+mod translate;
 mod wire;
 
 pub use host::{parse_time_zone, CodeSeen, HostSettings, RefusalCodes, SeenCodes};

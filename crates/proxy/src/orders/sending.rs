@@ -1,0 +1,292 @@
+//! The exactly-once engine's I/O: a claim in the ledger before the send, one task per send
+//! that every request for the same id joins, and the outcome written down. What a record
+//! means is decided by `settle`; this only carries it out.
+
+use super::*;
+
+impl OrderDesk {
+    /// Checks a request against the id's owner: same table, same order.
+    pub(super) fn same_order(
+        table: &str,
+        print: &str,
+        owner_table: &str,
+        owner_print: &str,
+    ) -> Result<(), OrderError> {
+        if owner_table != table {
+            return Err(OrderError::Invalid(
+                "clientOrderId was already used at another table".into(),
+            ));
+        }
+        if owner_print != print {
+            return Err(OrderError::IdempotencyConflict);
+        }
+        Ok(())
+    }
+
+    pub(super) fn under_way(&self, store: &str, client_order_id: &str) -> Option<UnderWay> {
+        self.sending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(store.to_string(), client_order_id.to_string()))
+            .cloned()
+    }
+
+    /// The answer the record gives for this id, if it gives one: the outcome of a send under
+    /// way, its receipt, or the settling of one left in doubt. `None`: send it.
+    pub(super) async fn answer_on_record(
+        &self,
+        store: &str,
+        table: &str,
+        client_order_id: &str,
+        print: &str,
+    ) -> Result<Option<Result<OrderReceipt, OrderError>>, OrderError> {
+        if let Some(sending) = self.under_way(store, client_order_id) {
+            Self::same_order(table, print, &sending.table, &sending.fingerprint)?;
+            self.count_replay();
+            return Ok(Some(outcome_of(sending.outcome).await));
+        }
+        let Some(record) = self.ledger.get(store, client_order_id).await? else {
+            return Ok(None);
+        };
+        Self::same_order(table, print, record.table(), record.fingerprint())?;
+        self.count_replay();
+        match &record.state {
+            RecordState::Received(receipt) => Ok(Some(Ok(receipt.clone()))),
+            RecordState::Unconfirmed => Ok(Some(Err(OrderError::Unconfirmed))),
+            RecordState::InDoubt => self.settle(store, table, &record).await,
+        }
+    }
+
+    pub(super) fn count_replay(&self) {
+        self.metrics.idempotent_replays.inc();
+    }
+
+    /// Claims the id (in this process, then in the ledger), then sends in a task of its own
+    /// and waits for it. `anchor`: the newest order on the POS at the table, looked up
+    /// before this send: what a later look must still see to take this one's absence as
+    /// proof.
+    pub(super) async fn dispatch(
+        self: &Arc<Self>,
+        claim: &Claim<'_>,
+        order: Prepared,
+        anchor: Option<String>,
+    ) -> Result<OrderReceipt, OrderError> {
+        let key = (claim.store.to_string(), claim.client_order_id.to_string());
+        let (tx, rx) = watch::channel(None);
+        let joined = {
+            let mut sending = self.sending.lock().unwrap_or_else(|p| p.into_inner());
+            match sending.get(&key) {
+                Some(other) => Some(other.clone()),
+                None => {
+                    let mine = UnderWay {
+                        table: claim.table.to_string(),
+                        fingerprint: claim.fingerprint.to_string(),
+                        outcome: rx.clone(),
+                    };
+                    sending.insert(key.clone(), mine);
+                    None
+                }
+            }
+        };
+        if let Some(other) = joined {
+            // A concurrent request for the same id got here first: wait for its outcome.
+            Self::same_order(
+                claim.table,
+                claim.fingerprint,
+                &other.table,
+                &other.fingerprint,
+            )?;
+            self.count_replay();
+            return outcome_of(other.outcome).await;
+        }
+        let claimed = self
+            .metrics
+            .time_claim(self.ledger.claim(claim, anchor.as_deref()))
+            .await;
+        if !matches!(claimed, Ok(Claimed::Mine)) {
+            self.sending
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&key);
+            match claimed? {
+                Claimed::ApprovalUsed(taken) => {
+                    tracing::warn!(store = claim.store, table = claim.table, approval = %taken, "an approval already behind another order");
+                    return Err(OrderError::ApprovalRejected(format!(
+                        "approval {taken} already paid for another order today"
+                    )));
+                }
+                Claimed::OverCeiling(taken) => {
+                    tracing::warn!(store = claim.store, device = ?claim.device_id, taken, "a tablet's prepaid ceiling reached");
+                    return Err(OrderError::OrderTooLarge(format!(
+                        "this tablet has taken {taken} won prepaid in the last 24 hours; it may take {} at most: ask the owner",
+                        claim.prepaid_ceiling.unwrap_or_default()
+                    )));
+                }
+                Claimed::Mine | Claimed::Held => {}
+            }
+            // The ledger has it already (another server, or a send left in doubt).
+            return match self
+                .answer_on_record(
+                    claim.store,
+                    claim.table,
+                    claim.client_order_id,
+                    claim.fingerprint,
+                )
+                .await?
+            {
+                Some(answer) => answer,
+                None => Err(in_doubt("the order was claimed elsewhere")),
+            };
+        }
+        let desk = self.clone();
+        let table = claim.table.to_string();
+        let number = claim.partner_order_no.to_string();
+        tokio::spawn(async move {
+            let (store, id) = (&key.0, &key.1);
+            desk.send_and_record(store, &table, (id, &number), order, &tx)
+                .await;
+            // The ledger holds the outcome now; later requests read it from there.
+            desk.sending
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&key);
+        });
+        outcome_of(rx).await
+    }
+
+    /// The send itself, and the record of its outcome. Runs to its end whoever waits.
+    ///
+    /// A receipt is told to whoever waits before it is written down: until it is, the send
+    /// stays under way here (a resend joins it), and a crash in between leaves the row in
+    /// doubt, which a resend settles by looking, never by sending again. Any other outcome is
+    /// told only once recorded, so a resend at once never races the release of its id.
+    pub(super) async fn send_and_record(
+        &self,
+        store: &str,
+        table: &str,
+        (client_order_id, number): (&str, &str),
+        order: Prepared,
+        outcome: &watch::Sender<Option<Result<OrderReceipt, OrderError>>>,
+    ) {
+        let result = self
+            .send(store, table, (client_order_id, number), &order)
+            .await;
+        let recorded = match &result {
+            Ok(receipt) => {
+                outcome.send_replace(Some(result.clone()));
+                self.ledger.received(store, receipt).await
+            }
+            // No answer, a broken or unreadable one, or a server error: left in doubt until a
+            // look long enough after settles it. Not even an answer that broke off proves
+            // absence: a host may list a new order only a while after it took it.
+            Err(e) if e.is_in_doubt() => Ok(()),
+            // Refused, or never sent: nothing was placed under this id.
+            Err(_) => self.ledger.release(store, client_order_id).await,
+        };
+        if let Err(e) = recorded {
+            // The row stays in doubt: a resend settles it by looking, never by resending.
+            tracing::error!(store, client_order_id, error = %e, "could not record an order's outcome");
+        }
+        if result.is_err() {
+            outcome.send_replace(Some(result));
+        }
+    }
+
+    /// Sends the order under the clientOrderId and the partner's number its record keeps.
+    pub(super) async fn send(
+        &self,
+        store: &str,
+        table: &str,
+        (client_order_id, number): (&str, &str),
+        order: &Prepared,
+    ) -> Result<OrderReceipt, OrderError> {
+        let info = self.catalog.with_table(store, table).await?;
+        let (floor, tbl) = info.table_codes(table)?;
+        // An add names the bill and the newest order on the table, as they are now.
+        let latest = match (&order.kind, &order.open_order_no) {
+            (OrderKind::Add, Some(open)) => {
+                let now = self.fresh_inquiry(store, table).await?;
+                if now.orders.open_order_no.as_ref() != Some(open) {
+                    return Err(OrderError::OpenOrderMismatch);
+                }
+                now.latest_order_no
+            }
+            _ => None,
+        };
+        let outgoing = OutgoingOrder {
+            partner_order_no: number,
+            floor,
+            table: tbl,
+            kind: order.kind,
+            open_order_no: order.open_order_no.as_deref(),
+            latest_order_no: latest.as_deref(),
+            priced: &order.priced,
+            payments: &order.payments,
+            staff_call: order.staff_call,
+        };
+        let creds = self.catalog.credentials(store)?;
+        // No phone may read a table's orders from before this send as current.
+        self.forget_inquiry(store, table, None).await;
+        let sent = self
+            .metrics
+            .time_upstream("place", self.upstream.place(creds, &outgoing))
+            .await;
+        // Our own order is the newest at the table now (on the POS or about to be).
+        let ours = sent.as_ref().ok().and_then(|r| r.order_no.as_deref());
+        self.forget_inquiry(store, table, ours).await;
+        match sent {
+            Ok(received) => {
+                self.catalog.note_open(store, true);
+                let order_no = match received.order_no {
+                    Some(no) => no,
+                    // Received without its number: the inquiry has it.
+                    None => self
+                        .find_sent(store, table, client_order_id)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|r| r.order_no)
+                        .unwrap_or_default(),
+                };
+                let receipt = OrderReceipt {
+                    order_no,
+                    client_order_id: client_order_id.to_string(),
+                    received_at: now_kst(),
+                    total: order.priced.total,
+                };
+                tracing::info!(store, table, order = %receipt.order_no, client_order_id, staff_call = order.staff_call, "order received upstream");
+                Ok(receipt)
+            }
+            Err(e) if e.is_ambiguous() => {
+                tracing::warn!(store, table, client_order_id, error = %e, "order answer lost; checking the inquiry");
+                match self.find_sent(store, table, client_order_id).await {
+                    Ok(Some(receipt)) => Ok(receipt),
+                    _ => Err(OrderError::Upstream(e)),
+                }
+            }
+            Err(e) => {
+                if e.refusal() == Some(Refusal::StoreClosed) {
+                    self.catalog.note_open(store, false);
+                }
+                if matches!(e.refusal(), Some(Refusal::BadItem | Refusal::UnknownTable)) {
+                    // The POS does not take what its menu or tables showed: they changed.
+                    if let Err(why) = self.catalog.refresh(store).await {
+                        tracing::warn!(store, error = %why, "could not fetch the menu after a bad-item refusal");
+                    }
+                }
+                // The owner's status page shows what stops orders, not the POS's answers
+                // about one order's contents.
+                if matches!(
+                    e.refusal(),
+                    None | Some(Refusal::StoreClosed | Refusal::CredentialsRejected)
+                ) {
+                    self.catalog.note_trouble(store, &e);
+                }
+                Err(OrderError::from_upstream(
+                    e,
+                    self.settings.occupied_retry_ms,
+                ))
+            }
+        }
+    }
+}
