@@ -195,6 +195,11 @@ impl AppState {
     }
 }
 
+/// What the built page lacks of what the server finds its way by (see `routes::widget`).
+pub fn missing_markers(html: &str) -> Vec<String> {
+    routes::missing_markers(html)
+}
+
 /// `/metrics` alone, for the loopback-only metrics listener.
 pub fn metrics_router(state: AppState) -> Router {
     routes::metrics_router(state)

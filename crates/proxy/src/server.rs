@@ -26,6 +26,8 @@ pub enum ServeError {
     Records(String),
     #[error("cannot serve HTTPS: {0}")]
     Tls(String),
+    #[error("{0}")]
+    Build(String),
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -88,8 +90,21 @@ pub async fn start(
 ) -> Result<Running, ServeError> {
     let (upstream_url, sim) = resolve_upstream(&mut config).await?;
     let dist = crate::dist::Dist::of(config.dist.as_ref());
-    if !dist.has_widget() {
-        tracing::warn!(dist = %dist.describe(), "no built widget there: run `./run demo` (or `trunk build --release`, then build the server)");
+    match dist.read_string("index.html") {
+        None => {
+            tracing::warn!(dist = %dist.describe(), "no built widget there: run `./run demo` (or `trunk build --release`, then build the server)")
+        }
+        Some(page) => {
+            let missing = crate::app::missing_markers(&page);
+            if !missing.is_empty() {
+                return Err(ServeError::Build(format!(
+                    "the built widget's index.html ({}) lacks {}: a trunk or tools/ change moved them; \
+                     the server cannot draw or serve the page without them",
+                    dist.describe(),
+                    missing.join(", ")
+                )));
+            }
+        }
     }
     let listen = config.listen;
     let sim_control = config.sim_control;

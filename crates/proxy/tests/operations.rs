@@ -304,3 +304,28 @@ async fn the_dashboard_and_alerts_watch_metrics_the_server_exports() {
         assert!(seen >= 5, "{file}");
     }
 }
+
+#[tokio::test]
+async fn a_build_the_server_cannot_find_its_way_in_is_refused_at_start() {
+    let dir = std::env::temp_dir().join(format!("tableorder-markers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A build whose widget element was renamed: the page could not be drawn into it.
+    std::fs::write(
+        dir.join("index.html"),
+        "<html lang=\"ko\"><head></head><body><div id=\"app\"></div></body></html>",
+    )
+    .unwrap();
+    let mut config = tableorder_proxy::config::Config::load(None, std::iter::empty()).unwrap();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.dist = Some(dir.clone());
+    config.data_dir = dir.join("data");
+    config.database_url = common::fresh_database().await;
+    let started = tableorder_proxy::server::start(config, std::future::pending()).await;
+    let Err(e) = started else {
+        panic!("a server started on a build it cannot serve");
+    };
+    let said = e.to_string();
+    assert!(said.contains("the widget's element"), "{said}");
+    assert!(said.contains("the stylesheet's link"), "{said}");
+    std::fs::remove_dir_all(&dir).ok();
+}

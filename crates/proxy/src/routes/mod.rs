@@ -9,6 +9,8 @@ mod openapi;
 mod photos;
 mod widget;
 
+pub use widget::missing_markers;
+
 use crate::app::AppState;
 use crate::error::AppError;
 use axum::extract::{ConnectInfo, State};

@@ -215,6 +215,42 @@ fn embed_script(html: &str, parts: &[String]) -> Option<String> {
 /// The opening tag of the element the widget mounts in (index.html), up to its end.
 const WIDGET_ELEMENT_START: &str = "<div id=\"tableorder\" data-tableorder";
 
+/// What the server finds its way by in trunk's `index.html`, with what each is for. A build
+/// without one of them would be served unchanged and half-working: it is refused at start.
+const MARKERS: [(&str, &str); 7] = [
+    (
+        "<html lang=\"ko\">",
+        "the page's language, set to the guest's",
+    ),
+    (
+        STYLESHEET_LINK,
+        "the stylesheet's link, inlined into the page",
+    ),
+    (
+        "import init, * as bindings from '",
+        "the loader's import of the glue (for embed.js)",
+    ),
+    (
+        "const wasm = await init({ module_or_path: ",
+        "the loader's start of the wasm, moved after the first paint",
+    ),
+    ("<link rel=\"preload\"", "the wasm's preload"),
+    (
+        WIDGET_ELEMENT_START,
+        "the widget's element, where the first screen is drawn",
+    ),
+    ("</head>", "the head's end, where the page's data goes"),
+];
+
+/// The markers the built page lacks, each with what it is for; none for a sound build.
+pub fn missing_markers(html: &str) -> Vec<String> {
+    MARKERS
+        .iter()
+        .filter(|(marker, _)| !html.contains(marker))
+        .map(|(marker, what)| format!("{marker:?} ({what})"))
+        .collect()
+}
+
 /// What the table's page carries: the data the widget would otherwise ask for first, and,
 /// for a valid table link, its first screen already drawn.
 struct TablePage {
@@ -535,6 +571,22 @@ const wasm = await init({ module_or_path: '/tableorder-widget-fedcba9876543210_b
         let html = super::with_parts_preloaded("<head><title>x</title></head>", &parts);
         assert!(html.contains(r#"<link rel="preload" href="/chunk_3-0123456789abcdef.wasm" as="fetch" type="application/wasm" crossorigin="anonymous"><link rel="preload" href="/split_fetched_page-0123456789abcdef.wasm""#));
         assert!(html.ends_with("</head>"));
+    }
+
+    #[test]
+    fn a_build_without_a_marker_is_told_by_what_it_lacks() {
+        let sound = concat!(
+            "<html lang=\"ko\"><head><link rel=\"stylesheet\" href=\"/w-0123456789abcdef.css\"/>",
+            "<script type=\"module\">import init, * as bindings from '/w.js';\n",
+            "const wasm = await init({ module_or_path: '/w_bg.wasm' });</script>",
+            "<link rel=\"preload\" href=\"/w_bg.wasm\"></head>",
+            "<body><div id=\"tableorder\" data-tableorder></div></body></html>"
+        );
+        assert!(super::missing_markers(sound).is_empty());
+        let renamed = sound.replace("data-tableorder", "data-widget");
+        let missing = super::missing_markers(&renamed);
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(missing[0].contains("the widget's element"), "{missing:?}");
     }
 
     #[test]
