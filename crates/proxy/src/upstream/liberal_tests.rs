@@ -6,6 +6,7 @@
 
 use super::wire::*;
 use super::*;
+use order_core::Won;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

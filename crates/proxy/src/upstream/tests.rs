@@ -2,7 +2,8 @@
 //! "Observed on the real service"), verbatim; then variants of what the evidence allows.
 
 use super::*;
-use order_core::pricing::{PricedLine, PricedOption};
+use order_core::pricing::{PricedLine, PricedOption, PricedOrder};
+use order_core::Won;
 use serde_json::{json, Value};
 
 /// The one menu item logged from the real service: a number for the price, no option list.
