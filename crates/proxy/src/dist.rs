@@ -57,6 +57,18 @@ impl Dist {
         }
     }
 
+    /// The SHA-256 of a file's content: made once at build time for an embedded file, so a
+    /// request for the wasm does not hash a quarter megabyte each time.
+    fn digest(&self, name: &str, content: &[u8]) -> [u8; 32] {
+        match self {
+            Dist::Embedded => Built::get(name).map_or_else(
+                || Sha256::digest(content).into(),
+                |f| f.metadata.sha256_hash(),
+            ),
+            Dist::Dir(_) => Sha256::digest(content).into(),
+        }
+    }
+
     /// Whether there is a built widget at all.
     pub fn has_widget(&self) -> bool {
         self.read("index.html").is_some()
@@ -93,7 +105,7 @@ impl Dist {
             }
             return StatusCode::NOT_FOUND.into_response();
         };
-        let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&plain))[..20]);
+        let etag = format!("\"{}\"", &hex::encode(self.digest(&name, &plain))[..20]);
         let content_type = mime_guess::from_path(&name)
             .first_or_octet_stream()
             .to_string();
