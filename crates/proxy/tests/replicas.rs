@@ -73,20 +73,7 @@ async fn links_sessions_content_and_the_pin_are_shared() {
         .await;
     assert_eq!(status, 200);
     // Signed in on one, signed in on both.
-    let r = a
-        .http
-        .post(format!("{}/api/v1/admin/session", a.base))
-        .json(&json!({"token": "admin-secret-of-this-test-server"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = a.session_cookie().await;
     let r = b
         .http
         .put(format!("{}/api/v1/admin/stores/demo/items/I0101", b.base))

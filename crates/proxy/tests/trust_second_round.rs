@@ -159,37 +159,10 @@ async fn a_stranger_guessing_codes_does_not_lock_the_owners_tablet_out() {
     assert_eq!(status, 201, "{device}");
 }
 
-/// A tablet's headers from its credential.
-fn tablet(credential: &str) -> Vec<(&'static str, String)> {
-    vec![("authorization", format!("Device {credential}"))]
-}
-
-async fn enrol(h: &Harness) -> (String, Vec<(&'static str, String)>) {
-    let (_, code) = h
-        .post_with(
-            "/api/v1/admin/stores/demo/enrolment-codes",
-            json!({}),
-            &Harness::admin(),
-        )
-        .await;
-    let (status, device) = h
-        .post_with(
-            "/api/v1/stores/demo/devices",
-            json!({"code": code["code"], "name": "table tablet"}),
-            &[],
-        )
-        .await;
-    assert_eq!(status, 201, "{device}");
-    (
-        device["deviceId"].as_str().unwrap().to_string(),
-        tablet(device["credential"].as_str().unwrap()),
-    )
-}
-
 #[tokio::test]
 async fn a_tablet_unused_expires_and_one_in_use_never_does() {
     let h = start_with(|c| c.tablets.idle_expiry_secs = 2).await;
-    let (_, headers) = enrol(&h).await;
+    let headers = h.enrol_tablet("table tablet").await;
     // Used every 0.6 s for 3 s: past the idle time, and still working.
     for _ in 0..5 {
         let (status, me) = h.get_with("/api/v1/stores/demo/devices/me", &headers).await;
@@ -211,7 +184,7 @@ async fn a_bound_tablet_orders_at_its_table_only_within_its_ceiling_and_revocati
         c.tablets.prepaid_daily_limit = 40_000;
     })
     .await;
-    let (device, headers) = enrol(&a).await;
+    let (device, headers) = a.enrolled_tablet("table tablet").await;
     let bind = |table: Value| {
         let (a, device) = (&a, device.clone());
         async move {
@@ -299,7 +272,7 @@ async fn a_bound_tablet_orders_at_its_table_only_within_its_ceiling_and_revocati
 #[tokio::test]
 async fn a_burst_of_wrong_pins_is_counted_before_any_is_compared() {
     let h = start_with(|c| c.staff_pin = Some("246813".into())).await;
-    let (_, headers) = enrol(&h).await;
+    let headers = h.enrol_tablet("table tablet").await;
     let orders = "/api/v1/stores/demo/tables/0001-0005/orders";
     let tries = (0..20).map(|n| {
         let (h, headers) = (&h, headers.clone());
@@ -318,20 +291,7 @@ async fn a_burst_of_wrong_pins_is_counted_before_any_is_compared() {
 #[tokio::test]
 async fn a_new_admin_token_ends_every_session() {
     let (a, b) = two_servers(|_| {}).await;
-    let signed_in = a
-        .http
-        .post(format!("{}/api/v1/admin/session", a.base))
-        .json(&json!({"token": "admin-secret-of-this-test-server"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = a.session_cookie().await;
     let session = |h: &Harness| {
         let (http, url, cookie) = (
             h.http.clone(),
@@ -365,20 +325,7 @@ async fn a_new_admin_token_ends_every_session() {
 #[tokio::test]
 async fn the_owners_changes_come_only_as_json_or_with_the_owners_header() {
     let h = start_with(|_| {}).await;
-    let signed_in = h
-        .http
-        .post(format!("{}/api/v1/admin/session", h.base))
-        .json(&json!({"token": "admin-secret-of-this-test-server"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = h.session_cookie().await;
     let url = format!("{}/api/v1/admin/stores/demo/items/I0101", h.base);
     // What a form on another site can send: no JSON, no custom header.
     let form = h

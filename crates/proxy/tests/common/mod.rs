@@ -241,6 +241,11 @@ impl Harness {
 
     /// Enrols a tablet at the demo store the way an owner would; its request headers.
     pub async fn enrol_tablet(&self, name: &str) -> Vec<(&'static str, String)> {
+        self.enrolled_tablet(name).await.1
+    }
+
+    /// The same, with the tablet's device id (to bind or revoke it).
+    pub async fn enrolled_tablet(&self, name: &str) -> (String, Vec<(&'static str, String)>) {
         let (status, code) = self
             .post_with(
                 "/api/v1/admin/stores/demo/enrolment-codes",
@@ -257,10 +262,31 @@ impl Harness {
             )
             .await;
         assert_eq!(status, 201, "{device}");
-        vec![(
+        let headers = vec![(
             "authorization",
             format!("Device {}", device["credential"].as_str().unwrap()),
-        )]
+        )];
+        (device["deviceId"].as_str().unwrap().to_string(), headers)
+    }
+
+    /// Signs in with the admin token, as the owner's page does; the `name=value` of the
+    /// session cookie to send back.
+    pub async fn session_cookie(&self) -> String {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/admin/session", self.base))
+            .json(&json!({"token": "admin-secret-of-this-test-server"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string()
     }
 
     /// The owner's "fetch tables and menu again now".
