@@ -54,6 +54,22 @@ async fn every_log_line_is_json_and_none_holds_a_secret_or_a_table_token() {
             .unwrap(),
     );
     until_up(&format!("http://127.0.0.1:{sim_port}/sim/calls")).await;
+    // A page shaped as trunk builds it, so the table's page is served (and logged) whether
+    // or not the widget was built before these tests.
+    let dist = data.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        concat!(
+            "<!doctype html><html lang=\"ko\"><head><title>widget</title>",
+            "<link rel=\"stylesheet\" href=\"/widget-0123456789abcdef.css\"/>",
+            "<script type=\"module\">import init, * as bindings from '/w-0123456789abcdef.js';\n",
+            "const wasm = await init({ module_or_path: '/w-0123456789abcdef_bg.wasm' });</script>",
+            "<link rel=\"preload\" href=\"/w-0123456789abcdef_bg.wasm\" as=\"fetch\">",
+            "</head><body><div id=\"tableorder\" data-tableorder></div></body></html>"
+        ),
+    )
+    .unwrap();
     let port = free_port();
     let mut server = Killed(
         Command::new(bin)
@@ -61,6 +77,8 @@ async fn every_log_line_is_json_and_none_holds_a_secret_or_a_table_token() {
             .args(["--upstream", &format!("http://127.0.0.1:{sim_port}")])
             .arg("--data")
             .arg(&data)
+            .arg("--dist")
+            .arg(&dist)
             .env_remove("TABLEORDER_CONFIG")
             .env("TABLEORDER_LOG", "trace")
             .env("TABLEORDER_LOG_FORMAT", "json")
