@@ -40,14 +40,21 @@ for what in "${@:-weight crates steps lighthouse load coalescing cluster chaos}"
       load) need wrk nginx-light; build; bash bench/load.sh; LOAD_STORE=big bash bench/load.sh ;;
       coalescing)
         build
-        TABLEORDER_LOG=warn TABLEORDER_TIMING__POLL_INTERVAL_MS=1000 \
-        TABLEORDER_ADMIN_TOKEN=bench-admin-token-000000000000 \
+        sim_fixture=$(mktemp /tmp/tableorder-fixture.XXXXXX)
+        node bench/fixture-tables.mjs 30 >"$sim_fixture"
+        TABLEORDER_LOG=warn ./target/server/tableorder sim --listen 127.0.0.1:9094 --fixture "$sim_fixture" >/dev/null 2>&1 &
+        sim=$!
+        TABLEORDER_LOG=warn TABLEORDER_ADMIN_TOKEN=bench-admin-token-000000000000 \
         TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 \
-          ./target/server/tableorder serve --listen 127.0.0.1:8193 --sim-control --dist dist --data "$(mktemp -d)" >/dev/null 2>&1 &
+        TABLEORDER_STORES__DEMO__STORE_ID=S0000001 TABLEORDER_STORES__DEMO__SERVICE_ID=SV-DEMO-0001 \
+          ./target/server/tableorder serve --listen 127.0.0.1:8193 --upstream http://127.0.0.1:9094 \
+          --dist dist --data "$(mktemp -d)" >/dev/null 2>&1 &
         server=$!
         for _ in $(seq 50); do curl -sf http://127.0.0.1:8193/healthz >/dev/null && break; sleep 0.1; done
-        ADMIN_TOKEN=bench-admin-token-000000000000 node bench/coalescing.mjs http://127.0.0.1:8193
-        kill "$server"
+        ADMIN_TOKEN=bench-admin-token-000000000000 SIM_URL=http://127.0.0.1:9094 \
+          node bench/coalescing.mjs http://127.0.0.1:8193 one_server
+        kill "$server" "$sim"
+        rm -f "$sim_fixture"
         ;;
       cluster) bash ./run cluster-bench | grep -E '^[a-z_]+ ' ;;
       chaos) cargo bench --locked -p tableorder-proxy --bench chaos 2>/dev/null | grep -E '^[a-z_]+ ' ;;

@@ -34,6 +34,7 @@ pub struct Metrics {
     registry: Registry,
     pub requests: Counter,
     pub inquiries_coalesced: Counter,
+    pub table_inquiries_beyond_store: Counter,
     pub idempotent_replays: Counter,
     pub menu_cache_hits: Counter,
     pub staff_pin_failures: Counter,
@@ -69,6 +70,11 @@ impl Default for Metrics {
             &mut registry,
             "inquiries_coalesced",
             "Table inquiries answered from the shared cache.",
+        );
+        let table_inquiries_beyond_store = counter(
+            &mut registry,
+            "table_inquiries_beyond_store",
+            "Polls the store-wide inquiry could not answer for, asked of the table itself.",
         );
         let idempotent_replays = counter(
             &mut registry,
@@ -169,6 +175,7 @@ impl Default for Metrics {
             registry,
             requests,
             inquiries_coalesced,
+            table_inquiries_beyond_store,
             idempotent_replays,
             menu_cache_hits,
             staff_pin_failures,

@@ -1,6 +1,9 @@
-//! What the desk knows of each table's orders and of the store's: one upstream inquiry at a
-//! time per table (and per store), reused while fresh, dropped when a send makes it stale.
+//! What the desk knows of each table's orders and of the store's: one store-wide inquiry
+//! per store per poll interval answers for every table it can (`shared_view`); a table's
+//! own inquiry only where it cannot. Each is one fetch at a time, reused while fresh, and
+//! a send makes what was asked before it stale.
 
+use super::shared_view::{store_list_answers, StoreLook, StoreStep};
 use super::*;
 
 impl OrderDesk {
@@ -9,22 +12,91 @@ impl OrderDesk {
             .get_with((store.to_string(), table.to_string()), InquiryCell::default)
     }
 
-    /// The table's orders, from a cache shorter than the poll interval, one fetch at a time.
+    /// The table's orders as a phone sees them: asked no earlier than `not_before` and at
+    /// most a poll interval ago; from the store's shared look when it answers for the table.
+    pub(super) async fn table_view(
+        &self,
+        store: &str,
+        table: &str,
+        not_before: Option<Instant>,
+    ) -> Result<TableInquiry, OrderError> {
+        match self.view_from_store(store, table, not_before).await {
+            Some(view) => Ok(view),
+            None => self.table_inquiry(store, table, not_before).await,
+        }
+    }
+
+    /// The table's orders as they are now (for an add, a staff call): asked after this call.
+    pub(super) async fn current_view(
+        &self,
+        store: &str,
+        table: &str,
+    ) -> Result<TableInquiry, OrderError> {
+        self.table_view(store, table, Some(Instant::now())).await
+    }
+
+    /// The table's part of the store's look, when it holds all the table's orders; `None`
+    /// when only the table's own inquiry can tell.
+    pub(super) async fn view_from_store(
+        &self,
+        store: &str,
+        table: &str,
+        not_before: Option<Instant>,
+    ) -> Option<TableInquiry> {
+        let cell = self.inquiry_cell(store, table);
+        let stale_since = {
+            let look = cell.lock().await;
+            if let Some(kept) = self.kept(&look, not_before) {
+                return Some(kept);
+            }
+            look.stale_since
+        };
+        let shared = self
+            .store_look(store, not_before.max(stale_since))
+            .await
+            .ok()??;
+        let mut look = cell.lock().await;
+        let on_store = shared.inquiry.tables.get(table);
+        let listed = on_store.map_or(&[][..], |i| i.listed.as_slice());
+        let stale = look.stale_since.is_some_and(|t| shared.asked_at < t);
+        let whole = look.complete.as_deref();
+        if stale || !store_list_answers(whole, listed, shared.most_per_table) {
+            self.metrics.table_inquiries_beyond_store.inc();
+            return None;
+        }
+        let mut view = on_store.cloned().unwrap_or_default();
+        view.full = false;
+        look.complete = Some(view.listed.clone());
+        look.newest = Some(view.latest_on_pos.clone());
+        look.last = Some((shared.asked_at, view.clone()));
+        Some(view)
+    }
+
+    /// The last look at a table, if it is fresh and asked no earlier than `not_before`.
+    fn kept(&self, look: &TableLook, not_before: Option<Instant>) -> Option<TableInquiry> {
+        let (at, inquiry) = look.last.as_ref()?;
+        let usable = at.elapsed() < self.inquiry_fresh_for && not_before.is_none_or(|t| *at >= t);
+        usable.then(|| {
+            self.metrics.inquiries_coalesced.inc();
+            inquiry.clone()
+        })
+    }
+
+    /// The table's own inquiry, one fetch at a time, reused while fresh.
     pub(super) async fn table_inquiry(
         &self,
         store: &str,
         table: &str,
+        not_before: Option<Instant>,
     ) -> Result<TableInquiry, OrderError> {
         let info = self.catalog.with_table(store, table).await?;
         let (floor, tbl) = info.table_codes(table)?;
         let cell = self.inquiry_cell(store, table);
         let mut look = cell.lock().await;
-        if let Some((at, inquiry)) = look.last.as_ref() {
-            if at.elapsed() < self.inquiry_fresh_for {
-                self.metrics.inquiries_coalesced.inc();
-                return Ok(inquiry.clone());
-            }
+        if let Some(kept) = self.kept(&look, not_before) {
+            return Ok(kept);
         }
+        let asked_at = Instant::now();
         let fresh = self
             .metrics
             .time_upstream(
@@ -35,54 +107,83 @@ impl OrderDesk {
             .await
             .map_err(|e| OrderError::from_upstream(e, self.settings.occupied_retry_ms))?;
         look.newest = Some(fresh.latest_on_pos.clone());
-        look.last = Some((Instant::now(), fresh.clone()));
+        look.complete = (!fresh.full).then(|| fresh.listed.clone());
+        look.last = Some((asked_at, fresh.clone()));
         Ok(fresh)
     }
 
-    /// Today's orders at every table (for the owner's page), newest first, each with its
-    /// table: one upstream inquiry however many pages ask within the freshness window.
-    pub async fn store_orders(&self, store: &str) -> Result<Arc<[StoreOrder]>, OrderError> {
+    /// The store's look at every table, asked no earlier than `not_before`: one fetch at a
+    /// time, reused while fresh. `Ok(None)`: the store-wide inquiry is failing for now.
+    pub(super) async fn store_look(
+        &self,
+        store: &str,
+        not_before: Option<Instant>,
+    ) -> Result<Option<StoreLook>, OrderError> {
         let cell = self
             .store_inquiries
             .get_with(store.to_string(), StoreInquiryCell::default);
-        let mut cached = cell.lock().await;
-        if let Some((at, orders)) = cached.as_ref() {
-            if at.elapsed() < self.inquiry_fresh_for {
+        let mut kept = cell.lock().await;
+        match kept.step(Instant::now(), self.inquiry_fresh_for, not_before) {
+            StoreStep::Reuse => {
                 self.metrics.inquiries_coalesced.inc();
-                return Ok(orders.clone());
+                return Ok(kept.look().cloned());
             }
+            StoreStep::TableOnly => return Ok(None),
+            StoreStep::Ask => {}
         }
-        let fresh: Arc<[StoreOrder]> = self
+        let asked_at = Instant::now();
+        let answer = self
             .metrics
             .time_upstream(
                 "store_orders",
                 self.upstream.store_orders(self.catalog.credentials(store)?),
             )
-            .await
-            .map_err(|e| {
+            .await;
+        match answer {
+            Ok(inquiry) => {
+                let look = kept.answered(StoreLook {
+                    asked_at,
+                    inquiry: Arc::new(inquiry),
+                    most_per_table: 0,
+                });
+                Ok(Some(look))
+            }
+            Err(e) => {
+                kept.failed(Instant::now());
                 self.catalog.note_trouble(store, &e);
-                OrderError::from_upstream(e, self.settings.occupied_retry_ms)
-            })?
-            .into();
-        *cached = Some((Instant::now(), fresh.clone()));
-        Ok(fresh)
+                Err(OrderError::from_upstream(
+                    e,
+                    self.settings.occupied_retry_ms,
+                ))
+            }
+        }
     }
 
-    /// The table's orders as they are now, not as cached.
-    pub(super) async fn fresh_inquiry(
-        &self,
-        store: &str,
-        table: &str,
-    ) -> Result<TableInquiry, OrderError> {
-        self.forget_inquiry(store, table, None).await;
-        self.table_inquiry(store, table).await
+    /// Today's orders at every table (for the owner's page), newest first, each with its
+    /// table: one upstream inquiry however many pages and phones ask within the window.
+    pub async fn store_orders(&self, store: &str) -> Result<Arc<StoreInquiry>, OrderError> {
+        let last_send = self.store_sends.get(store);
+        let look = self.store_look(store, last_send).await?;
+        match look {
+            Some(look) => Ok(look.inquiry),
+            // Failing a moment ago: asked again for the owner, who is told if it still fails.
+            None => {
+                self.store_inquiries.invalidate(&store.to_string());
+                let again = self.store_look(store, last_send).await?;
+                Ok(again.map(|l| l.inquiry).unwrap_or_default())
+            }
+        }
     }
 
-    /// Drops the table's last inquiry; `newest`: an order now known to be the table's newest.
+    /// Makes what was known of the table stale; `newest`: an order now known to be the
+    /// table's newest.
     pub(super) async fn forget_inquiry(&self, store: &str, table: &str, newest: Option<&str>) {
         let cell = self.inquiry_cell(store, table);
         let mut look = cell.lock().await;
+        let now = Instant::now();
         look.last = None;
+        look.stale_since = Some(now);
+        self.store_sends.insert(store.to_string(), now);
         if let Some(no) = newest {
             look.newest = Some(Some(no.to_string()));
         }
@@ -96,7 +197,7 @@ impl OrderDesk {
         match known {
             Some(latest) => latest,
             None => self
-                .table_inquiry(store, table)
+                .table_view(store, table, None)
                 .await
                 .ok()
                 .and_then(|i| i.latest_on_pos),

@@ -12,6 +12,7 @@ mod inquiries;
 mod records;
 mod sending;
 pub mod settle;
+mod shared_view;
 mod staff_calls;
 mod taking;
 
@@ -25,7 +26,7 @@ use crate::payments;
 use crate::trust::{PinRefusal, StaffPin};
 use crate::upstream::{
     partner_order_no, staff_call_order, OutgoingOrder, PaymentKind, PaymentRecord, Refusal,
-    StoreOrder, TableInquiry, Upstream, UpstreamError,
+    StoreInquiry, TableInquiry, Upstream, UpstreamError,
 };
 use order_core::pricing::{price_order, OrderProblem, PricedOrder};
 use order_core::{
@@ -45,18 +46,23 @@ type InquiryCell = Arc<tokio::sync::Mutex<TableLook>>;
 
 #[derive(Default)]
 struct TableLook {
-    /// The last inquiry and when it was made, until a send makes it stale.
+    /// The last look at the table and when it was asked, until a send makes it stale.
     last: Option<(Instant, TableInquiry)>,
     /// The newest order known to be at the table (`Some(None)`: none), kept when `last` is
     /// dropped: the anchor of the next send. Learnt from every inquiry and every receipt; it
     /// may be older than the table's newest by now, which only makes absence harder to prove,
     /// and it spares each order an inquiry of its own.
     newest: Option<Option<String>>,
+    /// The orders of the last list known to hold every order the table has: what lets the
+    /// store-wide list answer for it (`shared_view::store_list_answers`).
+    complete: Option<Vec<String>>,
+    /// When a send last made what was known stale: no look asked before then answers.
+    stale_since: Option<Instant>,
 }
 /// A cell no phone has asked for this long is dropped (far longer than any call holds it).
 const INQUIRY_CELL_IDLE: Duration = Duration::from_secs(15 * 60);
-/// The store-wide inquiry, kept like a table's.
-type StoreInquiryCell = Arc<tokio::sync::Mutex<Option<(Instant, Arc<[StoreOrder]>)>>>;
+/// The store-wide inquiry, one fetch at a time per store, like a table's.
+type StoreInquiryCell = Arc<tokio::sync::Mutex<shared_view::StoreCell>>;
 
 /// Why the order desk did not take an order or a staff call, in its own terms; `error.rs`
 /// says what each is over HTTP.
@@ -272,6 +278,8 @@ pub struct OrderDesk {
     /// Each table's inquiry cell; one not asked for in a while is dropped.
     inquiries: moka::sync::Cache<Key, InquiryCell>,
     store_inquiries: moka::sync::Cache<String, StoreInquiryCell>,
+    /// When an order was last sent at each store: the owner's list is never older.
+    store_sends: moka::sync::Cache<String, Instant>,
     per_table: RateLimiter,
     /// The cash PIN, with its store-wide lock-out; a store without one takes no cash.
     staff_pin: StaffPin,
@@ -355,6 +363,9 @@ impl OrderDesk {
                 .time_to_idle(INQUIRY_CELL_IDLE)
                 .build(),
             store_inquiries: moka::sync::Cache::builder()
+                .time_to_idle(INQUIRY_CELL_IDLE)
+                .build(),
+            store_sends: moka::sync::Cache::builder()
                 .time_to_idle(INQUIRY_CELL_IDLE)
                 .build(),
             staff_calls: moka::sync::Cache::builder()

@@ -8,8 +8,7 @@ use crate::ledger::{now_ms, Record, RecordState};
 use crate::upstream::{StoreOrder, TableInquiry};
 use order_core::{OrderReceipt, PlacedOrder, TableOrders, Won};
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How far back a table's records are read when its list is matched: a business day.
 const RECORDS_LOOKED_AT: Duration = Duration::from_secs(24 * 3600);
@@ -125,7 +124,7 @@ impl OrderDesk {
         table: &str,
         mine: &[&str],
     ) -> Result<TableOrders, OrderError> {
-        let mut inquiry = self.table_inquiry(store, table).await?;
+        let mut inquiry = self.table_view(store, table, None).await?;
         let known = self.known_at(store, table, None).await?;
         let sightings = known.mark(&mut inquiry);
         let mut orders = inquiry.for_party(mine);
@@ -177,7 +176,8 @@ impl OrderDesk {
 
     /// Today's orders at every table (the owner's list), each of ours with its clientOrderId.
     pub async fn todays_orders(&self, store: &str) -> Result<Vec<StoreOrder>, OrderError> {
-        let all = self.store_orders(store).await?;
+        let store_wide = self.store_orders(store).await?;
+        let all = &store_wide.orders;
         let mut tables: Vec<&str> = all.iter().map(|o| o.table.as_str()).collect();
         tables.sort_unstable();
         tables.dedup();
@@ -188,7 +188,7 @@ impl OrderDesk {
         }
         let mut out = Vec::with_capacity(all.len());
         for table in tables {
-            let mut listed = Self::table_on(&all, table);
+            let mut listed = Self::table_on(all, table);
             Known::new(records.remove(table).unwrap_or_default()).mark(&mut listed);
             out.extend(listed.orders.orders.into_iter().map(|order| StoreOrder {
                 table: table.to_string(),
@@ -289,9 +289,28 @@ impl OrderDesk {
         table: &str,
         record: &Record,
     ) -> Result<(Settle, Option<PlacedOrder>), OrderError> {
-        let inquiry = self.fresh_inquiry(store, table).await?;
-        let known = self.known_at(store, table, Some(record)).await?;
-        let i = known.index_of(&record.client_order_id).unwrap_or(0);
+        // The store's shared look first; where it does not show the order, the table's own.
+        // The records are read after the list they are matched against, so that any order
+        // listed that is one of ours has its record among them.
+        let now = Instant::now();
+        let shared = self.view_from_store(store, table, Some(now)).await;
+        let mut known = self.known_at(store, table, Some(record)).await?;
+        let index = |known: &Known| known.index_of(&record.client_order_id).unwrap_or(0);
+        let found = |known: &Known, v: &TableInquiry| {
+            matches!(
+                known.sight(index(known), &listing_of(v)),
+                Sighting::Found { .. }
+            )
+        };
+        let inquiry = match shared {
+            Some(view) if found(&known, &view) => view,
+            _ => {
+                let own = self.table_inquiry(store, table, Some(now)).await?;
+                known = self.known_at(store, table, Some(record)).await?;
+                own
+            }
+        };
+        let i = index(&known);
         let listing = listing_of(&inquiry);
         let mut sighting = known.sight(i, &listing);
         let placed = |s: Sighting, orders: &[PlacedOrder]| match s {
@@ -334,12 +353,14 @@ impl OrderDesk {
     /// The table's orders on the store-wide list (fewer per table, but what the store-wide
     /// inquiry answers with); empty when it cannot be had.
     async fn table_on_store_list(&self, store: &str, table: &str) -> TableInquiry {
-        self.store_inquiries.invalidate(&store.to_string());
-        let all = self
-            .store_orders(store)
-            .await
-            .unwrap_or_else(|_| Arc::new([]));
-        Self::table_on(&all, table)
+        let asked = self.store_look(store, Some(Instant::now())).await;
+        let mut listed = asked
+            .ok()
+            .flatten()
+            .and_then(|look| look.inquiry.tables.get(table).cloned())
+            .unwrap_or_default();
+        listed.full = true;
+        listed
     }
 
     /// One table's orders on the store-wide list, as a table's list (which may hide older).

@@ -205,7 +205,7 @@ impl OrderDesk {
         // An add names the bill and the newest order on the table, as they are now.
         let latest = match (&order.kind, &order.open_order_no) {
             (OrderKind::Add, Some(open)) => {
-                let now = self.fresh_inquiry(store, table).await?;
+                let now = self.current_view(store, table).await?;
                 if now.orders.open_order_no.as_ref() != Some(open) {
                     return Err(OrderError::OpenOrderMismatch);
                 }

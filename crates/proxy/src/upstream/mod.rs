@@ -375,15 +375,20 @@ impl Upstream {
     }
 
     /// Today's orders at every table of the store (the v2 inquiry), newest first, each with
-    /// its table's id and the partner's order number as echoed.
+    /// its table's id and the partner's order number as echoed; and each table's part of
+    /// the list read as that table's own inquiry would be.
     pub async fn store_orders(
         &self,
         creds: &StoreCredentials,
-    ) -> Result<Vec<StoreOrder>, UpstreamError> {
+    ) -> Result<StoreInquiry, UpstreamError> {
         let answer = self
             .post("/partner/v2/table/order", creds, &Empty {})
             .await?;
-        self.read_store_orders(creds, &answer)
+        let obj: OrderListObj = self.decode(creds, &answer)?;
+        Ok(translate::store_inquiry_from_wire(
+            obj.order_list.0,
+            &self.host,
+        ))
     }
 
     pub async fn place(
@@ -450,19 +455,7 @@ impl Upstream {
         a: &Answer,
     ) -> Result<Vec<StoreOrder>, UpstreamError> {
         let obj: OrderListObj = self.decode(creds, a)?;
-        let tables: Vec<String> = obj
-            .order_list
-            .0
-            .iter()
-            .map(|e| format!("{}-{}", e.flr_code.as_str(), e.tbl_code.as_str()))
-            .collect();
-        let inquiry = inquiry_from_wire(obj.order_list.0, &self.host);
-        Ok(tables
-            .into_iter()
-            .zip(inquiry.orders.orders)
-            .zip(inquiry.echoes)
-            .map(|((table, order), echo)| StoreOrder { table, order, echo })
-            .collect())
+        Ok(translate::store_inquiry_from_wire(obj.order_list.0, &self.host).orders)
     }
 
     /// The 1st answer to an order sent under the partner number `sent`.
@@ -482,6 +475,15 @@ pub struct Answer {
     pub path: &'static str,
     pub status: u16,
     pub body: Vec<u8>,
+}
+
+/// The store-wide inquiry: every order it lists, and each listed table's part of it.
+#[derive(Debug, Clone, Default)]
+pub struct StoreInquiry {
+    pub orders: Vec<StoreOrder>,
+    /// By table id (`FLR-TBL`); a table with nothing listed is absent. Each is only as long
+    /// as the store-wide list keeps per table, so it may hide older orders (`full`).
+    pub tables: std::collections::HashMap<String, TableInquiry>,
 }
 
 /// One order of the store-wide inquiry.

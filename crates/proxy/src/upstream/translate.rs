@@ -4,8 +4,8 @@
 
 use super::wire::*;
 use super::{
-    HostSettings, MenuState, OutgoingOrder, PaymentKind, PaymentRecord, Received, StoreMenu,
-    TableInquiry, UpstreamError, PREPAID_HOLDS_NO_BILL, STAFF_CALL_GROUP,
+    HostSettings, MenuState, OutgoingOrder, PaymentKind, PaymentRecord, Received, StoreInquiry,
+    StoreMenu, StoreOrder, TableInquiry, UpstreamError, PREPAID_HOLDS_NO_BILL, STAFF_CALL_GROUP,
 };
 use order_core::{
     Category, Item, OptionChoice, OptionGroup, OrderKind, OrderStatus, PlacedLine, PlacedOption,
@@ -245,6 +245,37 @@ fn placed_line(i: InquiryItemObj) -> PlacedLine {
 
 /// The real client's rule: the table has an open bill when an entry is received (068) or
 /// done (069); the bill is that entry's ORG_ORDERNO; an add names the newest entry's ORDERNO.
+/// The store-wide list, whole and split by table: each table's part is read as its own
+/// inquiry is (its bill, its party), marked `full` since the list keeps only the newest few.
+pub(super) fn store_inquiry_from_wire(
+    list: Vec<InquiryEntryObj>,
+    host: &HostSettings,
+) -> StoreInquiry {
+    let table_of = |e: &InquiryEntryObj| format!("{}-{}", e.flr_code.as_str(), e.tbl_code.as_str());
+    let mut by_table: std::collections::HashMap<String, Vec<InquiryEntryObj>> =
+        std::collections::HashMap::new();
+    for e in &list {
+        by_table.entry(table_of(e)).or_default().push(e.clone());
+    }
+    let order_tables: Vec<String> = list.iter().map(table_of).collect();
+    let whole = inquiry_from_wire(list, host);
+    let orders = order_tables
+        .into_iter()
+        .zip(whole.orders.orders)
+        .zip(whole.echoes)
+        .map(|((table, order), echo)| StoreOrder { table, order, echo })
+        .collect();
+    let tables = by_table
+        .into_iter()
+        .map(|(table, entries)| {
+            let mut inquiry = inquiry_from_wire(entries, host);
+            inquiry.full = true;
+            (table, inquiry)
+        })
+        .collect();
+    StoreInquiry { orders, tables }
+}
+
 pub(super) fn inquiry_from_wire(list: Vec<InquiryEntryObj>, host: &HostSettings) -> TableInquiry {
     let latest_order_no = list.first().map(|e| e.orderno.clone());
     let full = list.len() >= host.table_inquiry_limit;

@@ -293,7 +293,7 @@ pub(super) struct OrderListObj {
 
 /// One inquiry entry. Only its order number is required: an entry of ours that reads badly
 /// elsewhere must still be seen, or the flow would take it for vanished and order again.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct InquiryEntryObj {
     #[serde(deserialize_with = "id")]
@@ -328,7 +328,7 @@ fn loose_num<'de, D: Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
     Ok(Num::deserialize(v).unwrap_or_default())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct InquiryItemObj {
     #[serde(deserialize_with = "id")]
@@ -345,7 +345,7 @@ pub(super) struct InquiryItemObj {
     pub additive_item_list: Entries<InquiryAdditiveObj>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub(super) struct InquiryAdditiveObj {
     #[serde(deserialize_with = "id")]
