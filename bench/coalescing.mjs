@@ -7,16 +7,16 @@
 //     accepted, p50 and p99.
 //   node bench/coalescing.mjs BASE_URL [PREFIX]   (a `tableorder serve --sim-control`, or
 //   a cluster's nginx with SIM_URL)
-// env: SIM_URL, TABLES (30), PHONES (4 per table), INTERVALS (12), ORDER_EVERY_MS (4000: a
+// env: SIM_URL, TABLES (30), PHONES (4 per table), INTERVALS (24), ORDER_EVERY_MS (10000: a
 // guest somewhere in the store orders this often), DELIVERY_MS (1000), ADMIN_TOKEN.
 import http from 'node:http';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8191';
 const prefix = process.argv[3] ?? 'store_polling';
 const sim = process.env.SIM_URL ?? base;
-const intervals = Number(process.env.INTERVALS ?? 12);
+const intervals = Number(process.env.INTERVALS ?? 24);
 const phonesPerTable = Number(process.env.PHONES ?? 4);
-const orderEvery = Number(process.env.ORDER_EVERY_MS ?? 4000);
+const orderEvery = Number(process.env.ORDER_EVERY_MS ?? 10000);
 const deliveryMs = Number(process.env.DELIVERY_MS ?? 1000);
 const agent = new http.Agent({ keepAlive: true });
 
@@ -77,7 +77,9 @@ async function phone(table) {
         if (ours && !ours.seenAt && o.status !== 'waiting' && o.status !== 'failed') ours.seenAt = Date.now();
       }
     }
-    await sleep(interval);
+    // As the widget does: again when the server says its next look is due, else each interval.
+    const hint = answer.body?.nextPollMs;
+    await sleep(hint === undefined ? interval : Math.min(interval, Math.max(250, hint)));
   }
 }
 
@@ -100,7 +102,8 @@ async function guests() {
       }),
     }).catch(() => ({ status: 0 }));
     // The POS takes it DELIVERY_MS after it was sent at the earliest: latency counts from there.
-    if (answer.status === 200) placed.set(id, { table, acceptedAt: sentAt + deliveryMs });
+    if (answer.status >= 200 && answer.status < 300) placed.set(id, { table, acceptedAt: sentAt + deliveryMs });
+    else console.error(`order at ${table}: ${answer.status} ${JSON.stringify(answer.body)}`);
     await sleep(orderEvery);
   }
 }

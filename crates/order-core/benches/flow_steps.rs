@@ -26,6 +26,7 @@ fn table(order: Option<(&str, &str, OrderStatus)>) -> TableOrders {
             .into_iter()
             .collect(),
         unseen: vec![],
+        next_poll_ms: None,
     }
 }
 

@@ -31,3 +31,20 @@ fn a_free_table_gets_a_new_order_accepted_by_polling() {
     assert!(m.out.contains(&Command::Persist));
     assert_eq!(m.model.orders.len(), 1);
 }
+
+#[test]
+fn while_the_order_is_on_its_way_the_phone_asks_again_when_the_server_says() {
+    let mut m = Manual::start(PayMode::Postpaid);
+    m.model.delivery_works = false;
+    m.answer_inquiry();
+    m.answer_send();
+    m.wake();
+    // The server's next look at the POS is 1.2 s away: asked then, not a whole interval on.
+    let t = m.inquiry_ticket();
+    let mine = m.sub.client_order_id().to_string();
+    let mut orders = m.model.inquiry(m.now, Some(&mine));
+    orders.next_poll_ms = Some(1_200);
+    m.handle(order_core::flow::Event::InquiryAnswered(t, Ok(orders)));
+    assert!(matches!(m.sub.stage(), Stage::Received { .. }));
+    assert_eq!(m.sub.wake_at(), Some(m.now + 1_200));
+}

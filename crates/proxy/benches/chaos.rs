@@ -13,7 +13,7 @@
 //! `CHAOS_DIALECTS` (default `assumed`; `all` for every one) names the hosts to run against,
 //! each a way the real host may differ from the assumed one (`pos_sim::Dialect::variants`):
 //! the whole run is made once per host, with the proxy taught only what `check-upstream`
-//! cannot leave to chance (how many orders a table's list holds).
+//! cannot leave to chance (how many orders a table's list and the store-wide list hold).
 //!
 //! `CHAOS_PARALLEL` (default 1) runs that many hosts at once (their guests mostly wait, so
 //! a few share two cores well); `CHAOS_LOGS=DIR` keeps each server's log there.
@@ -316,10 +316,16 @@ async fn run(name: &str, dialect: pos_sim::Dialect) -> (bool, String) {
         complete_after_ms: 30_000,
     };
     let (sim_addr, sim) = pos_sim::spawn(fixture, timing).await.expect("simulator");
-    let taught = vec![(
-        "TABLEORDER_UPSTREAM__TABLE_INQUIRY_LIMIT".to_string(),
-        dialect.table_inquiry_limit.to_string(),
-    )];
+    let taught = vec![
+        (
+            "TABLEORDER_UPSTREAM__TABLE_INQUIRY_LIMIT".to_string(),
+            dialect.table_inquiry_limit.to_string(),
+        ),
+        (
+            "TABLEORDER_UPSTREAM__STORE_INQUIRY_PER_TABLE".to_string(),
+            dialect.store_inquiry_per_table.to_string(),
+        ),
+    ];
     sim.pos().set_dialect(dialect);
     // One store across hosts that share a database: its order numbers never repeat.
     let host_index = pos_sim::Dialect::variants()

@@ -99,6 +99,7 @@ impl AppState {
         let client = ClientConfig::from(config.timing);
         let settings = DeskSettings {
             poll_interval: Duration::from_millis(client.poll_interval_ms),
+            store_list_per_table: config.upstream.store_inquiry_per_table,
             occupied_retry_ms: client.occupied_retry_ms,
             staff_pin: config.staff_pin.clone(),
             orders_per_minute_per_table: limits.orders_per_minute_per_table,

@@ -159,6 +159,7 @@ impl Model {
             open_order_no: self.open_bill(now),
             orders,
             unseen,
+            next_poll_ms: None,
         }
     }
 

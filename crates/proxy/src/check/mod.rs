@@ -88,7 +88,7 @@ pub async fn run(
     reads::menu_state(&mut s, &mut rows).await;
     let staff_calls = reads::menu(&mut s, &mut rows).await;
     reads::inquiries(&mut s, &tables, config, options, &mut rows).await;
-    reads::store_wide(&mut s, &mut rows).await;
+    reads::store_wide(&mut s, config, &mut rows).await;
     reads::bad_request(&mut s, &mut rows).await;
     if let Some(table) = &options.test_table {
         test_call::run(

@@ -311,7 +311,7 @@ fn seen_list(values: &BTreeSet<String>) -> String {
         .join(", ")
 }
 
-pub(super) async fn store_wide(s: &mut Session<'_>, rows: &mut Vec<Row>) {
+pub(super) async fn store_wide(s: &mut Session<'_>, config: &Config, rows: &mut Vec<Row>) {
     let answer = match s.post(paths::STORE_ORDERS, &empty(), "store-orders").await {
         Ok(a) => a,
         Err(e) => return rows.push(failed("the store-wide inquiry answers", &e)),
@@ -323,10 +323,27 @@ pub(super) async fn store_wide(s: &mut Session<'_>, rows: &mut Vec<Row>) {
                 *per_table.entry(&o.table).or_default() += 1;
             }
             let most = per_table.values().copied().max().unwrap_or(0);
-            rows.push(
-                row("store-wide inquiry", "every table's newest orders (5 each)")
-                    .holds(format!("{} orders, {most} at most per table", orders.len())),
-            );
+            let taught = config.upstream.store_inquiry_per_table;
+            let expected = if taught == 0 {
+                "every table's newest orders (assumed 5 each; not taught)".to_string()
+            } else {
+                format!("every table's newest orders, {taught} each")
+            };
+            let seen = format!("{} orders, {most} at most per table", orders.len());
+            let r = row("store-wide inquiry", expected);
+            rows.push(if taught != 0 && most > taught {
+                r.differs(
+                    seen,
+                    format!("set [upstream] store_inquiry_per_table = {most} (or 0)"),
+                )
+            } else if taught == 0 && most > 0 {
+                r.holds(format!(
+                    "{seen}: where a busy table's own inquiry lists more than {most}, {most} is \
+                     the limit: set [upstream] store_inquiry_per_table = {most}"
+                ))
+            } else {
+                r.holds(seen)
+            });
         }
         Err(e) => rows.push(
             row("store-wide inquiry", "ORDER_LIST")

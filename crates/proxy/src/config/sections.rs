@@ -17,6 +17,10 @@ pub struct UpstreamConfig {
     /// The most orders a table's inquiry lists (assumed 10): a list this long may hide older
     /// orders, so an order missing from it is not taken as never placed.
     pub table_inquiry_limit: usize,
+    /// The most orders the store-wide inquiry lists per table, when `check-upstream` has
+    /// seen it (a table listed with fewer than its own inquiry shows); 0 (unknown): each
+    /// list is trusted only as far as it shows, so more tables are asked on their own.
+    pub store_inquiry_per_table: usize,
     /// How long the host may take to list an order it received (assumed at once): an order
     /// in doubt is taken as never placed only when it is still missing after this and the
     /// upstream timeout.
@@ -32,6 +36,7 @@ impl Default for UpstreamConfig {
             url: None,
             time_zone: "+09:00".into(),
             table_inquiry_limit: host.table_inquiry_limit,
+            store_inquiry_per_table: 0,
             listed_within_ms: 0,
             refusals: host.refusals,
         }

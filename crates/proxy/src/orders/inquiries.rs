@@ -6,6 +6,9 @@
 use super::shared_view::{store_list_answers, StoreLook, StoreStep};
 use super::*;
 
+/// A phone told when to ask again comes this much after the look it waits for is due.
+const NEXT_LOOK_MARGIN: Duration = Duration::from_millis(50);
+
 impl OrderDesk {
     pub(super) fn inquiry_cell(&self, store: &str, table: &str) -> InquiryCell {
         self.inquiries
@@ -60,7 +63,8 @@ impl OrderDesk {
         let listed = on_store.map_or(&[][..], |i| i.listed.as_slice());
         let stale = look.stale_since.is_some_and(|t| shared.asked_at < t);
         let whole = look.complete.as_deref();
-        if stale || !store_list_answers(whole, listed, shared.most_per_table) {
+        let limit = shared.limit_at_least(self.settings.store_list_per_table);
+        if stale || !store_list_answers(whole, listed, limit) {
             self.metrics.table_inquiries_beyond_store.inc();
             return None;
         }
@@ -173,6 +177,16 @@ impl OrderDesk {
                 Ok(again.map(|l| l.inquiry).unwrap_or_default())
             }
         }
+    }
+
+    /// When a phone at the table should ask again: as soon as a look newer than the one it
+    /// was answered from can be had, so news reaches it within a poll interval of being
+    /// seen on the POS. `None` when nothing was looked at.
+    pub(super) async fn next_look_in(&self, store: &str, table: &str) -> Option<u64> {
+        let cell = self.inquiry_cell(store, table);
+        let asked_at = cell.lock().await.last.as_ref()?.0;
+        let due = (asked_at + self.inquiry_fresh_for).saturating_duration_since(Instant::now());
+        u64::try_from((due + NEXT_LOOK_MARGIN).as_millis()).ok()
     }
 
     /// Makes what was known of the table stale; `newest`: an order now known to be the

@@ -253,6 +253,8 @@ pub struct OrderCaps {
 #[derive(Debug, Clone)]
 pub struct DeskSettings {
     pub poll_interval: Duration,
+    /// The most orders the store-wide inquiry lists per table, as taught; 0: unknown.
+    pub store_list_per_table: usize,
     pub occupied_retry_ms: u64,
     pub staff_pin: Option<String>,
     pub orders_per_minute_per_table: u32,
@@ -354,8 +356,11 @@ impl OrderDesk {
             catalog,
             ledger,
             metrics,
-            // Shorter than the poll interval, so one phone always sees fresh news.
-            inquiry_fresh_for: settings.poll_interval.mul_f64(0.9),
+            // Just short of the poll interval: a phone polling on its own always brings news,
+            // and many phones share one look per interval.
+            inquiry_fresh_for: settings
+                .poll_interval
+                .saturating_sub((settings.poll_interval / 10).min(Duration::from_millis(100))),
             per_table: RateLimiter::new(settings.orders_per_minute_per_table),
             settings,
             sending: Mutex::new(HashMap::new()),

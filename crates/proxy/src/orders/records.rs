@@ -164,6 +164,7 @@ impl OrderDesk {
                 _ => {}
             }
         }
+        orders.next_poll_ms = self.next_look_in(store, table).await;
         // What this phone placed, told apart from what others at the table did.
         for o in &mut orders.orders {
             o.from_this_phone = o

@@ -34,6 +34,14 @@ pub(super) struct StoreLook {
     pub most_per_table: usize,
 }
 
+impl StoreLook {
+    /// The least the host's per-table limit can be: what this look shows, or what
+    /// `check-upstream` taught (`taught`, 0 when it could not tell).
+    pub fn limit_at_least(&self, taught: usize) -> usize {
+        self.most_per_table.max(taught)
+    }
+}
+
 /// How long a failing store-wide inquiry is left alone.
 const FAILING_PAUSE: Duration = Duration::from_secs(60);
 
@@ -169,7 +177,11 @@ mod tests {
         };
         assert_eq!(cell.answered(with(&[("a", 2), ("b", 4)])).most_per_table, 4);
         // A host that lowered its limit since: the old figure is not trusted.
-        assert_eq!(cell.answered(with(&[("a", 1)])).most_per_table, 1);
+        let look = cell.answered(with(&[("a", 1)]));
+        assert_eq!(look.most_per_table, 1);
+        // What check-upstream saw of the host counts as much as what a list shows.
+        assert_eq!(look.limit_at_least(5), 5);
+        assert_eq!(look.limit_at_least(0), 1);
     }
 
     fn look(asked_at: Instant) -> StoreLook {

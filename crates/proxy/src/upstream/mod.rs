@@ -177,6 +177,7 @@ impl TableInquiry {
             open_order_no: self.orders.open_order_no.clone(),
             orders,
             unseen: Vec::new(),
+            next_poll_ms: None,
         }
     }
 }

@@ -346,6 +346,7 @@ pub(super) fn inquiry_from_wire(list: Vec<InquiryEntryObj>, host: &HostSettings)
             open_order_no,
             orders,
             unseen: Vec::new(),
+            next_poll_ms: None,
         },
         echoes,
         full,
