@@ -9,6 +9,7 @@
 //! - it still lists every order of the table's last list known to be whole, one at least:
 //!   a newest-first list that keeps an order keeps every newer one;
 //! - it lists none: the list keeps at least one per table.
+//!
 //! Anything else (a busy table at the limit, a new day, an order that vanished) sends the
 //! table to its own inquiry, which then says what "whole" is again.
 
