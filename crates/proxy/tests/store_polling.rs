@@ -105,6 +105,17 @@ async fn an_order_and_its_news_reach_the_phones_through_the_store_wide_inquiry()
     assert_eq!(status, 202, "{added}");
     let (_, both) = h.get(&at).await;
     assert_eq!(both["orders"].as_array().unwrap().len(), 2, "{both}");
+    // A staff call adds onto the bill as the same view shows it.
+    let (status, call) = h
+        .post(
+            "/api/v1/stores/demo/tables/0001-0003/staff-calls",
+            json!({"clientCallId": "store-view-call-01", "reasons": ["S9901"]}),
+        )
+        .await;
+    assert_eq!(status, 202, "{call}");
+    let calls_on_pos = h.pos_orders().await;
+    let call_on_pos = calls_on_pos.iter().find(|o| o["staffCall"] == true).unwrap();
+    assert_eq!(call_on_pos["kind"], "add", "{calls_on_pos:?}");
     // Staff settle the first order on the POS: the phones see it within an interval.
     h.post(&format!("/sim/orders/{open}/pay"), json!({})).await;
     tokio::time::sleep(INTERVAL).await;
