@@ -114,7 +114,10 @@ async fn an_order_and_its_news_reach_the_phones_through_the_store_wide_inquiry()
         .await;
     assert_eq!(status, 202, "{call}");
     let calls_on_pos = h.pos_orders().await;
-    let call_on_pos = calls_on_pos.iter().find(|o| o["staffCall"] == true).unwrap();
+    let call_on_pos = calls_on_pos
+        .iter()
+        .find(|o| o["staffCall"] == true)
+        .unwrap();
     assert_eq!(call_on_pos["kind"], "add", "{calls_on_pos:?}");
     // Staff settle the first order on the POS: the phones see it within an interval.
     h.post(&format!("/sim/orders/{open}/pay"), json!({})).await;

@@ -16,7 +16,17 @@ use serde_json::{json, Value};
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkQuery {
-    base_url: String,
+    #[serde(default)]
+    base_url: Option<String>,
+}
+
+impl LinkQuery {
+    /// Missing, it is a 422 with the error body like any other bad input.
+    fn base_url(&self) -> Result<&str, AppError> {
+        self.base_url.as_deref().ok_or_else(|| {
+            AppError::Invalid("baseUrl is required: where guests open the page".into())
+        })
+    }
 }
 
 /// Every table's signed link, under the known store's current key.
@@ -45,7 +55,7 @@ pub async fn qr_sheet(
     KnownStore(store): KnownStore,
     Query(query): Query<LinkQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (name, links) = signed_links(&state, &store, &query.base_url).await?;
+    let (name, links) = signed_links(&state, &store, query.base_url()?).await?;
     crate::qr::sheet_html(&name, &links)
         .map(Html)
         .map_err(|e| AppError::Invalid(e.to_string()))
@@ -71,7 +81,7 @@ pub async fn table_links(
     KnownStore(store): KnownStore,
     Query(query): Query<LinkQuery>,
 ) -> Result<Json<Vec<TableLinkOut>>, AppError> {
-    let (_, links) = signed_links(&state, &store, &query.base_url).await?;
+    let (_, links) = signed_links(&state, &store, query.base_url()?).await?;
     Ok(Json(
         links
             .into_iter()

@@ -5,7 +5,11 @@ use crate::app::AppState;
 use axum::routing::get;
 use axum::{Json, Router};
 use order_core::*;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::Ref;
 use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
@@ -18,6 +22,76 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
+}
+
+/// The answers every operation of a kind can give, whatever its handler: the limits, the
+/// checks of the store in the path, of a JSON body, and of an owner's call made from a page.
+/// Listed here once rather than on each handler, so that none is forgotten.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let owners = path.starts_with("/api/v1/admin/");
+            let store = path.contains("{store}");
+            let reading = [("get", &mut item.get)];
+            let changing = [
+                ("post", &mut item.post),
+                ("put", &mut item.put),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
+            ];
+            for (_, operation) in reading.into_iter().chain(changing) {
+                let Some(op) = operation.as_mut() else {
+                    continue;
+                };
+                add(op, 429, "too many requests: wait `retryAfterMs`");
+                if store {
+                    add(op, 404, "no such store (or table, device, item)");
+                }
+                if op.request_body.is_some() {
+                    add(op, 415, "the body is not sent as application/json");
+                    add(op, 422, "the body is not the JSON this operation reads");
+                    add(op, 413, "the body is too large");
+                }
+            }
+            // An owner's change from a browser must prove it is not a cross-site form.
+            if owners {
+                for op in [
+                    &mut item.post,
+                    &mut item.put,
+                    &mut item.delete,
+                    &mut item.patch,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    add(
+                        op,
+                        403,
+                        "not an owner's call: send it as application/json or with X-Requested-With",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Lists `status` with the error body, unless the handler already says more of it.
+fn add(op: &mut Operation, status: u16, description: &str) {
+    let body = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("ApiError")))
+        .build();
+    op.responses
+        .responses
+        .entry(status.to_string())
+        .or_insert_with(|| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", body)
+                .build()
+                .into()
+        });
 }
 
 #[derive(OpenApi)]
@@ -37,7 +111,7 @@ impl Modify for BearerAuth {
         admin_trust::RenewedLink, admin_trust::TabletBinding,
         admin::SignIn, order_core::owner::StoreItem, order_core::owner::ItemEdit, admin::PinChange
     )),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &CommonErrors)
 )]
 pub struct ApiDoc;
 
