@@ -89,62 +89,10 @@ pub async fn start(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, ServeError> {
     let (upstream_url, sim) = resolve_upstream(&mut config).await?;
-    let dist = crate::dist::Dist::of(config.dist.as_ref());
-    match dist.read_string("index.html") {
-        None => {
-            tracing::warn!(dist = %dist.describe(), "no built widget there: run `./run demo` (or `trunk build --release`, then build the server)")
-        }
-        Some(page) => {
-            let missing = crate::app::missing_markers(&page);
-            if !missing.is_empty() {
-                return Err(ServeError::Build(format!(
-                    "the built widget's index.html ({}) lacks {}: a trunk or tools/ change moved them; \
-                     the server cannot draw or serve the page without them",
-                    dist.describe(),
-                    missing.join(", ")
-                )));
-            }
-        }
-    }
+    check_build(&config)?;
     let listen = config.listen;
     let sim_control = config.sim_control;
-    // The data directory is held (shared) while this server runs: a restore waits for it.
-    let data_lock = match config.database_url {
-        Some(_) => None,
-        None => Some(
-            crate::backup::DataLock::shared(&config.data_dir)
-                .map_err(|e| ServeError::Records(e.to_string()))?,
-        ),
-    };
-    let db = crate::db::open_configured(config.database_url.as_deref(), &config.data_dir)
-        .await
-        .map_err(|e| ServeError::Records(e.to_string()))?;
-    let ledger = Ledger::new(db.clone());
-    match ledger.count_in_doubt().await {
-        Ok(0) => {}
-        Ok(n) => tracing::warn!(
-            orders = n,
-            "orders left in doubt by an earlier run: each is settled by looking at its table when it is next asked for"
-        ),
-        Err(e) => return Err(ServeError::Records(e.to_string())),
-    }
-    let drain_for = Duration::from_millis(config.limits.upstream_timeout_ms + 1_000);
-    let content = crate::content::MenuContent::load(db.clone())
-        .await
-        .map_err(|e| ServeError::Records(e.to_string()))?;
-    let state = AppState::new(config, &upstream_url, db, std::sync::Arc::new(content))
-        .map_err(|e| ServeError::Upstream(e.to_string()))?;
-    match state.pins.hash_plain_pins().await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(
-            stores = n,
-            "staff PINs kept in plain text by an earlier release are now hashed"
-        ),
-        Err(e) => return Err(ServeError::Records(e.to_string())),
-    }
-    read_pins(&state)
-        .await
-        .map_err(|e| ServeError::Records(e.to_string()))?;
+    let (data_lock, state) = open_state(config, &upstream_url).await?;
     let mut app = router(state.clone());
     if let (true, Some(sim)) = (sim_control, &sim) {
         app = app.merge(pos_sim::http::control_router(sim.clone()));
@@ -165,6 +113,7 @@ pub async fn start(
     spawn_heartbeat(state.clone());
     let desk = state.desk.clone();
     let limits = &state.config.limits;
+    let drain_for = Duration::from_millis(limits.upstream_timeout_ms + 1_000);
     let connection_limits = ConnectionLimits {
         header_read: Duration::from_millis(limits.header_read_timeout_ms),
         idle: Duration::from_millis(limits.idle_timeout_ms),
@@ -172,15 +121,7 @@ pub async fn start(
         max_open: limits.max_connections,
     };
     let metrics = state.metrics.clone();
-    let tls = match &state.config.tls {
-        Some(files) => {
-            let certificate = crate::tls::Certificate::load(&files.cert, &files.key)
-                .map_err(|e| ServeError::Tls(e.to_string()))?;
-            crate::tls::reload_on_hangup(certificate.clone());
-            Some(crate::tls::acceptor(certificate).map_err(|e| ServeError::Tls(e.to_string()))?)
-        }
-        None => None,
-    };
+    let tls = tls_acceptor(&state)?;
     let task = tokio::spawn(async move {
         let _data_lock = data_lock;
         let served =
@@ -198,6 +139,77 @@ pub async fn start(
         upstream_url,
         task,
     })
+}
+
+/// The built widget, if there is one, must carry the markers the server draws the page by.
+fn check_build(config: &Config) -> Result<(), ServeError> {
+    let dist = crate::dist::Dist::of(config.dist.as_ref());
+    let Some(page) = dist.read_string("index.html") else {
+        tracing::warn!(dist = %dist.describe(), "no built widget there: run `./run demo` (or `trunk build --release`, then build the server)");
+        return Ok(());
+    };
+    let missing = crate::app::missing_markers(&page);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(ServeError::Build(format!(
+        "the built widget's index.html ({}) lacks {}: a trunk or tools/ change moved them; \
+         the server cannot draw or serve the page without them",
+        dist.describe(),
+        missing.join(", ")
+    )))
+}
+
+/// The records opened (the data directory held while this server runs, so that a restore
+/// waits for it), what an earlier run left noted, and the server's state built on them.
+async fn open_state(
+    config: Config,
+    upstream_url: &str,
+) -> Result<(Option<crate::backup::DataLock>, AppState), ServeError> {
+    let records = |e: &dyn std::fmt::Display| ServeError::Records(e.to_string());
+    let data_lock = match config.database_url {
+        Some(_) => None,
+        None => Some(crate::backup::DataLock::shared(&config.data_dir).map_err(|e| records(&e))?),
+    };
+    let db = crate::db::open_configured(config.database_url.as_deref(), &config.data_dir)
+        .await
+        .map_err(|e| records(&e))?;
+    match Ledger::new(db.clone()).count_in_doubt().await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            orders = n,
+            "orders left in doubt by an earlier run: each is settled by looking at its table when it is next asked for"
+        ),
+        Err(e) => return Err(records(&e)),
+    }
+    let content = crate::content::MenuContent::load(db.clone())
+        .await
+        .map_err(|e| records(&e))?;
+    let state = AppState::new(config, upstream_url, db, std::sync::Arc::new(content))
+        .map_err(|e| ServeError::Upstream(e.to_string()))?;
+    match state.pins.hash_plain_pins().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            stores = n,
+            "staff PINs kept in plain text by an earlier release are now hashed"
+        ),
+        Err(e) => return Err(records(&e)),
+    }
+    read_pins(&state).await.map_err(|e| records(&e))?;
+    Ok((data_lock, state))
+}
+
+/// The TLS acceptor when the server serves HTTPS itself; its certificate reloads on SIGHUP.
+fn tls_acceptor(state: &AppState) -> Result<Option<tokio_rustls::TlsAcceptor>, ServeError> {
+    let Some(files) = &state.config.tls else {
+        return Ok(None);
+    };
+    let certificate = crate::tls::Certificate::load(&files.cert, &files.key)
+        .map_err(|e| ServeError::Tls(e.to_string()))?;
+    crate::tls::reload_on_hangup(certificate.clone());
+    crate::tls::acceptor(certificate)
+        .map(Some)
+        .map_err(|e| ServeError::Tls(e.to_string()))
 }
 
 /// `/metrics` alone on its own (loopback) listener, in the background.
