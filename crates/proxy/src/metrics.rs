@@ -57,141 +57,73 @@ pub struct Metrics {
     claim_seconds: Histogram,
 }
 
+/// Registers `metric` under `name` and gives it back to be kept.
+fn registered<M: prometheus_client::registry::Metric + Clone>(
+    registry: &mut Registry,
+    name: &str,
+    help: &str,
+    metric: M,
+) -> M {
+    registry.register(name, help, metric.clone());
+    metric
+}
+
+/// The metrics kept by label (a store, a kind of call), and the claim's histogram.
+struct Labelled {
+    orders_matched: Family<Matched, Counter>,
+    base_info_stale: Family<Store, Gauge>,
+    base_info_fetched: Family<Store, Gauge>,
+    upstream_calls: Family<UpstreamCall, Counter>,
+    upstream_seconds: Family<UpstreamCall, Counter<f64, AtomicU64>>,
+    claim_seconds: Histogram,
+}
+
+impl Labelled {
+    fn registered(r: &mut Registry) -> Labelled {
+        // An order is sent only once its claim is on the disk: this is how long that takes.
+        let claim_buckets = [0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1, 1.0];
+        Labelled {
+            orders_matched: registered(r, "orders_matched", "Our orders found on the host's list, by how they were told (order number, echo, a shortened echo, or what they are).", Family::default()),
+            base_info_stale: registered(r, "base_info_stale", "1 while a store's tables and menu are the last good copy, not what its POS says now.", Family::default()),
+            base_info_fetched: registered(r, "base_info_fetched_at_seconds", "When a store's tables and menu were last fetched from its POS (Unix time).", Family::default()),
+            upstream_calls: registered(r, "upstream_calls", "Calls to the upstream.", Family::default()),
+            upstream_seconds: registered(r, "upstream_seconds", "Time spent in upstream calls.", Family::default()),
+            claim_seconds: registered(r, "order_claim_seconds", "Time from an order's claim to its record being committed, before it is sent.", Histogram::new(claim_buckets)),
+        }
+    }
+}
+
 impl Default for Metrics {
     fn default() -> Metrics {
-        let mut registry = Registry::with_prefix("tableorder");
-        let counter = |registry: &mut Registry, name: &str, help: &str| {
-            let c = Counter::default();
-            registry.register(name, help, c.clone());
-            c
+        let mut r = Registry::with_prefix("tableorder");
+        let counter = |r: &mut Registry, name: &str, help: &str| {
+            registered(r, name, help, Counter::default())
         };
-        let requests = counter(&mut registry, "http_requests", "HTTP requests served.");
-        let inquiries_coalesced = counter(
-            &mut registry,
-            "inquiries_coalesced",
-            "Table inquiries answered from the shared cache.",
-        );
-        let table_inquiries_beyond_store = counter(
-            &mut registry,
-            "table_inquiries_beyond_store",
-            "Polls the store-wide inquiry could not answer for, asked of the table itself.",
-        );
-        let idempotent_replays = counter(
-            &mut registry,
-            "idempotent_replays",
-            "Orders answered again for a resent clientOrderId.",
-        );
-        let menu_cache_hits = counter(
-            &mut registry,
-            "menu_cache_hits",
-            "Menus served from the serialised copy.",
-        );
-        let staff_pin_failures = counter(
-            &mut registry,
-            "staff_pin_failures",
-            "Wrong staff PINs given for cash orders.",
-        );
-        let staff_pin_lockouts = counter(
-            &mut registry,
-            "staff_pin_lockouts",
-            "Times a store's staff PIN was locked after wrong tries.",
-        );
-        let orders_unconfirmed = counter(
-            &mut registry,
-            "orders_unconfirmed",
-            "Orders that may be on the POS and cannot be confirmed: flagged for staff.",
-        );
-        let open_connections = Gauge::default();
-        registry.register(
-            "open_connections",
-            "Client connections open now.",
-            open_connections.clone(),
-        );
-        let silent_connections_closed = counter(
-            &mut registry,
-            "silent_connections_closed",
-            "Connections closed for sending no request in time, or for idling.",
-        );
-        let gauge = |registry: &mut Registry, name: &str, help: &str| {
-            let g = Gauge::default();
-            registry.register(name, help, g.clone());
-            g
-        };
-        let upstream_last_answer = gauge(
-            &mut registry,
-            "upstream_last_answer_seconds",
-            "When the upstream last answered anything short of a server error (Unix time; 0: never).",
-        );
-        let data_available = gauge(
-            &mut registry,
-            "data_available_bytes",
-            "Free space on the data directory's file system.",
-        );
-        let data_size = gauge(
-            &mut registry,
-            "data_size_bytes",
-            "Size of the data directory's file system.",
-        );
-        let orders_matched = Family::<Matched, Counter>::default();
-        registry.register(
-            "orders_matched",
-            "Our orders found on the host's list, by how they were told (order number, echo, a shortened echo, or what they are).",
-            orders_matched.clone(),
-        );
-        let base_info_stale = Family::<Store, Gauge>::default();
-        registry.register(
-            "base_info_stale",
-            "1 while a store's tables and menu are the last good copy, not what its POS says now.",
-            base_info_stale.clone(),
-        );
-        let base_info_fetched = Family::<Store, Gauge>::default();
-        registry.register(
-            "base_info_fetched_at_seconds",
-            "When a store's tables and menu were last fetched from its POS (Unix time).",
-            base_info_fetched.clone(),
-        );
-        let upstream_calls = Family::<UpstreamCall, Counter>::default();
-        registry.register(
-            "upstream_calls",
-            "Calls to the upstream.",
-            upstream_calls.clone(),
-        );
-        let upstream_seconds = Family::<UpstreamCall, Counter<f64, AtomicU64>>::default();
-        registry.register(
-            "upstream_seconds",
-            "Time spent in upstream calls.",
-            upstream_seconds.clone(),
-        );
-        // An order is sent only once its claim is on the disk: this is how long that takes.
-        let claim_seconds =
-            Histogram::new([0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1, 1.0]);
-        registry.register(
-            "order_claim_seconds",
-            "Time from an order's claim to its record being committed, before it is sent.",
-            claim_seconds.clone(),
-        );
-        registry.register_collector(Box::new(SkippedEntries));
+        let gauge =
+            |r: &mut Registry, name: &str, help: &str| registered(r, name, help, Gauge::default());
+        let l = Labelled::registered(&mut r);
+        r.register_collector(Box::new(SkippedEntries));
         Metrics {
-            registry,
-            requests,
-            inquiries_coalesced,
-            table_inquiries_beyond_store,
-            idempotent_replays,
-            menu_cache_hits,
-            staff_pin_failures,
-            staff_pin_lockouts,
-            orders_unconfirmed,
-            open_connections,
-            silent_connections_closed,
-            upstream_last_answer,
-            data_available,
-            data_size,
-            orders_matched,
-            base_info_stale,
-            base_info_fetched,
-            upstream_calls,
-            upstream_seconds,
-            claim_seconds,
+            requests: counter(&mut r, "http_requests", "HTTP requests served."),
+            inquiries_coalesced: counter(&mut r, "inquiries_coalesced", "Table inquiries answered from the shared cache."),
+            table_inquiries_beyond_store: counter(&mut r, "table_inquiries_beyond_store", "Polls the store-wide inquiry could not answer for, asked of the table itself."),
+            idempotent_replays: counter(&mut r, "idempotent_replays", "Orders answered again for a resent clientOrderId."),
+            menu_cache_hits: counter(&mut r, "menu_cache_hits", "Menus served from the serialised copy."),
+            staff_pin_failures: counter(&mut r, "staff_pin_failures", "Wrong staff PINs given for cash orders."),
+            staff_pin_lockouts: counter(&mut r, "staff_pin_lockouts", "Times a store's staff PIN was locked after wrong tries."),
+            orders_unconfirmed: counter(&mut r, "orders_unconfirmed", "Orders that may be on the POS and cannot be confirmed: flagged for staff."),
+            open_connections: gauge(&mut r, "open_connections", "Client connections open now."),
+            silent_connections_closed: counter(&mut r, "silent_connections_closed", "Connections closed for sending no request in time, or for idling."),
+            upstream_last_answer: gauge(&mut r, "upstream_last_answer_seconds", "When the upstream last answered anything short of a server error (Unix time; 0: never)."),
+            data_available: gauge(&mut r, "data_available_bytes", "Free space on the data directory's file system."),
+            data_size: gauge(&mut r, "data_size_bytes", "Size of the data directory's file system."),
+            orders_matched: l.orders_matched,
+            base_info_stale: l.base_info_stale,
+            base_info_fetched: l.base_info_fetched,
+            upstream_calls: l.upstream_calls,
+            upstream_seconds: l.upstream_seconds,
+            claim_seconds: l.claim_seconds,
+            registry: r,
         }
     }
 }
