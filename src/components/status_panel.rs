@@ -54,9 +54,7 @@ pub fn StatusPanel() -> impl IntoView {
 
 #[component]
 pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
-    let i18n = use_i18n();
     let shop = use_shop();
-    let guest = use_guest_cart();
     let ordering = expect_context::<Ordering>();
     let approvals = ordering
         .submission
@@ -70,24 +68,6 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         })
         .unwrap_or_default();
     let deadline = stage.acceptance_deadline(&shop.config).unwrap_or_default();
-    // After payment the order is never abandoned from the page: staff take over if need be.
-    let paid = !approvals.is_empty();
-    let cancel_button = move || {
-        (!paid).then(|| {
-            view! {
-                <button
-                    type="button"
-                    class="to-button"
-                    on:click=move |_| ordering.dispatch(Event::GuestCancel)
-                >
-                    {t!(i18n, cancel)}
-                </button>
-            }
-        })
-    };
-    let retry = move |_| ordering.dispatch(Event::GuestRetry);
-    let dismiss = move |_| ordering.dismiss(guest.cart);
-    let resend = move |_| ordering.resend();
     let kind = match &stage {
         Stage::Accepted { .. } => "to-ok",
         Stage::Unconfirmed { .. } => "to-warn",
@@ -95,84 +75,150 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
         _ if stage.is_final() => "to-bad",
         _ => "to-warn",
     };
-    // One type for every card, without erasing it: the order under way (left) or ended
-    // (right), as `EitherOf` holds at most sixteen.
-    let body = match stage {
-        Stage::Sending => Either::Left(EitherOf9::A(view! {
-            <p>
-                <span class="to-spinner" aria-hidden="true"></span>
-                {t!(i18n, status_sending)}
-            </p>
-        })),
-        Stage::Received { order_no, .. } => Either::Left(EitherOf9::B(view! {
-            <p>
-                <span class="to-spinner" aria-hidden="true"></span>
-                {t!(i18n, status_received)}
-            </p>
+    // After payment the order is never abandoned from the page: staff take over if need be.
+    let paid = !approvals.is_empty();
+    let body = match under_way(stage, deadline, now, paid) {
+        Ok(card) => Either::Left(card),
+        Err(stage) => Either::Right(ended(stage)),
+    };
+    view! {
+        <div class=format!(
+            "to-status-card {kind}",
+        )>{body} {paid.then(|| view! { <Approvals approvals=approvals /> })}</div>
+    }
+}
+
+/// The approvals a paid order holds, for staff to see.
+#[component]
+fn Approvals(approvals: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="to-approval">
+            {approvals
+                .into_iter()
+                .map(|n| view! { <li>{t!(i18n, approval_no, number = move || n.clone())}</li> })
+                .collect_view()}
+        </ul>
+        <p class="to-muted">{t!(i18n, show_staff)}</p>
+    }
+}
+
+/// A way out for the guest while the order is under way, unless it was paid for.
+#[component]
+fn CancelButton(paid: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let ordering = expect_context::<Ordering>();
+    (!paid).then(|| {
+        view! {
+            <button
+                type="button"
+                class="to-button"
+                on:click=move |_| ordering.dispatch(Event::GuestCancel)
+            >
+                {t!(i18n, cancel)}
+            </button>
+        }
+    })
+}
+
+/// The card that closes an ended order and brings the cart back as it should be.
+#[component]
+fn DismissButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let guest = use_guest_cart();
+    let ordering = expect_context::<Ordering>();
+    view! {
+        <button type="button" class="to-button" on:click=move |_| ordering.dismiss(guest.cart)>
+            {t!(i18n, ok)}
+        </button>
+    }
+}
+
+/// A line with the spinner: something is under way.
+fn busy(text: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <p>
+            <span class="to-spinner" aria-hidden="true"></span>
+            {text}
+        </p>
+    }
+}
+
+/// The card of an order under way; the stage back when the order has ended.
+fn under_way(
+    stage: Stage,
+    deadline: u64,
+    now: RwSignal<u64>,
+    paid: bool,
+) -> Result<impl IntoView, Stage> {
+    let i18n = use_i18n();
+    let ordering = expect_context::<Ordering>();
+    let retry = move |_| ordering.dispatch(Event::GuestRetry);
+    // One type for every card, without erasing it (`EitherOf` holds at most sixteen).
+    Ok(match stage {
+        Stage::Sending => EitherOf9::A(busy(t!(i18n, status_sending))),
+        Stage::Received { order_no, .. } => EitherOf9::B(view! {
+            {busy(t!(i18n, status_received))}
             <p class="to-muted">
                 {t!(
                     i18n, status_received_countdown, seconds = move || seconds_until(deadline, now.get())
                 )} " · " {t!(i18n, order_no, number = move || order_no.clone())}
             </p>
-        })),
-        Stage::Occupied { retry_at, .. } => Either::Left(EitherOf9::C(view! {
+        }),
+        Stage::Occupied { retry_at, .. } => EitherOf9::C(view! {
             <p>{t!(i18n, status_occupied, seconds = move || seconds_until(retry_at, now.get()))}</p>
-            {cancel_button()}
-        })),
-        Stage::Unreachable { retry_at } => Either::Left(EitherOf9::D(view! {
+            <CancelButton paid=paid />
+        }),
+        Stage::Unreachable { retry_at } => EitherOf9::D(view! {
             <p>
                 {t!(i18n, status_unreachable, seconds = move || seconds_until(retry_at, now.get()))}
             </p>
-            {cancel_button()}
-        })),
+            <CancelButton paid=paid />
+        }),
         Stage::OccupiedAsk | Stage::StoreClosed | Stage::UnreachableAsk => {
             let text = match stage {
                 Stage::OccupiedAsk => EitherOf3::A(t!(i18n, status_occupied_ask)),
                 Stage::StoreClosed => EitherOf3::B(t!(i18n, status_store_closed)),
                 _ => EitherOf3::C(t!(i18n, status_unreachable_ask)),
             };
-            Either::Left(EitherOf9::E(view! {
+            EitherOf9::E(view! {
                 <p>{text}</p>
                 <div class="to-actions">
                     <button type="button" class="to-button to-primary" on:click=retry>
                         {t!(i18n, retry)}
                     </button>
-                    {cancel_button()}
+                    <CancelButton paid=paid />
                 </div>
-            }))
+            })
         }
-        Stage::Cancelling => Either::Left(EitherOf9::F(view! {
-            <p>
-                <span class="to-spinner" aria-hidden="true"></span>
-                {t!(i18n, status_cancelling)}
-            </p>
-        })),
-        Stage::Paying => Either::Left(EitherOf9::G(view! {
-            <p>
-                <span class="to-spinner" aria-hidden="true"></span>
-                {t!(i18n, status_paying)}
-            </p>
-        })),
-        Stage::StaffConfirm { wrong_pin } => Either::Left(EitherOf9::H(
-            view! { <super::StaffPin wrong_pin=wrong_pin /> },
-        )),
-        Stage::PaymentUnclear => Either::Left(EitherOf9::I(
-            view! { <p>{t!(i18n, status_payment_unclear)}</p> },
-        )),
-        Stage::Accepted { order_no } => Either::Right(EitherOf10::A(view! {
+        Stage::Cancelling => EitherOf9::F(busy(t!(i18n, status_cancelling))),
+        Stage::Paying => EitherOf9::G(busy(t!(i18n, status_paying))),
+        Stage::StaffConfirm { wrong_pin } => {
+            EitherOf9::H(view! { <super::StaffPin wrong_pin=wrong_pin /> })
+        }
+        Stage::PaymentUnclear => EitherOf9::I(view! { <p>{t!(i18n, status_payment_unclear)}</p> }),
+        ended => return Err(ended),
+    })
+}
+
+/// The card of an order that has ended, however it ended.
+fn ended(stage: Stage) -> impl IntoView {
+    let i18n = use_i18n();
+    let ordering = expect_context::<Ordering>();
+    let guest = use_guest_cart();
+    let resend = move |_| ordering.resend();
+    let dismiss = move |_| ordering.dismiss(guest.cart);
+    match stage {
+        Stage::Accepted { order_no } => EitherOf10::A(view! {
             <p class="to-strong">{t!(i18n, status_accepted)}</p>
             <p class="to-muted">{t!(i18n, order_no, number = move || order_no.clone())}</p>
-            <button type="button" class="to-button" on:click=dismiss>
-                {t!(i18n, ok)}
-            </button>
-        })),
-        Stage::CancelledByStore { .. } => Either::Right(EitherOf10::B(view! {
+            <DismissButton />
+        }),
+        Stage::CancelledByStore { .. } => EitherOf10::B(view! {
             <p>{t!(i18n, status_cancelled_by_store)}</p>
-            <button type="button" class="to-button" on:click=dismiss>
-                {t!(i18n, ok)}
-            </button>
-        })),
-        Stage::NotDelivered => Either::Right(EitherOf10::C(view! {
+            <DismissButton />
+        }),
+        Stage::NotDelivered => EitherOf10::C(view! {
             <p>{t!(i18n, status_not_delivered)}</p>
             <div class="to-actions">
                 <button type="button" class="to-button to-primary" on:click=resend>
@@ -182,12 +228,12 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
                     {t!(i18n, cancel)}
                 </button>
             </div>
-        })),
+        }),
         // The POS's own words, when it gave them: the guest may be able to act on them.
         Stage::Rejected {
             code: ErrorCode::PosRefused,
             message,
-        } => Either::Right(EitherOf10::D(view! {
+        } => EitherOf10::D(view! {
             <p>{t!(i18n, err_pos_refused)}</p>
             {(!message.is_empty())
                 .then(|| {
@@ -197,37 +243,23 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
                         </p>
                     }
                 })}
-            <button type="button" class="to-button" on:click=dismiss>
-                {t!(i18n, ok)}
-            </button>
-        })),
-        Stage::Rejected { code, .. } => Either::Right(EitherOf10::E(view! {
+            <DismissButton />
+        }),
+        Stage::Rejected { code, .. } => EitherOf10::E(view! {
             <p>{refusal_text(code, i18n)}</p>
-            <button type="button" class="to-button" on:click=dismiss>
-                {t!(i18n, ok)}
-            </button>
-        })),
-        Stage::Cancelled => Either::Right(EitherOf10::F(view! {
-            <p>{t!(i18n, status_cancelled)}</p>
-            <button type="button" class="to-button" on:click=dismiss>
-                {t!(i18n, ok)}
-            </button>
-        })),
+            <DismissButton />
+        }),
         Stage::PaymentDeclined { message } if message == crate::ordering::PAY_NOT_CONFIGURED => {
-            Either::Right(EitherOf10::G(view! {
+            EitherOf10::F(view! {
                 <p>{t!(i18n, pay_not_configured)}</p>
-                <button type="button" class="to-button" on:click=dismiss>
-                    {t!(i18n, ok)}
-                </button>
-            }))
+                <DismissButton />
+            })
         }
-        Stage::PaymentDeclined { message } => Either::Right(EitherOf10::H(view! {
+        Stage::PaymentDeclined { message } => EitherOf10::G(view! {
             <p>{t!(i18n, status_payment_declined, reason = move || message.clone())}</p>
-            <button type="button" class="to-button" on:click=dismiss>
-                {t!(i18n, ok)}
-            </button>
-        })),
-        Stage::Unconfirmed { order_no } => Either::Right(EitherOf10::I(view! {
+            <DismissButton />
+        }),
+        Stage::Unconfirmed { order_no } => EitherOf10::H(view! {
             <p class="to-strong">{t!(i18n, status_unconfirmed)}</p>
             {order_no
                 .map(|no| {
@@ -235,40 +267,16 @@ pub fn StatusBody(stage: Stage, now: RwSignal<u64>) -> impl IntoView {
                         <p class="to-muted">{t!(i18n, order_no, number = move || no.clone())}</p>
                     }
                 })}
-            <button type="button" class="to-button" on:click=dismiss>
-                {t!(i18n, ok)}
-            </button>
-        })),
-        Stage::NeedsStaff { .. } => Either::Right(EitherOf10::J(view! {
+            <DismissButton />
+        }),
+        Stage::NeedsStaff { .. } => EitherOf10::I(view! {
             <p class="to-strong">{t!(i18n, status_needs_staff)}</p>
-            <button type="button" class="to-button" on:click=dismiss>
-                {t!(i18n, ok)}
-            </button>
-        })),
-    };
-    let show_approvals = !approvals.is_empty();
-    view! {
-        <div class=format!(
-            "to-status-card {kind}",
-        )>
-            {body}
-            {show_approvals
-                .then(|| {
-                    view! {
-                        <ul class="to-approval">
-                            {approvals
-                                .iter()
-                                .map(|n| {
-                                    let n = n.clone();
-                                    view! {
-                                        <li>{t!(i18n, approval_no, number = move || n.clone())}</li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                        <p class="to-muted">{t!(i18n, show_staff)}</p>
-                    }
-                })}
-        </div>
+            <DismissButton />
+        }),
+        // Cancelled, and any stage under way (never shown here).
+        _ => EitherOf10::J(view! {
+            <p>{t!(i18n, status_cancelled)}</p>
+            <DismissButton />
+        }),
     }
 }
