@@ -3,7 +3,7 @@
 //! POS keep what was written about them, shown as orphaned until removed.
 
 use crate::api::{self, store_path};
-use crate::app::{fetched, loaded, outcome, use_session, TextField};
+use crate::app::{fetched, loaded, outcome, use_session, Session, TextField};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use order_core::owner::{ItemEdit, StoreItem};
@@ -187,6 +187,8 @@ fn ItemRow(
     }
 }
 
+/// What the owner says of one item: its photo, its description, its name and description
+/// in other languages, and whether guests see it.
 #[component]
 fn ItemForm(
     current: RwSignal<StoreItem>,
@@ -197,24 +199,9 @@ fn ItemForm(
     let session = use_session();
     let item = current.get_untracked();
     let description = RwSignal::new(item.description.clone().unwrap_or_default());
-    let texts: Vec<(
-        &'static str,
-        &'static str,
-        RwSignal<String>,
-        RwSignal<String>,
-    )> = ITEM_TEXT_LANGS
+    let texts: Vec<LangText> = ITEM_TEXT_LANGS
         .iter()
-        .map(|lang| {
-            let text = item.texts.iter().find(|t| t.lang == *lang);
-            let name = text.map(|t| t.name.clone()).unwrap_or_default();
-            let description = text.and_then(|t| t.description.clone()).unwrap_or_default();
-            (
-                *lang,
-                lang_label(lang),
-                RwSignal::new(name),
-                RwSignal::new(description),
-            )
-        })
+        .map(|lang| LangText::of(&item, lang))
         .collect();
     let hidden = RwSignal::new(item.hidden);
     let busy = RwSignal::new(None::<&'static str>);
@@ -225,107 +212,16 @@ fn ItemForm(
         ev.prevent_default();
         let edit = ItemEdit {
             description: Some(description.get_untracked()),
-            texts: form_texts
-                .iter()
-                .map(|(lang, _, name, desc)| ItemText {
-                    lang: lang.to_string(),
-                    name: name.get_untracked(),
-                    description: Some(desc.get_untracked()),
-                })
-                .collect(),
+            texts: form_texts.iter().map(LangText::edited).collect(),
             hidden: hidden.get_untracked(),
             // Marked on the row itself, one switch for the one fact.
             sold_out_today: current.with_untracked(|i| i.sold_out_today),
         };
-        let path = save_path.clone();
-        busy.set(Some("저장 중…"));
-        spawn_local(async move {
-            let done = api::put(&path, &edit).await;
-            busy.set(None);
-            match done {
-                Ok(()) => {
-                    said.set(Some(Ok("저장했습니다. 손님 화면에 바로 보입니다.".into())));
-                    current.update(|i| {
-                        i.description = edit.description.filter(|d| !d.trim().is_empty());
-                        i.texts = edit
-                            .texts
-                            .into_iter()
-                            .filter(|t| !t.name.trim().is_empty())
-                            .collect();
-                        i.hidden = edit.hidden;
-                        i.sold_out_today = edit.sold_out_today;
-                    });
-                }
-                Err(e) => said.set(Some(Err(session.explain(e)))),
-            }
-        });
+        send_edit(session, save_path.clone(), edit, current, busy, said);
     };
-    let photo_path = format!("{path}/photo");
-    let upload = move |ev: leptos::ev::Event| {
-        let file = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        let Some(file) = file else { return };
-        let path = photo_path.clone();
-        busy.set(Some("사진 올리는 중…"));
-        said.set(None);
-        spawn_local(async move {
-            let done = api::upload::<serde_json::Value>(&path, file).await;
-            busy.set(None);
-            match done {
-                Ok(v) => {
-                    current.update(|i| i.photo = v["photo"].as_str().map(str::to_string));
-                    said.set(Some(Ok("사진을 올렸습니다.".into())));
-                }
-                Err(e) => said.set(Some(Err(session.explain(e)))),
-            }
-        });
-    };
-    let remove_path = path.clone();
-    let orphaned = item.orphaned;
-    let remove = move |_| {
-        let path = remove_path.clone();
-        spawn_local(async move {
-            match api::delete(&path).await {
-                Ok(()) => {
-                    editing.set(None);
-                    again();
-                }
-                Err(e) => said.set(Some(Err(session.explain(e)))),
-            }
-        });
-    };
-    let field_id = format!("ad-photo-{}", item.id);
     view! {
         <form class="ad-editor" on:submit=save>
-            <div class="ad-photo-field">
-                {move || {
-                    current
-                        .with(|i| i.photo.clone())
-                        .map(|p| {
-                            view! {
-                                <img
-                                    class="ad-photo"
-                                    src=format!("/photos/{p}/960.jpg")
-                                    alt="지금 사진"
-                                    width="320"
-                                    height="240"
-                                />
-                            }
-                        })
-                }} <label class="ad-field" for=field_id.clone()>
-                    <span>"사진 (JPEG·PNG, 12MB까지)"</span>
-                </label>
-                <input
-                    id=field_id
-                    type="file"
-                    accept="image/jpeg,image/png"
-                    on:change=upload
-                    disabled=move || busy.get().is_some()
-                />
-            </div>
+            <PhotoField current=current path=format!("{path}/photo") busy=busy said=said />
             <label class="ad-field">
                 <span>"설명 (한국어)"</span>
                 <textarea
@@ -335,23 +231,7 @@ fn ItemForm(
                     on:input=move |ev| description.set(event_target_value(&ev))
                 ></textarea>
             </label>
-            {texts
-                .into_iter()
-                .map(|(lang, label, name, desc)| {
-                    view! {
-                        <fieldset class="ad-lang">
-                            <legend>{label}</legend>
-                            <TextField label="이름" value=name lang=lang max=NAME_MAX_CHARS />
-                            <TextField
-                                label="설명"
-                                value=desc
-                                lang=lang
-                                max=DESCRIPTION_MAX_CHARS
-                            />
-                        </fieldset>
-                    }
-                })
-                .collect_view()}
+            {texts.into_iter().map(|text| view! { <LangFields text=text /> }).collect_view()}
             <label class="ad-check">
                 <input
                     type="checkbox"
@@ -368,16 +248,11 @@ fn ItemForm(
                 >
                     "저장"
                 </button>
-                {orphaned
+                {item
+                    .orphaned
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                class="ad-button ad-danger"
-                                on:click=remove.clone()
-                            >
-                                "적어 둔 내용 삭제"
-                            </button>
+                            <ForgetButton path=path.clone() editing=editing again=again said=said />
                         }
                     })}
             </div>
@@ -386,5 +261,177 @@ fn ItemForm(
             </p>
             {move || said.get().map(outcome)}
         </form>
+    }
+}
+
+/// What the form is doing now, if anything ("저장 중…").
+type Busy = RwSignal<Option<&'static str>>;
+/// What the last save or upload came to, in the owner's words.
+type Said = RwSignal<Option<Result<String, String>>>;
+
+/// Saves the owner's edit; the row shows it once the server has it.
+fn send_edit(
+    session: Session,
+    path: String,
+    edit: ItemEdit,
+    current: RwSignal<StoreItem>,
+    busy: Busy,
+    said: Said,
+) {
+    busy.set(Some("저장 중…"));
+    spawn_local(async move {
+        let done = api::put(&path, &edit).await;
+        busy.set(None);
+        match done {
+            Ok(()) => {
+                said.set(Some(Ok("저장했습니다. 손님 화면에 바로 보입니다.".into())));
+                current.update(|i| saved(i, edit));
+            }
+            Err(e) => said.set(Some(Err(session.explain(e)))),
+        }
+    });
+}
+
+/// An item's name and description in one language other than Korean, as being edited.
+#[derive(Clone)]
+struct LangText {
+    lang: &'static str,
+    label: &'static str,
+    name: RwSignal<String>,
+    description: RwSignal<String>,
+}
+
+impl LangText {
+    fn of(item: &StoreItem, lang: &'static str) -> LangText {
+        let text = item.texts.iter().find(|t| t.lang == lang);
+        LangText {
+            lang,
+            label: lang_label(lang),
+            name: RwSignal::new(text.map(|t| t.name.clone()).unwrap_or_default()),
+            description: RwSignal::new(
+                text.and_then(|t| t.description.clone()).unwrap_or_default(),
+            ),
+        }
+    }
+
+    fn edited(&self) -> ItemText {
+        ItemText {
+            lang: self.lang.to_string(),
+            name: self.name.get_untracked(),
+            description: Some(self.description.get_untracked()),
+        }
+    }
+}
+
+#[component]
+fn LangFields(text: LangText) -> impl IntoView {
+    view! {
+        <fieldset class="ad-lang">
+            <legend>{text.label}</legend>
+            <TextField label="이름" value=text.name lang=text.lang max=NAME_MAX_CHARS />
+            <TextField
+                label="설명"
+                value=text.description
+                lang=text.lang
+                max=DESCRIPTION_MAX_CHARS
+            />
+        </fieldset>
+    }
+}
+
+/// The item as saved: empty texts are none.
+fn saved(item: &mut StoreItem, edit: ItemEdit) {
+    item.description = edit.description.filter(|d| !d.trim().is_empty());
+    item.texts = edit
+        .texts
+        .into_iter()
+        .filter(|t| !t.name.trim().is_empty())
+        .collect();
+    item.hidden = edit.hidden;
+    item.sold_out_today = edit.sold_out_today;
+}
+
+/// The item's photo as guests see it now, and a file to put in its place.
+#[component]
+fn PhotoField(current: RwSignal<StoreItem>, path: String, busy: Busy, said: Said) -> impl IntoView {
+    let session = use_session();
+    let upload = move |ev: leptos::ev::Event| {
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else { return };
+        let path = path.clone();
+        busy.set(Some("사진 올리는 중…"));
+        said.set(None);
+        spawn_local(async move {
+            let done = api::upload::<serde_json::Value>(&path, file).await;
+            busy.set(None);
+            match done {
+                Ok(v) => {
+                    current.update(|i| i.photo = v["photo"].as_str().map(str::to_string));
+                    said.set(Some(Ok("사진을 올렸습니다.".into())));
+                }
+                Err(e) => said.set(Some(Err(session.explain(e)))),
+            }
+        });
+    };
+    let field_id = current.with_untracked(|i| format!("ad-photo-{}", i.id));
+    view! {
+        <div class="ad-photo-field">
+            {move || {
+                current
+                    .with(|i| i.photo.clone())
+                    .map(|p| {
+                        view! {
+                            <img
+                                class="ad-photo"
+                                src=format!("/photos/{p}/960.jpg")
+                                alt="지금 사진"
+                                width="320"
+                                height="240"
+                            />
+                        }
+                    })
+            }} <label class="ad-field" for=field_id.clone()>
+                <span>"사진 (JPEG·PNG, 12MB까지)"</span>
+            </label>
+            <input
+                id=field_id
+                type="file"
+                accept="image/jpeg,image/png"
+                on:change=upload
+                disabled=move || busy.get().is_some()
+            />
+        </div>
+    }
+}
+
+/// Deletes what was written for an item the POS no longer has.
+#[component]
+fn ForgetButton(
+    path: String,
+    editing: RwSignal<Option<String>>,
+    again: impl Fn() + Copy + Send + Sync + 'static,
+    said: Said,
+) -> impl IntoView {
+    let session = use_session();
+    let remove = move |_| {
+        let path = path.clone();
+        spawn_local(async move {
+            match api::delete(&path).await {
+                Ok(()) => {
+                    editing.set(None);
+                    again();
+                }
+                Err(e) => said.set(Some(Err(session.explain(e)))),
+            }
+        });
+    };
+    view! {
+        <button type="button" class="ad-button ad-danger" on:click=remove>
+            "적어 둔 내용 삭제"
+        </button>
     }
 }
