@@ -97,32 +97,7 @@ impl AppState {
             &config.staff_call_reasons,
         ));
         let client = ClientConfig::from(config.timing);
-        let settings = DeskSettings {
-            poll_interval: Duration::from_millis(client.poll_interval_ms),
-            store_list_per_table: config.upstream.store_inquiry_per_table,
-            occupied_retry_ms: client.occupied_retry_ms,
-            staff_pin: config.staff_pin.clone(),
-            orders_per_minute_per_table: limits.orders_per_minute_per_table,
-            caps: config
-                .stores
-                .keys()
-                .map(|slug| {
-                    let (total, items) = config.order_caps(slug);
-                    let caps = OrderCaps {
-                        max_total: Won(total),
-                        max_items: items,
-                    };
-                    (slug.clone(), caps)
-                })
-                .collect(),
-            // Well past the upstream's own timeout and the time the host takes to list a new
-            // order, an order absent from the table never arrived (or arrived and vanished
-            // undelivered: the acceptance window is longer).
-            prepaid_daily_limit: config.tablets.prepaid_daily_limit,
-            settle_after: Duration::from_millis(
-                (limits.upstream_timeout_ms * 3 / 2).max(2_000) + config.upstream.listed_within_ms,
-            ),
-        };
+        let settings = desk_settings(&config, &client);
         let desk = Arc::new(OrderDesk::new(
             upstream,
             catalog.clone(),
@@ -159,6 +134,37 @@ impl AppState {
             desk,
             metrics,
         })))
+    }
+}
+
+/// What the order desk is set up with, from the configuration.
+fn desk_settings(config: &Config, client: &ClientConfig) -> DeskSettings {
+    let limits = &config.limits;
+    DeskSettings {
+        poll_interval: Duration::from_millis(client.poll_interval_ms),
+        store_list_per_table: config.upstream.store_inquiry_per_table,
+        occupied_retry_ms: client.occupied_retry_ms,
+        staff_pin: config.staff_pin.clone(),
+        orders_per_minute_per_table: limits.orders_per_minute_per_table,
+        caps: config
+            .stores
+            .keys()
+            .map(|slug| {
+                let (total, items) = config.order_caps(slug);
+                let caps = OrderCaps {
+                    max_total: Won(total),
+                    max_items: items,
+                };
+                (slug.clone(), caps)
+            })
+            .collect(),
+        // Well past the upstream's own timeout and the time the host takes to list a new
+        // order, an order absent from the table never arrived (or arrived and vanished
+        // undelivered: the acceptance window is longer).
+        prepaid_daily_limit: config.tablets.prepaid_daily_limit,
+        settle_after: Duration::from_millis(
+            (limits.upstream_timeout_ms * 3 / 2).max(2_000) + config.upstream.listed_within_ms,
+        ),
     }
 }
 
