@@ -45,13 +45,8 @@ pub fn StaffPin(wrong_pin: bool) -> impl IntoView {
                 <button type="submit" class="to-button to-primary">
                     {t!(i18n, confirm)}
                 </button>
-                <button
-                    type="button"
-                    class="to-button"
-                    on:click=move |_| ordering.dispatch(Event::GuestCancel)
-                >
-                    {t!(i18n, cancel)}
-                </button>
+                // Cash is not taken yet: the guest may still walk away.
+                <super::status_panel::CancelButton paid=false />
             </div>
         </form>
     }

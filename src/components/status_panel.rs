@@ -105,7 +105,7 @@ fn Approvals(approvals: Vec<String>) -> impl IntoView {
 
 /// A way out for the guest while the order is under way, unless it was paid for.
 #[component]
-fn CancelButton(paid: bool) -> impl IntoView {
+pub(super) fn CancelButton(paid: bool) -> impl IntoView {
     let i18n = use_i18n();
     let ordering = expect_context::<Ordering>();
     (!paid).then(|| {
