@@ -6,6 +6,9 @@
 use super::shared_view::{store_list_answers, StoreLook, StoreStep};
 use super::*;
 
+/// A look at a table's orders, and when it was asked.
+pub(super) type Look = (Instant, TableInquiry);
+
 /// A phone told when to ask again comes this much after the look it waits for is due.
 const NEXT_LOOK_MARGIN: Duration = Duration::from_millis(50);
 
@@ -15,14 +18,15 @@ impl OrderDesk {
             .get_with((store.to_string(), table.to_string()), InquiryCell::default)
     }
 
-    /// The table's orders as a phone sees them: asked no earlier than `not_before` and at
-    /// most a poll interval ago; from the store's shared look when it answers for the table.
+    /// The table's orders as a phone sees them, and when they were asked: no earlier than
+    /// `not_before` and at most a poll interval ago; from the store's shared look when it
+    /// answers for the table.
     pub(super) async fn table_view(
         &self,
         store: &str,
         table: &str,
         not_before: Option<Instant>,
-    ) -> Result<TableInquiry, OrderError> {
+    ) -> Result<Look, OrderError> {
         match self.view_from_store(store, table, not_before).await {
             Some(view) => Ok(view),
             None => self.table_inquiry(store, table, not_before).await,
@@ -35,7 +39,8 @@ impl OrderDesk {
         store: &str,
         table: &str,
     ) -> Result<TableInquiry, OrderError> {
-        self.table_view(store, table, Some(Instant::now())).await
+        let (_, view) = self.table_view(store, table, Some(Instant::now())).await?;
+        Ok(view)
     }
 
     /// The table's part of the store's look, when it holds all the table's orders; `None`
@@ -45,7 +50,7 @@ impl OrderDesk {
         store: &str,
         table: &str,
         not_before: Option<Instant>,
-    ) -> Option<TableInquiry> {
+    ) -> Option<Look> {
         let cell = self.inquiry_cell(store, table);
         let stale_since = {
             let look = cell.lock().await;
@@ -73,16 +78,16 @@ impl OrderDesk {
         look.complete = Some(view.listed.clone());
         look.newest = Some(view.latest_on_pos.clone());
         look.last = Some((shared.asked_at, view.clone()));
-        Some(view)
+        Some((shared.asked_at, view))
     }
 
     /// The last look at a table, if it is fresh and asked no earlier than `not_before`.
-    fn kept(&self, look: &TableLook, not_before: Option<Instant>) -> Option<TableInquiry> {
+    fn kept(&self, look: &TableLook, not_before: Option<Instant>) -> Option<Look> {
         let (at, inquiry) = look.last.as_ref()?;
         let usable = at.elapsed() < self.inquiry_fresh_for && not_before.is_none_or(|t| *at >= t);
         usable.then(|| {
             self.metrics.inquiries_coalesced.inc();
-            inquiry.clone()
+            (*at, inquiry.clone())
         })
     }
 
@@ -92,7 +97,7 @@ impl OrderDesk {
         store: &str,
         table: &str,
         not_before: Option<Instant>,
-    ) -> Result<TableInquiry, OrderError> {
+    ) -> Result<Look, OrderError> {
         let info = self.catalog.with_table(store, table).await?;
         let (floor, tbl) = info.table_codes(table)?;
         let cell = self.inquiry_cell(store, table);
@@ -113,7 +118,7 @@ impl OrderDesk {
         look.newest = Some(fresh.latest_on_pos.clone());
         look.complete = (!fresh.full).then(|| fresh.listed.clone());
         look.last = Some((asked_at, fresh.clone()));
-        Ok(fresh)
+        Ok((asked_at, fresh))
     }
 
     /// The store's look at every table, asked no earlier than `not_before`: one fetch at a
@@ -179,12 +184,10 @@ impl OrderDesk {
         }
     }
 
-    /// When a phone at the table should ask again: as soon as a look newer than the one it
-    /// was answered from can be had, so news reaches it within a poll interval of being
-    /// seen on the POS. `None` when nothing was looked at.
-    pub(super) async fn next_look_in(&self, store: &str, table: &str) -> Option<u64> {
-        let cell = self.inquiry_cell(store, table);
-        let asked_at = cell.lock().await.last.as_ref()?.0;
+    /// When a phone answered from a look asked at `asked_at` should ask again: as soon as a
+    /// newer look can be had, so news reaches it within a poll interval of being seen on
+    /// the POS.
+    pub(super) fn next_look_in(&self, asked_at: Instant) -> Option<u64> {
         let due = (asked_at + self.inquiry_fresh_for).saturating_duration_since(Instant::now());
         u64::try_from((due + NEXT_LOOK_MARGIN).as_millis()).ok()
     }
@@ -214,7 +217,7 @@ impl OrderDesk {
                 .table_view(store, table, None)
                 .await
                 .ok()
-                .and_then(|i| i.latest_on_pos),
+                .and_then(|(_, i)| i.latest_on_pos),
         }
     }
 }

@@ -124,7 +124,7 @@ impl OrderDesk {
         table: &str,
         mine: &[&str],
     ) -> Result<TableOrders, OrderError> {
-        let mut inquiry = self.table_view(store, table, None).await?;
+        let (asked_at, mut inquiry) = self.table_view(store, table, None).await?;
         let known = self.known_at(store, table, None).await?;
         let sightings = known.mark(&mut inquiry);
         let mut orders = inquiry.for_party(mine);
@@ -164,7 +164,7 @@ impl OrderDesk {
                 _ => {}
             }
         }
-        orders.next_poll_ms = self.next_look_in(store, table).await;
+        orders.next_poll_ms = self.next_look_in(asked_at);
         // What this phone placed, told apart from what others at the table did.
         for o in &mut orders.orders {
             o.from_this_phone = o
@@ -294,7 +294,10 @@ impl OrderDesk {
         // The records are read after the list they are matched against, so that any order
         // listed that is one of ours has its record among them.
         let now = Instant::now();
-        let shared = self.view_from_store(store, table, Some(now)).await;
+        let shared = self
+            .view_from_store(store, table, Some(now))
+            .await
+            .map(|(_, v)| v);
         let mut known = self.known_at(store, table, Some(record)).await?;
         let index = |known: &Known| known.index_of(&record.client_order_id).unwrap_or(0);
         let found = |known: &Known, v: &TableInquiry| {
@@ -306,7 +309,7 @@ impl OrderDesk {
         let inquiry = match shared {
             Some(view) if found(&known, &view) => view,
             _ => {
-                let own = self.table_inquiry(store, table, Some(now)).await?;
+                let (_, own) = self.table_inquiry(store, table, Some(now)).await?;
                 known = self.known_at(store, table, Some(record)).await?;
                 own
             }
