@@ -6,8 +6,9 @@
 //   1. wasm-split-cli cuts cargo's wasm (linked with --emit-relocs) at those functions;
 //   2. wasm-bindgen makes the glue for the main part, wasm-opt shrinks every part;
 //   3. every file is named by the hash of what was built, the parts' loaders go into the
-//      glue (minified with terser for release), and index.html points at the new names (its
-//      preloads with new integrity hashes).
+//      glue (minified with terser for release), the floating layer's loading its stylesheet
+//      too (named by minify-css.mjs), and index.html points at the new names (its preloads
+//      with new integrity hashes).
 //   node tools/split-wasm.mjs   (trunk sets TRUNK_STAGING_DIR, TRUNK_PROFILE, TRUNK_SOURCE_DIR)
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -49,9 +50,14 @@ try {
   // not to: its wasm is replaced here).
   run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--keep-lld-exports', '--out-dir', work, '--out-name', placeholder,
     join(work, `${placeholder}.wasm`)]);
+  // `-Os` over `-Oz`: a few bytes more before compression, about 360 B less as brotli.
+  // `--low-memory-unused` (another 500 B less) lets wasm-opt fold constant offsets into
+  // loads, sound only while nothing lives below address 1024: rustc puts the 1 MiB stack
+  // first and the data after it, which lowMemoryUnused() checks.
   const optimise = (file) => {
-    if (profile === 'release') run('wasm-opt', ['-Oz', file, '-o', file]);
+    if (profile === 'release') run('wasm-opt', ['-Os', '--low-memory-unused', '-Os', file, '-o', file]);
   };
+  lowMemoryUnused(join(work, `${placeholder}_bg.wasm`));
   optimise(join(work, `${placeholder}_bg.wasm`));
   chunks.forEach((c) => optimise(join(work, c)));
 
@@ -68,6 +74,7 @@ try {
     link = link.replaceAll(`"./${c}"`, `"./${named}"`);
     writeFileSync(join(staging, named), chunkBytes[i]);
   });
+  link = withLayerStyle(link);
   glue = withLoaders(glue, link, placeholder);
   // wasm-bindgen writes its glue for reading; minified it is less than half the size.
   if (profile === 'release') glue = (await minify(glue, { module: true, compress: true, mangle: true })).code;
@@ -83,6 +90,43 @@ try {
   writeFileSync(html, page);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * Fails unless the wasm's stack pointer starts and every data segment lies at 1024 or above
+ * (what `--low-memory-unused` assumes).
+ */
+function lowMemoryUnused(file) {
+  const text = execFileSync('wasm-dis', [file], { maxBuffer: 1 << 30 }).toString();
+  const stack = text.match(/\(global \$__stack_pointer \(mut i32\) \(i32\.const (\d+)\)\)/);
+  const data = [...text.matchAll(/^ \(data \S+ \(i32\.const (\d+)\)/gm)].map((m) => Number(m[1]));
+  if (!stack || data.length === 0) throw new Error(`${file}: no stack pointer or data segments to check`);
+  const low = [Number(stack[1]), ...data].filter((at) => at < 1024);
+  if (low.length > 0) throw new Error(`${file}: memory below 1024 is used (${low}): drop --low-memory-unused`);
+}
+
+/**
+ * The link module with the floating layer's stylesheet among what its loader waits for: the
+ * layer's rules come with its code (the table page does not carry them), and nothing of the
+ * layer is drawn before they apply. A stylesheet that fails to load fails the load, which the
+ * widget offers to try again; a later try fetches it afresh.
+ */
+function withLayerStyle(link) {
+  const styles = readdirSync(staging).filter((f) => /^layer-[0-9a-f]{16}\.css$/.test(f));
+  if (styles.length !== 1) throw new Error(`the layer's stylesheet: expected one layer-HASH.css, found ${styles}`);
+  const loader = /(export const __wasm_split_load_floating_layer = wrapAsyncCb\(makeLoad\([\s\S]*?\n, \[)([^\]]*)(\]\)\);)/;
+  if (!loader.test(link)) throw new Error("the split loader has no floating_layer loader of the expected shape");
+  const style = `let layerStyle;
+const __layer_style = () => layerStyle ??= new Promise((loaded, failed) => {
+    const sheet = document.createElement('link');
+    sheet.rel = 'stylesheet';
+    sheet.href = new URL("./${styles[0]}", import.meta.url).href;
+    sheet.onload = loaded;
+    sheet.onerror = () => { sheet.remove(); layerStyle = undefined; failed(new Error('layer stylesheet')); };
+    document.head.append(sheet);
+});
+`;
+  return style + link.replace(loader, (_, head, deps, tail) => `${head}${deps ? `${deps}, ` : ''}__layer_style${tail}`);
 }
 
 /**

@@ -611,7 +611,7 @@ async fn a_valid_table_link_gets_its_first_screen_drawn_by_the_server() {
     assert!(html.contains("first-contentful-paint"));
     // Compiled as it arrives, started in a task of its own.
     assert!(html.contains(
-        "const code = '/w-0123456789abcdef_bg.wasm';\nconst compiled = await WebAssembly.compileStreaming(fetch(code))"
+        "const code='/w-0123456789abcdef_bg.wasm',compiled=await WebAssembly.compileStreaming(fetch(code))"
     ));
     assert!(html.contains("const wasm = await init({ module_or_path: compiled })"));
     // In English when the link asks for it, from the `<html>` element down.

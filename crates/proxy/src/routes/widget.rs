@@ -98,31 +98,24 @@ fn inline_stylesheet(html: &str, dist: &Dist) -> String {
 /// Waits for the browser's first contentful paint (its `paint` timing entry): an animation
 /// frame alone can end before the frame is on screen, and the code's fetch then shares the
 /// bandwidth with the first screen after all. A browser without paint timing waits a frame;
-/// none waits more than a second.
-const FIRST_PAINT_THEN: &str = "await new Promise((painted) => {\n\
-  const after = () => setTimeout(painted);\n\
-  if (PerformanceObserver.supportedEntryTypes?.includes('paint')) {\n\
-    new PerformanceObserver((list) => { if (list.getEntriesByName('first-contentful-paint').length) after(); })\n\
-      .observe({ type: 'paint', buffered: true });\n\
-  } else {\n\
-    requestAnimationFrame(after);\n\
-  }\n\
-  setTimeout(painted, 1000);\n\
-});\n";
+/// none waits more than a second. Written small: every phone receives it in the page.
+const FIRST_PAINT_THEN: &str = "await new Promise(p=>{const a=()=>setTimeout(p);\
+PerformanceObserver.supportedEntryTypes?.includes('paint')\
+?new PerformanceObserver(l=>l.getEntriesByName('first-contentful-paint').length&&a()).observe({type:'paint',buffered:!0})\
+:requestAnimationFrame(a);setTimeout(p,1e3)});\n";
 
 /// The page for when the server drew the first screen: the wasm is fetched once that screen
 /// is painted, not preloaded beside it. On a weak connection a preload shares the bandwidth
 /// with the rest of the page, which now holds the menu itself: the menu shows first, the
-/// code follows. The small JS glue still loads at once. The code is compiled as it arrives,
-/// then started in a task of its own: a phone answers a tap between the two.
+/// code follows. The small JS glue still loads at once: the loader's import, which comes
+/// before trunk's `modulepreload` of it, fetches it as early, so that link goes too. The code
+/// is compiled as it arrives, then started in a task of its own: a phone answers a tap
+/// between the two.
 fn code_after_first_paint(html: &str) -> String {
-    let without_preload = match html.find("<link rel=\"preload\"") {
-        Some(start) => match html[start..].find('>') {
-            Some(end) => format!("{}{}", &html[..start], &html[start + end + 1..]),
-            None => html.to_string(),
-        },
-        None => html.to_string(),
-    };
+    let without_preload = without_link(
+        &without_link(html, "<link rel=\"preload\""),
+        "<link rel=\"modulepreload\"",
+    );
     const START: &str = "const wasm = await init({ module_or_path: ";
     let Some(code) = between(&without_preload, START, " })") else {
         return without_preload.replacen(
@@ -134,12 +127,22 @@ fn code_after_first_paint(html: &str) -> String {
     // A server that sends the wasm without its type cannot be compiled while it streams:
     // the glue then fetches it itself.
     let compiled = format!(
-        "{FIRST_PAINT_THEN}const code = {code};\n\
-         const compiled = await WebAssembly.compileStreaming(fetch(code)).catch(() => code);\n\
-         await new Promise((next) => setTimeout(next));\n\
+        "{FIRST_PAINT_THEN}const code={code},compiled=await WebAssembly.compileStreaming(fetch(code)).catch(()=>code);\
+         await new Promise(n=>setTimeout(n));\n\
          {START}compiled }})"
     );
     without_preload.replacen(&format!("{START}{code} }})"), &compiled, 1)
+}
+
+/// `html` without the first tag that starts with `start`.
+fn without_link(html: &str, start: &str) -> String {
+    match html.find(start) {
+        Some(from) => match html[from..].find('>') {
+            Some(end) => format!("{}{}", &html[..from], &html[from + end + 1..]),
+            None => html.to_string(),
+        },
+        None => html.to_string(),
+    }
 }
 
 /// The parts split off the page's wasm that a page drawing its store front itself (partner
