@@ -71,41 +71,6 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
     });
     use_interval_fn(move || orders.refetch(), shop.config.poll_interval_ms);
     let close = move || shop.history_open.set(false);
-    let row = move |o: PlacedOrder| {
-        let names: Vec<String> = o
-            .lines
-            .iter()
-            .map(|l| format!("{} × {}", l.name, l.count))
-            .collect();
-        // A call for staff lists its reasons and costs nothing: no count, no price.
-        if o.staff_call {
-            let reasons: Vec<&str> = o.lines.iter().map(|l| l.name.as_str()).collect();
-            return Either::Left(view! {
-                <li class="to-history-row to-history-call">
-                    <div class="to-history-top">
-                        <span class="to-muted">{clock_time(&o.received_at)}</span>
-                        <span class="to-tag to-tag-call">{t!(i18n, history_staff_call)}</span>
-                    </div>
-                    <p class="to-cart-line-detail">{reasons.join(", ")}</p>
-                </li>
-            });
-        }
-        let (tag_class, tag_words) = status_tag(o.status, i18n);
-        let mine = o.from_this_phone.then(|| {
-            view! { <span class="to-tag to-tag-mine">{t!(i18n, history_from_this_phone)}</span> }
-        });
-        Either::Right(view! {
-            <li class="to-history-row">
-                <div class="to-history-top">
-                    <span class="to-muted">{clock_time(&o.received_at)}</span>
-                    <span class=tag_class>{tag_words}</span>
-                    {mine}
-                    <strong>{move || won(shop.locale.get(), o.total)}</strong>
-                </div>
-                <p class="to-cart-line-detail">{names.join(", ")}</p>
-            </li>
-        })
-    };
     view! {
         <Sheet title_id="to-history-title" title=t!(i18n, history) on_close=close>
             <Transition fallback=move || {
@@ -124,7 +89,11 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
                                 EitherOf3::B(
                                     view! {
                                         <ul class="to-history">
-                                            {list.orders.into_iter().map(row).collect_view()}
+                                            {list
+                                                .orders
+                                                .into_iter()
+                                                .map(|o| view! { <HistoryRow o /> })
+                                                .collect_view()}
                                         </ul>
                                     },
                                 )
@@ -137,4 +106,44 @@ fn HistoryBody(store: String, table: String, api: Api) -> impl IntoView {
             </Transition>
         </Sheet>
     }
+}
+
+/// One order at the table: when, how it stands, whether this phone placed it, its total and
+/// lines; a call for staff lists its reasons and costs nothing (no count, no price).
+#[component]
+fn HistoryRow(o: PlacedOrder) -> impl IntoView {
+    let i18n = use_i18n();
+    let shop = use_shop();
+    if o.staff_call {
+        let reasons: Vec<&str> = o.lines.iter().map(|l| l.name.as_str()).collect();
+        return Either::Left(view! {
+            <li class="to-history-row to-history-call">
+                <div class="to-history-top">
+                    <span class="to-muted">{clock_time(&o.received_at)}</span>
+                    <span class="to-tag to-tag-call">{t!(i18n, history_staff_call)}</span>
+                </div>
+                <p class="to-cart-line-detail">{reasons.join(", ")}</p>
+            </li>
+        });
+    }
+    let names: Vec<String> = o
+        .lines
+        .iter()
+        .map(|l| format!("{} × {}", l.name, l.count))
+        .collect();
+    let (tag_class, tag_words) = status_tag(o.status, i18n);
+    let mine = o.from_this_phone.then(|| {
+        view! { <span class="to-tag to-tag-mine">{t!(i18n, history_from_this_phone)}</span> }
+    });
+    Either::Right(view! {
+        <li class="to-history-row">
+            <div class="to-history-top">
+                <span class="to-muted">{clock_time(&o.received_at)}</span>
+                <span class=tag_class>{tag_words}</span>
+                {mine}
+                <strong>{move || won(shop.locale.get(), o.total)}</strong>
+            </div>
+            <p class="to-cart-line-detail">{names.join(", ")}</p>
+        </li>
+    })
 }

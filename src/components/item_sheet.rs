@@ -51,47 +51,14 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
     let groups = item.with_value(|i| i.option_groups.clone());
 
     let name = move || item.with_value(|i| shown_name(i, shop.locale.get()));
-    let korean = move || {
-        item.with_value(|i| korean_beside(i, shop.locale.get()))
-            .map(|ko| {
-                view! {
-                    <p class="to-item-ko" lang="ko">
-                        {ko}
-                    </p>
-                }
-            })
-    };
-    let description = move || {
-        item.with_value(|i| shown_description(i, shop.locale.get()))
-            .map(|d| view! { <p class="to-sheet-desc">{d}</p> })
-    };
-    let photo = item.with_value(|i| i.photo.clone()).map(|photo| {
-        view! { <ItemPhoto photo=Some(photo) sizes="(min-width: 640px) 608px, 100vw" /> }
-    });
-
     view! {
         <Sheet title_id=title_id title=name on_close=close>
-            {photo}
-            {korean}
-            {description}
-            <p class="to-sheet-price">
-                {move || won(shop.locale.get(), item.with_value(|i| i.price))}
-            </p>
+            <ItemAbout item />
             {groups
                 .into_iter()
                 .map(|g| view! { <OptionGroupField group=g picks=picks /> })
                 .collect_view()}
-            <label class="to-field">
-                <span>{t!(i18n, item_memo)}</span>
-                <textarea
-                    class="to-input"
-                    rows="2"
-                    maxlength=MAX_LINE_MEMO_CHARS.to_string()
-                    placeholder=move || t_string!(i18n, item_memo_placeholder).to_string()
-                    prop:value=move || memo.get()
-                    on:input=move |ev| memo.set(event_target_value(&ev))
-                ></textarea>
-            </label>
+            <LineMemo memo />
             <div class="to-sheet-foot">
                 <Counter count=count />
                 <button
@@ -110,6 +77,55 @@ fn ItemSheetBody(item: Item) -> impl IntoView {
                 {move || problem.with(|p| p.as_ref().map(|p| choice_problem_text(p, i18n)))}
             </p>
         </Sheet>
+    }
+}
+
+/// What the guest reads of the item: its photo, its Korean name beside the guest's
+/// language, its description and its price.
+#[component]
+fn ItemAbout(item: StoredValue<Item>) -> impl IntoView {
+    let shop = use_shop();
+    let korean = move || {
+        item.with_value(|i| korean_beside(i, shop.locale.get()))
+            .map(|ko| {
+                view! {
+                    <p class="to-item-ko" lang="ko">
+                        {ko}
+                    </p>
+                }
+            })
+    };
+    let description = move || {
+        item.with_value(|i| shown_description(i, shop.locale.get()))
+            .map(|d| view! { <p class="to-sheet-desc">{d}</p> })
+    };
+    let photo = item.with_value(|i| i.photo.clone()).map(|photo| {
+        view! { <ItemPhoto photo=Some(photo) sizes="(min-width: 640px) 608px, 100vw" /> }
+    });
+    view! {
+        {photo}
+        {korean}
+        {description}
+        <p class="to-sheet-price">{move || won(shop.locale.get(), item.with_value(|i| i.price))}</p>
+    }
+}
+
+/// The guest's words for the kitchen about this line ("less spicy").
+#[component]
+fn LineMemo(memo: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="to-field">
+            <span>{t!(i18n, item_memo)}</span>
+            <textarea
+                class="to-input"
+                rows="2"
+                maxlength=MAX_LINE_MEMO_CHARS.to_string()
+                placeholder=move || t_string!(i18n, item_memo_placeholder).to_string()
+                prop:value=move || memo.get()
+                on:input=move |ev| memo.set(event_target_value(&ev))
+            ></textarea>
+        </label>
     }
 }
 

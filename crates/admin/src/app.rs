@@ -144,9 +144,36 @@ impl Section {
 
 #[component]
 fn Dashboard(stores: Vec<StoreRef>) -> impl IntoView {
-    let session = use_session();
     let current = RwSignal::new(stores.first().cloned());
     let section = RwSignal::new(Section::Status);
+    view! {
+        <DashboardHeader stores current />
+        <nav class="ad-tabs" aria-label="관리 항목">
+            {Section::ALL
+                .map(|s| {
+                    view! {
+                        <button
+                            type="button"
+                            class="ad-tab"
+                            class:ad-tab-active=move || section.get() == s
+                            aria-current=move || (section.get() == s).then_some("page")
+                            on:click=move |_| section.set(s)
+                        >
+                            {s.label()}
+                        </button>
+                    }
+                })}
+        </nav>
+        <main class="ad-main">
+            {move || current.get().map(|store| section_view(section.get(), store.slug))}
+        </main>
+    }
+}
+
+/// The store's name, the choice of store when the owner has several, and signing out.
+#[component]
+fn DashboardHeader(stores: Vec<StoreRef>, current: RwSignal<Option<StoreRef>>) -> impl IntoView {
+    let session = use_session();
     let sign_out = move |_| {
         spawn_local(async move {
             let _ = api::delete("/api/v1/admin/session").await;
@@ -191,51 +218,18 @@ fn Dashboard(stores: Vec<StoreRef>) -> impl IntoView {
                 "로그아웃"
             </button>
         </header>
-        <nav class="ad-tabs" aria-label="관리 항목">
-            {Section::ALL
-                .map(|s| {
-                    view! {
-                        <button
-                            type="button"
-                            class="ad-tab"
-                            class:ad-tab-active=move || section.get() == s
-                            aria-current=move || (section.get() == s).then_some("page")
-                            on:click=move |_| section.set(s)
-                        >
-                            {s.label()}
-                        </button>
-                    }
-                })}
-        </nav>
-        <main class="ad-main">
-            {move || {
-                current
-                    .get()
-                    .map(|store| {
-                        let slug = store.slug;
-                        match section.get() {
-                            Section::Status => {
-                                view! { <crate::store::Status store=slug /> }.into_any()
-                            }
-                            Section::Menu => {
-                                view! { <crate::menu::MenuEditor store=slug /> }.into_any()
-                            }
-                            Section::Orders => {
-                                view! { <crate::orders::TodaysOrders store=slug /> }.into_any()
-                            }
-                            Section::Tables => {
-                                view! { <crate::trust::Tables store=slug /> }.into_any()
-                            }
-                            Section::Tablets => {
-                                view! { <crate::trust::Tablets store=slug /> }.into_any()
-                            }
-                            Section::Pin => {
-                                view! { <crate::store::PinChange store=slug /> }.into_any()
-                            }
-                        }
-                    })
-            }}
-        </main>
+    }
+}
+
+/// The section the owner chose, for the store `slug`.
+fn section_view(section: Section, slug: String) -> AnyView {
+    match section {
+        Section::Status => view! { <crate::store::Status store=slug /> }.into_any(),
+        Section::Menu => view! { <crate::menu::MenuEditor store=slug /> }.into_any(),
+        Section::Orders => view! { <crate::orders::TodaysOrders store=slug /> }.into_any(),
+        Section::Tables => view! { <crate::trust::Tables store=slug /> }.into_any(),
+        Section::Tablets => view! { <crate::trust::Tablets store=slug /> }.into_any(),
+        Section::Pin => view! { <crate::store::PinChange store=slug /> }.into_any(),
     }
 }
 

@@ -80,7 +80,6 @@ fn ItemRow(
     editing: RwSignal<Option<String>>,
     again: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let session = use_session();
     let id = item.id.clone();
     let is_open = {
         let id = id.clone();
@@ -96,81 +95,25 @@ fn ItemRow(
         })
     };
     let current = RwSignal::new(item);
-    let saving = RwSignal::new(false);
     let path = current.with_untracked(|i| item_path(&store, &i.id));
-    let quick = {
-        let path = path.clone();
-        move |ev: leptos::ev::Event| {
-            let mut edit = current.with_untracked(|i| ItemEdit::from(i));
-            edit.sold_out_today = event_target_checked(&ev);
-            let path = path.clone();
-            saving.set(true);
-            spawn_local(async move {
-                match api::put(&path, &edit).await {
-                    Ok(()) => current.update(|i| i.sold_out_today = edit.sold_out_today),
-                    Err(e) => {
-                        let _ =
-                            web_sys::window().map(|w| w.alert_with_message(&session.explain(e)));
-                    }
-                }
-                saving.set(false);
-            });
-        }
-    };
-    let thumb = move || match current.with(|i| i.photo.clone()) {
-        Some(photo) => view! {
-            <img
-                class="ad-thumb"
-                src=format!("/photos/{photo}/320.jpg")
-                alt=""
-                width="96"
-                height="72"
-            />
-        }
-        .into_any(),
-        None => {
-            view! { <span class="ad-thumb ad-thumb-none" aria-hidden="true"></span> }.into_any()
-        }
-    };
     let item = current.get_untracked();
     let title = item.name.clone().unwrap_or_else(|| item.id.clone());
-    let badges = move || {
-        current.with(|i| view! {
-            {i.orphaned.then(|| view! { <span class="ad-badge ad-warn">"POS에 없음"</span> })}
-            {i.sold_out_on_pos.then(|| view! { <span class="ad-badge">"POS 품절"</span> })}
-            {i.hidden.then(|| view! { <span class="ad-badge">"숨김"</span> })}
-            {(!i.texts.is_empty())
-                .then(|| {
-                    view! {
-                        <span class="ad-badge ad-ok">{format!("외국어 {}", i.texts.len())}</span>
-                    }
-                })}
-        })
-    };
     view! {
         <div
             class="ad-item"
             class:ad-item-hidden=move || current.with(|i| i.hidden)
             data-item=item.id.clone()
         >
-            {thumb}
+            <ItemThumb current />
             <div class="ad-item-text">
                 <strong>{title}</strong>
                 <span class="ad-muted">{item.price.map(|p| p.korean())}</span>
-                <span class="ad-badges">{badges}</span>
+                <span class="ad-badges">
+                    <ItemBadges current />
+                </span>
             </div>
             <div class="ad-item-actions">
-                <label class="ad-check">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || current.with(|i| i.sold_out_today)
-                        on:change=quick
-                        disabled=move || saving.get()
-                    />
-                    <span title="다음 영업일(오전 5시)에 풀립니다">
-                        "오늘 품절"
-                    </span>
-                </label>
+                <SoldOutToday current path=path.clone() />
                 <button
                     type="button"
                     class="ad-button"
@@ -184,6 +127,77 @@ fn ItemRow(
         <Show when=move || is_open.get()>
             <ItemForm current=current path=path.clone() editing=editing again=again />
         </Show>
+    }
+}
+
+/// The item's photo as guests see it in the list, or an empty frame.
+#[component]
+fn ItemThumb(current: RwSignal<StoreItem>) -> impl IntoView {
+    move || match current.with(|i| i.photo.clone()) {
+        Some(photo) => view! {
+            <img
+                class="ad-thumb"
+                src=format!("/photos/{photo}/320.jpg")
+                alt=""
+                width="96"
+                height="72"
+            />
+        }
+        .into_any(),
+        None => {
+            view! { <span class="ad-thumb ad-thumb-none" aria-hidden="true"></span> }.into_any()
+        }
+    }
+}
+
+/// What sets the item apart: gone from the POS, sold out there, hidden, other languages.
+#[component]
+fn ItemBadges(current: RwSignal<StoreItem>) -> impl IntoView {
+    move || {
+        current.with(|i| view! {
+            {i.orphaned.then(|| view! { <span class="ad-badge ad-warn">"POS에 없음"</span> })}
+            {i.sold_out_on_pos.then(|| view! { <span class="ad-badge">"POS 품절"</span> })}
+            {i.hidden.then(|| view! { <span class="ad-badge">"숨김"</span> })}
+            {(!i.texts.is_empty())
+                .then(|| {
+                    view! {
+                        <span class="ad-badge ad-ok">{format!("외국어 {}", i.texts.len())}</span>
+                    }
+                })}
+        })
+    }
+}
+
+/// "Sold out today", saved as soon as it is ticked; a failed save is said and not kept.
+#[component]
+fn SoldOutToday(current: RwSignal<StoreItem>, path: String) -> impl IntoView {
+    let session = use_session();
+    let saving = RwSignal::new(false);
+    let quick = move |ev: leptos::ev::Event| {
+        let mut edit = current.with_untracked(|i| ItemEdit::from(i));
+        edit.sold_out_today = event_target_checked(&ev);
+        let path = path.clone();
+        saving.set(true);
+        spawn_local(async move {
+            match api::put(&path, &edit).await {
+                Ok(()) => current.update(|i| i.sold_out_today = edit.sold_out_today),
+                Err(e) => {
+                    let _ = web_sys::window().map(|w| w.alert_with_message(&session.explain(e)));
+                }
+            }
+            saving.set(false);
+        });
+    };
+    view! {
+        <label class="ad-check">
+            <input
+                type="checkbox"
+                prop:checked=move || current.with(|i| i.sold_out_today)
+                on:change=quick
+                disabled=move || saving.get()
+            />
+            <span title="다음 영업일(오전 5시)에 풀립니다">"오늘 품절"</span>
+        </label>
     }
 }
 

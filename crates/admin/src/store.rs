@@ -40,8 +40,94 @@ fn at(ms: Option<i64>) -> String {
 
 #[component]
 pub fn Status(store: String) -> impl IntoView {
-    let session = use_session();
     let (status, again) = fetched::<StatusOut>(store_path(&store, "/status"));
+    view! {
+        <section class="ad-card" aria-labelledby="ad-status-title">
+            <h2 id="ad-status-title">"POS 연결 상태"</h2>
+            {move || loaded(status.get(), |s| view! { <StatusNow s /> }.into_any())}
+            <p class="ad-muted">
+                "POS에서 테이블이나 메뉴를 바꿨다면 아래 버튼으로 바로 받아 오세요."
+            </p>
+            <RefreshFromPos store again=Callback::new(move |()| again()) />
+        </section>
+    }
+}
+
+/// The store's copy of the POS's data as it is now: open or not, when it was fetched, what
+/// went wrong lately, orders nobody could confirm and the codes the POS refused with.
+#[component]
+fn StatusNow(s: StatusOut) -> impl IntoView {
+    view! {
+        <StatusBadges open=s.open stale=s.stale cash_taken=s.cash_taken />
+        <dl class="ad-facts">
+            <dt>"테이블·메뉴를 받은 시각"</dt>
+            <dd>{at(s.fetched_at_ms)}</dd>
+            <dt>"메뉴 변경 확인"</dt>
+            <dd>{at(s.checked_at_ms)}</dd>
+            <dt>"메뉴 변경 표시"</dt>
+            <dd>{s.menu_version.unwrap_or_else(|| "-".into())}</dd>
+            <dt>"테이블 / 메뉴"</dt>
+            <dd>{format!("{}개 / {}개", s.tables.unwrap_or(0), s.items.unwrap_or(0))}</dd>
+        </dl>
+        <h3>"최근 문제"</h3>
+        <Troubles troubles=s.troubles />
+        <h3>"확인할 수 없는 주문"</h3>
+        <UnconfirmedOrders orders=s.unconfirmed />
+        <h3>"POS가 보낸 거절 코드"</h3>
+        <HostCodes codes=s.host_codes />
+    }
+}
+
+#[component]
+fn StatusBadges(open: bool, stale: bool, cash_taken: bool) -> impl IntoView {
+    view! {
+        <p class="ad-badges">
+            {if open {
+                view! { <span class="ad-badge ad-ok">"영업 중"</span> }
+            } else {
+                view! { <span class="ad-badge ad-bad">"주문 받지 않음"</span> }
+            }}
+            {stale
+                .then(|| {
+                    view! { <span class="ad-badge ad-warn">"오래된 정보 사용 중"</span> }
+                })}
+            {if cash_taken {
+                view! { <span class="ad-badge">"현금 결제 가능"</span> }
+            } else {
+                view! { <span class="ad-badge">"현금 결제 없음 (PIN 미설정)"</span> }
+            }}
+        </p>
+    }
+}
+
+#[component]
+fn Troubles(troubles: Vec<Trouble>) -> impl IntoView {
+    if troubles.is_empty() {
+        return view! { <p class="ad-muted">"없음"</p> }.into_any();
+    }
+    view! {
+        <ul class="ad-list">
+            {troubles
+                .into_iter()
+                .map(|t| {
+                    view! {
+                        <li>
+                            <span class="ad-muted">{when(t.at_ms)}</span>
+                            " "
+                            {t.message}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// Fetches the tables and menu from the POS again at once, and says what came.
+#[component]
+fn RefreshFromPos(store: String, again: Callback<()>) -> impl IntoView {
+    let session = use_session();
     let refreshing = RwSignal::new(false);
     let said = RwSignal::new(None::<String>);
     let refresh_path = store_path(&store, "/refresh");
@@ -62,101 +148,17 @@ pub fn Status(store: String) -> impl IntoView {
                 ),
                 Err(e) => session.explain(e),
             }));
-            again();
+            again.run(());
         });
     };
     view! {
-        <section class="ad-card" aria-labelledby="ad-status-title">
-            <h2 id="ad-status-title">"POS 연결 상태"</h2>
-            {move || loaded(
-                status.get(),
-                |s| {
-                    view! {
-                        <p class="ad-badges">
-                            {if s.open {
-                                view! { <span class="ad-badge ad-ok">"영업 중"</span> }
-                            } else {
-                                view! {
-                                    <span class="ad-badge ad-bad">"주문 받지 않음"</span>
-                                }
-                            }}
-                            {s
-                                .stale
-                                .then(|| {
-                                    view! {
-                                        <span class="ad-badge ad-warn">
-                                            "오래된 정보 사용 중"
-                                        </span>
-                                    }
-                                })}
-                            {if s.cash_taken {
-                                view! { <span class="ad-badge">"현금 결제 가능"</span> }
-                            } else {
-                                view! {
-                                    <span class="ad-badge">
-                                        "현금 결제 없음 (PIN 미설정)"
-                                    </span>
-                                }
-                            }}
-                        </p>
-                        <dl class="ad-facts">
-                            <dt>"테이블·메뉴를 받은 시각"</dt>
-                            <dd>{at(s.fetched_at_ms)}</dd>
-                            <dt>"메뉴 변경 확인"</dt>
-                            <dd>{at(s.checked_at_ms)}</dd>
-                            <dt>"메뉴 변경 표시"</dt>
-                            <dd>{s.menu_version.unwrap_or_else(|| "-".into())}</dd>
-                            <dt>"테이블 / 메뉴"</dt>
-                            <dd>
-                                {format!(
-                                    "{}개 / {}개",
-                                    s.tables.unwrap_or(0),
-                                    s.items.unwrap_or(0),
-                                )}
-                            </dd>
-                        </dl>
-                        <h3>"최근 문제"</h3>
-                        {if s.troubles.is_empty() {
-                            view! { <p class="ad-muted">"없음"</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="ad-list">
-                                    {s
-                                        .troubles
-                                        .into_iter()
-                                        .map(|t| {
-                                            view! {
-                                                <li>
-                                                    <span class="ad-muted">{when(t.at_ms)}</span>
-                                                    " "
-                                                    {t.message}
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                                .into_any()
-                        }}
-                        <h3>"확인할 수 없는 주문"</h3>
-                        <UnconfirmedOrders orders=s.unconfirmed />
-                        <h3>"POS가 보낸 거절 코드"</h3>
-                        <HostCodes codes=s.host_codes />
-                    }
-                        .into_any()
-                },
-            )}
-            <p class="ad-muted">
-                "POS에서 테이블이나 메뉴를 바꿨다면 아래 버튼으로 바로 받아 오세요."
-            </p>
-            <BusyButton
-                busy=refreshing
-                label="POS에서 새로 받기"
-                working="POS에서 받는 중…"
-                on_click=Callback::new(refresh)
-            />
-            <p role="status">{move || said.get()}</p>
-        </section>
+        <BusyButton
+            busy=refreshing
+            label="POS에서 새로 받기"
+            working="POS에서 받는 중…"
+            on_click=Callback::new(refresh)
+        />
+        <p role="status">{move || said.get()}</p>
     }
 }
 

@@ -269,37 +269,7 @@ fn TabletRow(
     tables: Memo<Vec<(String, String)>>,
     changed: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
     let path = store_path(&store, &format!("/devices/{}", encoded(&device.device_id)));
-    let name = device.name.clone();
-    let revoke_path = path.clone();
-    let revoke = move |_| {
-        if !confirmed(&format!(
-            "'{name}' 태블릿의 등록을 해제할까요? 모든 서버에서 바로 주문과 결제를 받을 수 없게 됩니다."
-        )) {
-            return;
-        }
-        let path = revoke_path.clone();
-        spawn_local(async move {
-            if let Err(e) = api::delete(&path).await {
-                session.explain(e);
-            }
-            changed.run(());
-        });
-    };
-    let bind_path = format!("{path}/table");
-    let bind = move |ev: leptos::ev::Event| {
-        let chosen = event_target_value(&ev);
-        let table = (!chosen.is_empty()).then_some(chosen);
-        let path = bind_path.clone();
-        spawn_local(async move {
-            if let Err(e) = api::put(&path, &json!({ "table": table })).await {
-                session.explain(e);
-            }
-            changed.run(());
-        });
-    };
-    let bound = device.table.clone().unwrap_or_default();
     let seen = format!(
         " 등록 {} · 마지막 사용 {}",
         when(device.enrolled_at_ms),
@@ -308,50 +278,103 @@ fn TabletRow(
             .map(when)
             .unwrap_or_else(|| "-".into()),
     );
+    let actions = match device.revoked_at_ms {
+        Some(at) => {
+            view! { <span class="ad-badge">{format!("해제됨 {}", when(at))}</span> }.into_any()
+        }
+        None => view! {
+            <span class="ad-actions">
+                <TableBinding
+                    path=format!("{path}/table")
+                    bound=device.table.clone().unwrap_or_default()
+                    tables
+                    changed
+                />
+                <RevokeButton path name=device.name.clone() changed />
+            </span>
+        }
+        .into_any(),
+    };
     view! {
         <li class="ad-row">
             <span>
                 <strong>{device.name}</strong>
                 <span class="ad-muted">{seen}</span>
             </span>
-            {match device.revoked_at_ms {
-                Some(at) => {
-                    view! { <span class="ad-badge">{format!("해제됨 {}", when(at))}</span> }
-                        .into_any()
-                }
-                None => {
-                    view! {
-                        <span class="ad-actions">
-                            <label class="ad-inline">
-                                "테이블 고정 " <select on:change=bind>
-                                    <option value="" selected=bound.is_empty()>
-                                        "어느 테이블이나"
-                                    </option>
-                                    {move || {
-                                        tables
-                                            .get()
-                                            .into_iter()
-                                            .map(|(id, name)| {
-                                                let selected = id == bound;
-                                                view! {
-                                                    <option value=id selected=selected>
-                                                        {name}
-                                                    </option>
-                                                }
-                                            })
-                                            .collect_view()
-                                    }}
-                                </select>
-                            </label>
-                            <button type="button" class="ad-button ad-danger" on:click=revoke>
-                                "등록 해제"
-                            </button>
-                        </span>
-                    }
-                        .into_any()
-                }
-            }}
+            {actions}
         </li>
+    }
+}
+
+/// The table a tablet stands at (`bound`, empty for any), changed as soon as it is chosen.
+#[component]
+fn TableBinding(
+    path: String,
+    bound: String,
+    tables: Memo<Vec<(String, String)>>,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let bind = move |ev: leptos::ev::Event| {
+        let chosen = event_target_value(&ev);
+        let table = (!chosen.is_empty()).then_some(chosen);
+        let path = path.clone();
+        spawn_local(async move {
+            if let Err(e) = api::put(&path, &json!({ "table": table })).await {
+                session.explain(e);
+            }
+            changed.run(());
+        });
+    };
+    let anywhere = bound.is_empty();
+    let options = move || {
+        tables
+            .get()
+            .into_iter()
+            .map(|(id, name)| {
+                let selected = id == bound;
+                view! {
+                    <option value=id selected=selected>
+                        {name}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <label class="ad-inline">
+            "테이블 고정 " <select on:change=bind>
+                <option value="" selected=anywhere>
+                    "어느 테이블이나"
+                </option>
+                {options}
+            </select>
+        </label>
+    }
+}
+
+/// Revokes the tablet after the owner confirms: at once, on every server.
+#[component]
+fn RevokeButton(path: String, name: String, changed: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    let revoke = move |_| {
+        if !confirmed(&format!(
+            "'{name}' 태블릿의 등록을 해제할까요? 모든 서버에서 바로 주문과 결제를 받을 수 없게 됩니다."
+        )) {
+            return;
+        }
+        let path = path.clone();
+        spawn_local(async move {
+            if let Err(e) = api::delete(&path).await {
+                session.explain(e);
+            }
+            changed.run(());
+        });
+    };
+    view! {
+        <button type="button" class="ad-button ad-danger" on:click=revoke>
+            "등록 해제"
+        </button>
     }
 }
 

@@ -444,18 +444,7 @@ impl Pos {
         if !self.agent_running {
             return Err(PosError::AgentStopped);
         }
-        let (floor, table) = (body.flr_code.clone(), body.tbl_code.clone());
-        if floor.is_empty() || table.is_empty() {
-            return Err(PosError::BadRequest(
-                "FLR_CODE and TBL_CODE are required".into(),
-            ));
-        }
-        if !self.fixture.has_table(&floor, &table) {
-            return Err(PosError::UnknownTable);
-        }
-        if self.occupied.contains(&(floor.clone(), table.clone())) {
-            return Err(PosError::Occupied);
-        }
+        self.table_takes_orders(&body)?;
         let prepaid = match body.prepay_flag.as_str() {
             "Y" => true,
             "N" => false,
@@ -465,33 +454,7 @@ impl Pos {
                 )))
             }
         };
-        let org_orderno = match kind {
-            OrderKind::New if prepaid => None,
-            OrderKind::New => {
-                if self.open_order(&floor, &table, now).is_some()
-                    || self.new_order_pending(&floor, &table, now)
-                {
-                    return Err(PosError::HasOpenOrder);
-                }
-                None
-            }
-            OrderKind::Add if prepaid => {
-                return Err(PosError::BadRequest(
-                    "a prepaid order is always a new order".into(),
-                ))
-            }
-            OrderKind::Add => {
-                let wanted = if body.org_orderno.is_empty() {
-                    body.orderno.as_str()
-                } else {
-                    body.org_orderno.as_str()
-                };
-                match self.open_order(&floor, &table, now) {
-                    Some(open) if open == wanted => Some(open.to_string()),
-                    _ => return Err(PosError::NotOpenOrder),
-                }
-            }
-        };
+        let org_orderno = self.bill_taken(kind, prepaid, &body, now)?;
         self.check_amounts(&body, prepaid)?;
 
         self.seq += 1;
@@ -503,18 +466,7 @@ impl Pos {
             mcht_orderno: self.dialect.echo.kept(&body.mcht_orderno),
             pos_orderno: format!("{:04}", self.seq % 10_000),
         };
-        let window = self.timing.accept_window_ms;
-        let delay = match self.delivery {
-            Delivery::Normal => Some(self.timing.delivery_delay_ms),
-            Delivery::Delay { delay_ms } => Some(delay_ms),
-            Delivery::Drop => None,
-        };
-        let deliver_at = delay.filter(|d| *d < window).map(|d| now + d.max(0));
-        // A dropped delivery is known to have failed after one attempt; a slow one just waits.
-        let fails_at = match delay {
-            None => now + self.timing.delivery_delay_ms.min(window),
-            Some(_) => now + window,
-        };
+        let (deliver_at, fails_at) = self.delivery_times(now);
         body.orderno.clear();
         body.org_orderno.clear();
         self.entries.push(Entry {
@@ -530,6 +482,78 @@ impl Pos {
             ack,
             replayed: false,
         })
+    }
+
+    /// Refuses an order at a table the POS does not have or that is held.
+    fn table_takes_orders(&self, body: &OrderBody) -> Result<(), PosError> {
+        let (floor, table) = (&body.flr_code, &body.tbl_code);
+        if floor.is_empty() || table.is_empty() {
+            return Err(PosError::BadRequest(
+                "FLR_CODE and TBL_CODE are required".into(),
+            ));
+        }
+        if !self.fixture.has_table(floor, table) {
+            return Err(PosError::UnknownTable);
+        }
+        if self.occupied.contains(&(floor.clone(), table.clone())) {
+            return Err(PosError::Occupied);
+        }
+        Ok(())
+    }
+
+    /// The bill an order goes on: none for a new one (refused while the table has a bill
+    /// or a new order on its way), the open bill for an add (refused unless it names it).
+    fn bill_taken(
+        &self,
+        kind: OrderKind,
+        prepaid: bool,
+        body: &OrderBody,
+        now: Millis,
+    ) -> Result<Option<String>, PosError> {
+        let (floor, table) = (&body.flr_code, &body.tbl_code);
+        match kind {
+            OrderKind::New if prepaid => Ok(None),
+            OrderKind::New => {
+                if self.open_order(floor, table, now).is_some()
+                    || self.new_order_pending(floor, table, now)
+                {
+                    return Err(PosError::HasOpenOrder);
+                }
+                Ok(None)
+            }
+            OrderKind::Add if prepaid => Err(PosError::BadRequest(
+                "a prepaid order is always a new order".into(),
+            )),
+            OrderKind::Add => {
+                let wanted = if body.org_orderno.is_empty() {
+                    body.orderno.as_str()
+                } else {
+                    body.org_orderno.as_str()
+                };
+                match self.open_order(floor, table, now) {
+                    Some(open) if open == wanted => Ok(Some(open.to_string())),
+                    _ => Err(PosError::NotOpenOrder),
+                }
+            }
+        }
+    }
+
+    /// When an order placed `now` reaches the kitchen (never, when deliveries drop), and
+    /// when it counts as failed if it has not.
+    fn delivery_times(&self, now: Millis) -> (Option<Millis>, Millis) {
+        let window = self.timing.accept_window_ms;
+        let delay = match self.delivery {
+            Delivery::Normal => Some(self.timing.delivery_delay_ms),
+            Delivery::Delay { delay_ms } => Some(delay_ms),
+            Delivery::Drop => None,
+        };
+        let deliver_at = delay.filter(|d| *d < window).map(|d| now + d.max(0));
+        // A dropped delivery is known to have failed after one attempt; a slow one just waits.
+        let fails_at = match delay {
+            None => now + self.timing.delivery_delay_ms.min(window),
+            Some(_) => now + window,
+        };
+        (deliver_at, fails_at)
     }
 }
 

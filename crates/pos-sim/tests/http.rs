@@ -104,6 +104,41 @@ async fn answers_every_path_in_the_envelope_in_the_real_services_shapes() {
         "the real list names no store"
     );
 
+    menu_in_the_real_shapes(&sim).await;
+
+    let (_, placed) = sim
+        .call("/partner/v1/table/order/new", order("0001-0001", "m-1"))
+        .await;
+    assert_eq!(placed["RESULT"], "SUCCESS", "{placed}");
+    let no = placed["OBJ"]["ORDERNO"].as_str().unwrap().to_string();
+    for key in ["ORDERNO", "ORG_ORDERNO", "MCHT_ORDERNO", "POS_ORDERNO"] {
+        assert!(placed["OBJ"][key].is_string(), "{key}");
+    }
+    sim.control("/sim/clock", json!({"advanceMs": 1_500})).await;
+    let list = sim.inquiry("0001-0001").await;
+    assert_eq!(list[0]["ORDERNO"], no.as_str());
+    assert_eq!(
+        list[0]["MCHT_ORDERNO"], "m-1",
+        "the partner's number is echoed"
+    );
+    assert_eq!(list[0]["ORDER_STATUS"], "SMRO000068");
+    assert_eq!(
+        list[0]["SUCCESS_FLAG"], "",
+        "delivered, and the flag is empty"
+    );
+    assert_eq!(list[0]["ORDER_PAY_AMT"], "32000");
+    assert_eq!(
+        (list[0]["STORE_ID"].as_str(), list[0]["SERVICE_ID"].as_str()),
+        (Some(STORE.0), Some(STORE.1))
+    );
+    assert_eq!(list[0]["ITEM_LIST"][0]["ITEM_ID"], "I0201");
+    let (_, store) = sim.call("/partner/v2/table/order", json!({})).await;
+    assert_eq!(store["OBJ"]["ORDER_LIST"].as_array().unwrap().len(), 1);
+}
+
+/// The menu with its prices as numbers and the staff-call reasons, asked with STORE_ID
+/// alone as the real client does, and its change stamp longer than a client keeps.
+async fn menu_in_the_real_shapes(sim: &Sim) {
     let (_, menu) = sim.call("/partner/v1/menu/edit", json!({})).await;
     assert!(menu["OBJ"].is_array(), "an array of one");
     let first = &menu["OBJ"][0]["ITEM_GROUP_LIST"][0]["ITEM_LIST"][0];
@@ -144,35 +179,6 @@ async fn answers_every_path_in_the_envelope_in_the_real_services_shapes() {
         )
         .await;
     assert_eq!(state["OBJ"]["UPDATE_YN"], "N");
-
-    let (_, placed) = sim
-        .call("/partner/v1/table/order/new", order("0001-0001", "m-1"))
-        .await;
-    assert_eq!(placed["RESULT"], "SUCCESS", "{placed}");
-    let no = placed["OBJ"]["ORDERNO"].as_str().unwrap().to_string();
-    for key in ["ORDERNO", "ORG_ORDERNO", "MCHT_ORDERNO", "POS_ORDERNO"] {
-        assert!(placed["OBJ"][key].is_string(), "{key}");
-    }
-    sim.control("/sim/clock", json!({"advanceMs": 1_500})).await;
-    let list = sim.inquiry("0001-0001").await;
-    assert_eq!(list[0]["ORDERNO"], no.as_str());
-    assert_eq!(
-        list[0]["MCHT_ORDERNO"], "m-1",
-        "the partner's number is echoed"
-    );
-    assert_eq!(list[0]["ORDER_STATUS"], "SMRO000068");
-    assert_eq!(
-        list[0]["SUCCESS_FLAG"], "",
-        "delivered, and the flag is empty"
-    );
-    assert_eq!(list[0]["ORDER_PAY_AMT"], "32000");
-    assert_eq!(
-        (list[0]["STORE_ID"].as_str(), list[0]["SERVICE_ID"].as_str()),
-        (Some(STORE.0), Some(STORE.1))
-    );
-    assert_eq!(list[0]["ITEM_LIST"][0]["ITEM_ID"], "I0201");
-    let (_, store) = sim.call("/partner/v2/table/order", json!({})).await;
-    assert_eq!(store["OBJ"]["ORDER_LIST"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]

@@ -251,25 +251,11 @@ pub async fn serve(
             peer,
         };
         let tls = tls.clone();
-        let metrics = metrics.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            metrics.open_connections.inc();
-            match tls {
-                None => one.drive(stream).await,
-                Some(tls) => {
-                    match tokio::time::timeout(limits.header_read, tls.accept(stream)).await {
-                        Ok(Ok(secured)) => one.drive(secured).await,
-                        Ok(Err(e)) => {
-                            tracing::debug!(peer = %one.peer, error = %e, "TLS handshake failed")
-                        }
-                        Err(_) => {
-                            tracing::debug!(peer = %one.peer, "no TLS handshake in time");
-                            one.metrics.silent_connections_closed.inc();
-                        }
-                    }
-                }
-            }
+            one.metrics.open_connections.inc();
+            let metrics = one.metrics.clone();
+            one.secured_then_driven(stream, tls).await;
             metrics.open_connections.dec();
         });
     }
@@ -305,6 +291,26 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
+    /// A plain connection as it is; with `tls`, once its handshake is done within the
+    /// header-read timeout.
+    async fn secured_then_driven(
+        self,
+        stream: Tracked<tokio::net::TcpStream>,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) {
+        let Some(tls) = tls else {
+            return self.drive(stream).await;
+        };
+        match tokio::time::timeout(self.limits.header_read, tls.accept(stream)).await {
+            Ok(Ok(secured)) => self.drive(secured).await,
+            Ok(Err(e)) => tracing::debug!(peer = %self.peer, error = %e, "TLS handshake failed"),
+            Err(_) => {
+                tracing::debug!(peer = %self.peer, "no TLS handshake in time");
+                self.metrics.silent_connections_closed.inc();
+            }
+        }
+    }
+
     /// Serves the connection until it ends or its watch closes it.
     async fn drive<I>(self, io: I)
     where

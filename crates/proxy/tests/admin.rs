@@ -233,45 +233,7 @@ async fn a_session_works_until_sign_out() {
 async fn photos_are_made_into_menu_sizes_and_hostile_files_are_refused() {
     let h = start().await;
     let cookie = sign_in(&h).await;
-    let (status, body) = upload(&h, &cookie, "I0101", "image/gif", b"GIF89a....".to_vec()).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (415, Some("unsupported_media_type")),
-        "{body}"
-    );
-    let (status, body) = upload(
-        &h,
-        &cookie,
-        "I0101",
-        "image/png",
-        b"<html>not a photo</html>".to_vec(),
-    )
-    .await;
-    assert_eq!(status, 415, "{body}");
-    let (status, body) = upload(
-        &h,
-        &cookie,
-        "I0101",
-        "image/jpeg",
-        vec![0xFF; 20 * 1024 * 1024],
-    )
-    .await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (413, Some("too_large")),
-        "{body}"
-    );
-    let bomb = decompression_bomb();
-    assert!(bomb.len() < 10_000);
-    let (status, body) = upload(&h, &cookie, "I0101", "image/png", bomb).await;
-    assert_eq!(status, 422, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("30000×30000"),
-        "{body}"
-    );
+    hostile_files_are_refused(&h, &cookie).await;
     let (status, body) = upload(&h, &cookie, "NO-SUCH", "image/png", png(400, 300)).await;
     assert_eq!(status, 404, "{body}");
     let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
@@ -285,6 +247,53 @@ async fn photos_are_made_into_menu_sizes_and_hostile_files_are_refused() {
     let photo = body["photo"].as_str().unwrap().to_string();
     let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
     assert_eq!(find(&menu, "I0101").unwrap()["photo"], photo.as_str());
+    served_in_menu_sizes(&h, &photo).await;
+}
+
+async fn hostile_files_are_refused(h: &Harness, cookie: &str) {
+    let (status, body) = upload(h, cookie, "I0101", "image/gif", b"GIF89a....".to_vec()).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (415, Some("unsupported_media_type")),
+        "{body}"
+    );
+    let (status, body) = upload(
+        h,
+        cookie,
+        "I0101",
+        "image/png",
+        b"<html>not a photo</html>".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 415, "{body}");
+    let (status, body) = upload(
+        h,
+        cookie,
+        "I0101",
+        "image/jpeg",
+        vec![0xFF; 20 * 1024 * 1024],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("too_large")),
+        "{body}"
+    );
+    let bomb = decompression_bomb();
+    assert!(bomb.len() < 10_000);
+    let (status, body) = upload(h, cookie, "I0101", "image/png", bomb).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("30000×30000"),
+        "{body}"
+    );
+}
+
+/// The photo at each size the menu asks for, cached for good; no other size, no other path.
+async fn served_in_menu_sizes(h: &Harness, photo: &str) {
     for (width, height) in [(320, 240), (960, 720)] {
         let r = h
             .http
@@ -351,23 +360,7 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
         "{body}"
     );
 
-    // Bad edits are refused whole: nothing of them is kept.
-    for bad in [
-        json!({"texts": [{"lang": "fr", "name": "Ragoût"}]}),
-        json!({"description": "x".repeat(301)}),
-        json!({"hidden": "yes"}),
-    ] {
-        let (status, _, body) = owner.send(Method::PUT, path, Some(bad)).await;
-        assert_eq!(status, 422, "{body}");
-    }
-    let (status, _, _) = owner
-        .send(
-            Method::PUT,
-            "/api/v1/admin/stores/demo/items/NO-SUCH",
-            Some(json!({})),
-        )
-        .await;
-    assert_eq!(status, 404);
+    bad_edits_are_refused_whole(&owner, path).await;
 
     // The POS's menu changes and is fetched again: the store's words stay by item id.
     h.post("/sim/items/I0101/sold-out", json!({"on": true}))
@@ -398,6 +391,30 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
         .await;
     assert_eq!(status, 422);
 
+    kept_while_off_the_pos(&h, &owner).await;
+}
+
+async fn bad_edits_are_refused_whole(owner: &Owner<'_>, path: &str) {
+    // Bad edits are refused whole: nothing of them is kept.
+    for bad in [
+        json!({"texts": [{"lang": "fr", "name": "Ragoût"}]}),
+        json!({"description": "x".repeat(301)}),
+        json!({"hidden": "yes"}),
+    ] {
+        let (status, _, body) = owner.send(Method::PUT, path, Some(bad)).await;
+        assert_eq!(status, 422, "{body}");
+    }
+    let (status, _, _) = owner
+        .send(
+            Method::PUT,
+            "/api/v1/admin/stores/demo/items/NO-SUCH",
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+
+async fn kept_while_off_the_pos(h: &Harness, owner: &Owner<'_>) {
     // Taken off the POS: what the store wrote is kept, shown to the owner as orphaned.
     h.post("/sim/items/I0201/in-use", json!({"on": false}))
         .await;

@@ -125,20 +125,24 @@ async fn each_host_is_reported_where_it_differs_with_the_step_that_teaches_it() 
             );
             assert_eq!(code, 1, "{name}: not every row holds");
         }
-        // Every answer was kept, redacted, and reads back through the adapter's readers.
-        let mut files = 0;
-        for entry in std::fs::read_dir(&record).unwrap() {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            assert!(
-                !text.contains("SV-DEMO-0001") && !text.contains("S0000001"),
-                "{name}: credentials kept"
-            );
-            let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-            let replayed = tableorder_proxy::upstream::observe::replay(&doc).unwrap();
-            assert_eq!(replayed.skipped, 0, "{name}: {doc}");
-            files += 1;
-        }
-        assert!(files >= 6, "{name}: {files} answers recorded");
+        recorded_redacted_and_read_back(name, &record);
         let _ = std::fs::remove_dir_all(&record);
     }
+}
+
+/// Every answer was kept, redacted, and reads back through the adapter's readers.
+fn recorded_redacted_and_read_back(name: &str, record: &std::path::Path) {
+    let mut files = 0;
+    for entry in std::fs::read_dir(record).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(
+            !text.contains("SV-DEMO-0001") && !text.contains("S0000001"),
+            "{name}: credentials kept"
+        );
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let replayed = tableorder_proxy::upstream::observe::replay(&doc).unwrap();
+        assert_eq!(replayed.skipped, 0, "{name}: {doc}");
+        files += 1;
+    }
+    assert!(files >= 6, "{name}: {files} answers recorded");
 }

@@ -279,11 +279,18 @@ fn card_order(id: &str, approval_no: &str, approved_at: &str) -> Value {
 #[tokio::test]
 async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once() {
     let h = start().await;
-    let orders = format!("{TABLE}/orders");
     let now = approval_stamp_now();
+    phones_cannot_pay(&h, &now).await;
+    let (device, tablet) = enrolled_once(&h).await;
+    one_approval_pays_one_order(&h, &tablet, &now).await;
+    listed_then_revoked_at_once(&h, &device, &tablet, &now).await;
+}
+
+async fn phones_cannot_pay(h: &Harness, now: &str) {
+    let orders = format!("{TABLE}/orders");
     // A guest's phone, with the table's real link, cannot mark an order paid.
     let (status, e) = h
-        .post(&orders, card_order("order-phone-pay", "70000001", &now))
+        .post(&orders, card_order("order-phone-pay", "70000001", now))
         .await;
     assert_eq!(
         (status, e["error"]["code"].as_str()),
@@ -296,8 +303,10 @@ async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once
     let (status, _) = h.post(&orders, cash).await;
     assert_eq!(status, 403);
     assert!(h.pos_orders().await.is_empty());
+}
 
-    // A code from the owner enrols a tablet once.
+/// A code from the owner enrols one tablet, once: its record and its credential's header.
+async fn enrolled_once(h: &Harness) -> (Value, Vec<(&'static str, String)>) {
     let (status, code) = h
         .post_with(
             "/api/v1/admin/stores/demo/enrolment-codes",
@@ -332,18 +341,22 @@ async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once
     let (status, me) = h.get_with("/api/v1/stores/demo/devices/me", &tablet).await;
     assert_eq!((status, me["name"].as_str()), (200, Some("counter")));
 
+    (device, tablet)
+}
+
+async fn one_approval_pays_one_order(h: &Harness, tablet: &[(&'static str, String)], now: &str) {
     // The tablet needs no table link, and its prepaid order lands.
-    let (status, receipt) = pay(&h, &tablet, "order-tablet-01", "70000001", &now).await;
+    let (status, receipt) = pay(h, tablet, "order-tablet-01", "70000001", now).await;
     assert_eq!(status, 202, "{receipt}");
     // The same order sent again is the same order.
-    let (status, again) = pay(&h, &tablet, "order-tablet-01", "70000001", &now).await;
+    let (status, again) = pay(h, tablet, "order-tablet-01", "70000001", now).await;
     assert_eq!((status, &again["orderNo"]), (202, &receipt["orderNo"]));
     // The same approval behind another order is refused, at any table.
     let (status, e) = h
         .post_with(
             "/api/v1/stores/demo/tables/0001-0002/orders",
-            card_order("order-tablet-02", "70000001", &now),
-            &tablet,
+            card_order("order-tablet-02", "70000001", now),
+            tablet,
         )
         .await;
     assert_eq!(
@@ -357,7 +370,7 @@ async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once
         .with_timezone(&kst)
         .format("%Y%m%d%H%M%S")
         .to_string();
-    let (status, e) = pay(&h, &tablet, "order-tablet-03", "70000003", &old).await;
+    let (status, e) = pay(h, tablet, "order-tablet-03", "70000003", &old).await;
     assert_eq!(
         (status, e["error"]["code"].as_str()),
         (422, Some("approval_rejected")),
@@ -371,7 +384,14 @@ async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once
         "{e}"
     );
     assert_eq!(h.pos_orders().await.len(), 1, "one approval, one order");
+}
 
+async fn listed_then_revoked_at_once(
+    h: &Harness,
+    device: &Value,
+    tablet: &[(&'static str, String)],
+    now: &str,
+) {
     // Listed for the owner; revoked, the tablet is refused at once.
     let (status, list) = h
         .get_with("/api/v1/admin/stores/demo/devices", &Harness::admin())
@@ -395,7 +415,7 @@ async fn payment_is_taken_only_from_an_enrolled_tablet_and_an_approval_pays_once
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let (status, e) = pay(&h, &tablet, "order-tablet-04", "70000004", &now).await;
+    let (status, e) = pay(h, tablet, "order-tablet-04", "70000004", now).await;
     assert_eq!(
         (status, e["error"]["code"].as_str()),
         (403, Some("device_required"))

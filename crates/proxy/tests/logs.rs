@@ -54,8 +54,47 @@ async fn every_log_line_is_json_and_none_holds_a_secret_or_a_table_token() {
             .unwrap(),
     );
     until_up(&format!("http://127.0.0.1:{sim_port}/sim/calls")).await;
-    // A page shaped as trunk builds it, so the table's page is served (and logged) whether
-    // or not the widget was built before these tests.
+    let port = free_port();
+    let (server, lines) = logging_server(bin, &data, sim_port, port);
+    let base = format!("http://127.0.0.1:{port}");
+    until_up(&format!("{base}/healthz")).await;
+    let said = everyone_calls(&base).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(server);
+    let lines = lines.join().unwrap();
+
+    let mut logged = 0;
+    for line in &lines {
+        if line.starts_with("tableorder is serving on") {
+            continue;
+        }
+        let entry: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(
+            entry["level"].is_string() && entry["timestamp"].is_string(),
+            "{line}"
+        );
+        for secret in [ADMIN, METRICS, PIN, SERVICE_ID]
+            .into_iter()
+            .chain(said.iter().map(String::as_str))
+        {
+            assert!(!line.contains(secret), "{secret:?} logged: {line}");
+        }
+        logged += 1;
+    }
+    assert!(logged > 50, "trace level logs plenty: {logged} lines");
+    std::fs::remove_dir_all(&data).ok();
+}
+
+/// The server logging everything as JSON to a pipe, and the thread that collects its lines
+/// until it ends. It serves a page shaped as trunk builds it, so the table's page is served
+/// (and logged) whether or not the widget was built before these tests.
+fn logging_server(
+    bin: &str,
+    data: &std::path::Path,
+    sim_port: u16,
+    port: u16,
+) -> (Killed, std::thread::JoinHandle<Vec<String>>) {
     let dist = data.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
@@ -70,13 +109,12 @@ async fn every_log_line_is_json_and_none_holds_a_secret_or_a_table_token() {
         ),
     )
     .unwrap();
-    let port = free_port();
     let mut server = Killed(
         Command::new(bin)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .args(["--upstream", &format!("http://127.0.0.1:{sim_port}")])
             .arg("--data")
-            .arg(&data)
+            .arg(data)
             .arg("--dist")
             .arg(&dist)
             .env_remove("TABLEORDER_CONFIG")
@@ -98,10 +136,12 @@ async fn every_log_line_is_json_and_none_holds_a_secret_or_a_table_token() {
             .map_while(Result::ok)
             .collect::<Vec<String>>()
     });
-    let base = format!("http://127.0.0.1:{port}");
-    until_up(&format!("{base}/healthz")).await;
+    (server, lines)
+}
 
-    // What the owner, a guest, a tablet and Prometheus send, secrets and tokens included.
+/// What the owner, a guest, a tablet and Prometheus send, secrets and tokens included; the
+/// secrets handed out on the way (the table's token, the tablet's secret, its enrolment code).
+async fn everyone_calls(base: &str) -> [String; 3] {
     let http = reqwest::Client::new();
     let links: Value = http
         .get(format!(
@@ -133,6 +173,23 @@ async fn every_log_line_is_json_and_none_holds_a_secret_or_a_table_token() {
         .send()
         .await
         .unwrap();
+    let (code, secret) = tablet_pays_cash(&http, base).await;
+    http.get(format!("{base}/metrics"))
+        .bearer_auth(METRICS)
+        .send()
+        .await
+        .unwrap();
+    http.post(format!("{base}/api/v1/admin/session"))
+        .json(&json!({"token": ADMIN}))
+        .send()
+        .await
+        .unwrap();
+    [token, secret, code]
+}
+
+/// A tablet enrolled and taking a cash order with the staff PIN: its enrolment code and
+/// its credential's secret.
+async fn tablet_pays_cash(http: &reqwest::Client, base: &str) -> (String, String) {
     let code: Value = http
         .post(format!("{base}/api/v1/admin/stores/demo/enrolment-codes"))
         .bearer_auth(ADMIN)
@@ -164,36 +221,5 @@ async fn every_log_line_is_json_and_none_holds_a_secret_or_a_table_token() {
         .await
         .unwrap();
     assert_eq!(cash.status(), 202);
-    http.get(format!("{base}/metrics"))
-        .bearer_auth(METRICS)
-        .send()
-        .await
-        .unwrap();
-    http.post(format!("{base}/api/v1/admin/session"))
-        .json(&json!({"token": ADMIN}))
-        .send()
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    drop(server);
-    let lines = lines.join().unwrap();
-
-    let mut logged = 0;
-    for line in &lines {
-        if line.starts_with("tableorder is serving on") {
-            continue;
-        }
-        let entry: Value =
-            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
-        assert!(
-            entry["level"].is_string() && entry["timestamp"].is_string(),
-            "{line}"
-        );
-        for secret in [ADMIN, METRICS, PIN, SERVICE_ID, &token, &secret, &code] {
-            assert!(!line.contains(secret), "{secret:?} logged: {line}");
-        }
-        logged += 1;
-    }
-    assert!(logged > 50, "trace level logs plenty: {logged} lines");
-    std::fs::remove_dir_all(&data).ok();
+    (code, secret)
 }

@@ -94,25 +94,7 @@ async fn a_backup_taken_while_orders_flow_restores_to_a_working_server() {
     for (status, body) in &answers {
         assert_eq!(*status, 202, "{body}");
     }
-    // A backup never overwrites, and a server's directory is not restored over.
-    let (code, err, _) = cli(&[
-        "backup",
-        "--data",
-        data.to_str().unwrap(),
-        "--to",
-        file.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 3, "{err}");
-    assert!(err.contains("exists already"), "{err}");
-    let (code, err, _) = cli(&[
-        "restore",
-        "--from",
-        file.to_str().unwrap(),
-        "--data",
-        data.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 3, "{err}");
-    assert!(err.contains("a server is running"), "{err}");
+    never_over_anything(&data, &file);
 
     // A second backup after the flow holds every order; restored elsewhere, it serves.
     let after = work.join("after.db");
@@ -153,6 +135,28 @@ async fn a_backup_taken_while_orders_flow_restores_to_a_working_server() {
     assert_eq!(again["clientOrderId"], "during-backup-0007");
     assert_eq!(h.pos_orders().await.len(), before, "nothing sent twice");
     std::fs::remove_dir_all(&work).ok();
+}
+
+/// A backup never overwrites, and a server's directory is not restored over.
+fn never_over_anything(data: &Path, file: &Path) {
+    let (code, err, _) = cli(&[
+        "backup",
+        "--data",
+        data.to_str().unwrap(),
+        "--to",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("exists already"), "{err}");
+    let (code, err, _) = cli(&[
+        "restore",
+        "--from",
+        file.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("a server is running"), "{err}");
 }
 
 /// A self-signed certificate for 127.0.0.1 and localhost; (cert, key) files in `dir`.

@@ -76,7 +76,11 @@ async fn one_tables_link_renewed_alone_stops_on_every_server_and_others_keep_wor
         .await;
     assert_eq!(status, 404);
 
-    // The CLI renews one table too, on the same database.
+    renewed_by_the_cli(&a, &b, &neighbour).await;
+}
+
+/// The CLI renews one table too, on the same database; a table the store lacks is refused.
+async fn renewed_by_the_cli(a: &Harness, b: &Harness, neighbour: &str) {
     let config = &a.running.state.config;
     let data = config.data_dir.to_str().unwrap().to_string();
     let (code, err, out) = run_cli_on(
@@ -94,7 +98,7 @@ async fn one_tables_link_renewed_alone_stops_on_every_server_and_others_keep_wor
     );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("0001-0004"), "{out}");
-    assert_eq!(table_with_token(&b, "0001-0004", &neighbour).await, 404);
+    assert_eq!(table_with_token(b, "0001-0004", neighbour).await, 404);
     let (code, err, _) = run_cli_on(
         &[
             "links", "renew", "--store", "demo", "--table", "nope", "--data", &data,
@@ -221,37 +225,7 @@ async fn a_bound_tablet_orders_at_its_table_only_within_its_ceiling_and_revocati
         .await;
     assert_eq!(list[0]["table"], "0001-0002", "{list}");
 
-    // Two cash orders of 15,000 won fit the 40,000 ceiling; the third does not.
-    let orders = "/api/v1/stores/demo/tables/0001-0002/orders";
-    for n in 0..2 {
-        let (status, r) = b
-            .post_with(
-                orders,
-                cash_order(&format!("ceiling-{n}"), "246813"),
-                &headers,
-            )
-            .await;
-        assert_eq!(status, 202, "{r}");
-        // Each lands before the next is placed (a new order on a busy table is refused).
-        a.wait_for("0001-0002", 5_000, |v| {
-            v["orders"].as_array().is_some_and(|o| o.len() > n)
-        })
-        .await;
-    }
-    let before = a.pos_orders().await.len();
-    let (status, e) = a
-        .post_with(orders, cash_order("ceiling-2", "246813"), &headers)
-        .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (422, Some("order_too_large")),
-        "{e}"
-    );
-    assert!(
-        e["error"]["message"].as_str().unwrap().contains("32000"),
-        "{e}"
-    );
-    assert_eq!(a.pos_orders().await.len(), before, "nothing sent");
+    within_the_ceiling(&a, &b, &headers).await;
 
     // Revoked on one server: refused on the other at once.
     let revoked = a
@@ -267,6 +241,40 @@ async fn a_bound_tablet_orders_at_its_table_only_within_its_ceiling_and_revocati
     assert_eq!(revoked.status().as_u16(), 204);
     let (status, _) = b.get_with("/api/v1/stores/demo/devices/me", &headers).await;
     assert_eq!(status, 403);
+}
+
+/// Two cash orders of 15,000 won fit the 40,000 ceiling; the third does not.
+async fn within_the_ceiling(a: &Harness, b: &Harness, headers: &[(&'static str, String)]) {
+    let orders = "/api/v1/stores/demo/tables/0001-0002/orders";
+    for n in 0..2 {
+        let (status, r) = b
+            .post_with(
+                orders,
+                cash_order(&format!("ceiling-{n}"), "246813"),
+                headers,
+            )
+            .await;
+        assert_eq!(status, 202, "{r}");
+        // Each lands before the next is placed (a new order on a busy table is refused).
+        a.wait_for("0001-0002", 5_000, |v| {
+            v["orders"].as_array().is_some_and(|o| o.len() > n)
+        })
+        .await;
+    }
+    let before = a.pos_orders().await.len();
+    let (status, e) = a
+        .post_with(orders, cash_order("ceiling-2", "246813"), headers)
+        .await;
+    assert_eq!(
+        (status, e["error"]["code"].as_str()),
+        (422, Some("order_too_large")),
+        "{e}"
+    );
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("32000"),
+        "{e}"
+    );
+    assert_eq!(a.pos_orders().await.len(), before, "nothing sent");
 }
 
 #[tokio::test]

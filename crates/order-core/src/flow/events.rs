@@ -329,34 +329,9 @@ impl Submission {
             }
         }
         match error.code {
-            ErrorCode::TableOccupied => {
-                self.occupied_retries += 1;
-                let automatic = !self.approvals.is_empty()
-                    || self.occupied_retries <= self.config.max_occupied_retries;
-                if automatic {
-                    let wait = error
-                        .retry_after_ms
-                        .unwrap_or(self.config.occupied_retry_ms);
-                    let retry_at = now + wait.max(500);
-                    self.stage = Stage::Occupied {
-                        retry_at,
-                        attempt: self.occupied_retries,
-                    };
-                    self.wake(retry_at);
-                } else {
-                    self.stage = Stage::OccupiedAsk;
-                    self.wake_at = None;
-                }
-            }
+            ErrorCode::TableOccupied => self.occupied(error.retry_after_ms, now),
             ErrorCode::TableHasOpenOrder | ErrorCode::OpenOrderMismatch => {
-                // Another phone was faster, or the bill changed: look again, then add.
-                self.conflicts += 1;
-                if self.conflicts == 1 {
-                    self.inquire(out);
-                } else {
-                    let at = now + self.config.poll_interval_ms;
-                    self.wake(at);
-                }
+                self.bill_changed(now, out)
             }
             ErrorCode::StoreClosed => {
                 if self.approvals.is_empty() {
@@ -375,6 +350,39 @@ impl Submission {
                 self.wake_at = None;
             }
             _ => self.reject(failure, now, out),
+        }
+    }
+
+    /// The table is held by another order: tried again after the wait the server asks for,
+    /// on its own a few times (always while a payment stands behind the order), then the
+    /// guest is asked.
+    fn occupied(&mut self, retry_after_ms: Option<u64>, now: Millis) {
+        self.occupied_retries += 1;
+        let automatic =
+            !self.approvals.is_empty() || self.occupied_retries <= self.config.max_occupied_retries;
+        if automatic {
+            let wait = retry_after_ms.unwrap_or(self.config.occupied_retry_ms);
+            let retry_at = now + wait.max(500);
+            self.stage = Stage::Occupied {
+                retry_at,
+                attempt: self.occupied_retries,
+            };
+            self.wake(retry_at);
+        } else {
+            self.stage = Stage::OccupiedAsk;
+            self.wake_at = None;
+        }
+    }
+
+    /// Another phone was faster, or the bill changed: look again at once, then add; the
+    /// next time after a poll interval.
+    fn bill_changed(&mut self, now: Millis, out: &mut Vec<Command>) {
+        self.conflicts += 1;
+        if self.conflicts == 1 {
+            self.inquire(out);
+        } else {
+            let at = now + self.config.poll_interval_ms;
+            self.wake(at);
         }
     }
 }

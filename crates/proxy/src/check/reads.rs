@@ -199,6 +199,18 @@ fn numbers_row(answer: &Answer) -> Row {
     })
 }
 
+/// What the tables' inquiries showed, gathered over the tables read.
+#[derive(Default)]
+struct Listed {
+    lengths: Vec<usize>,
+    statuses: BTreeSet<String>,
+    flags: BTreeSet<String>,
+    /// Orders timed more than ten minutes ahead of this machine's clock.
+    future: Vec<String>,
+    /// The row on the order numbers, from the first table that lists any.
+    numbers: Option<Row>,
+}
+
 pub(super) async fn inquiries(
     s: &mut Session<'_>,
     tables: &[Table],
@@ -206,55 +218,68 @@ pub(super) async fn inquiries(
     options: &CheckOptions,
     rows: &mut Vec<Row>,
 ) {
-    let mut lengths = Vec::new();
-    let (mut statuses, mut flags) = (BTreeSet::new(), BTreeSet::new());
-    let mut future = Vec::new();
-    let mut numbers = None;
-    let zone = s.upstream.host().time_zone;
-    let now = chrono::Utc::now();
+    let mut listed = Listed::default();
     for t in tables.iter().take(options.tables_read) {
-        let Some((floor, tbl)) = parse_table_id(&t.id) else {
-            continue;
-        };
-        let name = format!("table-orders-{}", t.id);
-        let answer = match s
-            .post(paths::TABLE_ORDERS, &table_request(floor, tbl), &name)
-            .await
-        {
-            Ok(a) => a,
-            Err(e) => return rows.push(failed("a table's inquiry answers", &e)),
-        };
-        let read = match s.upstream.read_table_orders(s.creds, &answer) {
-            Ok(r) => r,
-            Err(e) => {
-                return rows.push(
-                    row("a table's inquiry answers", "ORDER_LIST")
-                        .differs(e.to_string(), "record the answer (--record) and report it"),
-                )
-            }
-        };
-        if read.orders.orders.len() < observe::listed(&answer).unwrap_or(0) {
-            rows.push(skipped_row(
-                "inquiry entries",
-                &answer,
-                read.orders.orders.len(),
-            ));
-        }
-        lengths.push(read.orders.orders.len());
-        for e in observe::entries(&answer) {
-            statuses.insert(e.status_code.clone());
-            flags.insert(e.success_flag.clone());
-            let at = crate::kst::from_pos_in(zone, &e.date, &e.time);
-            if at.is_some_and(|at| at > now + chrono::Duration::minutes(10)) {
-                future.push(e.order_no);
-            }
-        }
-        if numbers.is_none() && !read.orders.orders.is_empty() {
-            numbers = Some(numbers_row(&answer));
+        if let Err(failed) = read_table(s, t, &mut listed, rows).await {
+            return rows.push(failed);
         }
     }
-    rows.extend(numbers);
-    let unknown: Vec<String> = statuses
+    rows.extend(listed.numbers.take());
+    listed_rows(&listed, config, rows);
+}
+
+/// One table's inquiry, its answer added to `listed`; the row that ends the check when it
+/// cannot be asked or read.
+async fn read_table(
+    s: &mut Session<'_>,
+    t: &Table,
+    listed: &mut Listed,
+    rows: &mut Vec<Row>,
+) -> Result<(), Row> {
+    let Some((floor, tbl)) = parse_table_id(&t.id) else {
+        return Ok(());
+    };
+    let name = format!("table-orders-{}", t.id);
+    let answer = s
+        .post(paths::TABLE_ORDERS, &table_request(floor, tbl), &name)
+        .await
+        .map_err(|e| failed("a table's inquiry answers", &e))?;
+    let read = s
+        .upstream
+        .read_table_orders(s.creds, &answer)
+        .map_err(|e| {
+            row("a table's inquiry answers", "ORDER_LIST")
+                .differs(e.to_string(), "record the answer (--record) and report it")
+        })?;
+    if read.orders.orders.len() < observe::listed(&answer).unwrap_or(0) {
+        rows.push(skipped_row(
+            "inquiry entries",
+            &answer,
+            read.orders.orders.len(),
+        ));
+    }
+    listed.lengths.push(read.orders.orders.len());
+    let zone = s.upstream.host().time_zone;
+    let ahead = chrono::Utc::now() + chrono::Duration::minutes(10);
+    for e in observe::entries(&answer) {
+        listed.statuses.insert(e.status_code.clone());
+        listed.flags.insert(e.success_flag.clone());
+        let at = crate::kst::from_pos_in(zone, &e.date, &e.time);
+        if at.is_some_and(|at| at > ahead) {
+            listed.future.push(e.order_no);
+        }
+    }
+    if listed.numbers.is_none() && !read.orders.orders.is_empty() {
+        listed.numbers = Some(numbers_row(&answer));
+    }
+    Ok(())
+}
+
+/// The rows on what the tables' lists showed: status codes, success flags, list length and
+/// the orders' time zone.
+fn listed_rows(listed: &Listed, config: &Config, rows: &mut Vec<Row>) {
+    let unknown: Vec<String> = listed
+        .statuses
         .iter()
         .filter(|c| !KNOWN_STATUSES.contains(&c.as_str()))
         .cloned()
@@ -264,13 +289,14 @@ pub(super) async fn inquiries(
         "SMRO000068/69/70/71/88, or none while waiting",
     );
     rows.push(if unknown.is_empty() {
-        r.holds(seen_list(&statuses))
+        r.holds(seen_list(&listed.statuses))
     } else {
         r.differs(
             format!("unknown: {}", unknown.join(", ")),
             "orders in these are taken as waiting: ask Smartro what each means",
         )
     });
+    let flags = &listed.flags;
     let odd: Vec<&String> = flags
         .iter()
         .filter(|f| !["", "Y", "N"].contains(&f.as_str()))
@@ -283,17 +309,17 @@ pub(super) async fn inquiries(
     });
     rows.push(list_length_row(
         config.upstream.table_inquiry_limit,
-        &lengths,
+        &listed.lengths,
     ));
     let r = row(
         "order times' zone (listed orders)",
         config.upstream.time_zone.clone(),
     );
-    rows.push(if future.is_empty() {
+    rows.push(if listed.future.is_empty() {
         r.holds("no order in the future")
     } else {
         r.differs(
-            format!("{} orders in the future", future.len()),
+            format!("{} orders in the future", listed.future.len()),
             "the host writes times in a zone west of this one: run with --test-table to measure it",
         )
     });

@@ -31,22 +31,9 @@ pub(super) async fn run(
             "pick a table from the list (FLR-TBL)",
         ));
     };
-    let before = match s
-        .post(
-            paths::TABLE_ORDERS,
-            &table_request(floor, tbl),
-            "test-table-before",
-        )
-        .await
-    {
-        Ok(a) => a,
-        Err(e) => return rows.push(failed("the test table's inquiry answers", &e)),
-    };
-    let Ok(now) = s.upstream.read_table_orders(s.creds, &before) else {
-        return rows.push(
-            row("the test table's inquiry answers", "ORDER_LIST")
-                .unknown("unreadable", "see the rows above"),
-        );
+    let now = match table_now(s, floor, tbl).await {
+        Ok(now) => now,
+        Err(failed) => return rows.push(failed),
     };
     let listed_before: BTreeSet<String> = now.listed.iter().cloned().collect();
     let bill = now.orders.open_order_no.clone();
@@ -86,6 +73,34 @@ pub(super) async fn run(
         _ => {}
     }
     let ack = observe::ack(&answer);
+    answer_rows(&ack, &number, rows);
+    let followed = follow(s, floor, tbl, &listed_before, &ack.order_no, options.follow).await;
+    report(rows, &number, followed, sent_at, config, options.follow);
+}
+
+/// The test table's orders before the call; the row that ends the check when they cannot
+/// be had.
+async fn table_now(
+    s: &mut Session<'_>,
+    floor: &str,
+    tbl: &str,
+) -> Result<crate::upstream::TableInquiry, Row> {
+    let before = s
+        .post(
+            paths::TABLE_ORDERS,
+            &table_request(floor, tbl),
+            "test-table-before",
+        )
+        .await
+        .map_err(|e| failed("the test table's inquiry answers", &e))?;
+    s.upstream.read_table_orders(s.creds, &before).map_err(|_| {
+        row("the test table's inquiry answers", "ORDER_LIST")
+            .unknown("unreadable", "see the rows above")
+    })
+}
+
+/// Whether the call's answer carries its number and echoes ours.
+fn answer_rows(ack: &observe::AckAsSent, number: &str, rows: &mut Vec<Row>) {
     let r = row(
         "order answer carries OBJ",
         "ORDERNO and MCHT_ORDERNO in OBJ",
@@ -99,11 +114,9 @@ pub(super) async fn run(
     });
     rows.push(echo_row(
         "MCHT_ORDERNO in the order answer",
-        &number,
+        number,
         ack.has_obj.then_some(ack.echo.as_str()),
     ));
-    let followed = follow(s, floor, tbl, &listed_before, &ack.order_no, options.follow).await;
-    report(rows, &number, followed, sent_at, config, options.follow);
 }
 
 /// What following the test call saw.
@@ -185,39 +198,46 @@ fn report(
         number,
         seen.entry.as_ref().map(|e| e.echo.as_str()),
     ));
+    rows.push(zone_row(seen.entry.as_ref(), sent_at, config));
+    rows.push(statuses_row(&seen.statuses));
+}
+
+/// Whether the test call's time, read in the configured zone, is the time it was sent.
+fn zone_row(
+    entry: Option<&EntryAsSent>,
+    sent_at: chrono::DateTime<chrono::Utc>,
+    config: &Config,
+) -> Row {
     let r = row("order times' zone", config.upstream.time_zone.clone());
     let zone =
         crate::upstream::parse_time_zone(&config.upstream.time_zone).unwrap_or(crate::kst::KST);
-    match seen
-        .entry
-        .as_ref()
-        .and_then(|e| crate::kst::from_pos_in(zone, &e.date, &e.time))
-    {
-        None => rows.push(r.unknown(
+    let Some(at) = entry.and_then(|e| crate::kst::from_pos_in(zone, &e.date, &e.time)) else {
+        return r.unknown(
             "the test call's time was not seen",
             "place the test call again",
+        );
+    };
+    let off = (at.timestamp() - sent_at.timestamp()).clamp(-86_400, 86_400);
+    match zone_correction(off) {
+        None => r.holds(format!(
+            "the test call's time within {}s of ours",
+            off.abs()
         )),
-        Some(at) => {
-            let off = (at.timestamp() - sent_at.timestamp()).clamp(-86_400, 86_400);
-            rows.push(match zone_correction(off) {
-                None => r.holds(format!(
-                    "the test call's time within {}s of ours",
-                    off.abs()
-                )),
-                Some(corr) => {
-                    // Read in our zone, the host's local time came out `corr` off: its
-                    // zone is that much east of ours.
-                    let right = i64::from(zone.local_minus_utc()) + corr;
-                    r.differs(
-                        format!("the test call's time {}s off ours", off),
-                        format!("set [upstream] time_zone = \"{}\"", offset_text(right)),
-                    )
-                }
-            });
+        Some(corr) => {
+            // Read in our zone, the host's local time came out `corr` off: its zone is that
+            // much east of ours.
+            let right = i64::from(zone.local_minus_utc()) + corr;
+            r.differs(
+                format!("the test call's time {}s off ours", off),
+                format!("set [upstream] time_zone = \"{}\"", offset_text(right)),
+            )
         }
     }
+}
+
+/// The statuses the test call went through, and whether each is one the adapter knows.
+fn statuses_row(seen: &[(u128, String, String)]) -> Row {
     let statuses: Vec<String> = seen
-        .statuses
         .iter()
         .map(|(ms, code, flag)| {
             let code = if code.is_empty() { "(none)" } else { code };
@@ -234,14 +254,13 @@ fn report(
         "none while waiting, then SMRO000068/69",
     );
     let odd = seen
-        .statuses
         .iter()
         .any(|(_, c, _)| !c.is_empty() && !c.starts_with("SMRO0000"));
-    rows.push(if statuses.is_empty() {
+    if statuses.is_empty() {
         r.unknown("not listed", "place the test call again")
     } else if odd {
         r.differs(statuses.join(" → "), "ask Smartro what each code means")
     } else {
         r.holds(statuses.join(" → "))
-    });
+    }
 }

@@ -73,22 +73,7 @@ impl OrderDesk {
     ) -> Result<OrderReceipt, OrderError> {
         let key = (claim.store.to_string(), claim.client_order_id.to_string());
         let (tx, rx) = watch::channel(None);
-        let joined = {
-            let mut sending = self.sending.lock().unwrap_or_else(|p| p.into_inner());
-            match sending.get(&key) {
-                Some(other) => Some(other.clone()),
-                None => {
-                    let mine = UnderWay {
-                        table: claim.table.to_string(),
-                        fingerprint: claim.fingerprint.to_string(),
-                        outcome: rx.clone(),
-                    };
-                    sending.insert(key.clone(), mine);
-                    None
-                }
-            }
-        };
-        if let Some(other) = joined {
+        if let Some(other) = self.under_way_or_mine(claim, &key, rx.clone()) {
             // A concurrent request for the same id got here first: wait for its outcome.
             Self::same_order(
                 claim.table,
@@ -104,39 +89,8 @@ impl OrderDesk {
             .time_claim(self.ledger.claim(claim, anchor.as_deref()))
             .await;
         if !matches!(claimed, Ok(Claimed::Mine)) {
-            self.sending
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&key);
-            match claimed? {
-                Claimed::ApprovalUsed(taken) => {
-                    tracing::warn!(store = claim.store, table = claim.table, approval = %taken, "an approval already behind another order");
-                    return Err(OrderError::ApprovalRejected(format!(
-                        "approval {taken} already paid for another order today"
-                    )));
-                }
-                Claimed::OverCeiling(taken) => {
-                    tracing::warn!(store = claim.store, device = ?claim.device_id, taken, "a tablet's prepaid ceiling reached");
-                    return Err(OrderError::OrderTooLarge(format!(
-                        "this tablet has taken {taken} won prepaid in the last 24 hours; it may take {} at most: ask the owner",
-                        claim.prepaid_ceiling.unwrap_or_default()
-                    )));
-                }
-                Claimed::Mine | Claimed::Held => {}
-            }
-            // The ledger has it already (another server, or a send left in doubt).
-            return match self
-                .answer_on_record(
-                    claim.store,
-                    claim.table,
-                    claim.client_order_id,
-                    claim.fingerprint,
-                )
-                .await?
-            {
-                Some(answer) => answer,
-                None => Err(in_doubt("the order was claimed elsewhere")),
-            };
+            self.no_longer_under_way(&key);
+            return self.not_claimed(claim, claimed?).await;
         }
         let desk = self.clone();
         let table = claim.table.to_string();
@@ -146,12 +100,71 @@ impl OrderDesk {
             desk.send_and_record(store, &table, (id, &number), order, &tx)
                 .await;
             // The ledger holds the outcome now; later requests read it from there.
-            desk.sending
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&key);
+            desk.no_longer_under_way(&key);
         });
         outcome_of(rx).await
+    }
+
+    /// The send of this id already under way in this process, if any; otherwise this one is
+    /// noted as under way, its outcome told through `outcome`.
+    fn under_way_or_mine(
+        &self,
+        claim: &Claim<'_>,
+        key: &Key,
+        outcome: Outcome,
+    ) -> Option<UnderWay> {
+        let mut sending = self.sending.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(other) = sending.get(key) {
+            return Some(other.clone());
+        }
+        let mine = UnderWay {
+            table: claim.table.to_string(),
+            fingerprint: claim.fingerprint.to_string(),
+            outcome,
+        };
+        sending.insert(key.clone(), mine);
+        None
+    }
+
+    fn no_longer_under_way(&self, key: &Key) {
+        self.sending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
+    }
+
+    /// The answer to an order the ledger did not let this request send: refused by the
+    /// claim itself, or held already (by another server, or a send left in doubt).
+    async fn not_claimed(
+        &self,
+        claim: &Claim<'_>,
+        claimed: Claimed,
+    ) -> Result<OrderReceipt, OrderError> {
+        match claimed {
+            Claimed::ApprovalUsed(taken) => {
+                tracing::warn!(store = claim.store, table = claim.table, approval = %taken, "an approval already behind another order");
+                return Err(OrderError::ApprovalRejected(format!(
+                    "approval {taken} already paid for another order today"
+                )));
+            }
+            Claimed::OverCeiling(taken) => {
+                tracing::warn!(store = claim.store, device = ?claim.device_id, taken, "a tablet's prepaid ceiling reached");
+                return Err(OrderError::OrderTooLarge(format!(
+                    "this tablet has taken {taken} won prepaid in the last 24 hours; it may take {} at most: ask the owner",
+                    claim.prepaid_ceiling.unwrap_or_default()
+                )));
+            }
+            Claimed::Mine | Claimed::Held => {}
+        }
+        let on_record = self
+            .answer_on_record(
+                claim.store,
+                claim.table,
+                claim.client_order_id,
+                claim.fingerprint,
+            )
+            .await?;
+        on_record.unwrap_or_else(|| Err(in_doubt("the order was claimed elsewhere")))
     }
 
     /// The send itself, and the record of its outcome. Runs to its end whoever waits.
@@ -264,29 +277,30 @@ impl OrderDesk {
                     _ => Err(OrderError::Upstream(e)),
                 }
             }
-            Err(e) => {
-                if e.refusal() == Some(Refusal::StoreClosed) {
-                    self.catalog.note_open(store, false);
-                }
-                if matches!(e.refusal(), Some(Refusal::BadItem | Refusal::UnknownTable)) {
-                    // The POS does not take what its menu or tables showed: they changed.
-                    if let Err(why) = self.catalog.refresh(store).await {
-                        tracing::warn!(store, error = %why, "could not fetch the menu after a bad-item refusal");
-                    }
-                }
-                // The owner's status page shows what stops orders, not the POS's answers
-                // about one order's contents.
-                if matches!(
-                    e.refusal(),
-                    None | Some(Refusal::StoreClosed | Refusal::CredentialsRejected)
-                ) {
-                    self.catalog.note_trouble(store, &e);
-                }
-                Err(OrderError::from_upstream(
-                    e,
-                    self.settings.occupied_retry_ms,
-                ))
+            Err(e) => Err(self.refused(store, e).await),
+        }
+    }
+
+    /// What a refusal of an order (or a failed send) says of the store, noted; the error the
+    /// guest is told.
+    async fn refused(&self, store: &str, e: UpstreamError) -> OrderError {
+        if e.refusal() == Some(Refusal::StoreClosed) {
+            self.catalog.note_open(store, false);
+        }
+        if matches!(e.refusal(), Some(Refusal::BadItem | Refusal::UnknownTable)) {
+            // The POS does not take what its menu or tables showed: they changed.
+            if let Err(why) = self.catalog.refresh(store).await {
+                tracing::warn!(store, error = %why, "could not fetch the menu after a bad-item refusal");
             }
         }
+        // The owner's status page shows what stops orders, not the POS's answers about one
+        // order's contents.
+        if matches!(
+            e.refusal(),
+            None | Some(Refusal::StoreClosed | Refusal::CredentialsRejected)
+        ) {
+            self.catalog.note_trouble(store, &e);
+        }
+        OrderError::from_upstream(e, self.settings.occupied_retry_ms)
     }
 }

@@ -1,6 +1,7 @@
 //! A guest calling staff: an order of the chosen reasons at no cost, one a table per 30 s.
 
 use super::*;
+use order_core::StaffCallReason;
 
 impl OrderDesk {
     /// A guest calls staff: an order of the chosen reasons at no cost, added onto the open
@@ -20,20 +21,7 @@ impl OrderDesk {
         {
             return answer;
         }
-        let mut reasons = Vec::new();
-        for id in &request.reasons {
-            let reason = info
-                .staff_calls
-                .iter()
-                .find(|r| &r.id == id)
-                .ok_or_else(|| OrderError::Invalid(format!("no staff-call reason {id:?}")))?;
-            if !reasons.contains(&reason) {
-                reasons.push(reason);
-            }
-        }
-        if reasons.is_empty() {
-            return Err(OrderError::Invalid("choose at least one reason".into()));
-        }
+        let reasons = reasons_chosen(&info.staff_calls, &request.reasons)?;
         self.take_staff_call_slot(store, table)?;
         let priced = staff_call_order(&reasons, info.staff_calls_on_pos);
         let (number, shape) = sent_as(store, &request.client_call_id, &priced);
@@ -103,4 +91,26 @@ impl OrderDesk {
         self.staff_calls
             .invalidate(&(store.to_string(), table.to_string()));
     }
+}
+
+/// The store's reasons the guest chose, each once, in the order chosen; refused when one is
+/// not the store's or none is chosen.
+fn reasons_chosen<'a>(
+    offered: &'a [StaffCallReason],
+    chosen: &[String],
+) -> Result<Vec<&'a StaffCallReason>, OrderError> {
+    let mut reasons = Vec::new();
+    for id in chosen {
+        let reason = offered
+            .iter()
+            .find(|r| &r.id == id)
+            .ok_or_else(|| OrderError::Invalid(format!("no staff-call reason {id:?}")))?;
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+    if reasons.is_empty() {
+        return Err(OrderError::Invalid("choose at least one reason".into()));
+    }
+    Ok(reasons)
 }

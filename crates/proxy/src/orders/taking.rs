@@ -3,6 +3,37 @@
 
 use super::*;
 
+/// The open bill an order adds onto (`None` for a new one), refused when the kind and the
+/// bill do not go together.
+fn bill_named(request: &OrderRequest) -> Result<Option<String>, OrderError> {
+    let open_order_no = match (request.kind, request.open_order_no.as_deref()) {
+        (OrderKind::New, None) => None,
+        (OrderKind::New, Some(_)) => {
+            return Err(OrderError::Invalid("a new order has no openOrderNo".into()))
+        }
+        (OrderKind::Add, Some(no)) if !no.is_empty() && no.len() <= 40 => Some(no.to_string()),
+        (OrderKind::Add, _) => {
+            return Err(OrderError::Invalid("an add order needs openOrderNo".into()))
+        }
+    };
+    if request.payment.is_some() && request.kind == OrderKind::Add {
+        return Err(OrderError::Invalid(
+            "a prepaid order is always a new order".into(),
+        ));
+    }
+    Ok(open_order_no)
+}
+
+/// The card approvals behind an order: each pays for one order only, so each is put behind
+/// this one when it is claimed.
+fn card_approvals(payments: &[PaymentRecord]) -> Vec<(String, String)> {
+    payments
+        .iter()
+        .filter(|r| r.kind == PaymentKind::Card)
+        .map(|r| (r.approval_date.clone(), r.approval_no.clone()))
+        .collect()
+}
+
 impl OrderDesk {
     /// Places an order once, however often, however concurrently and across however many
     /// restarts it is sent.
@@ -38,21 +69,7 @@ impl OrderDesk {
         self.per_table.check(&format!("{store}/{table}"))?;
         // Priced against the menu the POS has now: it is asked whether it changed.
         let info = self.catalog.current(store).await?;
-        let open_order_no = match (request.kind, request.open_order_no.as_deref()) {
-            (OrderKind::New, None) => None,
-            (OrderKind::New, Some(_)) => {
-                return Err(OrderError::Invalid("a new order has no openOrderNo".into()))
-            }
-            (OrderKind::Add, Some(no)) if !no.is_empty() && no.len() <= 40 => Some(no.to_string()),
-            (OrderKind::Add, _) => {
-                return Err(OrderError::Invalid("an add order needs openOrderNo".into()))
-            }
-        };
-        if request.payment.is_some() && request.kind == OrderKind::Add {
-            return Err(OrderError::Invalid(
-                "a prepaid order is always a new order".into(),
-            ));
-        }
+        let open_order_no = bill_named(request)?;
         let priced = price_order(&info.categories, &request.lines, request.memo.as_deref())?;
         self.within_caps(store, &priced)?;
         let payments = match &request.payment {
@@ -69,12 +86,7 @@ impl OrderDesk {
             .payment
             .as_ref()
             .and_then(|p| serde_json::to_string(&p.approvals).ok());
-        // Each pays for one order only: put behind this one when it is claimed.
-        let approvals: Vec<(String, String)> = payments
-            .iter()
-            .filter(|r| r.kind == PaymentKind::Card)
-            .map(|r| (r.approval_date.clone(), r.approval_no.clone()))
-            .collect();
+        let approvals = card_approvals(&payments);
         let prepared = Prepared {
             kind: request.kind,
             open_order_no,

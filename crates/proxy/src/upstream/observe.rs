@@ -239,12 +239,9 @@ pub enum ReplayError {
     Unread { path: String, error: UpstreamError },
 }
 
-/// Reads a recorded answer (as `recorded` writes it) with the adapter's own readers.
-pub fn replay(document: &Value) -> Result<Replayed, ReplayError> {
-    let path = document["path"]
-        .as_str()
-        .ok_or_else(|| ReplayError::NotRecorded("no path".into()))?;
-    let path: &'static str = [
+/// The adapter's own name for a recorded path; refused when it names none.
+fn known_path(path: &str) -> Result<&'static str, ReplayError> {
+    [
         paths::TABLES,
         paths::MENU_STATE,
         paths::MENU,
@@ -255,7 +252,46 @@ pub fn replay(document: &Value) -> Result<Replayed, ReplayError> {
     ]
     .into_iter()
     .find(|p| *p == path)
-    .ok_or_else(|| ReplayError::NotRecorded(format!("unknown path {path}")))?;
+    .ok_or_else(|| ReplayError::NotRecorded(format!("unknown path {path}")))
+}
+
+/// How many entries the adapter's reader for the answer's path took from it (1 for an
+/// answer of one thing).
+fn entries_read(
+    upstream: &Upstream,
+    creds: &StoreCredentials,
+    answer: &Answer,
+) -> Result<usize, UpstreamError> {
+    Ok(match answer.path {
+        paths::TABLES => tables_from_wire(upstream.decode::<TableListObj>(creds, answer)?).len(),
+        paths::MENU_STATE => {
+            menu_state_from_wire(upstream.decode::<MenuStateObj>(creds, answer)?);
+            1
+        }
+        paths::MENU => {
+            let menu = menu_from_wire(upstream.decode::<Vec<MenuObj>>(creds, answer)?)?;
+            menu.categories.iter().map(|c| c.items.len()).sum::<usize>() + menu.staff_calls.len()
+        }
+        paths::TABLE_ORDERS | paths::STORE_ORDERS => {
+            let list = upstream.decode::<OrderListObj>(creds, answer)?;
+            inquiry_from_wire(list.order_list.0, upstream.host())
+                .orders
+                .orders
+                .len()
+        }
+        _ => {
+            upstream.decode::<Option<OrderAckObj>>(creds, answer)?;
+            1
+        }
+    })
+}
+
+/// Reads a recorded answer (as `recorded` writes it) with the adapter's own readers.
+pub fn replay(document: &Value) -> Result<Replayed, ReplayError> {
+    let path = document["path"]
+        .as_str()
+        .ok_or_else(|| ReplayError::NotRecorded("no path".into()))?;
+    let path = known_path(path)?;
     let answer = Answer {
         path,
         status: document["status"].as_u64().unwrap_or(200) as u16,
@@ -295,46 +331,7 @@ pub fn replay(document: &Value) -> Result<Replayed, ReplayError> {
             ))),
         };
     }
-    let read = match path {
-        paths::TABLES => tables_from_wire(
-            upstream
-                .decode::<TableListObj>(&creds, &answer)
-                .map_err(unread)?,
-        )
-        .len(),
-        paths::MENU_STATE => {
-            menu_state_from_wire(
-                upstream
-                    .decode::<MenuStateObj>(&creds, &answer)
-                    .map_err(unread)?,
-            );
-            1
-        }
-        paths::MENU => {
-            let menu = menu_from_wire(
-                upstream
-                    .decode::<Vec<MenuObj>>(&creds, &answer)
-                    .map_err(unread)?,
-            )
-            .map_err(unread)?;
-            menu.categories.iter().map(|c| c.items.len()).sum::<usize>() + menu.staff_calls.len()
-        }
-        paths::TABLE_ORDERS | paths::STORE_ORDERS => {
-            let list = upstream
-                .decode::<OrderListObj>(&creds, &answer)
-                .map_err(unread)?;
-            inquiry_from_wire(list.order_list.0, upstream.host())
-                .orders
-                .orders
-                .len()
-        }
-        _ => {
-            upstream
-                .decode::<Option<OrderAckObj>>(&creds, &answer)
-                .map_err(unread)?;
-            1
-        }
-    };
+    let read = entries_read(&upstream, &creds, &answer).map_err(unread)?;
     Ok(Replayed {
         path: path.into(),
         listed: listed(&answer),
