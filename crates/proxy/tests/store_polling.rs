@@ -194,3 +194,51 @@ fn prepaid(id: &str, n: usize) -> Value {
         "payment": {"method": "card", "approvals": [{"amount": 16_000,
             "approvalNo": format!("7000{n:04}"), "approvedAt": approval_stamp_now()}]}})
 }
+
+/// Store-wide and table inquiries the simulator has answered.
+async fn looks(h: &Harness) -> u64 {
+    calls(h, STORE_INQUIRY).await + calls(h, TABLE_INQUIRY).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_add_goes_on_the_view_the_phones_share_and_a_bill_closed_since_is_looked_at_again() {
+    // A long interval, so that what the phones saw is still current when the guest adds.
+    let h = start_with(|c| c.timing.poll_interval_ms = 4_000).await;
+    h.post("/sim/reset", json!({})).await;
+    let at = orders_at("0001-0005");
+    let (status, first) = h.post(&at, order("shared-add-0001", "new", None)).await;
+    assert_eq!(status, 202, "{first}");
+    let accepted = h
+        .wait_for("0001-0005", 10_000, |v: &Value| {
+            v["orders"][0]["status"] == "accepted"
+        })
+        .await;
+    let open = accepted["openOrderNo"].as_str().unwrap().to_string();
+    // The add is sent on the view the phones were just shown: no look of its own.
+    let before = looks(&h).await;
+    let (status, added) = h
+        .post(&at, order("shared-add-0002", "add", Some(&open)))
+        .await;
+    assert_eq!(status, 202, "{added}");
+    assert_eq!(looks(&h).await, before, "the add asked the POS nothing first");
+    // Its send made that view stale: the phones' next poll looks again and shows it.
+    let (_, both) = h.get(&at).await;
+    assert_eq!(both["orders"].as_array().unwrap().len(), 2, "{both}");
+    assert_eq!(looks(&h).await, before + 1);
+
+    // Staff close the bill on the POS while the phones still see it open. The next add names
+    // it, and the POS refuses it: nothing is placed, and the view is asked afresh.
+    h.post(&format!("/sim/orders/{open}/pay"), json!({})).await;
+    let on_pos = h.pos_orders().await.len();
+    let (status, refused) = h
+        .post(&at, order("shared-add-0003", "add", Some(&open)))
+        .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (409, Some("open_order_mismatch")),
+        "{refused}"
+    );
+    assert_eq!(h.pos_orders().await.len(), on_pos, "nothing placed");
+    let (_, after) = h.get(&at).await;
+    assert!(after["openOrderNo"].is_null(), "{after}");
+}

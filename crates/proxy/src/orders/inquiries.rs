@@ -33,13 +33,18 @@ impl OrderDesk {
         }
     }
 
-    /// The table's orders as they are now (for an add, a staff call): asked after this call.
-    pub(super) async fn current_view(
+    /// The table's orders an add or a staff call is sent on: the view its phones share (at
+    /// most a poll interval old, so the bill is the one the guest saw), asked afresh once a
+    /// send made it stale. A bill changed on the POS since is refused by the host; that send
+    /// made the view stale, so the next try looks again. Asking afresh for every add would
+    /// cost a look of its own each, and another when the phones come back on the old
+    /// schedule to a view the send made stale.
+    pub(super) async fn view_to_send_on(
         &self,
         store: &str,
         table: &str,
     ) -> Result<TableInquiry, OrderError> {
-        let (_, view) = self.table_view(store, table, Some(Instant::now())).await?;
+        let (_, view) = self.table_view(store, table, None).await?;
         Ok(view)
     }
 

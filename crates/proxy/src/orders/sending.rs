@@ -215,10 +215,11 @@ impl OrderDesk {
     ) -> Result<OrderReceipt, OrderError> {
         let info = self.catalog.with_table(store, table).await?;
         let (floor, tbl) = info.table_codes(table)?;
-        // An add names the bill and the newest order on the table, as they are now.
+        // An add names the bill and the newest order on the table, as the table's view shows
+        // them.
         let latest = match (&order.kind, &order.open_order_no) {
             (OrderKind::Add, Some(open)) => {
-                let now = self.current_view(store, table).await?;
+                let now = self.view_to_send_on(store, table).await?;
                 if now.orders.open_order_no.as_ref() != Some(open) {
                     return Err(OrderError::OpenOrderMismatch);
                 }

@@ -47,7 +47,7 @@ impl OrderDesk {
             if attempt >= 2 {
                 tokio::time::sleep(STAFF_CALL_RETRY_AFTER).await;
             }
-            let now = self.current_view(store, table).await?;
+            let now = self.view_to_send_on(store, table).await?;
             let open = now.orders.open_order_no;
             let prepared = Prepared {
                 kind: if open.is_some() {
