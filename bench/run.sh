@@ -44,8 +44,10 @@ for what in "${@:-weight crates steps lighthouse load coalescing cluster chaos}"
         node bench/fixture-tables.mjs 30 >"$sim_fixture"
         TABLEORDER_LOG=warn ./target/server/tableorder sim --listen 127.0.0.1:9094 --fixture "$sim_fixture" >/dev/null 2>&1 &
         sim=$!
+        # Taught the simulator's store-wide list length, as check-upstream teaches a real host's.
         TABLEORDER_LOG=warn TABLEORDER_ADMIN_TOKEN=bench-admin-token-000000000000 \
         TABLEORDER_LIMITS__REQUESTS_PER_MINUTE_PER_CLIENT=100000000 \
+        TABLEORDER_UPSTREAM__STORE_INQUIRY_PER_TABLE=5 \
         TABLEORDER_STORES__DEMO__STORE_ID=S0000001 TABLEORDER_STORES__DEMO__SERVICE_ID=SV-DEMO-0001 \
           ./target/server/tableorder serve --listen 127.0.0.1:8193 --upstream http://127.0.0.1:9094 \
           --dist dist --data "$(mktemp -d)" >/dev/null 2>&1 &

@@ -3,19 +3,10 @@
 use crate::api::{self, Failure};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 use serde_json::json;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct StoreRef {
-    pub slug: String,
-    pub name: String,
-}
-
-#[derive(Deserialize)]
-struct SessionOut {
-    stores: Vec<StoreRef>,
-}
+use order_core::owner::OwnerSession;
+pub use order_core::owner::StoreRef;
 
 /// Whether the page is signed in; any call that finds the session over signs it out.
 #[derive(Clone, Copy)]
@@ -45,7 +36,7 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     let checked = RwSignal::new(false);
     spawn_local(async move {
-        if let Ok(out) = api::get::<SessionOut>("/api/v1/admin/session").await {
+        if let Ok(out) = api::get::<OwnerSession>("/api/v1/admin/session").await {
             session.stores.set(Some(out.stores));
         }
         checked.set(true);
@@ -80,7 +71,7 @@ fn SignIn() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let sent = api::post::<SessionOut>(
+            let sent = api::post::<OwnerSession>(
                 "/api/v1/admin/session",
                 &json!({ "token": token.get_untracked() }),
             )

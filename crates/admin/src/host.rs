@@ -4,34 +4,7 @@
 
 use crate::api::when;
 use leptos::prelude::*;
-use serde::Deserialize;
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-pub struct HostCode {
-    code: String,
-    message: String,
-    count: u64,
-    read_as: String,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-pub struct UnconfirmedLine {
-    item_id: String,
-    name: Option<String>,
-    count: u32,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-pub struct Unconfirmed {
-    client_order_id: String,
-    table: String,
-    sent_at_ms: i64,
-    total: order_core::Won,
-    lines: Vec<UnconfirmedLine>,
-}
+use order_core::owner::{HostCode, UnconfirmedOrder};
 
 /// In the owner's words: what a code was read as.
 fn meaning(read_as: &str) -> &'static str {
@@ -85,7 +58,7 @@ pub fn HostCodes(codes: Vec<HostCode>) -> impl IntoView {
 }
 
 #[component]
-pub fn UnconfirmedOrders(orders: Vec<Unconfirmed>) -> impl IntoView {
+pub fn UnconfirmedOrders(orders: Vec<UnconfirmedOrder>) -> impl IntoView {
     if orders.is_empty() {
         return view! { <p class="ad-muted">"없음"</p> }.into_any();
     }

@@ -3,36 +3,11 @@
 
 use crate::api::{self, store_path, when};
 use crate::app::{fetched, loaded, outcome, use_session, BusyButton, SecretField};
-use crate::host::{HostCode, HostCodes, Unconfirmed, UnconfirmedOrders};
+use crate::host::{HostCodes, UnconfirmedOrders};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
-use serde_json::{json, Value};
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-struct Trouble {
-    at_ms: i64,
-    message: String,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-struct StatusOut {
-    fetched_at_ms: Option<i64>,
-    checked_at_ms: Option<i64>,
-    menu_version: Option<String>,
-    tables: Option<usize>,
-    items: Option<usize>,
-    stale: bool,
-    open: bool,
-    cash_taken: bool,
-    troubles: Vec<Trouble>,
-    #[serde(default)]
-    host_codes: Vec<HostCode>,
-    #[serde(default)]
-    unconfirmed: Vec<Unconfirmed>,
-}
+use order_core::owner::{Refreshed, StoreStatus, Trouble};
+use serde_json::json;
 
 fn at(ms: Option<i64>) -> String {
     ms.map(when).unwrap_or_else(|| "아직 없음".into())
@@ -40,7 +15,7 @@ fn at(ms: Option<i64>) -> String {
 
 #[component]
 pub fn Status(store: String) -> impl IntoView {
-    let (status, again) = fetched::<StatusOut>(store_path(&store, "/status"));
+    let (status, again) = fetched::<StoreStatus>(store_path(&store, "/status"));
     view! {
         <section class="ad-card" aria-labelledby="ad-status-title">
             <h2 id="ad-status-title">"POS 연결 상태"</h2>
@@ -56,7 +31,7 @@ pub fn Status(store: String) -> impl IntoView {
 /// The store's copy of the POS's data as it is now: open or not, when it was fetched, what
 /// went wrong lately, orders nobody could confirm and the codes the POS refused with.
 #[component]
-fn StatusNow(s: StatusOut) -> impl IntoView {
+fn StatusNow(s: StoreStatus) -> impl IntoView {
     view! {
         <StatusBadges open=s.open stale=s.stale cash_taken=s.cash_taken />
         <dl class="ad-facts">
@@ -136,15 +111,15 @@ fn RefreshFromPos(store: String, again: Callback<()>) -> impl IntoView {
         refreshing.set(true);
         said.set(None);
         spawn_local(async move {
-            let done = api::post::<Value>(&path, &json!({})).await;
+            let done = api::post::<Refreshed>(&path, &json!({})).await;
             refreshing.set(false);
             said.set(Some(match done {
-                Ok(v) if v["stale"] == true => {
+                Ok(r) if r.stale => {
                     "POS에 연결하지 못했습니다. 마지막으로 받은 정보를 계속 씁니다.".into()
                 }
-                Ok(v) => format!(
+                Ok(r) => format!(
                     "POS에서 테이블 {}개, 메뉴 {}개를 새로 받았습니다.",
-                    v["tables"], v["items"]
+                    r.tables, r.items
                 ),
                 Err(e) => session.explain(e),
             }));

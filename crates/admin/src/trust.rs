@@ -6,6 +6,7 @@ use crate::api::{self, store_path, when};
 use crate::app::{error_line, fetched, loaded, use_session, BusyButton};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use order_core::owner::{EnrolmentCode, Tablet};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -162,35 +163,16 @@ fn TableRow(store: String, link: LinkOut, renewed: Callback<String>) -> impl Int
     }
 }
 
-#[derive(Deserialize, Clone, PartialEq)]
-#[serde(rename_all = "camelCase")]
-struct DeviceOut {
-    device_id: String,
-    name: String,
-    enrolled_at_ms: i64,
-    last_seen_at_ms: Option<i64>,
-    revoked_at_ms: Option<i64>,
-    table: Option<String>,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "camelCase")]
-struct CodeOut {
-    code: String,
-    expires_at_ms: i64,
-    qr_svg: Option<String>,
-}
-
 #[component]
 pub fn Tablets(store: String) -> impl IntoView {
     let session = use_session();
-    let (devices, again) = fetched::<Vec<DeviceOut>>(store_path(&store, "/devices"));
+    let (devices, again) = fetched::<Vec<Tablet>>(store_path(&store, "/devices"));
     // The tables a tablet may be bound to.
     let (tables, _) = fetched::<Vec<LinkOut>>(store_path(
         &store,
         &format!("/links?baseUrl={}", encoded(&origin())),
     ));
-    let code = RwSignal::new(None::<Result<CodeOut, String>>);
+    let code = RwSignal::new(None::<Result<EnrolmentCode, String>>);
     let issuing = RwSignal::new(false);
     let code_path = store_path(
         &store,
@@ -200,7 +182,7 @@ pub fn Tablets(store: String) -> impl IntoView {
         let path = code_path.clone();
         issuing.set(true);
         spawn_local(async move {
-            let got = api::post::<CodeOut>(&path, &json!({})).await;
+            let got = api::post::<EnrolmentCode>(&path, &json!({})).await;
             issuing.set(false);
             code.set(Some(got.map_err(|e| session.explain(e))));
         });
@@ -265,7 +247,7 @@ pub fn Tablets(store: String) -> impl IntoView {
 #[component]
 fn TabletRow(
     store: String,
-    device: DeviceOut,
+    device: Tablet,
     tables: Memo<Vec<(String, String)>>,
     changed: Callback<()>,
 ) -> impl IntoView {
@@ -379,7 +361,7 @@ fn RevokeButton(path: String, name: String, changed: Callback<()>) -> impl IntoV
 }
 
 /// A fresh enrolment code: the code, until when, and its QR code for the tablet's camera.
-fn enrolment_code_view(c: CodeOut) -> AnyView {
+fn enrolment_code_view(c: EnrolmentCode) -> AnyView {
     view! {
         <div class="ad-code">
             <p class="ad-code-text">{c.code}</p>

@@ -36,6 +36,138 @@ pub struct TableOrder {
     pub order: PlacedOrder,
 }
 
+/// How the store's copy of its POS data is, for the owner's status page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StoreStatus {
+    pub store: String,
+    pub name: String,
+    /// When tables and menu were last fetched in full.
+    pub fetched_at_ms: Option<i64>,
+    /// When the POS was last asked whether its menu changed.
+    pub checked_at_ms: Option<i64>,
+    pub menu_version: Option<String>,
+    pub tables: Option<usize>,
+    pub items: Option<usize>,
+    /// The last refresh failed: guests are served the last good copy.
+    pub stale: bool,
+    pub open: bool,
+    /// A staff PIN is set, so tablets take cash.
+    pub cash_taken: bool,
+    pub troubles: Vec<Trouble>,
+    /// Every refusal code the POS sent, so the partner can teach their meanings.
+    #[serde(default)]
+    pub host_codes: Vec<HostCode>,
+    /// Orders nobody can confirm: staff look on the POS.
+    #[serde(default)]
+    pub unconfirmed: Vec<UnconfirmedOrder>,
+}
+
+/// Something that went wrong with the POS lately.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Trouble {
+    pub at_ms: i64,
+    pub message: String,
+}
+
+/// One refusal code the POS sent: its words the last time, how often, and what it was read as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct HostCode {
+    pub code: String,
+    pub message: String,
+    pub count: u64,
+    /// A taught meaning (`table_occupied`, `store_closed`, …) or `other`.
+    pub read_as: String,
+    pub last_at_ms: i64,
+}
+
+/// An order that may be on the POS and cannot be confirmed: never sent again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UnconfirmedOrder {
+    pub client_order_id: String,
+    pub table: String,
+    pub sent_at_ms: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub total: Won,
+    pub lines: Vec<UnconfirmedLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UnconfirmedLine {
+    pub item_id: String,
+    /// The item's name on today's menu, if it is still there.
+    pub name: Option<String>,
+    pub count: u32,
+}
+
+/// What a refresh from the POS brought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Refreshed {
+    pub store: String,
+    pub version: String,
+    pub tables: usize,
+    pub items: usize,
+    /// The POS could not be reached: the last good copy is kept.
+    pub stale: bool,
+}
+
+/// A store the signed-in owner manages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StoreRef {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A signed-in owner's page: the stores it manages, and when a new session ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OwnerSession {
+    pub stores: Vec<StoreRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at_ms: Option<i64>,
+}
+
+/// One of the store's tablets, as the owner's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Tablet {
+    pub device_id: String,
+    pub name: String,
+    pub enrolled_at_ms: i64,
+    pub last_seen_at_ms: Option<i64>,
+    pub revoked_at_ms: Option<i64>,
+    /// The one table it orders for, when bound.
+    pub table: Option<String>,
+}
+
+/// A fresh enrolment code for a tablet, and its QR code when there is a page to open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EnrolmentCode {
+    pub store: String,
+    pub code: String,
+    pub expires_at_ms: i64,
+    /// The tablet app's page that enrols with this code (`tablet_url`, or the demo's).
+    pub enrol_url: Option<String>,
+    pub qr_svg: Option<String>,
+}
+
 /// What the owner changes about an item in one save (its photo has its own call): the whole
 /// of what the store says about it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,6 @@
-//! Every failure of the public API, turned into `{error:{code,message}}` in one place.
+//! Every failure of the public API, turned into `{error:{code,message}}` in one place: each
+//! module's own error (the order desk's, the catalog's, the trust records', the store's
+//! content, photos) converts into `AppError`, the one error at the HTTP edge.
 
 use crate::orders::OrderError;
 use crate::upstream::UpstreamError;
@@ -43,15 +45,76 @@ pub enum AppError {
     Storage(String),
     #[error("the restaurant's system could not be reached; try again")]
     Upstream(#[source] UpstreamError),
-    /// The order desk's refusals and failures.
+    // What only an order or a staff call meets (the order desk's own refusals):
     #[error(transparent)]
-    Order(#[from] OrderError),
+    Problem(order_core::pricing::OrderProblem),
+    #[error("the table is being handled at the counter")]
+    TableOccupied { retry_after_ms: u64 },
+    #[error("the store is not taking orders right now")]
+    StoreClosed,
+    #[error("the table already has an open order: add onto it")]
+    TableHasOpenOrder,
+    #[error("that order is not open on this table any more")]
+    OpenOrderMismatch,
+    #[error("the staff PIN is not right")]
+    WrongPin,
+    /// An approval already behind another order, or too old to be this order's.
+    #[error("{0}")]
+    ApprovalRejected(String),
+    /// More than the store lets one order hold or cost.
+    #[error("{0}")]
+    OrderTooLarge(String),
+    #[error("this clientOrderId was already used for a different order")]
+    IdempotencyConflict,
+    /// The POS said no, in its own words: nothing was ordered.
+    #[error("{0}")]
+    PosRefused(String),
+    #[error("this order may already be with the restaurant, but it cannot be confirmed: staff will check; please do not order it again")]
+    Unconfirmed,
 }
 
-/// The catalog fails a request the same way wherever it meets one: as it fails an order.
+/// The order desk's errors at the edge: those any request meets become the same as
+/// anywhere else; its own refusals keep their names.
+impl From<OrderError> for AppError {
+    fn from(e: OrderError) -> AppError {
+        match e {
+            OrderError::Problem(p) => AppError::Problem(p),
+            OrderError::Invalid(why) => AppError::Invalid(why),
+            OrderError::NotFound(what) => AppError::NotFound(what),
+            OrderError::TableOccupied { retry_after_ms } => {
+                AppError::TableOccupied { retry_after_ms }
+            }
+            OrderError::StoreClosed => AppError::StoreClosed,
+            OrderError::TableHasOpenOrder => AppError::TableHasOpenOrder,
+            OrderError::OpenOrderMismatch => AppError::OpenOrderMismatch,
+            OrderError::RateLimited { retry_after_ms } => AppError::RateLimited { retry_after_ms },
+            OrderError::WrongPin => AppError::WrongPin,
+            OrderError::DeviceRequired => AppError::DeviceRequired,
+            OrderError::ApprovalRejected(why) => AppError::ApprovalRejected(why),
+            OrderError::OrderTooLarge(why) => AppError::OrderTooLarge(why),
+            OrderError::IdempotencyConflict => AppError::IdempotencyConflict,
+            OrderError::Storage(why) => AppError::Storage(why),
+            OrderError::PosRefused(words) => AppError::PosRefused(words),
+            OrderError::Unconfirmed => AppError::Unconfirmed,
+            OrderError::Upstream(e) => AppError::Upstream(e),
+        }
+    }
+}
+
+/// The catalog fails a request the same way wherever it meets one.
 impl From<crate::catalog::CatalogError> for AppError {
     fn from(e: crate::catalog::CatalogError) -> AppError {
-        AppError::Order(e.into())
+        use crate::catalog::CatalogError;
+        match e {
+            CatalogError::UnknownStore(_) | CatalogError::UnknownTable(_) => {
+                AppError::NotFound(e.to_string())
+            }
+            CatalogError::MenuBody(why) => {
+                tracing::error!(error = %why, "the menu could not be prepared");
+                AppError::Storage(why)
+            }
+            CatalogError::Upstream(e) => AppError::Upstream(e),
+        }
     }
 }
 
@@ -61,10 +124,11 @@ impl From<crate::limits::RetryAfter> for AppError {
     }
 }
 
-/// Trust records that cannot be read fail a request as they fail an order.
+/// Trust records that cannot be read: nothing was done, try again shortly.
 impl From<crate::trust::TrustError> for AppError {
     fn from(e: crate::trust::TrustError) -> AppError {
-        AppError::Order(e.into())
+        tracing::error!(error = %e, "trust records unavailable");
+        AppError::Storage(e.to_string())
     }
 }
 
@@ -96,15 +160,16 @@ impl From<crate::photos::PhotoError> for AppError {
 }
 
 impl AppError {
-    fn parts(&self) -> (StatusCode, ErrorCode, Option<u64>) {
-        let (code, retry) = match self {
+    /// The code, and how long to wait before trying again where that is known.
+    fn code(&self) -> (ErrorCode, Option<u64>) {
+        match self {
             AppError::NotFound(_) => (ErrorCode::NotFound, None),
             AppError::Invalid(_) => (ErrorCode::InvalidRequest, None),
             AppError::TooLarge => (ErrorCode::TooLarge, None),
             AppError::RateLimited { retry_after_ms } => {
                 (ErrorCode::RateLimited, Some(*retry_after_ms))
             }
-            AppError::Unauthorized => (ErrorCode::Unauthorized, None),
+            AppError::Unauthorized | AppError::WrongPin => (ErrorCode::Unauthorized, None),
             AppError::Forbidden | AppError::TabletElsewhere(_) | AppError::NotAnOwnersCall => {
                 (ErrorCode::Forbidden, None)
             }
@@ -113,49 +178,37 @@ impl AppError {
             }
             AppError::NotJson | AppError::NotAPhoto(_) => (ErrorCode::UnsupportedMediaType, None),
             AppError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
-            AppError::Order(e) => return order_parts(e),
-            AppError::Upstream(e) => return upstream_parts(e),
-        };
-        (status_of(code), code, retry)
+            AppError::Upstream(_) => (ErrorCode::UpstreamUnavailable, None),
+            AppError::Problem(p) => (p.code(), None),
+            AppError::TableOccupied { retry_after_ms } => {
+                (ErrorCode::TableOccupied, Some(*retry_after_ms))
+            }
+            AppError::StoreClosed => (ErrorCode::StoreClosed, None),
+            AppError::TableHasOpenOrder => (ErrorCode::TableHasOpenOrder, None),
+            AppError::OpenOrderMismatch => (ErrorCode::OpenOrderMismatch, None),
+            AppError::ApprovalRejected(_) => (ErrorCode::ApprovalRejected, None),
+            AppError::OrderTooLarge(_) => (ErrorCode::OrderTooLarge, None),
+            AppError::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
+            AppError::PosRefused(_) => (ErrorCode::PosRefused, None),
+            AppError::Unconfirmed => (ErrorCode::OrderUnconfirmed, None),
+        }
     }
-}
 
-/// The order desk's errors over HTTP.
-fn order_parts(e: &OrderError) -> (StatusCode, ErrorCode, Option<u64>) {
-    let (code, retry) = match e {
-        OrderError::Problem(p) => (p.code(), None),
-        OrderError::Invalid(_) => (ErrorCode::InvalidRequest, None),
-        OrderError::NotFound(_) => (ErrorCode::NotFound, None),
-        OrderError::TableOccupied { retry_after_ms } => {
-            (ErrorCode::TableOccupied, Some(*retry_after_ms))
+    fn status(&self, code: ErrorCode) -> StatusCode {
+        match self {
+            AppError::Upstream(e) => upstream_status(e),
+            _ => status_of(code),
         }
-        OrderError::StoreClosed => (ErrorCode::StoreClosed, None),
-        OrderError::TableHasOpenOrder => (ErrorCode::TableHasOpenOrder, None),
-        OrderError::OpenOrderMismatch => (ErrorCode::OpenOrderMismatch, None),
-        OrderError::RateLimited { retry_after_ms } => {
-            (ErrorCode::RateLimited, Some(*retry_after_ms))
-        }
-        OrderError::WrongPin => (ErrorCode::Unauthorized, None),
-        OrderError::DeviceRequired => (ErrorCode::DeviceRequired, None),
-        OrderError::ApprovalRejected(_) => (ErrorCode::ApprovalRejected, None),
-        OrderError::OrderTooLarge(_) => (ErrorCode::OrderTooLarge, None),
-        OrderError::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
-        OrderError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
-        OrderError::PosRefused(_) => (ErrorCode::PosRefused, None),
-        OrderError::Unconfirmed => (ErrorCode::OrderUnconfirmed, None),
-        OrderError::Upstream(e) => return upstream_parts(e),
-    };
-    (status_of(code), code, retry)
+    }
 }
 
 /// An upstream that did not answer in time is a gateway timeout; any other trouble, a bad
 /// gateway.
-fn upstream_parts(e: &UpstreamError) -> (StatusCode, ErrorCode, Option<u64>) {
-    let status = match e {
+fn upstream_status(e: &UpstreamError) -> StatusCode {
+    match e {
         UpstreamError::Timeout => StatusCode::GATEWAY_TIMEOUT,
         _ => status_of(ErrorCode::UpstreamUnavailable),
-    };
-    (status, ErrorCode::UpstreamUnavailable, None)
+    }
 }
 
 fn status_of(code: ErrorCode) -> StatusCode {
@@ -164,8 +217,9 @@ fn status_of(code: ErrorCode) -> StatusCode {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, code, retry_after_ms) = self.parts();
-        if let AppError::Upstream(e) | AppError::Order(OrderError::Upstream(e)) = &self {
+        let (code, retry_after_ms) = self.code();
+        let status = self.status(code);
+        if let AppError::Upstream(e) = &self {
             // The guest sees a plain message; the operator sees why.
             tracing::warn!(error = %e, "upstream failure");
         }

@@ -220,7 +220,11 @@ async fn an_add_goes_on_the_view_the_phones_share_and_a_bill_closed_since_is_loo
         .post(&at, order("shared-add-0002", "add", Some(&open)))
         .await;
     assert_eq!(status, 202, "{added}");
-    assert_eq!(looks(&h).await, before, "the add asked the POS nothing first");
+    assert_eq!(
+        looks(&h).await,
+        before,
+        "the add asked the POS nothing first"
+    );
     // Its send made that view stale: the phones' next poll looks again and shows it.
     let (_, both) = h.get(&at).await;
     assert_eq!(both["orders"].as_array().unwrap().len(), 2, "{both}");

@@ -7,6 +7,7 @@ use super::access::{session_cookie, Admin, KnownStore};
 use super::admin_trust as trust;
 use super::body::JsonBody;
 use crate::app::AppState;
+use crate::catalog::BaseInfo;
 use crate::content::{business_day, ItemContent};
 use crate::error::AppError;
 use crate::ledger::now_ms;
@@ -18,8 +19,11 @@ use axum::middleware;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use order_core::owner::{ItemEdit, StoreItem, TableOrder};
-use serde::{Deserialize, Serialize};
+use order_core::owner::{
+    HostCode, ItemEdit, OwnerSession, Refreshed, StoreItem, StoreRef, StoreStatus, TableOrder,
+    Trouble, UnconfirmedLine, UnconfirmedOrder,
+};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// Signing in and out is open to all; everything else is the owner's alone, checked once
@@ -108,20 +112,20 @@ async fn owners_calls_only(
 #[utoipa::path(post, path = "/api/v1/admin/stores/{store}/refresh", tag = "staff",
     params(("store" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, description = "refreshed (or stale: the last good copy kept)"),
+    responses((status = 200, body = Refreshed, description = "refreshed (or stale: the last good copy kept)"),
         (status = 401, body = order_core::ApiError)))]
 pub async fn refresh(
     State(state): State<AppState>,
     Path(store): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Refreshed>, AppError> {
     let info = state.catalog.refresh(&store).await?;
-    Ok(Json(json!({
-        "store": store,
-        "version": info.stamp,
-        "tables": info.tables.len(),
-        "items": info.item_count(),
-        "stale": state.catalog.is_stale(&store),
-    })))
+    Ok(Json(Refreshed {
+        version: info.stamp.clone(),
+        tables: info.tables.len(),
+        items: info.item_count(),
+        stale: state.catalog.is_stale(&store),
+        store,
+    }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -130,20 +134,13 @@ pub struct SignIn {
     token: String,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoreOut {
-    slug: String,
-    name: String,
-}
-
 /// The stores this server serves, for a signed-in page.
-fn stores(state: &AppState) -> Vec<StoreOut> {
+fn stores(state: &AppState) -> Vec<StoreRef> {
     state
         .config
         .stores
         .keys()
-        .map(|slug| StoreOut {
+        .map(|slug| StoreRef {
             slug: slug.clone(),
             name: state.config.store_name(slug),
         })
@@ -168,15 +165,18 @@ fn cookie(headers: &HeaderMap, value: &str, max_age_s: i64) -> String {
 
 /// Whether the caller is signed in, and to what.
 #[utoipa::path(get, path = "/api/v1/admin/session", tag = "staff",
-    responses((status = 200, description = "`{stores: [{slug, name}]}`: signed in"),
+    responses((status = 200, body = OwnerSession, description = "signed in"),
         (status = 401, body = order_core::ApiError)))]
-pub async fn session(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({ "stores": stores(&state) }))
+pub async fn session(State(state): State<AppState>) -> Json<OwnerSession> {
+    Json(OwnerSession {
+        stores: stores(&state),
+        expires_at_ms: None,
+    })
 }
 
 /// Trades the admin token for a session cookie.
 #[utoipa::path(post, path = "/api/v1/admin/session", tag = "staff", request_body = SignIn,
-    responses((status = 200, description = "signed in: an HttpOnly, SameSite=Strict session cookie is set"),
+    responses((status = 200, body = OwnerSession, description = "signed in: an HttpOnly, SameSite=Strict session cookie is set"),
         (status = 401, body = order_core::ApiError), (status = 429, body = order_core::ApiError)))]
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -201,7 +201,10 @@ pub async fn sign_in(
             header::SET_COOKIE,
             cookie(&headers, &opened.secret, max_age_s),
         )]),
-        Json(json!({ "stores": stores(&state), "expiresAtMs": opened.expires_at_ms })),
+        Json(OwnerSession {
+            stores: stores(&state),
+            expires_at_ms: Some(opened.expires_at_ms),
+        }),
     )
         .into_response())
 }
@@ -223,75 +226,92 @@ pub async fn sign_out(
         .into_response())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TroubleOut {
-    at_ms: i64,
-    message: String,
-}
-
 /// How the store's copy of its POS data is: when fetched, whether stale, what went wrong.
 #[utoipa::path(get, path = "/api/v1/admin/stores/{store}/status", tag = "staff",
     params(("store" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "`{fetchedAtMs, checkedAtMs, menuVersion, tables, items, stale, open, cashTaken, troubles: [{atMs, message}], hostCodes: [{code, message, count, readAs, lastAtMs}], unconfirmed: [{clientOrderId, table, sentAtMs, total, lines: [{itemId, name, count}]}]}`"),
+    responses((status = 200, body = StoreStatus),
         (status = 401, body = order_core::ApiError)))]
 pub async fn status(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<StoreStatus>, AppError> {
     let copy = state.catalog.status(&store)?;
     let info = state.catalog.from_pos(&store).await.ok();
-    let host_codes: Vec<Value> = state
+    let host_codes = state
         .catalog
         .codes_seen(&store)?
         .into_iter()
-        .map(|c| json!({"code": c.code, "message": c.message, "count": c.count, "readAs": c.read_as, "lastAtMs": c.last_at_ms}))
-        .collect();
-    let item_name = |id: &str| {
-        info.as_ref()
-            .and_then(|i| {
-                i.categories
-                    .iter()
-                    .flat_map(|c| &c.items)
-                    .find(|it| it.id == id)
-            })
-            .map(|it| it.name.clone())
-    };
-    let unconfirmed: Vec<Value> = state
-        .desk
-        .unconfirmed(&store)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let shape = r
-                .shape
-                .as_deref()
-                .and_then(crate::orders::OrderShape::from_json)
-                .unwrap_or_default();
-            let lines: Vec<Value> = shape
-                .lines
-                .iter()
-                .map(|(id, count)| json!({"itemId": id, "name": item_name(id), "count": count}))
-                .collect();
-            json!({"clientOrderId": r.client_order_id, "table": r.table, "sentAtMs": r.sent_at_ms,
-                   "total": shape.total, "lines": lines})
+        .map(|c| HostCode {
+            code: c.code,
+            message: c.message,
+            count: c.count,
+            read_as: serde_json::to_value(c.read_as)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            last_at_ms: c.last_at_ms,
         })
         .collect();
-    Ok(Json(json!({
-        "store": store,
-        "name": state.config.store_name(&store),
-        "fetchedAtMs": copy.fetched_at_ms,
-        "checkedAtMs": copy.checked_at_ms,
-        "menuVersion": info.as_ref().map(|i| i.stamp.clone()),
-        "tables": info.as_ref().map(|i| i.tables.len()),
-        "items": info.as_ref().map(|i| i.item_count()),
-        "stale": copy.stale,
-        "open": copy.open,
-        "cashTaken": state.desk.staff_pin().is_set(&store),
-        "troubles": copy.troubles.into_iter().map(|t| TroubleOut { at_ms: t.at_ms, message: t.message }).collect::<Vec<_>>(),
-        "hostCodes": host_codes,
-        "unconfirmed": unconfirmed,
-    })))
+    let records = state.desk.unconfirmed(&store).await?;
+    let unconfirmed = records
+        .into_iter()
+        .map(|r| unconfirmed_order(r, info.as_deref()))
+        .collect();
+    Ok(Json(StoreStatus {
+        name: state.config.store_name(&store),
+        fetched_at_ms: copy.fetched_at_ms,
+        checked_at_ms: copy.checked_at_ms,
+        menu_version: info.as_ref().map(|i| i.stamp.clone()),
+        tables: info.as_ref().map(|i| i.tables.len()),
+        items: info.as_ref().map(|i| i.item_count()),
+        stale: copy.stale,
+        open: copy.open,
+        cash_taken: state.desk.staff_pin().is_set(&store),
+        troubles: copy
+            .troubles
+            .into_iter()
+            .map(|t| Trouble {
+                at_ms: t.at_ms,
+                message: t.message,
+            })
+            .collect(),
+        host_codes,
+        unconfirmed,
+        store,
+    }))
+}
+
+/// An order nobody can confirm, its lines named from today's menu where it still has them.
+fn unconfirmed_order(r: crate::ledger::Record, info: Option<&BaseInfo>) -> UnconfirmedOrder {
+    let shape = r
+        .shape
+        .as_deref()
+        .and_then(crate::orders::OrderShape::from_json)
+        .unwrap_or_default();
+    let name = |id: &str| {
+        info.and_then(|i| {
+            i.categories
+                .iter()
+                .flat_map(|c| &c.items)
+                .find(|it| it.id == id)
+        })
+        .map(|it| it.name.clone())
+    };
+    UnconfirmedOrder {
+        lines: shape
+            .lines
+            .iter()
+            .map(|(id, count)| UnconfirmedLine {
+                item_id: id.clone(),
+                name: name(id),
+                count: *count,
+            })
+            .collect(),
+        total: shape.total,
+        client_order_id: r.client_order_id,
+        table: r.table,
+        sent_at_ms: r.sent_at_ms,
+    }
 }
 
 fn store_item(id: &str, content: Option<&ItemContent>, day: &str) -> StoreItem {

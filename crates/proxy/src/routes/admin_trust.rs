@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Html;
 use axum::Json;
+use order_core::owner::{EnrolmentCode, Tablet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -228,13 +229,13 @@ fn enrolment_url(
 #[utoipa::path(post, path = "/api/v1/admin/stores/{store}/enrolment-codes", tag = "staff",
     params(("store" = String, Path), ("baseUrl" = Option<String>, Query, description = "where the tablet page is served")),
     security(("bearer" = [])),
-    responses((status = 201, description = "`{code, expiresAtMs, enrolUrl, qrSvg}`"),
+    responses((status = 201, body = EnrolmentCode, description = "a code for one tablet, with its QR code"),
         (status = 401, body = order_core::ApiError), (status = 404, body = order_core::ApiError)))]
 pub async fn enrolment_code(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Query(query): Query<EnrolQuery>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+) -> Result<(StatusCode, Json<EnrolmentCode>), AppError> {
     let code = state.devices.issue_code(&store).await?;
     let enrol_url = enrolment_url(&state, query.base_url.as_deref(), &store, &code.code);
     let qr_svg = match &enrol_url {
@@ -246,28 +247,19 @@ pub async fn enrolment_code(
     };
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "store": store, "code": code.code, "expiresAtMs": code.expires_at_ms,
-            "enrolUrl": enrol_url, "qrSvg": qr_svg,
-        })),
+        Json(EnrolmentCode {
+            store,
+            code: code.code,
+            expires_at_ms: code.expires_at_ms,
+            enrol_url,
+            qr_svg,
+        }),
     ))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceOut {
-    device_id: String,
-    name: String,
-    enrolled_at_ms: i64,
-    last_seen_at_ms: Option<i64>,
-    revoked_at_ms: Option<i64>,
-    /// The one table it orders for, when bound.
-    table: Option<String>,
-}
-
-impl From<Device> for DeviceOut {
-    fn from(d: Device) -> DeviceOut {
-        DeviceOut {
+impl From<Device> for Tablet {
+    fn from(d: Device) -> Tablet {
+        Tablet {
             device_id: d.device_id,
             name: d.name,
             enrolled_at_ms: d.enrolled_at_ms,
@@ -282,13 +274,13 @@ impl From<Device> for DeviceOut {
 #[utoipa::path(get, path = "/api/v1/admin/stores/{store}/devices", tag = "staff",
     params(("store" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = [DeviceOut]), (status = 401, body = order_core::ApiError)))]
+    responses((status = 200, body = [Tablet]), (status = 401, body = order_core::ApiError)))]
 pub async fn devices(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
-) -> Result<Json<Vec<DeviceOut>>, AppError> {
+) -> Result<Json<Vec<Tablet>>, AppError> {
     let list = state.devices.list(&store).await?;
-    Ok(Json(list.into_iter().map(DeviceOut::from).collect()))
+    Ok(Json(list.into_iter().map(Tablet::from).collect()))
 }
 
 /// Revokes a tablet: its credential stops working at once (a lost or stolen tablet).

@@ -107,9 +107,13 @@ fn add(op: &mut Operation, status: u16, description: &str) {
         ClientConfig, Menu, StoreInfo, Category, Item, OptionGroup, OptionChoice, Table, TableOrders, PlacedOrder,
         PlacedLine, PlacedOption, OrderStatus, OrderKind, OrderRequest, OrderLine, ChosenOption, Payment,
         PaymentMethod, Approval, OrderReceipt, ApiError, ErrorBody, ErrorCode, StaffCallReason,
-        StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, ItemText, admin_trust::TableLinkOut, admin_trust::DeviceOut,
+        StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, ItemText, admin_trust::TableLinkOut, order_core::owner::Tablet,
+        order_core::owner::EnrolmentCode,
         admin_trust::RenewedLink, admin_trust::TabletBinding,
-        admin::SignIn, order_core::owner::StoreItem, order_core::owner::ItemEdit, admin::PinChange
+        admin::SignIn, order_core::owner::StoreItem, order_core::owner::ItemEdit, admin::PinChange,
+        order_core::owner::StoreStatus, order_core::owner::Trouble, order_core::owner::HostCode,
+        order_core::owner::UnconfirmedOrder, order_core::owner::UnconfirmedLine, order_core::owner::Refreshed,
+        order_core::owner::OwnerSession, order_core::owner::StoreRef
     )),
     modifiers(&BearerAuth, &CommonErrors)
 )]
