@@ -101,20 +101,12 @@ impl From<OrderError> for AppError {
     }
 }
 
-/// The catalog fails a request the same way wherever it meets one.
+/// The catalog fails a request the same way wherever it meets one: an unknown store or
+/// table is not found, a menu it cannot prepare is storage trouble, and a POS it cannot reach
+/// is the upstream's (the order desk reads it so too, and maps onto these one for one).
 impl From<crate::catalog::CatalogError> for AppError {
     fn from(e: crate::catalog::CatalogError) -> AppError {
-        use crate::catalog::CatalogError;
-        match e {
-            CatalogError::UnknownStore(_) | CatalogError::UnknownTable(_) => {
-                AppError::NotFound(e.to_string())
-            }
-            CatalogError::MenuBody(why) => {
-                tracing::error!(error = %why, "the menu could not be prepared");
-                AppError::Storage(why)
-            }
-            CatalogError::Upstream(e) => AppError::Upstream(e),
-        }
+        OrderError::from(e).into()
     }
 }
 
