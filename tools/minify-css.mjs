@@ -14,7 +14,7 @@ const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error('run by trunk: TRUNK_STAGING_DIR is not set');
 const release = (process.env.TRUNK_PROFILE ?? 'release') === 'release';
 
-/** `file` in the staging dir, minified for release, written as `base-HASH.css`; that name. */
+/** `file` in the staging dir, minified for release, written as `base-HASH.css` in its place; the new name and the bytes written. */
 function named(file, base) {
   const bytes = readFileSync(join(staging, file));
   const code = release ? transform({ filename: file, code: bytes, minify: true }).code : bytes;
