@@ -1,5 +1,5 @@
+use super::sheet::Sheet;
 use super::wording::order_problem_text;
-use super::Sheet;
 use crate::guest_cart::use_guest_cart;
 use crate::language::*;
 use crate::money::won;

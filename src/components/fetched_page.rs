@@ -4,9 +4,10 @@
 //! the store front does.
 
 use super::later::{draw_when_fetched, CodeNotFetched, FetchingAgain, Spot};
-use super::widget::Storefront;
+use super::notice::Notice;
+use super::skeleton::Skeleton;
+use super::storefront::Storefront;
 use super::wording::load_failure_text;
-use super::{Notice, Skeleton};
 use crate::api::ApiFailure;
 use crate::language::*;
 use crate::options::WidgetOptions;

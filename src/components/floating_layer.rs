@@ -1,5 +1,9 @@
+use super::cart::{CartAside, CartBar, CartSheet};
+use super::history::HistorySheet;
+use super::item_sheet::ItemSheet;
 use super::later::{draw_when_fetched, CodeNotFetched, FetchingAgain, Spot};
-use super::{CartAside, CartBar, CartSheet, HistorySheet, ItemSheet, StaffCallSheet, StatusPanel};
+use super::staff_call::StaffCallSheet;
+use super::status_panel::StatusPanel;
 use crate::api::Api;
 use crate::guest_cart::GuestCart;
 use crate::ordering::Ordering;

@@ -1,4 +1,4 @@
-use super::Sheet;
+use super::sheet::Sheet;
 use crate::api::Api;
 use crate::clock::clock_time;
 use crate::language::*;

@@ -1,5 +1,6 @@
+use super::menu::ItemPhoto;
+use super::sheet::Sheet;
 use super::wording::{choice_problem_text, choice_rule_text};
-use super::{ItemPhoto, Sheet};
 use crate::guest_cart::use_guest_cart;
 use crate::language::*;
 use crate::money::won;

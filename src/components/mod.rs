@@ -14,6 +14,7 @@ mod skeleton;
 mod staff_call;
 mod staff_pin;
 mod status_panel;
+mod storefront;
 mod widget;
 mod wording;
 

@@ -1,4 +1,4 @@
-use super::Sheet;
+use super::sheet::Sheet;
 use crate::api::{Api, ApiFailure};
 use crate::clock::{fresh_client_order_id, now_ms};
 use crate::language::*;

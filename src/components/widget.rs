@@ -1,12 +1,11 @@
 use super::fetched_page::FetchedStorePage;
-use super::{CategoryTab, CategoryTabs, FloatingLayer, Header, MenuList, Notice, Place};
+use super::notice::Notice;
+use super::storefront::Storefront;
 use crate::language::*;
 use crate::options::{Lang, OptionsError, WidgetOptions};
 use crate::page_data::{self, Boot};
-use crate::shop::Shop;
 use leptos::either::*;
 use leptos::prelude::*;
-use order_core::{ClientConfig, Menu, Table};
 
 /// The root: everything the widget draws sits under one `.tableorder` element, so a host
 /// page's styles and the widget's never meet. The host page's `<html lang>` is left alone.
@@ -77,9 +76,9 @@ fn Frame<C: IntoView + 'static>(children: TypedChildren<C>) -> impl IntoView {
 #[cfg(feature = "ssr")]
 pub fn render_table_page(
     options: WidgetOptions,
-    config: ClientConfig,
-    menu: Menu,
-    table: Table,
+    config: order_core::ClientConfig,
+    menu: order_core::Menu,
+    table: order_core::Table,
 ) -> String {
     use std::sync::Arc;
     // Set once per process; later calls find it set.
@@ -130,40 +129,5 @@ fn StorePage(options: WidgetOptions, boot: Boot) -> impl IntoView {
             view! { <Storefront options=options config=config menu=menu table=table /> },
         ),
         boot => Either::Right(view! { <FetchedStorePage options=options boot=boot /> }),
-    }
-}
-
-/// One table's page: the menu's context (the cart and the order in flight are the floating
-/// layer's).
-#[component]
-pub(super) fn Storefront(
-    options: WidgetOptions,
-    config: ClientConfig,
-    menu: Menu,
-    table: Table,
-) -> impl IntoView {
-    let store_info = menu.store.clone();
-    let stale = menu.stale;
-    let categories = menu.categories.clone();
-    let place = Place {
-        store: options.store.clone(),
-        table: options.table.clone(),
-        api: options.api(),
-        config,
-        mode: options.mode,
-        pay: options.pay.clone(),
-    };
-    Shop::provide(menu, config, &options.api_base);
-    let aside = NodeRef::new();
-    view! {
-        <Header store=store_info.name open=store_info.open stale=stale table=table.name />
-        <div class="to-body">
-            <div class="to-main">
-                <CategoryTabs tabs=categories.iter().map(CategoryTab::from).collect() />
-                <MenuList categories=categories />
-            </div>
-            <div class="to-layer" node_ref=aside></div>
-        </div>
-        <FloatingLayer place=place aside=aside />
     }
 }

@@ -68,6 +68,11 @@ pub async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Res
     with_json(Request::post(path), body).await
 }
 
+/// A change that the path says all of: its body is an empty JSON object.
+pub async fn act<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
+    post(path, &serde_json::Map::new()).await
+}
+
 pub async fn put(path: &str, body: &impl Serialize) -> Result<(), Failure> {
     with_json::<Value>(Request::put(path), body)
         .await

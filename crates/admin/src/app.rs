@@ -3,41 +3,18 @@
 use crate::api::{self, Failure};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 
-use order_core::owner::OwnerSession;
-pub use order_core::owner::StoreRef;
-
-/// Whether the page is signed in; any call that finds the session over signs it out.
-#[derive(Clone, Copy)]
-pub struct Session {
-    stores: RwSignal<Option<Vec<StoreRef>>>,
-}
-
-impl Session {
-    /// The words to show for a failure; a lost session returns the page to sign-in.
-    pub fn explain(&self, failure: Failure) -> String {
-        if failure == Failure::SignedOut {
-            self.stores.set(None);
-        }
-        failure.to_string()
-    }
-}
-
-pub fn use_session() -> Session {
-    expect_context::<Session>()
-}
+use crate::fields::{BusyButton, SecretField};
+use crate::session::{use_session, Session};
+use order_core::owner::{OwnerSession, SignIn, StoreRef};
 
 #[component]
 pub fn App() -> impl IntoView {
-    let session = Session {
-        stores: RwSignal::new(None),
-    };
-    provide_context(session);
+    let session = Session::provide();
     let checked = RwSignal::new(false);
     spawn_local(async move {
         if let Ok(out) = api::get::<OwnerSession>("/api/v1/admin/session").await {
-            session.stores.set(Some(out.stores));
+            session.signed_in(out.stores);
         }
         checked.set(true);
     });
@@ -52,7 +29,7 @@ pub fn App() -> impl IntoView {
                 }
             }
         >
-            {move || match session.stores.get() {
+            {move || match session.stores() {
                 Some(stores) => view! { <Dashboard stores=stores /> }.into_any(),
                 None => view! { <SignIn /> }.into_any(),
             }}
@@ -73,12 +50,14 @@ fn SignIn() -> impl IntoView {
         spawn_local(async move {
             let sent = api::post::<OwnerSession>(
                 "/api/v1/admin/session",
-                &json!({ "token": token.get_untracked() }),
+                &SignIn {
+                    token: token.get_untracked(),
+                },
             )
             .await;
             busy.set(false);
             match sent {
-                Ok(out) => session.stores.set(Some(out.stores)),
+                Ok(out) => session.signed_in(out.stores),
                 Err(Failure::SignedOut) => error.set(Some("관리자 토큰이 맞지 않습니다.".into())),
                 Err(e) => error.set(Some(e.to_string())),
             }
@@ -168,7 +147,7 @@ fn DashboardHeader(stores: Vec<StoreRef>, current: RwSignal<Option<StoreRef>>) -
     let sign_out = move |_| {
         spawn_local(async move {
             let _ = api::delete("/api/v1/admin/session").await;
-            session.stores.set(None);
+            session.signed_out();
         });
     };
     let many = stores.len() > 1;
@@ -182,8 +161,7 @@ fn DashboardHeader(stores: Vec<StoreRef>, current: RwSignal<Option<StoreRef>>) -
     };
     let options = move || {
         session
-            .stores
-            .get()
+            .stores()
             .unwrap_or_default()
             .into_iter()
             .map(|s| {
@@ -222,137 +200,4 @@ fn section_view(section: Section, slug: String) -> AnyView {
         Section::Tablets => view! { <crate::trust::Tablets store=slug /> }.into_any(),
         Section::Pin => view! { <crate::store::PinChange store=slug /> }.into_any(),
     }
-}
-
-/// A value fetched for a section, with its failure in words.
-pub type Loaded<T> = Option<Result<T, String>>;
-
-/// Fetches `path` into a signal now and whenever `again` is called.
-pub fn fetched<T>(path: String) -> (RwSignal<Loaded<T>>, impl Fn() + Copy)
-where
-    T: serde::de::DeserializeOwned + Send + Sync + 'static,
-{
-    let session = use_session();
-    let value = RwSignal::new(None);
-    let path = StoredValue::new(path);
-    let again = move || {
-        let path = path.get_value();
-        spawn_local(async move {
-            let got = api::get::<T>(&path).await.map_err(|e| session.explain(e));
-            value.set(Some(got));
-        });
-    };
-    again();
-    (value, again)
-}
-
-/// A secret the owner types (the admin token, a PIN), never shown.
-#[component]
-pub fn SecretField(
-    label: &'static str,
-    value: RwSignal<String>,
-    /// `current-password` or `new-password`, for the browser's password manager.
-    autocomplete: &'static str,
-    /// Digits only: a phone shows its number pad.
-    #[prop(optional)]
-    digits: bool,
-) -> impl IntoView {
-    view! {
-        <label class="ad-field">
-            <span>{label}</span>
-            <input
-                type="password"
-                inputmode=digits.then_some("numeric")
-                autocomplete=autocomplete
-                required
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        </label>
-    }
-}
-
-/// One line of text in a given language, at most `max` characters.
-#[component]
-pub fn TextField(
-    label: &'static str,
-    value: RwSignal<String>,
-    lang: &'static str,
-    max: usize,
-) -> impl IntoView {
-    view! {
-        <label class="ad-field">
-            <span>{label}</span>
-            <input
-                lang=lang
-                maxlength=max
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        </label>
-    }
-}
-
-/// A button that says what it is doing while `busy`, and cannot be pressed again meanwhile:
-/// a form's submit button, or with `on_click` a button of its own.
-#[component]
-pub fn BusyButton(
-    busy: RwSignal<bool>,
-    label: &'static str,
-    /// What it says while busy.
-    working: &'static str,
-    #[prop(default = "ad-button ad-primary")] class: &'static str,
-    #[prop(optional)] on_click: Option<Callback<leptos::ev::MouseEvent>>,
-) -> impl IntoView {
-    let kind = if on_click.is_some() {
-        "button"
-    } else {
-        "submit"
-    };
-    view! {
-        <button
-            type=kind
-            class=class
-            disabled=move || busy.get()
-            on:click=move |ev| {
-                if let Some(act) = on_click {
-                    act.run(ev)
-                }
-            }
-        >
-            {move || if busy.get() { working } else { label }}
-        </button>
-    }
-}
-
-/// What came of the owner's last action: said politely, or as an alert.
-pub fn outcome(said: Result<String, String>) -> AnyView {
-    match said {
-        Ok(m) => view! { <p role="status">{m}</p> }.into_any(),
-        Err(e) => error_line(e),
-    }
-}
-
-/// What was fetched: "loading" until it comes, the failure if it failed, else `show` of it.
-pub fn loaded<T>(state: Loaded<T>, show: impl FnOnce(T) -> AnyView) -> AnyView {
-    match state {
-        None => view! {
-            <p class="ad-muted" role="status">
-                "불러오는 중…"
-            </p>
-        }
-        .into_any(),
-        Some(Err(e)) => error_line(e),
-        Some(Ok(value)) => show(value),
-    }
-}
-
-/// A failure, read out at once.
-pub fn error_line(e: String) -> AnyView {
-    view! {
-        <p class="ad-error" role="alert">
-            {e}
-        </p>
-    }
-    .into_any()
 }

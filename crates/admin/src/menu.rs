@@ -3,10 +3,11 @@
 //! POS keep what was written about them, shown as orphaned until removed.
 
 use crate::api::{self, store_path};
-use crate::app::{fetched, loaded, outcome, use_session, Session, TextField};
+use crate::fields::{loaded, outcome, TextField};
+use crate::session::{fetched, use_session, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use order_core::owner::{ItemEdit, StoreItem};
+use order_core::owner::{ItemEdit, StoreItem, StoredPhoto};
 use order_core::{ItemText, DESCRIPTION_MAX_CHARS, ITEM_TEXT_LANGS, NAME_MAX_CHARS};
 use wasm_bindgen::JsCast;
 
@@ -380,11 +381,11 @@ fn PhotoField(current: RwSignal<StoreItem>, path: String, busy: Busy, said: Said
         busy.set(Some("사진 올리는 중…"));
         said.set(None);
         spawn_local(async move {
-            let done = api::upload::<serde_json::Value>(&path, file).await;
+            let done = api::upload::<StoredPhoto>(&path, file).await;
             busy.set(None);
             match done {
                 Ok(v) => {
-                    current.update(|i| i.photo = v["photo"].as_str().map(str::to_string));
+                    current.update(|i| i.photo = Some(v.photo));
                     said.set(Some(Ok("사진을 올렸습니다.".into())));
                 }
                 Err(e) => said.set(Some(Err(session.explain(e)))),

@@ -2,7 +2,8 @@
 //! every few seconds while shown (the server asks the POS at most once per interval).
 
 use crate::api::store_path;
-use crate::app::{fetched, loaded};
+use crate::fields::loaded;
+use crate::session::fetched;
 use leptos::prelude::*;
 use order_core::owner::TableOrder;
 use order_core::OrderStatus;

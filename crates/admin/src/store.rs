@@ -2,12 +2,12 @@
 //! and the staff PIN. Its tables' codes and its tablets are `trust`'s.
 
 use crate::api::{self, store_path, when};
-use crate::app::{fetched, loaded, outcome, use_session, BusyButton, SecretField};
+use crate::fields::{loaded, outcome, BusyButton, SecretField};
 use crate::host::{HostCodes, UnconfirmedOrders};
+use crate::session::{fetched, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use order_core::owner::{Refreshed, StoreStatus, Trouble};
-use serde_json::json;
+use order_core::owner::{PinChange, Refreshed, StoreStatus, Trouble};
 
 fn at(ms: Option<i64>) -> String {
     ms.map(when).unwrap_or_else(|| "아직 없음".into())
@@ -111,7 +111,7 @@ fn RefreshFromPos(store: String, again: Callback<()>) -> impl IntoView {
         refreshing.set(true);
         said.set(None);
         spawn_local(async move {
-            let done = api::post::<Refreshed>(&path, &json!({})).await;
+            let done = api::act::<Refreshed>(&path).await;
             refreshing.set(false);
             said.set(Some(match done {
                 Ok(r) if r.stale => {
@@ -154,7 +154,13 @@ pub fn PinChange(store: String) -> impl IntoView {
         let path = path.clone();
         busy.set(true);
         spawn_local(async move {
-            let done = api::put(&path, &json!({ "pin": pin.get_untracked() })).await;
+            let done = api::put(
+                &path,
+                &PinChange {
+                    pin: pin.get_untracked(),
+                },
+            )
+            .await;
             busy.set(false);
             said.set(Some(match done {
                 Ok(()) => {

@@ -3,20 +3,11 @@
 //! revoking a lost one).
 
 use crate::api::{self, store_path, when};
-use crate::app::{error_line, fetched, loaded, use_session, BusyButton};
+use crate::fields::{error_line, loaded, BusyButton};
+use crate::session::{fetched, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use order_core::owner::{EnrolmentCode, Tablet};
-use serde::Deserialize;
-use serde_json::{json, Value};
-
-#[derive(Deserialize, Clone, PartialEq)]
-struct LinkOut {
-    table: String,
-    name: String,
-    floor: String,
-    url: String,
-}
+use order_core::owner::{EnrolmentCode, LinkKey, RenewedLink, TableLink, Tablet, TabletBinding};
 
 fn origin() -> String {
     web_sys::window()
@@ -41,7 +32,7 @@ fn confirmed(question: &str) -> bool {
 pub fn Tables(store: String) -> impl IntoView {
     let session = use_session();
     let base = origin();
-    let (links, again) = fetched::<Vec<LinkOut>>(store_path(
+    let (links, again) = fetched::<Vec<TableLink>>(store_path(
         &store,
         &format!("/links?baseUrl={}", encoded(&base)),
     ));
@@ -56,7 +47,7 @@ pub fn Tables(store: String) -> impl IntoView {
         let path = rotate_path.clone();
         rotating.set(true);
         spawn_local(async move {
-            let done = api::post::<Value>(&path, &json!({})).await;
+            let done = api::act::<LinkKey>(&path).await;
             rotating.set(false);
             said.set(Some(match done {
                 Ok(_) => "새 키로 바꿨습니다. QR 코드를 다시 인쇄하세요.".into(),
@@ -109,7 +100,7 @@ pub fn Tables(store: String) -> impl IntoView {
 
 /// One table: its name, its order page, and its own code renewed alone.
 #[component]
-fn TableRow(store: String, link: LinkOut, renewed: Callback<String>) -> impl IntoView {
+fn TableRow(store: String, link: TableLink, renewed: Callback<String>) -> impl IntoView {
     let session = use_session();
     let busy = RwSignal::new(false);
     let path = store_path(
@@ -130,7 +121,7 @@ fn TableRow(store: String, link: LinkOut, renewed: Callback<String>) -> impl Int
         let (path, name) = (path.clone(), name.clone());
         busy.set(true);
         spawn_local(async move {
-            let done = api::post::<Value>(&path, &json!({})).await;
+            let done = api::act::<RenewedLink>(&path).await;
             busy.set(false);
             renewed.run(match done {
                 Ok(_) => {
@@ -168,7 +159,7 @@ pub fn Tablets(store: String) -> impl IntoView {
     let session = use_session();
     let (devices, again) = fetched::<Vec<Tablet>>(store_path(&store, "/devices"));
     // The tables a tablet may be bound to.
-    let (tables, _) = fetched::<Vec<LinkOut>>(store_path(
+    let (tables, _) = fetched::<Vec<TableLink>>(store_path(
         &store,
         &format!("/links?baseUrl={}", encoded(&origin())),
     ));
@@ -182,7 +173,7 @@ pub fn Tablets(store: String) -> impl IntoView {
         let path = code_path.clone();
         issuing.set(true);
         spawn_local(async move {
-            let got = api::post::<EnrolmentCode>(&path, &json!({})).await;
+            let got = api::act::<EnrolmentCode>(&path).await;
             issuing.set(false);
             code.set(Some(got.map_err(|e| session.explain(e))));
         });
@@ -302,7 +293,7 @@ fn TableBinding(
         let table = (!chosen.is_empty()).then_some(chosen);
         let path = path.clone();
         spawn_local(async move {
-            if let Err(e) = api::put(&path, &json!({ "table": table })).await {
+            if let Err(e) = api::put(&path, &TabletBinding { table }).await {
                 session.explain(e);
             }
             changed.run(());

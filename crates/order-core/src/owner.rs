@@ -168,6 +168,72 @@ pub struct EnrolmentCode {
     pub qr_svg: Option<String>,
 }
 
+/// Signing in with the server's admin token. No `Debug`: a secret is never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignIn {
+    pub token: String,
+}
+
+/// A new staff PIN for the store's cash orders. No `Debug`: a secret is never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PinChange {
+    pub pin: String,
+}
+
+/// One table's signed link, as the owner prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TableLink {
+    pub table: String,
+    pub name: String,
+    pub floor: String,
+    pub url: String,
+}
+
+/// One table's link after its renewal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RenewedLink {
+    pub store: String,
+    pub table: String,
+    /// How often this table's link has been renewed.
+    pub generation: i64,
+    /// The new link, when the call said where guests open the page.
+    pub url: Option<String>,
+}
+
+/// The store's new key for its table links: every printed link stops working.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LinkKey {
+    pub store: String,
+    pub key_id: i64,
+}
+
+/// An item's new photo, by the id its sizes are served under (`/photos/{photo}/320.jpg`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StoredPhoto {
+    pub photo: String,
+}
+
+/// The one table a tablet orders for, or none to let it order anywhere in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TabletBinding {
+    /// FLOOR-TABLE, or null.
+    pub table: Option<String>,
+}
+
 /// What the owner changes about an item in one save (its photo has its own call): the whole
 /// of what the store says about it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

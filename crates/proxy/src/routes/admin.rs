@@ -20,11 +20,9 @@ use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use order_core::owner::{
-    HostCode, ItemEdit, OwnerSession, Refreshed, StoreItem, StoreRef, StoreStatus, TableOrder,
-    Trouble, UnconfirmedLine, UnconfirmedOrder,
+    HostCode, ItemEdit, OwnerSession, PinChange, Refreshed, SignIn, StoreItem, StoreRef,
+    StoreStatus, StoredPhoto, TableOrder, Trouble, UnconfirmedLine, UnconfirmedOrder,
 };
-use serde::Deserialize;
-use serde_json::{json, Value};
 
 /// Signing in and out is open to all; everything else is the owner's alone, checked once
 /// for every route here before any handler runs.
@@ -126,12 +124,6 @@ pub async fn refresh(
         stale: state.catalog.is_stale(&store),
         store,
     }))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SignIn {
-    token: String,
 }
 
 /// The stores this server serves, for a signed-in page.
@@ -415,7 +407,7 @@ pub async fn remove_item(
 #[utoipa::path(post, path = "/api/v1/admin/stores/{store}/items/{item}/photo", tag = "staff",
     params(("store" = String, Path), ("item" = String, Path)), security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "image/jpeg", description = "a JPEG or PNG, at most 12 MB and 50 megapixels"),
-    responses((status = 200, description = "`{photo}`: served at /photos/{photo}/320.jpg and /960.jpg"),
+    responses((status = 200, body = StoredPhoto, description = "served at /photos/{photo}/320.jpg and /960.jpg"),
         (status = 401, body = order_core::ApiError), (status = 413, body = order_core::ApiError),
         (status = 415, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
 pub async fn upload_photo(
@@ -423,7 +415,7 @@ pub async fn upload_photo(
     KnownStore(store): KnownStore,
     Path((_store, item)): Path<(String, String)>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<StoredPhoto>, AppError> {
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge
@@ -441,7 +433,7 @@ pub async fn upload_photo(
         .set_photo(&store, &item, Some(&photo.id))
         .await?;
     tracing::info!(store, item, photo = photo.id, "item photo stored");
-    Ok(Json(json!({ "photo": photo.id })))
+    Ok(Json(StoredPhoto { photo: photo.id }))
 }
 
 #[utoipa::path(delete, path = "/api/v1/admin/stores/{store}/items/{item}/photo", tag = "staff",
@@ -482,12 +474,6 @@ pub async fn todays_orders(
     // Newest first across tables (each table's list is newest first already).
     out.sort_by(|a, b| b.order.received_at.cmp(&a.order.received_at));
     Ok(Json(out))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PinChange {
-    pin: String,
 }
 
 /// A new staff PIN for the store's cash orders, in force at once.

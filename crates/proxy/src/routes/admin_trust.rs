@@ -10,9 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Html;
 use axum::Json;
-use order_core::owner::{EnrolmentCode, Tablet};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use order_core::owner::{self, EnrolmentCode, LinkKey, RenewedLink, Tablet, TabletBinding};
+use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -62,31 +61,22 @@ pub async fn qr_sheet(
         .map_err(|e| AppError::Invalid(e.to_string()))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TableLinkOut {
-    table: String,
-    name: String,
-    floor: String,
-    url: String,
-}
-
 /// Every table's signed link as data (for a partner's own printing or a tablet's setup).
 #[utoipa::path(get, path = "/api/v1/admin/stores/{store}/links", tag = "staff",
     params(("store" = String, Path), ("baseUrl" = String, Query, description = "where guests open the page")),
     security(("bearer" = [])),
-    responses((status = 200, body = [TableLinkOut]),
+    responses((status = 200, body = [owner::TableLink]),
         (status = 401, body = order_core::ApiError), (status = 422, body = order_core::ApiError)))]
 pub async fn table_links(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
     Query(query): Query<LinkQuery>,
-) -> Result<Json<Vec<TableLinkOut>>, AppError> {
+) -> Result<Json<Vec<owner::TableLink>>, AppError> {
     let (_, links) = signed_links(&state, &store, query.base_url()?).await?;
     Ok(Json(
         links
             .into_iter()
-            .map(|l| TableLinkOut {
+            .map(|l| owner::TableLink {
                 table: l.table.id,
                 name: l.table.name,
                 floor: l.table.floor,
@@ -134,23 +124,6 @@ pub async fn renew_table_link(
     }))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RenewedLink {
-    store: String,
-    table: String,
-    /// How often this table's link has been renewed.
-    generation: i64,
-    url: Option<String>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TabletBinding {
-    /// FLOOR-TABLE, or null to let the tablet order anywhere in the store.
-    table: Option<String>,
-}
-
 /// Binds a tablet to the one table it stands at (or frees it): in force on every server at
 /// once.
 #[utoipa::path(put, path = "/api/v1/admin/stores/{store}/devices/{device}/table", tag = "staff",
@@ -188,14 +161,14 @@ pub async fn bind_device(
 #[utoipa::path(post, path = "/api/v1/admin/stores/{store}/link-key", tag = "staff",
     params(("store" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, description = "`{keyId}`: the new key's id"),
+    responses((status = 200, body = LinkKey),
         (status = 401, body = order_core::ApiError), (status = 404, body = order_core::ApiError)))]
 pub async fn rotate_link_key(
     State(state): State<AppState>,
     KnownStore(store): KnownStore,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<LinkKey>, AppError> {
     let key_id = state.links.rotate(&store).await?;
-    Ok(Json(json!({ "store": store, "keyId": key_id })))
+    Ok(Json(LinkKey { store, key_id }))
 }
 
 #[derive(Deserialize)]

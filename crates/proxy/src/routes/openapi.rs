@@ -107,10 +107,10 @@ fn add(op: &mut Operation, status: u16, description: &str) {
         ClientConfig, Menu, StoreInfo, Category, Item, OptionGroup, OptionChoice, Table, TableOrders, PlacedOrder,
         PlacedLine, PlacedOption, OrderStatus, OrderKind, OrderRequest, OrderLine, ChosenOption, Payment,
         PaymentMethod, Approval, OrderReceipt, ApiError, ErrorBody, ErrorCode, StaffCallReason,
-        StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, ItemText, admin_trust::TableLinkOut, order_core::owner::Tablet,
+        StaffCallRequest, DeviceEnrolment, EnrolledDevice, TabletInfo, ItemText, order_core::owner::TableLink, order_core::owner::Tablet,
         order_core::owner::EnrolmentCode,
-        admin_trust::RenewedLink, admin_trust::TabletBinding,
-        admin::SignIn, order_core::owner::StoreItem, order_core::owner::ItemEdit, admin::PinChange,
+        order_core::owner::RenewedLink, order_core::owner::TabletBinding, order_core::owner::LinkKey, order_core::owner::StoredPhoto,
+        order_core::owner::SignIn, order_core::owner::StoreItem, order_core::owner::ItemEdit, order_core::owner::PinChange,
         order_core::owner::StoreStatus, order_core::owner::Trouble, order_core::owner::HostCode,
         order_core::owner::UnconfirmedOrder, order_core::owner::UnconfirmedLine, order_core::owner::Refreshed,
         order_core::owner::OwnerSession, order_core::owner::StoreRef

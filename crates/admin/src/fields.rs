@@ -1,0 +1,115 @@
+//! The fields, buttons and lines every section of the owner's page draws the same way.
+
+use crate::session::Loaded;
+use leptos::prelude::*;
+
+/// A secret the owner types (the admin token, a PIN), never shown.
+#[component]
+pub fn SecretField(
+    label: &'static str,
+    value: RwSignal<String>,
+    /// `current-password` or `new-password`, for the browser's password manager.
+    autocomplete: &'static str,
+    /// Digits only: a phone shows its number pad.
+    #[prop(optional)]
+    digits: bool,
+) -> impl IntoView {
+    view! {
+        <label class="ad-field">
+            <span>{label}</span>
+            <input
+                type="password"
+                inputmode=digits.then_some("numeric")
+                autocomplete=autocomplete
+                required
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// One line of text in a given language, at most `max` characters.
+#[component]
+pub fn TextField(
+    label: &'static str,
+    value: RwSignal<String>,
+    lang: &'static str,
+    max: usize,
+) -> impl IntoView {
+    view! {
+        <label class="ad-field">
+            <span>{label}</span>
+            <input
+                lang=lang
+                maxlength=max
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// A button that says what it is doing while `busy`, and cannot be pressed again meanwhile:
+/// a form's submit button, or with `on_click` a button of its own.
+#[component]
+pub fn BusyButton(
+    busy: RwSignal<bool>,
+    label: &'static str,
+    /// What it says while busy.
+    working: &'static str,
+    #[prop(default = "ad-button ad-primary")] class: &'static str,
+    #[prop(optional)] on_click: Option<Callback<leptos::ev::MouseEvent>>,
+) -> impl IntoView {
+    let kind = if on_click.is_some() {
+        "button"
+    } else {
+        "submit"
+    };
+    view! {
+        <button
+            type=kind
+            class=class
+            disabled=move || busy.get()
+            on:click=move |ev| {
+                if let Some(act) = on_click {
+                    act.run(ev)
+                }
+            }
+        >
+            {move || if busy.get() { working } else { label }}
+        </button>
+    }
+}
+
+/// What came of the owner's last action: said politely, or as an alert.
+pub fn outcome(said: Result<String, String>) -> AnyView {
+    match said {
+        Ok(m) => view! { <p role="status">{m}</p> }.into_any(),
+        Err(e) => error_line(e),
+    }
+}
+
+/// What was fetched: "loading" until it comes, the failure if it failed, else `show` of it.
+pub fn loaded<T>(state: Loaded<T>, show: impl FnOnce(T) -> AnyView) -> AnyView {
+    match state {
+        None => view! {
+            <p class="ad-muted" role="status">
+                "불러오는 중…"
+            </p>
+        }
+        .into_any(),
+        Some(Err(e)) => error_line(e),
+        Some(Ok(value)) => show(value),
+    }
+}
+
+/// A failure, read out at once.
+pub fn error_line(e: String) -> AnyView {
+    view! {
+        <p class="ad-error" role="alert">
+            {e}
+        </p>
+    }
+    .into_any()
+}
