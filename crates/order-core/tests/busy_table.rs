@@ -6,8 +6,7 @@ use order_core::flow::{PayMode, Stage};
 
 #[test]
 fn an_order_pushed_out_of_the_list_is_unconfirmed_never_offered_again() {
-    let mut m = Manual::start(PayMode::Postpaid);
-    m.model.delivery_works = false; // it would read "waiting", then vanish…
+    let mut m = Manual::start_on(PayMode::Postpaid, |pos| pos.delivery_works = false); // it would read "waiting", then vanish…
     m.answer_inquiry();
     m.answer_send();
     let Stage::Received { order_no, .. } = m.sub.stage().clone() else {
@@ -50,19 +49,12 @@ fn a_few_others_ordering_change_nothing() {
 
 #[test]
 fn a_server_that_cannot_confirm_an_earlier_send_ends_it_unconfirmed_never_resent() {
-    use order_core::flow::{Event, Failure};
-    use order_core::{ErrorBody, ErrorCode};
+    use order_core::ErrorCode;
     let mut m = Manual::start(PayMode::Postpaid);
     m.answer_inquiry();
     // The server holds this id from an earlier send (another tab, a reload) that nobody
     // can confirm any more.
-    let (t, _) = m.sent();
-    let unconfirmed = ErrorBody {
-        code: ErrorCode::OrderUnconfirmed,
-        message: "staff will check".into(),
-        retry_after_ms: None,
-    };
-    m.handle(Event::SendAnswered(t, Err(Failure::Refused(unconfirmed))));
+    m.refuse_send_as(ErrorCode::OrderUnconfirmed);
     assert_eq!(m.sub.stage(), Stage::Unconfirmed { order_no: None });
     assert!(
         m.sub.resend("client-000002".into()).is_none(),

@@ -19,8 +19,7 @@ fn a_wrong_pin_asks_again_and_the_right_one_places_the_order() {
     let req = m.answer_send();
     let payment = req.payment.unwrap();
     assert_eq!(payment.method, PaymentMethod::Cash);
-    m.run(10);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
+    m.run_to_accepted(10);
 }
 
 #[test]

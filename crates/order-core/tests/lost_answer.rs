@@ -2,7 +2,7 @@
 mod common;
 use common::*;
 use order_core::flow::{Command, Event, Failure, PayMode, Stage};
-use order_core::{ErrorBody, ErrorCode};
+use order_core::ErrorCode;
 
 #[test]
 fn a_lost_answer_is_followed_by_an_inquiry_that_finds_the_order() {
@@ -17,16 +17,8 @@ fn a_lost_answer_is_followed_by_an_inquiry_that_finds_the_order() {
     m.wake();
     m.answer_inquiry();
     // Found by its clientOrderId (already delivered by the time of the look).
-    assert!(
-        matches!(
-            m.sub.stage(),
-            Stage::Received { .. } | Stage::Accepted { .. }
-        ),
-        "{:?}",
-        m.sub.stage()
-    );
-    m.run(10);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
+    m.assert_placed();
+    m.run_to_accepted(10);
     assert_eq!(m.model.orders_of(&first.client_order_id).len(), 1);
     assert_eq!(m.model.orders.len(), 1);
 }
@@ -41,8 +33,7 @@ fn when_it_did_not_arrive_the_same_id_is_sent_again() {
     m.answer_inquiry();
     let (_, again) = m.sent();
     assert_eq!(again.client_order_id, first.client_order_id);
-    m.run(10);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
+    m.run_to_accepted(10);
 }
 
 #[test]
@@ -51,21 +42,14 @@ fn a_gateway_timeout_is_as_ambiguous_as_silence() {
     m.answer_inquiry();
     let (t, req) = m.sent();
     let _ = m.model.place(&req, m.now);
-    let timeout = ErrorBody {
-        code: ErrorCode::UpstreamUnavailable,
-        message: "timeout".into(),
-        retry_after_ms: None,
-    };
+    let timeout = refused(ErrorCode::UpstreamUnavailable);
     m.handle(Event::SendAnswered(t, Err(Failure::Refused(timeout))));
-    m.run(20);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
-    assert_eq!(m.model.orders.len(), 1);
+    m.run_to_one_order(20);
 }
 
 #[test]
 fn cancelling_after_a_lost_answer_waits_until_it_is_certain() {
-    let mut m = Manual::start(PayMode::Postpaid);
-    m.model.delivery_works = false;
+    let mut m = Manual::start_on(PayMode::Postpaid, |pos| pos.delivery_works = false);
     m.answer_inquiry();
     m.lose_send_answer();
     m.handle(Event::GuestCancel);
@@ -112,13 +96,6 @@ fn a_refused_resend_does_not_prove_an_earlier_send_did_not_land() {
         "not 'cancelled': the first send may have landed"
     );
     m.run(20);
-    assert!(
-        matches!(
-            m.sub.stage(),
-            Stage::Received { .. } | Stage::Accepted { .. }
-        ),
-        "{:?}",
-        m.sub.stage()
-    );
+    m.assert_placed();
     assert_eq!(m.model.orders.len(), 1);
 }

@@ -5,8 +5,7 @@ use order_core::flow::{Command, PayMode, Stage};
 
 #[test]
 fn an_order_that_never_reaches_the_pos_is_reported_then_resent_once() {
-    let mut m = Manual::start(PayMode::Postpaid);
-    m.model.delivery_works = false;
+    let mut m = Manual::start_on(PayMode::Postpaid, |pos| pos.delivery_works = false);
     m.answer_inquiry();
     m.answer_send();
     assert!(matches!(m.sub.stage(), Stage::Received { .. }));
@@ -21,8 +20,7 @@ fn an_order_that_never_reaches_the_pos_is_reported_then_resent_once() {
     assert_ne!(next.client_order_id(), m.sub.client_order_id());
     m.sub = next;
     m.out = out;
-    m.run(20);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
+    m.run_to_accepted(20);
     let on_pos = m
         .model
         .orders

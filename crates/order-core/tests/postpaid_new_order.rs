@@ -34,8 +34,7 @@ fn a_free_table_gets_a_new_order_accepted_by_polling() {
 
 #[test]
 fn while_the_order_is_on_its_way_the_phone_asks_again_when_the_server_says() {
-    let mut m = Manual::start(PayMode::Postpaid);
-    m.model.delivery_works = false;
+    let mut m = Manual::start_on(PayMode::Postpaid, |pos| pos.delivery_works = false);
     m.answer_inquiry();
     m.answer_send();
     m.wake();

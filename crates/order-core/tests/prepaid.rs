@@ -2,7 +2,7 @@
 mod common;
 use common::*;
 use order_core::flow::{Command, Event, Failure, PayMode, Stage};
-use order_core::{ErrorBody, ErrorCode, OrderKind, PaymentMethod, Won};
+use order_core::{ErrorCode, OrderKind, PaymentMethod, Won};
 
 #[test]
 fn payment_first_then_one_new_order_with_the_approval() {
@@ -22,21 +22,14 @@ fn payment_first_then_one_new_order_with_the_approval() {
     let payment = req.payment.unwrap();
     assert_eq!(payment.method, PaymentMethod::Card);
     assert_eq!(payment.approvals[0].approval_no, "30001234");
-    m.run(10);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
+    m.run_to_accepted(10);
 }
 
 #[test]
 fn after_payment_failures_keep_the_approval_and_keep_trying() {
     let mut m = Manual::start(PayMode::Prepaid);
     m.handle(Event::PaymentApproved(vec![approval(32_000)]));
-    let down = || {
-        Failure::Refused(ErrorBody {
-            code: ErrorCode::UpstreamUnavailable,
-            message: "down".into(),
-            retry_after_ms: None,
-        })
-    };
+    let down = || Failure::Refused(refused(ErrorCode::UpstreamUnavailable));
     for _ in 0..20 {
         let t = m.inquiry_ticket();
         m.handle(Event::InquiryAnswered(t, Err(down())));
@@ -51,9 +44,7 @@ fn after_payment_failures_keep_the_approval_and_keep_trying() {
     }
     assert!(m.sub.needs_staff_attention());
     assert_eq!(m.sub.approval_numbers(), ["30001234"]);
-    m.run(10);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
-    assert_eq!(m.model.orders.len(), 1);
+    m.run_to_one_order(10);
 }
 
 #[test]
@@ -74,13 +65,7 @@ fn a_refused_paid_order_goes_to_staff_with_the_approval() {
     let mut m = Manual::start(PayMode::Prepaid);
     m.handle(Event::PaymentApproved(vec![approval(32_000)]));
     m.answer_inquiry();
-    let (t, _) = m.sent();
-    let sold_out = ErrorBody {
-        code: ErrorCode::SoldOut,
-        message: "품절".into(),
-        retry_after_ms: None,
-    };
-    m.handle(Event::SendAnswered(t, Err(Failure::Refused(sold_out))));
+    m.refuse_send_as(ErrorCode::SoldOut);
     assert!(matches!(m.sub.stage(), Stage::NeedsStaff { .. }));
     assert_eq!(m.sub.approval_numbers(), ["30001234"]);
 }

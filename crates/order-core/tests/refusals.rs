@@ -41,14 +41,7 @@ fn a_refused_resend_waits_until_the_earlier_send_cannot_land() {
     // The first send lands after all: the flow follows it instead of saying "refused".
     m.model.place(&first, m.now).unwrap();
     m.run(20);
-    assert!(
-        matches!(
-            m.sub.stage(),
-            Stage::Received { .. } | Stage::Accepted { .. }
-        ),
-        "{:?}",
-        m.sub.stage()
-    );
+    m.assert_placed();
 }
 
 #[test]
@@ -76,8 +69,7 @@ fn a_refused_resend_is_shown_once_nothing_can_land() {
 
 #[test]
 fn a_failed_order_is_followed_until_it_vanishes_and_a_late_delivery_is_taken() {
-    let mut m = Manual::start(PayMode::Postpaid);
-    m.model.next_late = Some(40_000);
+    let mut m = Manual::start_on(PayMode::Postpaid, |pos| pos.next_late = Some(40_000));
     m.answer_inquiry();
     m.answer_send();
     // Past the first delivery attempt the inquiry says "failed"; the flow keeps watching.

@@ -19,9 +19,7 @@ fn a_reload_while_sending_looks_for_the_order_instead_of_ordering_twice() {
     m.answer_inquiry();
     assert!(matches!(m.sub.stage(), Stage::Received { .. }));
     assert_eq!(m.sub.client_order_id(), req.client_order_id);
-    m.run(10);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
-    assert_eq!(m.model.orders.len(), 1);
+    m.run_to_one_order(10);
 }
 
 #[test]
@@ -33,9 +31,7 @@ fn a_reload_while_waiting_for_the_kitchen_keeps_polling() {
     reload(&mut m);
     assert_eq!(m.sub.stage(), before);
     m.answer_inquiry();
-    m.run(10);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
-    assert_eq!(m.model.orders.len(), 1);
+    m.run_to_one_order(10);
 }
 
 #[test]

@@ -5,8 +5,7 @@ use order_core::flow::{Event, PayMode, Stage};
 
 #[test]
 fn a_closed_store_says_so_and_the_guest_can_retry_later() {
-    let mut m = Manual::start(PayMode::Postpaid);
-    m.model.open = false;
+    let mut m = Manual::start_on(PayMode::Postpaid, |pos| pos.open = false);
     m.answer_inquiry();
     m.answer_send();
     assert_eq!(m.sub.stage(), Stage::StoreClosed);
@@ -14,8 +13,7 @@ fn a_closed_store_says_so_and_the_guest_can_retry_later() {
     assert!(m.model.orders.is_empty());
     m.model.open = true;
     m.handle(Event::GuestRetry);
-    m.run(10);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
+    m.run_to_accepted(10);
 }
 
 #[test]
@@ -41,6 +39,5 @@ fn an_unreachable_restaurant_is_retried_then_asked_about() {
         "nothing was sent, so it is safe to ask"
     );
     m.handle(Event::GuestRetry);
-    m.run(10);
-    assert!(matches!(m.sub.stage(), Stage::Accepted { .. }));
+    m.run_to_accepted(10);
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{order, start};
+use common::{assert_error, order, start};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -105,10 +105,7 @@ async fn an_order_is_received_then_accepted_then_added_onto() {
 
     // Another phone was slower: a `new` now is refused, an `add` goes onto the open order.
     let (status, e) = h.post(path, order("order-bbbb-0002", "new", None)).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (409, Some("table_has_open_order"))
-    );
+    assert_error(status, &e, 409, "table_has_open_order");
     let (status, added) = h
         .post(path, order("order-bbbb-0002", "add", Some(&order_no)))
         .await;
@@ -116,10 +113,7 @@ async fn an_order_is_received_then_accepted_then_added_onto() {
     let (status, e) = h
         .post(path, order("order-cccc-0003", "add", Some("TO000")))
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (409, Some("open_order_mismatch"))
-    );
+    assert_error(status, &e, 409, "open_order_mismatch");
 }
 
 #[tokio::test]
@@ -147,10 +141,7 @@ async fn admin_refresh_needs_the_token_and_picks_up_menu_changes() {
     let h = start().await;
     let path = "/api/v1/admin/stores/demo/refresh";
     let (status, v) = h.post(path, json!({})).await;
-    assert_eq!(
-        (status, v["error"]["code"].as_str()),
-        (401, Some("unauthorized"))
-    );
+    assert_error(status, &v, 401, "unauthorized");
     let wrong = h
         .http
         .post(format!("{}{path}", h.base))

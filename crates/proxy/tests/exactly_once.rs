@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{order, start_with, Harness, TempDir};
+use common::{assert_error, order, start_with, Harness, TempDir};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,10 +63,7 @@ async fn the_same_id_with_another_order_is_refused_and_never_sent() {
     let mut other = order("order-conflict-1", "new", None);
     other["lines"][0]["count"] = json!(5);
     let (status, e) = h.post(ORDERS, other).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (409, Some("idempotency_conflict"))
-    );
+    assert_error(status, &e, 409, "idempotency_conflict");
     assert_eq!(h.pos_orders().await.len(), 1);
 }
 
@@ -82,10 +79,7 @@ async fn a_replay_is_answered_before_rate_limits_and_repricing() {
     let (status, again) = h.post(ORDERS, order("order-limit-0001", "new", None)).await;
     assert_eq!((status, &again["orderNo"]), (202, &first["orderNo"]));
     let (status, e) = h.post(ORDERS, order("order-limit-0002", "new", None)).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (429, Some("rate_limited"))
-    );
+    assert_error(status, &e, 429, "rate_limited");
 }
 
 /// A proxy on a simulator that outlives it, so the proxy can be stopped and started again.
@@ -178,11 +172,7 @@ async fn a_restarted_server_looks_for_an_order_in_doubt_and_never_sends_it_again
     let (status, e) = first
         .post(ORDERS, order("order-restart-1", "new", None))
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (504, Some("upstream_unavailable")),
-        "{e}"
-    );
+    assert_error(status, &e, 504, "upstream_unavailable");
     // Calls from now on are answered at once; the order already on its way lands at 1.5 s.
     w.faults(pos_sim::Faults::default());
     // The server stops, with the order in doubt.
@@ -193,11 +183,7 @@ async fn a_restarted_server_looks_for_an_order_in_doubt_and_never_sends_it_again
     let (status, e) = second
         .post(ORDERS, order("order-restart-1", "new", None))
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (502, Some("upstream_unavailable")),
-        "{e}"
-    );
+    assert_error(status, &e, 502, "upstream_unavailable");
     assert_eq!(on_pos(&w.sim), 0);
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     // Now it has landed: the restarted server finds it on the table.

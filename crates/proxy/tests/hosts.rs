@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{order, start_with, Harness};
+use common::{assert_error, order, start_with, Harness};
 use pos_sim::Dialect;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -123,11 +123,7 @@ async fn an_order_in_doubt_pushed_off_the_list_is_unconfirmed_and_flagged_on_eve
         // A resend gets the definite answer, however often, and is never sent again.
         for _ in 0..2 {
             let (status, e) = h.post(ORDERS, order(&id, "new", None)).await;
-            assert_eq!(
-                (status, e["error"]["code"].as_str()),
-                (409, Some("order_unconfirmed")),
-                "{name}: {e}"
-            );
+            assert_error(status, &e, 409, "order_unconfirmed");
         }
         assert_eq!(on_pos(&h, &id), 1, "{name}");
     }
@@ -155,11 +151,7 @@ async fn codes_of_the_hosts_own_are_definite_refusals_until_taught_and_then_read
     let (status, e) = h
         .post(ORDERS, order("occupied-untaught", "new", None))
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (422, Some("pos_refused")),
-        "{e}"
-    );
+    assert_error(status, &e, 422, "pos_refused");
     assert!(
         e["error"]["message"].as_str().unwrap().contains("POS"),
         "{e}"
@@ -189,11 +181,7 @@ async fn codes_of_the_hosts_own_are_definite_refusals_until_taught_and_then_read
     let (status, e) = taught
         .post(ORDERS, order("occupied-taught", "new", None))
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (409, Some("table_occupied")),
-        "{e}"
-    );
+    assert_error(status, &e, 409, "table_occupied");
     assert!(e["error"]["retryAfterMs"].as_u64().is_some(), "{e}");
     taught
         .post("/sim/tables/0001-0001/occupy", json!({"on": false}))
@@ -207,11 +195,7 @@ async fn codes_of_the_hosts_own_are_definite_refusals_until_taught_and_then_read
     let (status, e) = taught
         .post(ORDERS, order("closed-taught-1", "new", None))
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (503, Some("store_closed")),
-        "{e}"
-    );
+    assert_error(status, &e, 503, "store_closed");
     let (_, s) = taught
         .get_with("/api/v1/admin/stores/demo/status", &Harness::admin())
         .await;

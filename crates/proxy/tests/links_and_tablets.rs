@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{approval_stamp_now, cash_order, order, start, start_with, Harness};
+use common::{approval_stamp_now, assert_error, cash_order, order, start, start_with, Harness};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -134,10 +134,7 @@ async fn rotating_the_key_kills_every_printed_link_and_the_sheet_prints_the_new_
         "{rotated}"
     );
     let (status, e) = h.get_with(TABLE, &token(&printed)).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (404, Some("not_found"))
-    );
+    assert_error(status, &e, 404, "not_found");
     let (status, e) = h
         .post_with(
             &format!("{TABLE}/orders"),
@@ -233,22 +230,14 @@ async fn an_approval_held_by_a_refused_order_still_pays_for_it_once_past_the_win
     )
     .await;
     let (status, e) = pay(&h, &tablet, "order-held-0001", "70000009", &nearly).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (422, Some("pos_refused")),
-        "{e}"
-    );
+    assert_error(status, &e, 422, "pos_refused");
     tokio::time::sleep(Duration::from_millis(4_000)).await;
     // Past the window now, but behind this order since its first try: it pays for it.
     let (status, receipt) = pay(&h, &tablet, "order-held-0001", "70000009", &nearly).await;
     assert_eq!(status, 202, "{receipt}");
     // Another order with it is still refused.
     let (status, e) = pay(&h, &tablet, "order-held-0002", "70000009", &nearly).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (422, Some("approval_rejected")),
-        "{e}"
-    );
+    assert_error(status, &e, 422, "approval_rejected");
     assert_eq!(h.pos_orders().await.len(), 1);
 }
 
@@ -292,11 +281,7 @@ async fn phones_cannot_pay(h: &Harness, now: &str) {
     let (status, e) = h
         .post(&orders, card_order("order-phone-pay", "70000001", now))
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (403, Some("device_required")),
-        "{e}"
-    );
+    assert_error(status, &e, 403, "device_required");
     // Nor say it pays cash.
     let cash = json!({"clientOrderId": "order-phone-cash", "kind": "new",
         "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": "000000"}});
@@ -323,10 +308,7 @@ async fn enrolled_once(h: &Harness) -> (Value, Vec<(&'static str, String)>) {
         )
     };
     let (status, e) = enrol(&json!("ZZZZ-ZZZZ"), "guess").await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (403, Some("device_required"))
-    );
+    assert_error(status, &e, 403, "device_required");
     let (status, device) = enrol(&code["code"], "counter").await;
     assert_eq!(status, 201, "{device}");
     assert_eq!(
@@ -359,11 +341,7 @@ async fn one_approval_pays_one_order(h: &Harness, tablet: &[(&'static str, Strin
             tablet,
         )
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (422, Some("approval_rejected")),
-        "{e}"
-    );
+    assert_error(status, &e, 422, "approval_rejected");
     // An approval from 16 minutes ago is not this order's.
     let kst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
     let old = (chrono::Utc::now() - chrono::Duration::minutes(16))
@@ -371,11 +349,7 @@ async fn one_approval_pays_one_order(h: &Harness, tablet: &[(&'static str, Strin
         .format("%Y%m%d%H%M%S")
         .to_string();
     let (status, e) = pay(h, tablet, "order-tablet-03", "70000003", &old).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (422, Some("approval_rejected")),
-        "{e}"
-    );
+    assert_error(status, &e, 422, "approval_rejected");
     assert!(
         e["error"]["message"]
             .as_str()
@@ -416,10 +390,7 @@ async fn listed_then_revoked_at_once(
         .unwrap();
     assert_eq!(r.status(), 204);
     let (status, e) = pay(h, tablet, "order-tablet-04", "70000004", now).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (403, Some("device_required"))
-    );
+    assert_error(status, &e, 403, "device_required");
     assert_eq!(h.pos_orders().await.len(), 1);
 }
 
@@ -436,11 +407,7 @@ async fn wrong_pins_lock_the_whole_store_and_are_counted() {
                 &tablet,
             )
             .await;
-        assert_eq!(
-            (status, e["error"]["code"].as_str()),
-            (401, Some("unauthorized")),
-            "{e}"
-        );
+        assert_error(status, &e, 401, "unauthorized");
     }
     // The store is locked now: even the right PIN at a sixth table waits.
     let (status, e) = h
@@ -450,11 +417,7 @@ async fn wrong_pins_lock_the_whole_store_and_are_counted() {
             &tablet,
         )
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (429, Some("rate_limited")),
-        "{e}"
-    );
+    assert_error(status, &e, 429, "rate_limited");
     let wait = e["error"]["retryAfterMs"].as_u64().unwrap();
     assert!((20_000..=30_000).contains(&wait), "{wait}");
     assert!(h.pos_orders().await.is_empty());

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{order, start, start_with, Harness, TempDir};
+use common::{assert_error, order, start, start_with, Harness, TempDir};
 use serde_json::json;
 
 /// A server on `upstream`, keeping its state in `data` (and `database`, when PostgreSQL).
@@ -123,11 +123,7 @@ async fn a_bad_item_refusal_fetches_the_menu_again() {
             order("bad-item-0001", "new", None),
         )
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (422, Some("unknown_item")),
-        "{e}"
-    );
+    assert_error(status, &e, 422, "unknown_item");
     assert_eq!(
         upstream_calls(&h, "/partner/v1/menu/edit").await,
         before + 1

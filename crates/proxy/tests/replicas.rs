@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{cash_order, order, Harness};
+use common::{assert_error, cash_order, order, Harness};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -153,10 +153,6 @@ async fn wrong_pins_on_any_server_lock_the_store_on_all() {
                 &tablet,
             )
             .await;
-        assert_eq!(
-            (status, e["error"]["code"].as_str()),
-            (429, Some("rate_limited")),
-            "{e}"
-        );
+        assert_error(status, &e, 429, "rate_limited");
     }
 }

@@ -237,11 +237,7 @@ async fn an_add_goes_on_the_view_the_phones_share_and_a_bill_closed_since_is_loo
     let (status, refused) = h
         .post(&at, order("shared-add-0003", "add", Some(&open)))
         .await;
-    assert_eq!(
-        (status, refused["error"]["code"].as_str()),
-        (409, Some("open_order_mismatch")),
-        "{refused}"
-    );
+    assert_error(status, &refused, 409, "open_order_mismatch");
     assert_eq!(h.pos_orders().await.len(), on_pos, "nothing placed");
     let (_, after) = h.get(&at).await;
     assert!(after["openOrderNo"].is_null(), "{after}");

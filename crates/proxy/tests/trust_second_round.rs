@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{cash_order, order, run_cli_on, start_with, two_servers, Harness};
+use common::{assert_error, cash_order, order, run_cli_on, start_with, two_servers, Harness};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -136,10 +136,7 @@ async fn a_stranger_guessing_codes_does_not_lock_the_owners_tablet_out() {
         assert_eq!(status, 403);
     }
     let (status, e) = enrol(json!("AAAA-AAAA"), from("203.0.113.7")).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (429, Some("rate_limited"))
-    );
+    assert_error(status, &e, 429, "rate_limited");
     // Every X-Forwarded-For line is read: a first line the stranger wrote does not hide them.
     let resp = h
         .http
@@ -175,10 +172,7 @@ async fn a_tablet_unused_expires_and_one_in_use_never_does() {
     }
     tokio::time::sleep(Duration::from_millis(2_600)).await;
     let (status, e) = h.get_with("/api/v1/stores/demo/devices/me", &headers).await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (403, Some("device_required"))
-    );
+    assert_error(status, &e, 403, "device_required");
 }
 
 #[tokio::test]
@@ -211,11 +205,7 @@ async fn a_bound_tablet_orders_at_its_table_only_within_its_ceiling_and_revocati
     let (status, e) = b
         .get_with("/api/v1/stores/demo/tables/0001-0003", &headers)
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (403, Some("forbidden")),
-        "{e}"
-    );
+    assert_error(status, &e, 403, "forbidden");
     assert!(e["error"]["message"]
         .as_str()
         .unwrap()
@@ -265,11 +255,7 @@ async fn within_the_ceiling(a: &Harness, b: &Harness, headers: &[(&'static str, 
     let (status, e) = a
         .post_with(orders, cash_order("ceiling-2", "246813"), headers)
         .await;
-    assert_eq!(
-        (status, e["error"]["code"].as_str()),
-        (422, Some("order_too_large")),
-        "{e}"
-    );
+    assert_error(status, &e, 422, "order_too_large");
     assert!(
         e["error"]["message"].as_str().unwrap().contains("32000"),
         "{e}"

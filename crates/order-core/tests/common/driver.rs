@@ -15,6 +15,13 @@ impl Manual {
         Manual::start_with(mode, "client-000001")
     }
 
+    /// Starts against a POS set up by `pos` first (occupied, closed, not delivering, …).
+    pub fn start_on(mode: PayMode, pos: impl FnOnce(&mut Model)) -> Manual {
+        let mut m = Manual::start(mode);
+        pos(&mut m.model);
+        m
+    }
+
     pub fn start_with(mode: PayMode, id: &str) -> Manual {
         let (sub, out) = Submission::start(id.into(), cart(), None, Won(32_000), mode, config());
         Manual {
@@ -90,6 +97,12 @@ impl Manual {
         self.handle(Event::SendAnswered(t, Err(Failure::Refused(refusal))));
     }
 
+    /// The server answers the send just made with a refusal of this kind.
+    pub fn refuse_send_as(&mut self, code: ErrorCode) {
+        let (t, _) = self.sent();
+        self.handle(Event::SendAnswered(t, Err(Failure::Refused(refused(code)))));
+    }
+
     /// The order reaches the upstream, the answer does not reach the phone.
     pub fn lose_send_answer(&mut self) -> OrderRequest {
         let (t, req) = self.sent();
@@ -122,5 +135,30 @@ impl Manual {
                 self.wake();
             }
         }
+    }
+
+    /// Runs at most `max` rounds; the order must end accepted.
+    #[track_caller]
+    pub fn run_to_accepted(&mut self, max: usize) {
+        self.run(max);
+        let stage = self.sub.stage();
+        assert!(matches!(stage, Stage::Accepted { .. }), "{stage:?}");
+    }
+
+    /// The same, and the POS holds that one order and no other.
+    #[track_caller]
+    pub fn run_to_one_order(&mut self, max: usize) {
+        self.run_to_accepted(max);
+        assert_eq!(self.model.orders.len(), 1, "{:?}", self.model.orders);
+    }
+
+    /// The order is on the POS or known to be on its way there.
+    #[track_caller]
+    pub fn assert_placed(&self) {
+        let stage = self.sub.stage();
+        assert!(
+            matches!(stage, Stage::Received { .. } | Stage::Accepted { .. }),
+            "{stage:?}"
+        );
     }
 }

@@ -374,3 +374,13 @@ pub fn approval_stamp_now() -> String {
         .format("%Y%m%d%H%M%S")
         .to_string()
 }
+
+/// Asserts that an answer is the error `code` with `status`, showing its body when not.
+#[track_caller]
+pub fn assert_error(status: u16, body: &Value, want_status: u16, code: &str) {
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (want_status, Some(code)),
+        "{body}"
+    );
+}
