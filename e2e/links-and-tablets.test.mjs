@@ -12,7 +12,6 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.stop(); });
 beforeEach(async () => { await server.sim('/reset', {}); });
 
-const posOrders = async () => (await fetch(`${server.base}/sim/orders`).then((r) => r.json())).orders;
 
 /** The link printed under a table's code on the owner's QR sheet. */
 async function printedLink(table) {
@@ -33,7 +32,7 @@ test('a guest with the printed link orders', async () => {
   await page.locator('.to-item-button').first().waitFor();
   await orderPlain(page);
   await waitForStatus(page, /주방에 전달/);
-  assert.equal((await posOrders()).length, 1);
+  assert.equal((await server.posOrders()).length, 1);
   // The link is kept for this table: the bare address still opens it after a reload.
   await page.goto(`${server.base}/?store=demo&table=0001-0004`);
   await page.locator('.to-item-button').first().waitFor();
@@ -55,7 +54,7 @@ test('the same link with its token altered shows "scan again" and orders nothing
   const other = new URL(await printedLink('0001-0006')).searchParams.get('t');
   await page.goto(`${server.base}/?store=demo&table=0001-0005&t=${other}`);
   await page.locator('.to-notice[role=alert]').waitFor();
-  assert.equal((await posOrders()).length, 0);
+  assert.equal((await server.posOrders()).length, 0);
 });
 
 test('after the owner rotates the key, a printed link shows "scan again" and the new sheet works', async () => {
@@ -80,7 +79,7 @@ test('the tablet example enrols with the owner\'s code and takes a prepaid order
   await page.locator('.to-sheet .to-primary').click();
   await page.locator('.to-cart-aside .to-order').click();
   await waitForStatus(page, /주방에 전달/);
-  const orders = await posOrders();
+  const orders = await server.posOrders();
   assert.equal(orders.length, 1);
   assert.ok(orders[0].prepaid);
   const { body: devices } = await server.admin('/devices');
@@ -116,5 +115,5 @@ test('a phone cannot take payment: no enrolment, and a paid order from it is ref
   }, token);
   assert.equal(answer.status, 403);
   assert.equal(answer.body.error.code, 'device_required');
-  assert.equal((await posOrders()).length, 0);
+  assert.equal((await server.posOrders()).length, 0);
 });

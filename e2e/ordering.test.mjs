@@ -10,7 +10,6 @@ before(async () => { server = await startServer(); browser = await launchBrowser
 after(async () => { await browser?.close(); await server?.stop(); });
 beforeEach(async () => { await server.sim('/reset', {}); });
 
-const posOrders = async () => (await fetch(`${server.base}/sim/orders`).then((r) => r.json())).orders;
 
 test('an order with options is accepted, and the next one at the table is added onto it', async () => {
   const page = await phonePage(browser);
@@ -37,7 +36,7 @@ test('an order with options is accepted, and the next one at the table is added 
 
   await orderPlain(page);
   await waitForStatus(page, /주방에 전달/);
-  const orders = await posOrders();
+  const orders = await server.posOrders();
   assert.deepEqual(orders.map((o) => [o.kind, o.onPos]), [['new', true], ['add', true]]);
   assert.equal(orders[1].orgOrderNo, orders[0].orderNo, 'added onto the open order');
 
@@ -60,7 +59,7 @@ test('two phones at one table order at the same moment: both land, one new and o
   }
   await Promise.all([a.locator('.to-order').click(), b.locator('.to-order').click()]);
   await Promise.all([waitForStatus(a, /주방에 전달/, 30000), waitForStatus(b, /주방에 전달/, 30000)]);
-  const orders = await posOrders();
+  const orders = await server.posOrders();
   assert.deepEqual(orders.map((o) => o.kind).sort(), ['add', 'new']);
   assert.ok(orders.every((o) => o.onPos));
   // Each phone's history tells its own order from the other phone's.
@@ -92,7 +91,7 @@ test('an occupied table shows a notice, counts down, and goes through by itself 
   await expectAccessible(page, 'occupied');
   await server.sim('/tables/0001-0003/occupy', { on: false });
   await waitForStatus(page, /주방에 전달/);
-  assert.equal((await posOrders()).length, 1);
+  assert.equal((await server.posOrders()).length, 1);
 });
 
 test('a closed store says so, keeps the cart, and takes the order once open again', async () => {
@@ -103,7 +102,7 @@ test('a closed store says so, keeps the cart, and takes the order once open agai
   await waitForStatus(page, /주문을 받지 않습니다/);
   await shot(page, 'store-closed');
   await expectAccessible(page, 'store closed');
-  assert.equal((await posOrders()).length, 0);
+  assert.equal((await server.posOrders()).length, 0);
   await server.sim('/business', { open: true });
   await page.locator('.to-status button', { hasText: '다시 시도' }).click();
   await waitForStatus(page, /주방에 전달/);
@@ -122,7 +121,7 @@ test('a dropped delivery is reported after the window, and the resend lands exac
   await server.sim('/delivery', { mode: 'normal' });
   await page.locator('.to-status button', { hasText: '다시 보내기' }).click();
   await waitForStatus(page, /주방에 전달/);
-  const orders = await posOrders();
+  const orders = await server.posOrders();
   assert.equal(orders.filter((o) => o.onPos).length, 1, 'exactly one order on the POS');
   assert.equal(orders.length, 2, 'the first never arrived');
 });
@@ -158,7 +157,7 @@ test('an order pushed off a busy table\'s list is "check with staff", never offe
   assert.equal(await page.locator('.to-status button', { hasText: '다시 보내기' }).count(), 0);
   await page.locator('.to-status button', { hasText: '확인' }).click();
   assert.equal(await page.locator('.to-cart-bar button').count(), 0, 'its lines are not put back to order again');
-  const mine = (await posOrders()).filter((o) => o.table === '0001-0008' && !o.prepaid);
+  const mine = (await server.posOrders()).filter((o) => o.table === '0001-0008' && !o.prepaid);
   assert.equal(mine.length, 1, 'sent once');
 });
 
@@ -171,7 +170,7 @@ test('a reload while waiting for the kitchen resumes the same order', async () =
   await page.reload();
   await page.locator('.to-item-button').first().waitFor();
   await waitForStatus(page, /주방에 전달/, 20000);
-  const orders = await posOrders();
+  const orders = await server.posOrders();
   assert.equal(orders.length, 1, 'never ordered twice');
 });
 

@@ -11,7 +11,6 @@ before(async () => { server = await startServer(); browser = await launchBrowser
 after(async () => { await browser?.close(); await server?.stop(); });
 beforeEach(async () => { await server.sim('/reset', {}); });
 
-const posOrders = async () => (await fetch(`${server.base}/sim/orders`).then((r) => r.json())).orders;
 const calls = async () => fetch(`${server.base}/sim/calls`).then((r) => r.json());
 // The browser logs every refused request; a refusal the page expects and shows is no problem.
 const unexpected = (page, ...statuses) => page.problems.filter(
@@ -30,7 +29,7 @@ test('a guest calls staff for water and napkins; a second call waits; history sh
   await sheet.locator('.to-call-send').click();
   await page.waitForFunction(() => /직원을 호출했습니다/.test(document.querySelector('.to-sheet [role=status]')?.textContent ?? ''));
   await shot(page, 'staff-call-sent');
-  const [call] = await posOrders();
+  const [call] = await server.posOrders();
   assert.equal(call.staffCall, true);
   assert.equal(call.amount, '0', 'a call costs nothing');
 
@@ -38,7 +37,7 @@ test('a guest calls staff for water and napkins; a second call waits; history sh
   await sheet.locator('.to-call-send').click();
   await page.waitForFunction(() => /초 후에 다시 호출/.test(document.querySelector('.to-sheet [role=status]')?.textContent ?? ''));
   assert.ok(await sheet.locator('.to-call-send').isDisabled(), 'no second call within 30 s');
-  assert.equal((await posOrders()).length, 1);
+  assert.equal((await server.posOrders()).length, 1);
   await shot(page, 'staff-call-wait');
 
   await page.locator('.to-sheet .to-icon-button').click();
@@ -73,13 +72,13 @@ test('a refusal in a code nobody published is shown in the POS words, once, and 
   // Not retried by itself.
   await page.waitForTimeout(1500);
   assert.equal((await calls())['/partner/v1/table/order/new'], 1);
-  assert.equal((await posOrders()).length, 0);
+  assert.equal((await server.posOrders()).length, 0);
   // The guest's fresh try is their own tap: the cart is back as it was.
   await page.locator('.to-status button', { hasText: '확인' }).click();
   await page.locator('.to-cart-bar button').click();
   await page.locator('.to-order').click();
   await waitForStatus(page, /주방에 전달/);
-  assert.equal((await posOrders()).length, 1);
+  assert.equal((await server.posOrders()).length, 1);
   assert.deepEqual(unexpected(page, 422), []);
 });
 
@@ -93,7 +92,7 @@ test('a completed order keeps the bill open, and the next order is added onto it
   await server.sim('/clock', { advanceMs: 30000 });
   await orderPlain(page, '공기밥');
   await waitForStatus(page, /주방에 전달/);
-  const orders = await posOrders();
+  const orders = await server.posOrders();
   assert.deepEqual(orders.map((o) => o.kind), ['new', 'add']);
   assert.equal(orders[1].orgOrderNo, orders[0].orderNo);
   assert.deepEqual(page.problems, []);

@@ -63,6 +63,8 @@ export async function startServer(env = {}) {
     sim: (path, body) => fetch(`${base}/sim${path}`, body === undefined ? {} : {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     }).then((r) => r.json()),
+    /** The orders on the simulated POS, oldest first. */
+    posOrders: async () => (await fetch(`${base}/sim/orders`).then((r) => r.json())).orders,
     stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
   };
 }

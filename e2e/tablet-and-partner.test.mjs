@@ -11,7 +11,6 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.stop(); });
 beforeEach(async () => { await server.sim('/reset', {}); await server.sim('/vcat', { decline: false }); });
 
-const posOrders = async () => (await fetch(`${server.base}/sim/orders`).then((r) => r.json())).orders;
 
 async function tablet(query) {
   const page = await enrolledTablet(browser, server, query);
@@ -28,7 +27,7 @@ test('prepaid: the host page takes payment, then exactly one prepaid order lands
   await waitForStatus(page, /주방에 전달/);
   assert.match(await page.locator('.to-status').textContent(), /승인번호 \d{8}/);
   await shot(page, 'tablet-prepaid-accepted');
-  const orders = await posOrders();
+  const orders = await server.posOrders();
   assert.equal(orders.length, 1);
   assert.ok(orders[0].prepaid && orders[0].onPos);
   assert.equal(orders[0].amount, '16000');
@@ -46,10 +45,10 @@ test('prepaid: when ordering fails after payment, the approval stays on screen a
   const approval = (await page.locator('.to-approval').textContent()).match(/\d{8}/)[0];
   assert.equal(await page.locator('.to-status button', { hasText: '취소' }).count(), 0, 'a paid order is not abandoned');
   await page.waitForTimeout(3000);
-  assert.equal((await posOrders()).length, 0, 'nothing placed while the upstream fails');
+  assert.equal((await server.posOrders()).length, 0, 'nothing placed while the upstream fails');
   await server.sim('/faults', {});
   await waitForStatus(page, /주방에 전달/, 40000);
-  const orders = await posOrders();
+  const orders = await server.posOrders();
   assert.equal(orders.length, 1, 'exactly one order, never paid twice');
   assert.match(await page.locator('.to-approval').textContent(), new RegExp(approval));
 });
@@ -59,7 +58,7 @@ test('prepaid: a declined card places nothing and keeps the cart', async () => {
   await server.sim('/vcat', { decline: true });
   await page.locator('.to-order').click();
   await waitForStatus(page, /결제가 승인되지 않았습니다/);
-  assert.equal((await posOrders()).length, 0);
+  assert.equal((await server.posOrders()).length, 0);
   await page.locator('.to-status button', { hasText: '확인' }).click();
   await page.locator('.to-cart-aside .to-cart-line').waitFor();
   assert.equal(await page.locator('.to-cart-aside .to-cart-line').count(), 1);
@@ -73,11 +72,11 @@ test('cash: a wrong staff PIN is refused, the right one places the order', async
   await waitForStatus(page, /PIN이 올바르지 않습니다/);
   await shot(page, 'tablet-cash-wrong-pin');
   await expectAccessible(page, 'staff PIN');
-  assert.equal((await posOrders()).length, 0);
+  assert.equal((await server.posOrders()).length, 0);
   await page.locator('.to-pin input').fill('482913');
   await page.locator('.to-pin button[type=submit]').click();
   await waitForStatus(page, /주방에 전달/);
-  const orders = await posOrders();
+  const orders = await server.posOrders();
   assert.equal(orders.length, 1);
   assert.ok(orders[0].prepaid, 'paid in cash before ordering');
   const widget = await page.locator('.tableorder').innerHTML();
@@ -116,7 +115,7 @@ test("a restaurant's own page with aggressive CSS shows the widget intact, and a
   await page.locator('.to-cart-bar button').click();
   await page.locator('.to-order').click();
   await waitForStatus(page, /주방에 전달/);
-  assert.equal((await posOrders()).length, 1);
+  assert.equal((await server.posOrders()).length, 1);
 });
 
 test("on a restaurant's own page, a failed fetch of the code that loads the menu shows the skeleton, says so, and is tried again", async () => {

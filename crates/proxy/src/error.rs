@@ -2,7 +2,7 @@
 //! module's own error (the order desk's, the catalog's, the trust records', the store's
 //! content, photos) converts into `AppError`, the one error at the HTTP edge.
 
-use crate::orders::OrderError;
+use crate::orders::{Declined, OrderError};
 use crate::upstream::UpstreamError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -45,32 +45,9 @@ pub enum AppError {
     Storage(String),
     #[error("the restaurant's system could not be reached; try again")]
     Upstream(#[source] UpstreamError),
-    // What only an order or a staff call meets (the order desk's own refusals):
+    /// What only an order or a staff call meets: the order desk's own refusals.
     #[error(transparent)]
-    Problem(order_core::pricing::OrderProblem),
-    #[error("the table is being handled at the counter")]
-    TableOccupied { retry_after_ms: u64 },
-    #[error("the store is not taking orders right now")]
-    StoreClosed,
-    #[error("the table already has an open order: add onto it")]
-    TableHasOpenOrder,
-    #[error("that order is not open on this table any more")]
-    OpenOrderMismatch,
-    #[error("the staff PIN is not right")]
-    WrongPin,
-    /// An approval already behind another order, or too old to be this order's.
-    #[error("{0}")]
-    ApprovalRejected(String),
-    /// More than the store lets one order hold or cost.
-    #[error("{0}")]
-    OrderTooLarge(String),
-    #[error("this clientOrderId was already used for a different order")]
-    IdempotencyConflict,
-    /// The POS said no, in its own words: nothing was ordered.
-    #[error("{0}")]
-    PosRefused(String),
-    #[error("this order may already be with the restaurant, but it cannot be confirmed: staff will check; please do not order it again")]
-    Unconfirmed,
+    Declined(Declined),
 }
 
 /// The order desk's errors at the edge: those any request meets become the same as
@@ -78,24 +55,12 @@ pub enum AppError {
 impl From<OrderError> for AppError {
     fn from(e: OrderError) -> AppError {
         match e {
-            OrderError::Problem(p) => AppError::Problem(p),
+            OrderError::Declined(declined) => AppError::Declined(declined),
             OrderError::Invalid(why) => AppError::Invalid(why),
             OrderError::NotFound(what) => AppError::NotFound(what),
-            OrderError::TableOccupied { retry_after_ms } => {
-                AppError::TableOccupied { retry_after_ms }
-            }
-            OrderError::StoreClosed => AppError::StoreClosed,
-            OrderError::TableHasOpenOrder => AppError::TableHasOpenOrder,
-            OrderError::OpenOrderMismatch => AppError::OpenOrderMismatch,
             OrderError::RateLimited { retry_after_ms } => AppError::RateLimited { retry_after_ms },
-            OrderError::WrongPin => AppError::WrongPin,
             OrderError::DeviceRequired => AppError::DeviceRequired,
-            OrderError::ApprovalRejected(why) => AppError::ApprovalRejected(why),
-            OrderError::OrderTooLarge(why) => AppError::OrderTooLarge(why),
-            OrderError::IdempotencyConflict => AppError::IdempotencyConflict,
             OrderError::Storage(why) => AppError::Storage(why),
-            OrderError::PosRefused(words) => AppError::PosRefused(words),
-            OrderError::Unconfirmed => AppError::Unconfirmed,
             OrderError::Upstream(e) => AppError::Upstream(e),
         }
     }
@@ -110,17 +75,17 @@ impl From<crate::catalog::CatalogError> for AppError {
     }
 }
 
+/// Too many requests, and trust records that cannot be read (nothing was done, try again
+/// shortly), read as the order desk reads them.
 impl From<crate::limits::RetryAfter> for AppError {
-    fn from(crate::limits::RetryAfter(retry_after_ms): crate::limits::RetryAfter) -> AppError {
-        AppError::RateLimited { retry_after_ms }
+    fn from(e: crate::limits::RetryAfter) -> AppError {
+        OrderError::from(e).into()
     }
 }
 
-/// Trust records that cannot be read: nothing was done, try again shortly.
 impl From<crate::trust::TrustError> for AppError {
     fn from(e: crate::trust::TrustError) -> AppError {
-        tracing::error!(error = %e, "trust records unavailable");
-        AppError::Storage(e.to_string())
+        OrderError::from(e).into()
     }
 }
 
@@ -161,7 +126,7 @@ impl AppError {
             AppError::RateLimited { retry_after_ms } => {
                 (ErrorCode::RateLimited, Some(*retry_after_ms))
             }
-            AppError::Unauthorized | AppError::WrongPin => (ErrorCode::Unauthorized, None),
+            AppError::Unauthorized => (ErrorCode::Unauthorized, None),
             AppError::Forbidden | AppError::TabletElsewhere(_) | AppError::NotAnOwnersCall => {
                 (ErrorCode::Forbidden, None)
             }
@@ -171,18 +136,7 @@ impl AppError {
             AppError::NotJson | AppError::NotAPhoto(_) => (ErrorCode::UnsupportedMediaType, None),
             AppError::Storage(_) => (ErrorCode::ServerUnavailable, Some(2_000)),
             AppError::Upstream(_) => (ErrorCode::UpstreamUnavailable, None),
-            AppError::Problem(p) => (p.code(), None),
-            AppError::TableOccupied { retry_after_ms } => {
-                (ErrorCode::TableOccupied, Some(*retry_after_ms))
-            }
-            AppError::StoreClosed => (ErrorCode::StoreClosed, None),
-            AppError::TableHasOpenOrder => (ErrorCode::TableHasOpenOrder, None),
-            AppError::OpenOrderMismatch => (ErrorCode::OpenOrderMismatch, None),
-            AppError::ApprovalRejected(_) => (ErrorCode::ApprovalRejected, None),
-            AppError::OrderTooLarge(_) => (ErrorCode::OrderTooLarge, None),
-            AppError::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
-            AppError::PosRefused(_) => (ErrorCode::PosRefused, None),
-            AppError::Unconfirmed => (ErrorCode::OrderUnconfirmed, None),
+            AppError::Declined(declined) => declined.code(),
         }
     }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_error, cash_order, order, start, Harness};
+use common::{assert_error, cash_order, error_message, header, start, Harness};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -206,12 +206,7 @@ async fn a_session_works_until_sign_out() {
     assert!(status_body["menuVersion"].as_str().is_some());
     // Business closed on the POS: the owner sees why on the status page.
     h.post("/sim/business", json!({"open": false})).await;
-    let (status, _) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0001/orders",
-            order("closed-0001", "new", None),
-        )
-        .await;
+    let (status, _) = h.new_order("0001-0001", "closed-0001").await;
     assert_eq!(status, 503);
     let (_, _, after) = owner.get("/api/v1/admin/stores/demo/status").await;
     assert_eq!(after["open"], false);
@@ -275,47 +270,23 @@ async fn hostile_files_are_refused(h: &Harness, cookie: &str) {
     assert!(bomb.len() < 10_000);
     let (status, body) = upload(h, cookie, "I0101", "image/png", bomb).await;
     assert_eq!(status, 422, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("30000×30000"),
-        "{body}"
-    );
+    assert!(error_message(&body).contains("30000×30000"), "{body}");
 }
 
 /// The photo at each size the menu asks for, cached for good; no other size, no other path.
 async fn served_in_menu_sizes(h: &Harness, photo: &str) {
     for (width, height) in [(320, 240), (960, 720)] {
-        let r = h
-            .http
-            .get(format!("{}/photos/{photo}/{width}.jpg", h.base))
-            .send()
-            .await
-            .unwrap();
+        let r = h.fetch(&format!("/photos/{photo}/{width}.jpg")).await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "image/jpeg");
-        assert!(r.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("immutable"));
+        assert!(header(&r, "cache-control").contains("immutable"));
         let jpeg = r.bytes().await.unwrap();
         let decoded = image::load_from_memory(&jpeg).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (width, height));
     }
-    let r = h
-        .http
-        .get(format!("{}/photos/{photo}/500.jpg", h.base))
-        .send()
-        .await
-        .unwrap();
+    let r = h.fetch(&format!("/photos/{photo}/500.jpg")).await;
     assert_eq!(r.status(), 404);
-    let r = h
-        .http
-        .get(format!("{}/photos/..%2f..%2fetc/320.jpg", h.base))
-        .send()
-        .await
-        .unwrap();
+    let r = h.fetch("/photos/..%2f..%2fetc/320.jpg").await;
     assert_eq!(r.status(), 404);
 }
 
@@ -340,12 +311,7 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
     assert_eq!(item["texts"][0]["name"], "Pork belly");
     assert_eq!(item["texts"][1]["lang"], "ja");
     // Sold out by the store is sold out for ordering too.
-    let (status, body) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0001/orders",
-            order("soldout-0001", "new", None),
-        )
-        .await;
+    let (status, body) = h.new_order("0001-0001", "soldout-0001").await;
     assert_error(status, &body, 422, "sold_out");
 
     bad_edits_are_refused_whole(&owner, path).await;
@@ -371,12 +337,7 @@ async fn what_the_store_writes_reaches_guests_and_survives_the_pos() {
     owner.send(Method::PUT, path, Some(hide)).await;
     let (_, menu) = h.get("/api/v1/stores/demo/menu").await;
     assert!(find(&menu, "I0201").is_none());
-    let (status, _) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0001/orders",
-            order("hidden-0001", "new", None),
-        )
-        .await;
+    let (status, _) = h.new_order("0001-0001", "hidden-0001").await;
     assert_eq!(status, 422);
 
     kept_while_off_the_pos(&h, &owner).await;
@@ -441,12 +402,7 @@ async fn the_owner_sees_todays_orders_and_sets_the_staff_pin() {
     let h = start().await;
     let cookie = sign_in(&h).await;
     let owner = Owner::new(&h, &cookie);
-    let (status, body) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0002/orders",
-            order("today-0001", "new", None),
-        )
-        .await;
+    let (status, body) = h.new_order("0001-0002", "today-0001").await;
     assert_eq!(status, 202, "{body}");
     let (status, _, orders) = owner.get("/api/v1/admin/stores/demo/orders").await;
     assert_eq!(status, 200, "{orders}");

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{assert_error, order, start};
+use common::{assert_error, header, order, start};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -119,18 +119,10 @@ async fn an_order_is_received_then_accepted_then_added_onto() {
 #[tokio::test]
 async fn the_widget_is_served_and_never_cached_stale() {
     let h = start().await;
-    let r = h
-        .http
-        .get(format!("{}/?store=demo&table=0001-0001", h.base))
-        .send()
-        .await
-        .unwrap();
+    let r = h.fetch("/?store=demo&table=0001-0001").await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-cache");
-    assert!(r.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .contains("wasm-unsafe-eval"));
+    assert!(header(&r, "content-security-policy").contains("wasm-unsafe-eval"));
     assert!(r.text().await.unwrap().contains("widget"));
     let (status, _) = h.get("/healthz").await;
     assert_eq!(status, 200);
@@ -142,13 +134,7 @@ async fn admin_refresh_needs_the_token_and_picks_up_menu_changes() {
     let path = "/api/v1/admin/stores/demo/refresh";
     let (status, v) = h.post(path, json!({})).await;
     assert_error(status, &v, 401, "unauthorized");
-    let wrong = h
-        .http
-        .post(format!("{}{path}", h.base))
-        .bearer_auth("nope")
-        .send()
-        .await
-        .unwrap();
+    let wrong = h.post_bearing(path, "nope").await;
     assert_eq!(wrong.status(), 401);
 
     h.post("/sim/items/I0101/sold-out", json!({"on": true}))
@@ -159,12 +145,8 @@ async fn admin_refresh_needs_the_token_and_picks_up_menu_changes() {
         "cached until refreshed"
     );
     let ok = h
-        .http
-        .post(format!("{}{path}", h.base))
-        .bearer_auth("admin-secret-of-this-test-server")
-        .send()
-        .await
-        .unwrap();
+        .post_bearing(path, "admin-secret-of-this-test-server")
+        .await;
     assert_eq!(ok.status(), 200);
     let body: Value = ok.json().await.unwrap();
     assert!(body["items"].as_u64().unwrap() >= 30);

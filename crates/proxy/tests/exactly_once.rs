@@ -33,10 +33,10 @@ async fn a_phone_that_hangs_up_does_not_duplicate_its_order() {
         .await;
     assert!(gave_up.is_err(), "the phone gave up before the answer");
     // It sends again at once: the send under way is joined, not repeated.
-    let (status, receipt) = h.post(ORDERS, order("order-hangup-01", "new", None)).await;
+    let (status, receipt) = h.new_order("0001-0001", "order-hangup-01").await;
     assert_eq!(status, 202, "{receipt}");
     // And once more, later: answered from the record.
-    let (status, again) = h.post(ORDERS, order("order-hangup-01", "new", None)).await;
+    let (status, again) = h.new_order("0001-0001", "order-hangup-01").await;
     assert_eq!((status, &again["orderNo"]), (202, &receipt["orderNo"]));
     assert_eq!(h.pos_orders().await.len(), 1, "one tap, one order");
 }
@@ -46,11 +46,11 @@ async fn a_request_that_times_out_still_records_what_was_sent() {
     // The proxy's own request timeout (500 ms) cuts the phone off; the send goes on.
     let h = start_with(|c| c.limits.request_timeout_ms = 500).await;
     h.post("/sim/faults", json!({"lateAnswerMs": 1_200})).await;
-    let (status, _) = h.post(ORDERS, order("order-timeout-01", "new", None)).await;
+    let (status, _) = h.new_order("0001-0001", "order-timeout-01").await;
     assert_eq!(status, 504);
     h.post("/sim/faults", json!({})).await;
     tokio::time::sleep(Duration::from_millis(1_000)).await;
-    let (status, receipt) = h.post(ORDERS, order("order-timeout-01", "new", None)).await;
+    let (status, receipt) = h.new_order("0001-0001", "order-timeout-01").await;
     assert_eq!(status, 202, "{receipt}");
     assert_eq!(h.pos_orders().await.len(), 1);
 }
@@ -58,7 +58,7 @@ async fn a_request_that_times_out_still_records_what_was_sent() {
 #[tokio::test]
 async fn the_same_id_with_another_order_is_refused_and_never_sent() {
     let h = start_with(|_| {}).await;
-    let (status, _) = h.post(ORDERS, order("order-conflict-1", "new", None)).await;
+    let (status, _) = h.new_order("0001-0001", "order-conflict-1").await;
     assert_eq!(status, 202);
     let mut other = order("order-conflict-1", "new", None);
     other["lines"][0]["count"] = json!(5);
@@ -70,15 +70,15 @@ async fn the_same_id_with_another_order_is_refused_and_never_sent() {
 #[tokio::test]
 async fn a_replay_is_answered_before_rate_limits_and_repricing() {
     let h = start_with(|c| c.limits.orders_per_minute_per_table = 1).await;
-    let (status, first) = h.post(ORDERS, order("order-limit-0001", "new", None)).await;
+    let (status, first) = h.new_order("0001-0001", "order-limit-0001").await;
     assert_eq!(status, 202, "{first}");
     // The menu changes (the item is sold out) and the table's allowance is used up: the
     // replay is still the first answer.
     h.post("/sim/items/I0201/sold-out", json!({"on": true}))
         .await;
-    let (status, again) = h.post(ORDERS, order("order-limit-0001", "new", None)).await;
+    let (status, again) = h.new_order("0001-0001", "order-limit-0001").await;
     assert_eq!((status, &again["orderNo"]), (202, &first["orderNo"]));
-    let (status, e) = h.post(ORDERS, order("order-limit-0002", "new", None)).await;
+    let (status, e) = h.new_order("0001-0001", "order-limit-0002").await;
     assert_error(status, &e, 429, "rate_limited");
 }
 
@@ -169,9 +169,7 @@ async fn a_restarted_server_looks_for_an_order_in_doubt_and_never_sends_it_again
         latency_ms: 1_500,
         ..Default::default()
     });
-    let (status, e) = first
-        .post(ORDERS, order("order-restart-1", "new", None))
-        .await;
+    let (status, e) = first.new_order("0001-0001", "order-restart-1").await;
     assert_error(status, &e, 504, "upstream_unavailable");
     // Calls from now on are answered at once; the order already on its way lands at 1.5 s.
     w.faults(pos_sim::Faults::default());
@@ -180,16 +178,12 @@ async fn a_restarted_server_looks_for_an_order_in_doubt_and_never_sends_it_again
     drop(first);
     let second = w.proxy().await;
     // Before the upstream has it: still in doubt, so nothing is sent.
-    let (status, e) = second
-        .post(ORDERS, order("order-restart-1", "new", None))
-        .await;
+    let (status, e) = second.new_order("0001-0001", "order-restart-1").await;
     assert_error(status, &e, 502, "upstream_unavailable");
     assert_eq!(on_pos(&w.sim), 0);
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     // Now it has landed: the restarted server finds it on the table.
-    let (status, receipt) = second
-        .post(ORDERS, order("order-restart-1", "new", None))
-        .await;
+    let (status, receipt) = second.new_order("0001-0001", "order-restart-1").await;
     assert_eq!(status, 202, "{receipt}");
     assert_eq!(on_pos(&w.sim), 1, "found, not sent again");
     let found: Value = receipt;
@@ -205,9 +199,7 @@ async fn an_order_in_doubt_that_never_arrived_is_sent_once_it_is_certain() {
         error_rate: 1.0,
         ..Default::default()
     });
-    let (status, _) = first
-        .post(ORDERS, order("order-never-01", "new", None))
-        .await;
+    let (status, _) = first.new_order("0001-0001", "order-never-01").await;
     assert_eq!(status, 502);
     assert_eq!(
         w.sim.calls()["/partner/v1/table/order/new"],
@@ -218,25 +210,18 @@ async fn an_order_in_doubt_that_never_arrived_is_sent_once_it_is_certain() {
     drop(first);
     w.faults(pos_sim::Faults::default());
     let second = w.proxy().await;
-    let (status, _) = second
-        .post(ORDERS, order("order-never-01", "new", None))
-        .await;
+    let (status, _) = second.new_order("0001-0001", "order-never-01").await;
     assert_eq!(status, 502, "too soon to be sure");
     assert_eq!(on_pos(&w.sim), 0);
     tokio::time::sleep(Duration::from_millis(2_100)).await;
-    let (status, receipt) = second
-        .post(ORDERS, order("order-never-01", "new", None))
-        .await;
+    let (status, receipt) = second.new_order("0001-0001", "order-never-01").await;
     assert_eq!(status, 202, "{receipt}");
     assert_eq!(on_pos(&w.sim), 1);
 }
 
 /// A prepaid order from the counter's tablet, with an approval of its own.
 fn paid(n: u32) -> Value {
-    json!({"clientOrderId": format!("order-other-{n:04}"), "kind": "new",
-        "lines": [{"itemId": "I0201", "count": 1}],
-        "payment": {"method": "card", "approvals": [{"amount": 16_000,
-            "approvalNo": format!("8000{n:04}"), "approvedAt": common::approval_stamp_now()}]}})
+    common::card_order(&format!("order-other-{n:04}"), &format!("8000{n:04}"))
 }
 
 #[tokio::test]
@@ -278,7 +263,7 @@ async fn an_order_in_doubt_at_a_busy_table_is_settled_against_the_order_before_i
 #[tokio::test]
 async fn an_order_pushed_off_a_busy_tables_list_is_reported_unseen_not_absent() {
     let h = start_with(|_| {}).await;
-    let (status, ours) = h.post(ORDERS, order("order-busy-0001", "new", None)).await;
+    let (status, ours) = h.new_order("0001-0001", "order-busy-0001").await;
     assert_eq!(status, 202, "{ours}");
     let mine = format!("{ORDERS}?mine=order-busy-0001");
     let listed = |v: &Value| {
@@ -308,7 +293,7 @@ async fn an_order_pushed_off_a_busy_tables_list_is_reported_unseen_not_absent() 
     let (_, seen) = h.get(&format!("{ORDERS}?mine=order-never-0001")).await;
     assert!(seen.get("unseen").is_none(), "{seen}");
     // The same order sent again is still the one order.
-    let (status, again) = h.post(ORDERS, order("order-busy-0001", "new", None)).await;
+    let (status, again) = h.new_order("0001-0001", "order-busy-0001").await;
     assert_eq!((status, &again["orderNo"]), (202, &ours["orderNo"]));
     assert_eq!(h.pos_orders().await.len(), 11);
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_error, order, start, start_with};
+use common::{assert_error, header, order, start, start_with};
 use serde_json::{json, Value};
 
 const ORDERS: &str = "/api/v1/stores/demo/tables/0001-0001/orders";
@@ -45,17 +45,12 @@ async fn the_same_client_order_id_is_one_order_sequentially_and_concurrently() {
         json!({"dedupeMchtOrderNo": false, "latencyMs": 200}),
     )
     .await;
-    let first = h.post(ORDERS, order("order-same-0001", "new", None)).await;
-    let again = h.post(ORDERS, order("order-same-0001", "new", None)).await;
+    let first = h.new_order("0001-0001", "order-same-0001").await;
+    let again = h.new_order("0001-0001", "order-same-0001").await;
     assert_eq!((first.0, again.0), (202, 202));
     assert_eq!(first.1["orderNo"], again.1["orderNo"]);
 
-    let sends = (0..10).map(|_| {
-        h.post(
-            "/api/v1/stores/demo/tables/0001-0002/orders",
-            order("order-race-0001", "new", None),
-        )
-    });
+    let sends = (0..10).map(|_| h.new_order("0001-0002", "order-race-0001"));
     let answers = futures_join_all(sends).await;
     let numbers: std::collections::BTreeSet<String> = answers
         .iter()
@@ -67,12 +62,7 @@ async fn the_same_client_order_id_is_one_order_sequentially_and_concurrently() {
     assert_eq!(numbers.len(), 1, "ten concurrent sends, one order");
     assert_eq!(h.pos_orders().await.len(), 2);
 
-    let (status, e) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0003/orders",
-            order("order-same-0001", "new", None),
-        )
-        .await;
+    let (status, e) = h.new_order("0001-0003", "order-same-0001").await;
     // one id, one table
     assert_error(status, &e, 422, "invalid_request");
     let metrics = h.metrics().await;
@@ -115,14 +105,14 @@ async fn a_lost_answer_is_found_in_the_inquiry_not_ordered_again() {
         json!({"dedupeMchtOrderNo": false, "dropAfterCommitRate": 1.0}),
     )
     .await;
-    let (status, e) = h.post(ORDERS, order("order-lost-0001", "new", None)).await;
+    let (status, e) = h.new_order("0001-0001", "order-lost-0001").await;
     assert!(
         status == 202 || status == 502 || status == 504,
         "{status} {e}"
     );
     h.post("/sim/faults", json!({"dedupeMchtOrderNo": false}))
         .await;
-    let (status, receipt) = h.post(ORDERS, order("order-lost-0001", "new", None)).await;
+    let (status, receipt) = h.new_order("0001-0001", "order-lost-0001").await;
     assert_eq!(status, 202, "{receipt}");
     let pos = h.pos_orders().await;
     assert_eq!(
@@ -160,30 +150,29 @@ async fn when_the_upstream_is_down_the_last_good_menu_is_served_and_orders_fail_
     assert_eq!(h.get("/api/v1/stores/demo/menu").await.0, 200);
     h.post("/sim/faults", json!({"errorRate": 1.0})).await;
     let refresh = h
-        .http
-        .post(format!("{}/api/v1/admin/stores/demo/refresh", h.base))
-        .bearer_auth("admin-secret-of-this-test-server")
-        .send()
-        .await
-        .unwrap();
+        .post_bearing(
+            "/api/v1/admin/stores/demo/refresh",
+            "admin-secret-of-this-test-server",
+        )
+        .await;
     assert_eq!(refresh.status(), 200);
     assert_eq!(refresh.json::<Value>().await.unwrap()["stale"], true);
     let (status, menu) = h.get("/api/v1/stores/demo/menu").await;
     assert_eq!((status, menu["stale"].as_bool()), (200, Some(true)));
     assert!(menu["categories"].as_array().unwrap().len() >= 5);
 
-    let (status, e) = h.post(ORDERS, order("order-down-0001", "new", None)).await;
+    let (status, e) = h.new_order("0001-0001", "order-down-0001").await;
     assert_error(status, &e, 502, "upstream_unavailable");
     let (status, _) = h.get(ORDERS).await;
     assert_eq!(status, 502);
 
     h.post("/sim/faults", json!({})).await;
     // A server error may hide a send still under way behind a gateway: not resent yet.
-    let (status, e) = h.post(ORDERS, order("order-down-0001", "new", None)).await;
+    let (status, e) = h.new_order("0001-0001", "order-down-0001").await;
     assert_error(status, &e, 502, "upstream_unavailable");
     assert!(h.pos_orders().await.is_empty());
     tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
-    let (status, _) = h.post(ORDERS, order("order-down-0001", "new", None)).await;
+    let (status, _) = h.new_order("0001-0001", "order-down-0001").await;
     assert_eq!(
         status, 202,
         "the same order goes through once the earlier attempt is settled as never arrived"
@@ -319,10 +308,10 @@ async fn a_client_sending_too_fast_is_told_when_to_come_back() {
 async fn a_table_is_limited_in_how_many_orders_it_sends() {
     let h = start_with(|c| c.limits.orders_per_minute_per_table = 2).await;
     for i in 0..2 {
-        h.post(ORDERS, order(&format!("order-rate-{i:04}"), "new", None))
+        h.new_order("0001-0001", &format!("order-rate-{i:04}"))
             .await;
     }
-    let (status, _) = h.post(ORDERS, order("order-rate-0009", "new", None)).await;
+    let (status, _) = h.new_order("0001-0001", "order-rate-0009").await;
     assert_eq!(status, 429);
 }
 
@@ -465,9 +454,7 @@ async fn an_order_is_priced_against_the_menu_the_pos_has_now() {
     h.post("/sim/items/I0201/sold-out", json!({"on": true}))
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
-    let (status, e) = h
-        .post(ORDERS, order("order-stale-menu-1", "new", None))
-        .await;
+    let (status, e) = h.new_order("0001-0001", "order-stale-menu-1").await;
     // asked the POS first, and priced against its menu
     assert_error(status, &e, 422, "sold_out");
     assert!(h.pos_orders().await.is_empty(), "nothing reached the POS");
@@ -481,7 +468,7 @@ async fn the_menu_is_sent_as_prepared_once_with_an_etag_and_in_the_encoding_aske
     let get = |encoding: &'static str| h.http.get(&url).header("accept-encoding", encoding).send();
     let plain = get("identity").await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
-    let etag = plain.headers()["etag"].to_str().unwrap().to_string();
+    let etag = header(&plain, "etag").to_string();
     assert_eq!(plain.headers()["vary"], "accept-encoding");
     let json = plain.bytes().await.unwrap().to_vec();
     let gz = get("gzip, deflate").await.unwrap();
@@ -506,7 +493,7 @@ async fn the_menu_is_sent_as_prepared_once_with_an_etag_and_in_the_encoding_aske
     // A copy that is still current costs no body.
     let again = revalidate().await.unwrap();
     assert_eq!(again.status(), 304);
-    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert_eq!(header(&again, "etag"), etag);
     assert!(again.bytes().await.unwrap().is_empty());
     // Once the menu changes, the old ETag gets the new menu.
     h.post("/sim/items/I0101/sold-out", json!({"on": true}))
@@ -514,7 +501,7 @@ async fn the_menu_is_sent_as_prepared_once_with_an_etag_and_in_the_encoding_aske
     h.refresh().await;
     let changed = revalidate().await.unwrap();
     assert_eq!(changed.status(), 200);
-    assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+    assert_ne!(header(&changed, "etag"), etag);
 }
 
 #[tokio::test]

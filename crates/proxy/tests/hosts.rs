@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{assert_error, order, start_with, Harness};
+use common::{assert_error, error_message, start_with, Harness};
 use pos_sim::Dialect;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -60,13 +60,13 @@ async fn an_order_whose_answer_is_lost_is_found_and_never_placed_twice_on_every_
             json!({"dropAfterCommitRate": 1.0, "dedupeMchtOrderNo": false}),
         )
         .await;
-        let (status, first) = h.post(ORDERS, order(&id, "new", None)).await;
+        let (status, first) = h.new_order("0001-0001", &id).await;
         assert!(matches!(status, 202 | 502), "{name}: {status} {first}");
         h.post("/sim/faults", json!({})).await;
         // Resent as the phone does until it has an answer.
         let mut answer = (0, Value::Null);
         for _ in 0..40 {
-            answer = h.post(ORDERS, order(&id, "new", None)).await;
+            answer = h.new_order("0001-0001", &id).await;
             if answer.0 == 202 {
                 break;
             }
@@ -96,7 +96,7 @@ async fn an_order_in_doubt_pushed_off_the_list_is_unconfirmed_and_flagged_on_eve
         sim(&h).pos().set_dialect(hidden);
         h.post("/sim/faults", json!({"dropAfterCommitRate": 1.0}))
             .await;
-        let (status, e) = h.post(ORDERS, order(&id, "new", None)).await;
+        let (status, e) = h.new_order("0001-0001", &id).await;
         assert_eq!(status, 502, "{name}: {e}");
         h.post("/sim/faults", json!({})).await;
         sim(&h).pos().set_dialect(dialect.clone());
@@ -112,9 +112,7 @@ async fn an_order_in_doubt_pushed_off_the_list_is_unconfirmed_and_flagged_on_eve
         // without waiting for a resend.
         let (_, seen) = h.get(&format!("{ORDERS}?mine={id}")).await;
         assert_eq!(seen["unseen"], json!([id]), "{name}: {seen}");
-        let (status, s) = h
-            .get_with("/api/v1/admin/stores/demo/status", &Harness::admin())
-            .await;
+        let (status, s) = h.owner_get("/api/v1/admin/stores/demo/status").await;
         assert_eq!(status, 200, "{s}");
         let flagged = &s["unconfirmed"][0];
         assert_eq!(flagged["clientOrderId"], id.as_str(), "{name}: {s}");
@@ -122,7 +120,7 @@ async fn an_order_in_doubt_pushed_off_the_list_is_unconfirmed_and_flagged_on_eve
         assert_eq!(flagged["lines"][0]["count"], 2);
         // A resend gets the definite answer, however often, and is never sent again.
         for _ in 0..2 {
-            let (status, e) = h.post(ORDERS, order(&id, "new", None)).await;
+            let (status, e) = h.new_order("0001-0001", &id).await;
             assert_error(status, &e, 409, "order_unconfirmed");
         }
         assert_eq!(on_pos(&h, &id), 1, "{name}");
@@ -132,10 +130,10 @@ async fn an_order_in_doubt_pushed_off_the_list_is_unconfirmed_and_flagged_on_eve
 /// A prepaid order from the counter's tablet, with an approval of its own.
 fn paid(host: &str, n: usize) -> Value {
     let digits: u32 = host.bytes().map(u32::from).sum();
-    json!({"clientOrderId": format!("counter-{host}-{n:04}"), "kind": "new",
-        "lines": [{"itemId": "I0201", "count": 1}],
-        "payment": {"method": "card", "approvals": [{"amount": 16_000,
-            "approvalNo": format!("7{digits:03}{n:04}"), "approvedAt": common::approval_stamp_now()}]}})
+    common::card_order(
+        &format!("counter-{host}-{n:04}"),
+        &format!("7{digits:03}{n:04}"),
+    )
 }
 
 #[tokio::test]
@@ -148,17 +146,10 @@ async fn codes_of_the_hosts_own_are_definite_refusals_until_taught_and_then_read
     let h = on_host(&other).await;
     h.post("/sim/tables/0001-0001/occupy", json!({"on": true}))
         .await;
-    let (status, e) = h
-        .post(ORDERS, order("occupied-untaught", "new", None))
-        .await;
+    let (status, e) = h.new_order("0001-0001", "occupied-untaught").await;
     assert_error(status, &e, 422, "pos_refused");
-    assert!(
-        e["error"]["message"].as_str().unwrap().contains("POS"),
-        "{e}"
-    );
-    let (_, s) = h
-        .get_with("/api/v1/admin/stores/demo/status", &Harness::admin())
-        .await;
+    assert!(error_message(&e).contains("POS"), "{e}");
+    let (_, s) = h.owner_get("/api/v1/admin/stores/demo/status").await;
     let code = &s["hostCodes"][0];
     assert_eq!(
         (code["code"].as_str(), code["count"].as_u64()),
@@ -178,26 +169,18 @@ async fn codes_of_the_hosts_own_are_definite_refusals_until_taught_and_then_read
     taught
         .post("/sim/tables/0001-0001/occupy", json!({"on": true}))
         .await;
-    let (status, e) = taught
-        .post(ORDERS, order("occupied-taught", "new", None))
-        .await;
+    let (status, e) = taught.new_order("0001-0001", "occupied-taught").await;
     assert_error(status, &e, 409, "table_occupied");
     assert!(e["error"]["retryAfterMs"].as_u64().is_some(), "{e}");
     taught
         .post("/sim/tables/0001-0001/occupy", json!({"on": false}))
         .await;
-    let (status, _) = taught
-        .post(ORDERS, order("occupied-taught", "new", None))
-        .await;
+    let (status, _) = taught.new_order("0001-0001", "occupied-taught").await;
     assert_eq!(status, 202, "the retry goes through once the table is free");
     // A closed store in the host's own code is shown closed on the owner's page.
     taught.post("/sim/business", json!({"open": false})).await;
-    let (status, e) = taught
-        .post(ORDERS, order("closed-taught-1", "new", None))
-        .await;
+    let (status, e) = taught.new_order("0001-0001", "closed-taught-1").await;
     assert_error(status, &e, 503, "store_closed");
-    let (_, s) = taught
-        .get_with("/api/v1/admin/stores/demo/status", &Harness::admin())
-        .await;
+    let (_, s) = taught.owner_get("/api/v1/admin/stores/demo/status").await;
     assert_eq!(s["open"], false, "{s}");
 }

@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{approval_stamp_now, assert_error, cash_order, order, start, start_with, Harness};
+use common::{
+    approval_stamp_now, assert_error, cash_order, error_message, order, start, start_with, Harness,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -78,14 +80,8 @@ async fn without_the_tables_link_a_table_is_as_absent_as_one_that_does_not_exist
             if expected.0 == 404 {
                 // Word for word what a table that does not exist gets.
                 assert_eq!(
-                    body["error"]["message"]
-                        .as_str()
-                        .unwrap()
-                        .replace("0001-0001", "T"),
-                    absent[i].1["error"]["message"]
-                        .as_str()
-                        .unwrap()
-                        .replace("0009-0099", "T"),
+                    error_message(body).replace("0001-0001", "T"),
+                    error_message(&absent[i].1).replace("0009-0099", "T"),
                 );
             }
         }
@@ -127,7 +123,7 @@ async fn rotating_the_key_kills_every_printed_link_and_the_sheet_prints_the_new_
         401,
         "owner only"
     );
-    let (status, rotated) = h.post_with(rotate, json!({}), &Harness::admin()).await;
+    let (status, rotated) = h.as_owner(rotate).await;
     assert_eq!(
         (status, rotated["keyId"].as_i64()),
         (200, Some(2)),
@@ -146,10 +142,7 @@ async fn rotating_the_key_kills_every_printed_link_and_the_sheet_prints_the_new_
     assert!(h.pos_orders().await.is_empty());
 
     let (status, links) = h
-        .get_with(
-            "/api/v1/admin/stores/demo/links?baseUrl=https://order.example.com",
-            &Harness::admin(),
-        )
+        .owner_get("/api/v1/admin/stores/demo/links?baseUrl=https://order.example.com")
         .await;
     assert_eq!(status, 200);
     let first = &links[0];
@@ -163,18 +156,8 @@ async fn rotating_the_key_kills_every_printed_link_and_the_sheet_prints_the_new_
     );
     assert_eq!(h.get_with(TABLE, &token(fresh)).await.0, 200);
     let sheet = h
-        .http
-        .get(format!(
-            "{}/api/v1/admin/stores/demo/qr?baseUrl=https://order.example.com",
-            h.base
-        ))
-        .bearer_auth("admin-secret-of-this-test-server")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .owner_page("/api/v1/admin/stores/demo/qr?baseUrl=https://order.example.com")
+        .await;
     assert!(sheet.contains(&format!("t={fresh}")) && !sheet.contains(&format!("t={printed}")));
 }
 
@@ -203,13 +186,7 @@ async fn history_shows_the_party_at_the_table_not_the_one_before() {
     let (status, _) = h.post(&orders, order("order-dinner-1", "new", None)).await;
     assert_eq!(status, 202);
     let seen = h.wait_for("0001-0001", 3_000, on_pos).await;
-    let ids: Vec<&str> = seen["orders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["clientOrderId"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["order-dinner-1"]);
+    assert_eq!(common::client_order_ids(&seen), ["order-dinner-1"]);
 }
 
 /// A card order of one 삼겹살 sent with `headers` to table 0001-0001.
@@ -293,11 +270,7 @@ async fn phones_cannot_pay(h: &Harness, now: &str) {
 /// A code from the owner enrols one tablet, once: its record and its credential's header.
 async fn enrolled_once(h: &Harness) -> (Value, Vec<(&'static str, String)>) {
     let (status, code) = h
-        .post_with(
-            "/api/v1/admin/stores/demo/enrolment-codes",
-            json!({}),
-            &Harness::admin(),
-        )
+        .as_owner("/api/v1/admin/stores/demo/enrolment-codes")
         .await;
     assert_eq!(status, 201);
     let enrol = |code: &Value, name: &str| {
@@ -350,13 +323,7 @@ async fn one_approval_pays_one_order(h: &Harness, tablet: &[(&'static str, Strin
         .to_string();
     let (status, e) = pay(h, tablet, "order-tablet-03", "70000003", &old).await;
     assert_error(status, &e, 422, "approval_rejected");
-    assert!(
-        e["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("15 minutes"),
-        "{e}"
-    );
+    assert!(error_message(&e).contains("15 minutes"), "{e}");
     assert_eq!(h.pos_orders().await.len(), 1, "one approval, one order");
 }
 
@@ -367,9 +334,7 @@ async fn listed_then_revoked_at_once(
     now: &str,
 ) {
     // Listed for the owner; revoked, the tablet is refused at once.
-    let (status, list) = h
-        .get_with("/api/v1/admin/stores/demo/devices", &Harness::admin())
-        .await;
+    let (status, list) = h.owner_get("/api/v1/admin/stores/demo/devices").await;
     assert_eq!(status, 200);
     assert_eq!(list[0]["deviceId"], device["deviceId"]);
     assert!(list[0]["lastSeenAtMs"].is_i64());

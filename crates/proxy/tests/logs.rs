@@ -1,6 +1,8 @@
 //! The server's logs as a log collector reads them: one JSON object a line, at every level,
 //! and no secret and no table link's token in any of them, whatever was asked of it.
 
+mod common;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -97,18 +99,7 @@ fn logging_server(
 ) -> (Killed, std::thread::JoinHandle<Vec<String>>) {
     let dist = data.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        concat!(
-            "<!doctype html><html lang=\"ko\"><head><title>widget</title>",
-            "<link rel=\"stylesheet\" href=\"/widget-0123456789abcdef.css\"/>",
-            "<script type=\"module\">import init, * as bindings from '/w-0123456789abcdef.js';\n",
-            "const wasm = await init({ module_or_path: '/w-0123456789abcdef_bg.wasm' });</script>",
-            "<link rel=\"preload\" href=\"/w-0123456789abcdef_bg.wasm\" as=\"fetch\">",
-            "</head><body><div id=\"tableorder\" data-tableorder></div></body></html>"
-        ),
-    )
-    .unwrap();
+    common::write_built_page(&dist);
     let mut server = Killed(
         Command::new(bin)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
@@ -139,21 +130,20 @@ fn logging_server(
     (server, lines)
 }
 
+/// The owner's call, with the admin token: its answer.
+async fn as_owner(request: reqwest::RequestBuilder) -> Value {
+    let answer = request.bearer_auth(ADMIN).send().await.unwrap();
+    answer.json().await.unwrap()
+}
+
 /// What the owner, a guest, a tablet and Prometheus send, secrets and tokens included; the
 /// secrets handed out on the way (the table's token, the tablet's secret, its enrolment code).
 async fn everyone_calls(base: &str) -> [String; 3] {
     let http = reqwest::Client::new();
-    let links: Value = http
-        .get(format!(
-            "{base}/api/v1/admin/stores/demo/links?baseUrl={base}"
-        ))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let links = as_owner(http.get(format!(
+        "{base}/api/v1/admin/stores/demo/links?baseUrl={base}"
+    )))
+    .await;
     let link = links[0]["url"].as_str().unwrap().to_string();
     let token = link.split("&t=").nth(1).unwrap().to_string();
     let table = links[0]["table"].as_str().unwrap().to_string();
@@ -190,15 +180,8 @@ async fn everyone_calls(base: &str) -> [String; 3] {
 /// A tablet enrolled and taking a cash order with the staff PIN: its enrolment code and
 /// its credential's secret.
 async fn tablet_pays_cash(http: &reqwest::Client, base: &str) -> (String, String) {
-    let code: Value = http
-        .post(format!("{base}/api/v1/admin/stores/demo/enrolment-codes"))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let code =
+        as_owner(http.post(format!("{base}/api/v1/admin/stores/demo/enrolment-codes"))).await;
     let code = code["code"].as_str().unwrap().to_string();
     let device: Value = http
         .post(format!("{base}/api/v1/stores/demo/devices"))

@@ -74,20 +74,14 @@ async fn a_backup_taken_while_orders_flow_restores_to_a_working_server() {
         }
     });
     let file = work.join("tableorder-backup.db");
-    let backup = {
+    let taking_backup = {
         let (data, file) = (data.clone(), file.clone());
         tokio::task::spawn_blocking(move || {
             std::thread::sleep(Duration::from_millis(30));
-            cli(&[
-                "backup",
-                "--data",
-                data.to_str().unwrap(),
-                "--to",
-                file.to_str().unwrap(),
-            ])
+            backup(&data, &file)
         })
     };
-    let (answers, backed_up) = tokio::join!(futures_util::future::join_all(flowing), backup);
+    let (answers, backed_up) = tokio::join!(futures_util::future::join_all(flowing), taking_backup);
     let (code, err, out) = backed_up.unwrap();
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("orders on record"), "{out}");
@@ -98,22 +92,10 @@ async fn a_backup_taken_while_orders_flow_restores_to_a_working_server() {
 
     // A second backup after the flow holds every order; restored elsewhere, it serves.
     let after = work.join("after.db");
-    let (code, err, _) = cli(&[
-        "backup",
-        "--data",
-        data.to_str().unwrap(),
-        "--to",
-        after.to_str().unwrap(),
-    ]);
+    let (code, err, _) = backup(&data, &after);
     assert_eq!(code, 0, "{err}");
     let fresh = work.join("restored");
-    let (code, err, out) = cli(&[
-        "restore",
-        "--from",
-        after.to_str().unwrap(),
-        "--data",
-        fresh.to_str().unwrap(),
-    ]);
+    let (code, err, out) = restore(&after, &fresh);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("10 orders on record"), "{out}");
     let upstream = h.running.upstream_url.clone();
@@ -125,36 +107,39 @@ async fn a_backup_taken_while_orders_flow_restores_to_a_working_server() {
     })
     .await;
     // The ledger came back whole: a resend of an order is answered from it, never sent.
-    let (status, again) = restored
-        .post(
-            "/api/v1/stores/demo/tables/0001-0007/orders",
-            order("during-backup-0007", "new", None),
-        )
-        .await;
+    let (status, again) = restored.new_order("0001-0007", "during-backup-0007").await;
     assert_eq!(status, 202, "{again}");
     assert_eq!(again["clientOrderId"], "during-backup-0007");
     assert_eq!(h.pos_orders().await.len(), before, "nothing sent twice");
     std::fs::remove_dir_all(&work).ok();
 }
 
-/// A backup never overwrites, and a server's directory is not restored over.
-fn never_over_anything(data: &Path, file: &Path) {
-    let (code, err, _) = cli(&[
-        "backup",
-        "--data",
-        data.to_str().unwrap(),
-        "--to",
-        file.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 3, "{err}");
-    assert!(err.contains("exists already"), "{err}");
-    let (code, err, _) = cli(&[
+/// `tableorder backup` of the data directory `data` to `to`: (exit code, stderr, stdout).
+fn backup(data: &Path, to: &Path) -> (i32, String, String) {
+    cli(&["backup", "--data", &path_text(data), "--to", &path_text(to)])
+}
+
+/// `tableorder restore` of `from` into the data directory `data`.
+fn restore(from: &Path, data: &Path) -> (i32, String, String) {
+    cli(&[
         "restore",
         "--from",
-        file.to_str().unwrap(),
+        &path_text(from),
         "--data",
-        data.to_str().unwrap(),
-    ]);
+        &path_text(data),
+    ])
+}
+
+fn path_text(p: &Path) -> String {
+    p.to_str().expect("test paths are UTF-8").to_string()
+}
+
+/// A backup never overwrites, and a server's directory is not restored over.
+fn never_over_anything(data: &Path, file: &Path) {
+    let (code, err, _) = backup(data, file);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("exists already"), "{err}");
+    let (code, err, _) = restore(file, data);
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("a server is running"), "{err}");
 }
@@ -271,12 +256,7 @@ async fn https_with_a_certificate_read_again_on_sighup_without_dropping_a_connec
 async fn the_dashboard_and_alerts_watch_metrics_the_server_exports() {
     let h = start_with(|_| {}).await;
     // Every family has a member once an order has gone through.
-    let (status, r) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0001/orders",
-            order("watched-0001", "new", None),
-        )
-        .await;
+    let (status, r) = h.new_order("0001-0001", "watched-0001").await;
     assert_eq!(status, 202, "{r}");
     let exported = h.metrics().await;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy");

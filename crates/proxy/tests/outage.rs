@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_error, order, start, start_with, Harness, TempDir};
+use common::{assert_error, start, start_with, Harness, TempDir};
 use serde_json::json;
 
 /// A server on `upstream`, keeping its state in `data` (and `database`, when PostgreSQL).
@@ -54,9 +54,7 @@ async fn a_server_started_with_the_host_down_serves_the_kept_menu_marked_stale()
     assert_eq!(kept["categories"], menu["categories"]);
     let (status, table) = down.get("/api/v1/stores/demo/tables/0001-0003").await;
     assert_eq!(status, 200, "{table}");
-    let (_, s) = down
-        .get_with("/api/v1/admin/stores/demo/status", &Harness::admin())
-        .await;
+    let (_, s) = down.owner_get("/api/v1/admin/stores/demo/status").await;
     assert_eq!(s["stale"], true, "{s}");
     assert!(s["fetchedAtMs"].as_i64().is_some(), "{s}");
     let metrics = down.metrics().await;
@@ -117,12 +115,7 @@ async fn a_bad_item_refusal_fetches_the_menu_again() {
         json!({"errcode": "E2001", "msg": "상품 정보가 올바르지 않습니다.", "count": 1}),
     )
     .await;
-    let (status, e) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0001/orders",
-            order("bad-item-0001", "new", None),
-        )
-        .await;
+    let (status, e) = h.new_order("0001-0001", "bad-item-0001").await;
     assert_error(status, &e, 422, "unknown_item");
     assert_eq!(
         upstream_calls(&h, "/partner/v1/menu/edit").await,

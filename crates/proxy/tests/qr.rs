@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::run_cli_on;
+use common::{header, run_cli_on};
 
 use common::start;
 use tableorder_proxy::qr::write_all;
@@ -103,10 +103,7 @@ async fn the_sheet_is_served_to_staff_only() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/html"));
+    assert!(header(&r, "content-type").starts_with("text/html"));
     let html = r.text().await.unwrap();
     let first_svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap() + 6];
     assert_eq!(
@@ -142,6 +139,13 @@ fn tableorder(args: &[&str]) -> (i32, String) {
     (code, err)
 }
 
+/// `tableorder qr` of the demo store's sheet for https://x.example, with `more`.
+fn demo_sheet(more: &[&str]) -> (i32, String) {
+    let mut args = vec!["qr", "--store", "demo", "--base-url", "https://x.example"];
+    args.extend_from_slice(more);
+    tableorder(&args)
+}
+
 #[test]
 fn an_unknown_store_or_unreachable_upstream_is_a_clear_error() {
     let (code, err) = tableorder(&["qr", "--store", "nope", "--base-url", "https://x.example"]);
@@ -150,25 +154,12 @@ fn an_unknown_store_or_unreachable_upstream_is_a_clear_error() {
         err.contains("no store \"nope\"") && err.contains("demo"),
         "{err}"
     );
-    let (code, err) = tableorder(&[
-        "qr",
-        "--store",
-        "demo",
-        "--base-url",
-        "https://x.example",
-        "--upstream",
-        "http://127.0.0.1:1",
-    ]);
+    let (code, err) = demo_sheet(&["--upstream", "http://127.0.0.1:1"]);
     assert_eq!(code, 4);
     assert!(err.contains("cannot fetch the table list"), "{err}");
     let dir = std::env::temp_dir().join(format!("tableorder-qr-cli-{}", std::process::id()));
     let data = dir.join("data");
-    let (code, err) = tableorder(&[
-        "qr",
-        "--store",
-        "demo",
-        "--base-url",
-        "https://x.example",
+    let (code, err) = demo_sheet(&[
         "--out",
         dir.to_str().unwrap(),
         "--data",
@@ -232,22 +223,17 @@ async fn the_cli_rotates_links_and_enrols_lists_and_revokes_tablets_beside_a_run
         "authorization",
         format!("Device {}", device["credential"].as_str().unwrap()),
     )];
-    assert_eq!(
+    let me = || async {
         h.get_with("/api/v1/stores/demo/devices/me", &credential)
             .await
-            .0,
-        200
-    );
+            .0
+    };
+    assert_eq!(me().await, 200);
     let (_, _, out) = at(&["tablets", "list"]);
     assert!(out.contains(&id) && out.contains("terrace"), "{out}");
     let (code, _, out) = at(&["tablets", "revoke", &id]);
     assert_eq!(code, 0, "{out}");
-    assert_eq!(
-        h.get_with("/api/v1/stores/demo/devices/me", &credential)
-            .await
-            .0,
-        403
-    );
+    assert_eq!(me().await, 403, "revoked at once");
     let (_, _, out) = at(&["tablets", "list"]);
     assert!(out.contains("revoked"), "{out}");
     let (code, err, _) = at(&["tablets", "revoke", "tab-nothing"]);

@@ -4,10 +4,8 @@
 
 mod common;
 
-use common::{assert_error, order, start, Harness};
+use common::{assert_error, start, Harness};
 use serde_json::{json, Value};
-
-const ORDERS: &str = "/api/v1/stores/demo/tables/0001-0001/orders";
 
 async fn refresh(h: &Harness) {
     h.refresh().await;
@@ -79,7 +77,7 @@ async fn the_observed_menu_item_and_table_load_and_order_end_to_end() {
 #[tokio::test]
 async fn a_completed_order_with_an_empty_flag_holds_the_bill_and_the_next_goes_as_an_add() {
     let h = start().await;
-    let (status, first) = h.post(ORDERS, order("order-done-0001", "new", None)).await;
+    let (status, first) = h.new_order("0001-0001", "order-done-0001").await;
     assert_eq!(status, 202, "{first}");
     h.wait_for("0001-0001", 3_000, |v| {
         v["orders"][0]["status"] == "accepted"
@@ -96,19 +94,10 @@ async fn a_completed_order_with_an_empty_flag_holds_the_bill_and_the_next_goes_a
     );
 
     // A staff add, then ours: the add names the bill and the newest order on the table.
-    let (status, second) = h
-        .post(
-            ORDERS,
-            order("order-done-0002", "add", first["orderNo"].as_str()),
-        )
-        .await;
+    let bill = first["orderNo"].as_str().unwrap();
+    let (status, second) = h.add_order("0001-0001", "order-done-0002", bill).await;
     assert_eq!(status, 202, "{second}");
-    let (status, third) = h
-        .post(
-            ORDERS,
-            order("order-done-0003", "add", first["orderNo"].as_str()),
-        )
-        .await;
+    let (status, third) = h.add_order("0001-0001", "order-done-0003", bill).await;
     assert_eq!(status, 202, "{third}");
     let pos = h.pos_orders().await;
     assert_eq!(pos.len(), 3);
@@ -126,7 +115,7 @@ async fn a_refusal_in_an_unknown_code_is_final_and_in_the_pos_words() {
     )
     .await;
     let before = upstream_calls(&h, "/partner/v1/table/order/new").await;
-    let (status, e) = h.post(ORDERS, order("order-refused-01", "new", None)).await;
+    let (status, e) = h.new_order("0001-0001", "order-refused-01").await;
     // never 'unreachable'
     assert_error(status, &e, 422, "pos_refused");
     assert_eq!(
@@ -146,7 +135,7 @@ async fn a_refusal_in_an_unknown_code_is_final_and_in_the_pos_words() {
         json!({"errcode": "E9999", "msg": "처리 중 오류", "count": 1}),
     )
     .await;
-    let (status, e) = h.post(ORDERS, order("order-refused-02", "new", None)).await;
+    let (status, e) = h.new_order("0001-0001", "order-refused-02").await;
     assert_error(status, &e, 422, "pos_refused");
 }
 
@@ -254,16 +243,13 @@ async fn a_staff_call_reaches_the_pos_at_no_cost_once_per_half_minute() {
 #[tokio::test]
 async fn a_staff_call_at_a_table_with_a_bill_is_added_onto_it() {
     let h = start().await;
-    let (_, first) = h.post(ORDERS, order("order-call-0001", "new", None)).await;
+    let (_, first) = h.new_order("0001-0001", "order-call-0001").await;
     h.wait_for("0001-0001", 3_000, |v| {
         v["orders"][0]["status"] == "accepted"
     })
     .await;
     let (status, call) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0001/staff-calls",
-            json!({"clientCallId": "call-cccc-0001", "reasons": ["S9902"]}),
-        )
+        .call_staff("0001-0001", "call-cccc-0001", &["S9902"])
         .await;
     assert_eq!(status, 202, "{call}");
     let pos = h.pos_orders().await;
@@ -290,10 +276,7 @@ async fn a_store_without_staff_call_reasons_offers_the_configured_ones() {
         json!([{"id": "call-1", "name": "물"}, {"id": "call-2", "name": "계산서"}])
     );
     let (status, receipt) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0005/staff-calls",
-            json!({"clientCallId": "call-dddd-0001", "reasons": ["call-2"]}),
-        )
+        .call_staff("0001-0005", "call-dddd-0001", &["call-2"])
         .await;
     assert_eq!(status, 202, "{receipt}");
     assert_eq!(h.pos_orders().await[0]["staffCall"], true);
@@ -355,18 +338,10 @@ async fn a_call_for_staff_right_after_the_first_order_waits_for_it_to_land() {
     // The first order is on its way to the POS (delivery takes 150 ms here, 800 ms now).
     h.post("/sim/delivery", json!({"mode": "delay", "delayMs": 800}))
         .await;
-    let (status, _) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0003/orders",
-            order("order-first-0003", "new", None),
-        )
-        .await;
+    let (status, _) = h.new_order("0001-0003", "order-first-0003").await;
     assert_eq!(status, 202);
     let (status, call) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0003/staff-calls",
-            json!({"clientCallId": "call-right-after", "reasons": ["S9901"]}),
-        )
+        .call_staff("0001-0003", "call-right-after", &["S9901"])
         .await;
     assert_eq!(status, 202, "{call}");
     let orders = h.pos_orders().await;

@@ -107,10 +107,7 @@ async fn an_order_and_its_news_reach_the_phones_through_the_store_wide_inquiry()
     assert_eq!(both["orders"].as_array().unwrap().len(), 2, "{both}");
     // A staff call adds onto the bill as the same view shows it.
     let (status, call) = h
-        .post(
-            "/api/v1/stores/demo/tables/0001-0003/staff-calls",
-            json!({"clientCallId": "store-view-call-01", "reasons": ["S9901"]}),
-        )
+        .call_staff("0001-0003", "store-view-call-01", &["S9901"])
         .await;
     assert_eq!(status, 202, "{call}");
     let calls_on_pos = h.pos_orders().await;
@@ -189,10 +186,7 @@ async fn a_table_past_what_the_store_wide_list_keeps_is_asked_on_its_own_on_ever
 
 /// A prepaid order from the counter's tablet: it stands alone, so many can follow at once.
 fn prepaid(id: &str, n: usize) -> Value {
-    json!({"clientOrderId": id, "kind": "new",
-        "lines": [{"itemId": "I0201", "count": 1}],
-        "payment": {"method": "card", "approvals": [{"amount": 16_000,
-            "approvalNo": format!("7000{n:04}"), "approvedAt": approval_stamp_now()}]}})
+    card_order(id, &format!("7000{n:04}"))
 }
 
 /// Store-wide and table inquiries the simulator has answered.

@@ -7,7 +7,10 @@
 
 mod common;
 
-use common::{assert_error, cash_order, order, run_cli_on, start_with, two_servers, Harness};
+use common::{
+    assert_error, cash_order, error_message, header, order, run_cli_on, start_with, two_servers,
+    Harness,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -28,10 +31,8 @@ async fn one_tables_link_renewed_alone_stops_on_every_server_and_others_keep_wor
     assert_eq!(table_with_token(&b, "0001-0003", &photographed).await, 200);
 
     let (status, renewed) = a
-        .post_with(
+        .as_owner(
             "/api/v1/admin/stores/demo/tables/0001-0003/link-key?baseUrl=https://order.example",
-            json!({}),
-            &Harness::admin(),
         )
         .await;
     assert_eq!(status, 200, "{renewed}");
@@ -53,26 +54,12 @@ async fn one_tables_link_renewed_alone_stops_on_every_server_and_others_keep_wor
     assert_eq!(status, 404, "no order from the old sticker");
     // The sheet carries the new link.
     let sheet = b
-        .http
-        .get(format!(
-            "{}/api/v1/admin/stores/demo/qr?baseUrl=https://order.example",
-            b.base
-        ))
-        .bearer_auth("admin-secret-of-this-test-server")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .owner_page("/api/v1/admin/stores/demo/qr?baseUrl=https://order.example")
+        .await;
     assert!(sheet.contains(&fresh.replace('&', "&amp;")), "{sheet}");
     // A table the store does not have is not renewed.
     let (status, _) = a
-        .post_with(
-            "/api/v1/admin/stores/demo/tables/0009-0099/link-key",
-            json!({}),
-            &Harness::admin(),
-        )
+        .as_owner("/api/v1/admin/stores/demo/tables/0009-0099/link-key")
         .await;
     assert_eq!(status, 404);
 
@@ -150,11 +137,7 @@ async fn a_stranger_guessing_codes_does_not_lock_the_owners_tablet_out() {
     assert_eq!(resp.status().as_u16(), 429);
     // The owner's tablet, elsewhere, enrols at once.
     let (_, code) = h
-        .post_with(
-            "/api/v1/admin/stores/demo/enrolment-codes",
-            json!({}),
-            &Harness::admin(),
-        )
+        .as_owner("/api/v1/admin/stores/demo/enrolment-codes")
         .await;
     let (status, device) = enrol(code["code"].clone(), from("198.51.100.2")).await;
     assert_eq!(status, 201, "{device}");
@@ -206,13 +189,8 @@ async fn a_bound_tablet_orders_at_its_table_only_within_its_ceiling_and_revocati
         .get_with("/api/v1/stores/demo/tables/0001-0003", &headers)
         .await;
     assert_error(status, &e, 403, "forbidden");
-    assert!(e["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("0001-0002"));
-    let (_, list) = b
-        .get_with("/api/v1/admin/stores/demo/devices", &Harness::admin())
-        .await;
+    assert!(error_message(&e).contains("0001-0002"));
+    let (_, list) = b.owner_get("/api/v1/admin/stores/demo/devices").await;
     assert_eq!(list[0]["table"], "0001-0002", "{list}");
 
     within_the_ceiling(&a, &b, &headers).await;
@@ -256,10 +234,7 @@ async fn within_the_ceiling(a: &Harness, b: &Harness, headers: &[(&'static str, 
         .post_with(orders, cash_order("ceiling-2", "246813"), headers)
         .await;
     assert_error(status, &e, 422, "order_too_large");
-    assert!(
-        e["error"]["message"].as_str().unwrap().contains("32000"),
-        "{e}"
-    );
+    assert!(error_message(&e).contains("32000"), "{e}");
     assert_eq!(a.pos_orders().await.len(), before, "nothing sent");
 }
 
@@ -321,48 +296,25 @@ async fn the_owners_changes_come_only_as_json_or_with_the_owners_header() {
     let h = start_with(|_| {}).await;
     let cookie = h.session_cookie().await;
     let url = format!("{}/api/v1/admin/stores/demo/items/I0101", h.base);
+    // What the signed-in owner's browser sends, with the cookie, from this page or another.
+    let send = |request: reqwest::RequestBuilder, header: (&'static str, &'static str)| {
+        let request = request.header("cookie", &cookie).header(header.0, header.1);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
     // What a form on another site can send: no JSON, no custom header.
-    let form = h
-        .http
-        .delete(&url)
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(form.status().as_u16(), 403);
-    let plain = h
-        .http
-        .put(&url)
-        .header("cookie", &cookie)
-        .header("content-type", "text/plain")
-        .body(r#"{"hidden": true}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(plain.status().as_u16(), 403);
-    let page = h
-        .http
-        .delete(&url)
-        .header("cookie", &cookie)
-        .header("x-requested-with", "tableorder-admin")
-        .send()
-        .await
-        .unwrap();
+    let form = ("content-type", "application/x-www-form-urlencoded");
+    assert_eq!(send(h.http.delete(&url), form).await, 403);
+    let plain = h.http.put(&url).body(r#"{"hidden": true}"#);
+    assert_eq!(send(plain, ("content-type", "text/plain")).await, 403);
+    let page = ("x-requested-with", "tableorder-admin");
     assert_eq!(
-        page.status().as_u16(),
+        send(h.http.delete(&url), page).await,
         404,
         "let through: nothing written about it yet"
     );
-    let sign_out = h
-        .http
-        .delete(format!("{}/api/v1/admin/session", h.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let sign_out = h.http.delete(format!("{}/api/v1/admin/session", h.base));
     assert_eq!(
-        sign_out.status().as_u16(),
+        send(sign_out, ("accept", "*/*")).await,
         403,
         "not even signing out from a form"
     );
@@ -433,13 +385,9 @@ async fn a_staff_call_is_a_fact_of_its_record_and_a_phone_sees_which_orders_are_
 
 /// A new enrolment code, asked as the owner's page asks for its QR code.
 async fn enrolment(h: &Harness) -> Value {
-    h.post_with(
-        "/api/v1/admin/stores/demo/enrolment-codes?baseUrl=https://order.example",
-        json!({}),
-        &Harness::admin(),
-    )
-    .await
-    .1
+    h.as_owner("/api/v1/admin/stores/demo/enrolment-codes?baseUrl=https://order.example")
+        .await
+        .1
 }
 
 #[tokio::test]
@@ -485,10 +433,7 @@ async fn nothing_of_the_demo_is_served_beside_a_real_upstream() {
         let url = format!("{}{path}", real.base);
         async move {
             let r = http.get(url).send().await.unwrap();
-            r.headers()["content-security-policy"]
-                .to_str()
-                .unwrap()
-                .to_string()
+            header(&r, "content-security-policy").to_string()
         }
     };
     assert!(csp("/admin/").await.contains("frame-ancestors 'none'"));
@@ -500,12 +445,7 @@ async fn nothing_of_the_demo_is_served_beside_a_real_upstream() {
 #[tokio::test]
 async fn metrics_need_the_token_or_their_own_loopback_listener() {
     let open = start_with(|c| c.metrics_token = None).await;
-    let r = open
-        .http
-        .get(format!("{}/metrics", open.base))
-        .send()
-        .await
-        .unwrap();
+    let r = open.fetch("/metrics").await;
     assert_eq!(r.status().as_u16(), 404);
     let local = start_with(|c| {
         c.metrics_token = None;
@@ -526,12 +466,7 @@ async fn metrics_need_the_token_or_their_own_loopback_listener() {
         .await
         .unwrap()
         .contains("tableorder_open_connections"));
-    let r = local
-        .http
-        .get(format!("{}/metrics", local.base))
-        .send()
-        .await
-        .unwrap();
+    let r = local.fetch("/metrics").await;
     assert_eq!(r.status().as_u16(), 404, "not on the public listener");
     let err = tableorder_proxy::config::Config::load(
         None,
@@ -556,14 +491,7 @@ async fn every_public_route_is_rate_limited() {
         let h = start_with(|c| c.limits.pages_per_minute_per_client = 5).await;
         let mut last = 0;
         for _ in 0..6 {
-            last = h
-                .http
-                .get(format!("{}{path}", h.base))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16();
+            last = h.fetch(path).await.status().as_u16();
         }
         assert_eq!(last, 429, "{path}");
     }

@@ -313,34 +313,31 @@ async fn apply(tx: &mut impl Transaction, write: Write, now: i64) -> (Done, Appl
             client_order_id,
             reply,
         } => {
-            let result = tx
-                .execute(
-                    "DELETE FROM order_records WHERE store = $1 AND client_order_id = $2 AND state = 'in_doubt'",
-                    &[Arg::Text(&store), Arg::Text(&client_order_id)],
-                )
-                .await;
-            written(reply, result)
+            let key = [Arg::Text(&store), Arg::Text(&client_order_id)];
+            written(reply, tx.execute(RELEASE_IN_DOUBT, &key).await)
         }
         Write::Unconfirmed {
             store,
             client_order_id,
             reply,
         } => {
-            let result = tx
-                .execute(
-                    "UPDATE order_records SET state = 'unconfirmed', updated_at_ms = $3
-                     WHERE store = $1 AND client_order_id = $2 AND state = 'in_doubt'",
-                    &[
-                        Arg::Text(&store),
-                        Arg::Text(&client_order_id),
-                        Arg::Int(now),
-                    ],
-                )
-                .await;
-            written(reply, result)
+            let key = [
+                Arg::Text(&store),
+                Arg::Text(&client_order_id),
+                Arg::Int(now),
+            ];
+            written(reply, tx.execute(MARK_UNCONFIRMED, &key).await)
         }
     }
 }
+
+/// An order proven absent from the POS: its claim is let go, so the id may be sent afresh.
+const RELEASE_IN_DOUBT: &str =
+    "DELETE FROM order_records WHERE store = $1 AND client_order_id = $2 AND state = 'in_doubt'";
+
+/// An order that may be on the POS and cannot be confirmed: never sent again.
+const MARK_UNCONFIRMED: &str = "UPDATE order_records SET state = 'unconfirmed', updated_at_ms = $3
+     WHERE store = $1 AND client_order_id = $2 AND state = 'in_doubt'";
 
 /// The claim's row and its approvals, unless the id is held already or an approval pays
 /// for another order (what was written then is rolled back by the caller).

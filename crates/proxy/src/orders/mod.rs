@@ -8,6 +8,7 @@
 //! the call; one left in doubt (a crash, a lost answer) is settled by looking at the table,
 //! never by sending again blindly.
 
+mod declined;
 mod inquiries;
 mod records;
 mod sending;
@@ -16,6 +17,7 @@ mod shared_view;
 mod staff_calls;
 mod taking;
 
+pub use declined::Declined;
 pub use settle::{MatchedBy, OrderShape};
 
 use crate::catalog::Catalog;
@@ -68,49 +70,23 @@ type StoreInquiryCell = Arc<tokio::sync::Mutex<shared_view::StoreCell>>;
 /// says what each is over HTTP.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum OrderError {
+    /// The desk's own refusals.
     #[error(transparent)]
-    Problem(#[from] OrderProblem),
+    Declined(#[from] Declined),
     #[error("{0}")]
     Invalid(String),
     /// No such table at the store (as the catalog or the POS says).
     #[error("{0}")]
     NotFound(String),
-    #[error("the table is being handled at the counter")]
-    TableOccupied { retry_after_ms: u64 },
-    #[error("the store is not taking orders right now")]
-    StoreClosed,
-    #[error("the table already has an open order: add onto it")]
-    TableHasOpenOrder,
-    #[error("that order is not open on this table any more")]
-    OpenOrderMismatch,
     /// Too soon: the table's orders, a locked staff PIN, a staff call just made.
     #[error("too many requests")]
     RateLimited { retry_after_ms: u64 },
-    #[error("the staff PIN is not right")]
-    WrongPin,
     /// A payment from a device that is not one of the store's enrolled tablets.
     #[error("payment is taken only on the store's enrolled tablets; this device is not (or no longer) enrolled")]
     DeviceRequired,
-    /// An approval already behind another order, or too old to be this order's.
-    #[error("{0}")]
-    ApprovalRejected(String),
-    /// More than the store lets one order hold or cost.
-    #[error("{0}")]
-    OrderTooLarge(String),
-    /// The same clientOrderId came with another order: refused, never sent.
-    #[error("this clientOrderId was already used for a different order")]
-    IdempotencyConflict,
     /// The records cannot be kept right now: nothing was sent.
     #[error("the ordering service is busy; try again shortly")]
     Storage(String),
-    /// The POS said no, in its own words: nothing was ordered.
-    #[error("{0}")]
-    PosRefused(String),
-    /// It may be on the POS, and nothing here can tell (the table's list no longer reaches
-    /// back to it, or two orders alike cannot be told apart): it is never sent again, and
-    /// staff are asked to look.
-    #[error("this order may already be with the restaurant, but it cannot be confirmed: staff will check; please do not order it again")]
-    Unconfirmed,
     #[error("the restaurant's system could not be reached; try again")]
     Upstream(#[source] UpstreamError),
 }
@@ -124,29 +100,35 @@ impl OrderError {
     /// Maps an upstream failure; `occupied_retry_ms` is what the guest is told to wait.
     pub fn from_upstream(e: UpstreamError, occupied_retry_ms: u64) -> OrderError {
         match e.refusal() {
-            Some(Refusal::TableOccupied) => OrderError::TableOccupied {
+            Some(Refusal::TableOccupied) => OrderError::Declined(Declined::TableOccupied {
                 retry_after_ms: occupied_retry_ms,
-            },
-            Some(Refusal::StoreClosed) => OrderError::StoreClosed,
-            Some(Refusal::TableHasOpenOrder) => OrderError::TableHasOpenOrder,
-            Some(Refusal::OpenOrderMismatch) => OrderError::OpenOrderMismatch,
-            Some(Refusal::BadItem) => OrderError::Problem(OrderProblem::UnknownItem(
-                "the restaurant's menu changed; reload it".into(),
+            }),
+            Some(Refusal::StoreClosed) => OrderError::Declined(Declined::StoreClosed),
+            Some(Refusal::TableHasOpenOrder) => OrderError::Declined(Declined::TableHasOpenOrder),
+            Some(Refusal::OpenOrderMismatch) => OrderError::Declined(Declined::OpenOrderMismatch),
+            Some(Refusal::BadItem) => OrderError::Declined(Declined::Problem(
+                OrderProblem::UnknownItem("the restaurant's menu changed; reload it".into()),
             )),
             Some(Refusal::UnknownTable) => OrderError::NotFound("no such table".into()),
             // Any other well-formed refusal, known code or not: definite, in the POS's words.
             Some(Refusal::CredentialsRejected | Refusal::Other) => match e {
                 UpstreamError::Refused { message, code, .. } => {
-                    OrderError::PosRefused(if message.is_empty() {
+                    OrderError::Declined(Declined::PosRefused(if message.is_empty() {
                         format!("the restaurant's system refused the order ({code})")
                     } else {
                         message
-                    })
+                    }))
                 }
                 other => OrderError::Upstream(other),
             },
             None => OrderError::Upstream(e),
         }
+    }
+}
+
+impl From<OrderProblem> for OrderError {
+    fn from(problem: OrderProblem) -> OrderError {
+        Declined::Problem(problem).into()
     }
 }
 
@@ -190,7 +172,7 @@ impl From<crate::payments::PaymentProblem> for OrderError {
     fn from(problem: crate::payments::PaymentProblem) -> OrderError {
         match problem {
             crate::payments::PaymentProblem::NotFresh { .. } => {
-                OrderError::ApprovalRejected(problem.to_string())
+                OrderError::Declined(Declined::ApprovalRejected(problem.to_string()))
             }
             _ => OrderError::Invalid(problem.to_string()),
         }

@@ -3,7 +3,7 @@
 //! decisions are `settle`'s; this only looks and writes them down.
 
 use super::settle::{self, Listed, Listing, Ours, Settle, Sighting};
-use super::{in_doubt, OrderDesk, OrderError, OrderShape};
+use super::{in_doubt, Declined, OrderDesk, OrderError, OrderShape};
 use crate::ledger::{now_ms, Record, RecordState};
 use crate::upstream::{StoreOrder, TableInquiry};
 use order_core::{OrderReceipt, PlacedOrder, TableOrders, Won};
@@ -159,7 +159,9 @@ impl OrderDesk {
                         o.staff_call = record.staff_call;
                     }
                 }
-                Ok(Some(Err(OrderError::Unconfirmed))) => orders.unseen.push(id.to_string()),
+                Ok(Some(Err(OrderError::Declined(Declined::Unconfirmed)))) => {
+                    orders.unseen.push(id.to_string())
+                }
                 // Still in doubt, proven absent (it may be sent again), or not looked at now.
                 _ => {}
             }
@@ -256,7 +258,7 @@ impl OrderDesk {
                     client_order_id = id,
                     "an order may be on the POS and cannot be confirmed: flagged for staff"
                 );
-                Ok(Some(Err(OrderError::Unconfirmed)))
+                Ok(Some(Err(OrderError::Declined(Declined::Unconfirmed))))
             }
         }
     }

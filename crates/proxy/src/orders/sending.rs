@@ -2,6 +2,7 @@
 //! that every request for the same id joins, and the outcome written down. What a record
 //! means is decided by `settle`; this only carries it out.
 
+use super::Declined;
 use super::*;
 
 impl OrderDesk {
@@ -18,7 +19,7 @@ impl OrderDesk {
             ));
         }
         if owner_print != print {
-            return Err(OrderError::IdempotencyConflict);
+            return Err(OrderError::Declined(Declined::IdempotencyConflict));
         }
         Ok(())
     }
@@ -52,7 +53,7 @@ impl OrderDesk {
         self.count_replay();
         match &record.state {
             RecordState::Received(receipt) => Ok(Some(Ok(receipt.clone()))),
-            RecordState::Unconfirmed => Ok(Some(Err(OrderError::Unconfirmed))),
+            RecordState::Unconfirmed => Ok(Some(Err(OrderError::Declined(Declined::Unconfirmed)))),
             RecordState::InDoubt => self.settle(store, table, &record).await,
         }
     }
@@ -143,16 +144,16 @@ impl OrderDesk {
         match claimed {
             Claimed::ApprovalUsed(taken) => {
                 tracing::warn!(store = claim.store, table = claim.table, approval = %taken, "an approval already behind another order");
-                return Err(OrderError::ApprovalRejected(format!(
+                return Err(OrderError::Declined(Declined::ApprovalRejected(format!(
                     "approval {taken} already paid for another order today"
-                )));
+                ))));
             }
             Claimed::OverCeiling(taken) => {
                 tracing::warn!(store = claim.store, device = ?claim.device_id, taken, "a tablet's prepaid ceiling reached");
-                return Err(OrderError::OrderTooLarge(format!(
+                return Err(OrderError::Declined(Declined::OrderTooLarge(format!(
                     "this tablet has taken {taken} won prepaid in the last 24 hours; it may take {} at most: ask the owner",
                     claim.prepaid_ceiling.unwrap_or_default()
-                )));
+                ))));
             }
             Claimed::Mine | Claimed::Held => {}
         }
@@ -221,7 +222,7 @@ impl OrderDesk {
             (OrderKind::Add, Some(open)) => {
                 let now = self.view_to_send_on(store, table).await?;
                 if now.orders.open_order_no.as_ref() != Some(open) {
-                    return Err(OrderError::OpenOrderMismatch);
+                    return Err(OrderError::Declined(Declined::OpenOrderMismatch));
                 }
                 now.latest_order_no
             }

@@ -1,5 +1,6 @@
 //! A guest calling staff: an order of the chosen reasons at no cost, one a table per 30 s.
 
+use super::Declined;
 use super::*;
 use order_core::StaffCallReason;
 
@@ -42,7 +43,7 @@ impl OrderDesk {
         // A bill opened or closed between the look and the send is looked at again at once.
         // A first order still on its way to the POS holds the table without a bill yet (a
         // guest calling for water right after ordering): the call waits for it to land.
-        let mut sent = Err(OrderError::OpenOrderMismatch);
+        let mut sent = Err(OrderError::Declined(Declined::OpenOrderMismatch));
         for attempt in 0..STAFF_CALL_TRIES {
             if attempt >= 2 {
                 tokio::time::sleep(STAFF_CALL_RETRY_AFTER).await;
@@ -63,7 +64,8 @@ impl OrderDesk {
             sent = self.dispatch(&claim, prepared, now.latest_on_pos).await;
             if !matches!(
                 sent,
-                Err(OrderError::TableHasOpenOrder | OrderError::OpenOrderMismatch)
+                Err(OrderError::Declined(Declined::TableHasOpenOrder)
+                    | OrderError::Declined(Declined::OpenOrderMismatch))
             ) {
                 break;
             }

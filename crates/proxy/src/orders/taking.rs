@@ -1,6 +1,7 @@
 //! Taking an order: checked, priced from the menu the POS has now, paid (on a tablet) and
 //! within the store's caps, then handed to the exactly-once engine.
 
+use super::Declined;
 use super::*;
 
 /// The open bill an order adds onto (`None` for a new one), refused when the kind and the
@@ -125,16 +126,16 @@ impl OrderDesk {
         };
         let items: u64 = priced.lines.iter().map(|l| u64::from(l.count)).sum();
         if items > u64::from(caps.max_items) {
-            return Err(OrderError::OrderTooLarge(format!(
+            return Err(OrderError::Declined(Declined::OrderTooLarge(format!(
                 "an order here holds at most {} items; this one has {items}",
                 caps.max_items
-            )));
+            ))));
         }
         if priced.total > caps.max_total {
-            return Err(OrderError::OrderTooLarge(format!(
+            return Err(OrderError::Declined(Declined::OrderTooLarge(format!(
                 "an order here costs at most {} won; this one costs {}",
                 caps.max_total.0, priced.total.0
-            )));
+            ))));
         }
         Ok(())
     }
@@ -170,7 +171,7 @@ impl OrderDesk {
                     }
                     None => tracing::warn!(store, table, "wrong staff PIN"),
                 }
-                Err(OrderError::WrongPin)
+                Err(OrderError::Declined(Declined::WrongPin))
             }
         }
     }

@@ -39,24 +39,7 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Harness {
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dist = std::env::temp_dir().join(format!("tableorder-dist-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dist).unwrap();
-    // Shaped as trunk builds it: a hashed stylesheet, the loader, the wasm's preload.
-    std::fs::write(
-        dist.join("index.html"),
-        concat!(
-            "<!doctype html><html lang=\"ko\"><head><title>widget</title>",
-            "<link rel=\"stylesheet\" href=\"/widget-0123456789abcdef.css\" integrity=\"sha384-x\"/>",
-            "<script type=\"module\">import init, * as bindings from '/w-0123456789abcdef.js';\n",
-            "const wasm = await init({ module_or_path: '/w-0123456789abcdef_bg.wasm' });</script>",
-            "<link rel=\"preload\" href=\"/w-0123456789abcdef_bg.wasm\" as=\"fetch\" type=\"application/wasm\">",
-            "</head><body><div id=\"tableorder\" data-tableorder></div></body></html>"
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        dist.join("widget-0123456789abcdef.css"),
-        ".to-store{font-weight:700}",
-    )
-    .unwrap();
+    write_built_page(&dist);
     let mut config = Config::load(None, std::iter::empty()).unwrap();
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.dist = Some(dist.clone());
@@ -191,6 +174,45 @@ impl Harness {
         self.post_with(path, body, &headers).await
     }
 
+    /// A guest's new order of two 삼겹살 at `table` of the demo store.
+    pub async fn new_order(&self, table: &str, client_order_id: &str) -> (u16, Value) {
+        let path = format!("/api/v1/stores/demo/tables/{table}/orders");
+        self.post(&path, order(client_order_id, "new", None)).await
+    }
+
+    /// A guest's add of two 삼겹살 onto the open bill `bill` at `table` of the demo store.
+    pub async fn add_order(&self, table: &str, client_order_id: &str, bill: &str) -> (u16, Value) {
+        let path = format!("/api/v1/stores/demo/tables/{table}/orders");
+        self.post(&path, order(client_order_id, "add", Some(bill)))
+            .await
+    }
+
+    /// A guest's call for staff at `table` of the demo store, for `reasons` (their ids).
+    pub async fn call_staff(&self, table: &str, call_id: &str, reasons: &[&str]) -> (u16, Value) {
+        let path = format!("/api/v1/stores/demo/tables/{table}/staff-calls");
+        let body = json!({"clientCallId": call_id, "reasons": reasons});
+        self.post(&path, body).await
+    }
+
+    /// `path` fetched with no headers of the harness's own, as a browser's plain GET.
+    pub async fn fetch(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// An empty POST to `path` with a bearer credential (right or wrong).
+    pub async fn post_bearing(&self, path: &str, credential: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(credential)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// With exactly these headers (no link token unless given).
     pub async fn get_with(&self, path: &str, headers: &[(&str, String)]) -> (u16, Value) {
         let mut request = self.http.get(format!("{}{path}", self.base));
@@ -231,6 +253,25 @@ impl Harness {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// An owner's empty POST (a new code, a new key, a refresh).
+    pub async fn as_owner(&self, path: &str) -> (u16, Value) {
+        self.post_with(path, json!({}), &Self::admin()).await
+    }
+
+    /// An owner's GET.
+    pub async fn owner_get(&self, path: &str) -> (u16, Value) {
+        self.get_with(path, &Self::admin()).await
+    }
+
+    /// A page the owner fetches (the QR sheet), as text.
+    pub async fn owner_page(&self, path: &str) -> String {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        for (name, value) in Self::admin() {
+            request = request.header(name, value);
+        }
+        request.send().await.unwrap().text().await.unwrap()
+    }
+
     /// The owner's headers.
     pub fn admin() -> Vec<(&'static str, String)> {
         vec![(
@@ -247,11 +288,7 @@ impl Harness {
     /// The same, with the tablet's device id (to bind or revoke it).
     pub async fn enrolled_tablet(&self, name: &str) -> (String, Vec<(&'static str, String)>) {
         let (status, code) = self
-            .post_with(
-                "/api/v1/admin/stores/demo/enrolment-codes",
-                json!({}),
-                &Self::admin(),
-            )
+            .as_owner("/api/v1/admin/stores/demo/enrolment-codes")
             .await;
         assert_eq!(status, 201, "{code}");
         let (status, device) = self
@@ -291,13 +328,7 @@ impl Harness {
 
     /// The owner's "fetch tables and menu again now".
     pub async fn refresh(&self) {
-        let (status, body) = self
-            .post_with(
-                "/api/v1/admin/stores/demo/refresh",
-                json!({}),
-                &Self::admin(),
-            )
-            .await;
+        let (status, body) = self.as_owner("/api/v1/admin/stores/demo/refresh").await;
         assert_eq!(status, 200, "{body}");
     }
 
@@ -366,6 +397,15 @@ pub fn cash_order(client_order_id: &str, pin: &str) -> Value {
         "lines": [{"itemId": "I0201", "count": 1}], "payment": {"method": "cash", "staffPin": pin}})
 }
 
+/// A prepaid order of one 삼겹살 from the counter's tablet, paid by card just now under
+/// `approval_no`: it stands alone, so many can follow at once.
+pub fn card_order(client_order_id: &str, approval_no: &str) -> Value {
+    json!({"clientOrderId": client_order_id, "kind": "new",
+        "lines": [{"itemId": "I0201", "count": 1}],
+        "payment": {"method": "card", "approvals": [{"amount": 16_000,
+            "approvalNo": approval_no, "approvedAt": approval_stamp_now()}]}})
+}
+
 /// Now as a card terminal stamps an approval: `yyyyMMddHHmmss`, Korean time.
 pub fn approval_stamp_now() -> String {
     let kst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
@@ -383,4 +423,48 @@ pub fn assert_error(status: u16, body: &Value, want_status: u16, code: &str) {
         (want_status, Some(code)),
         "{body}"
     );
+}
+
+/// A header's value as text (a test fails on a missing or unreadable one).
+pub fn header<'r>(response: &'r reqwest::Response, name: &str) -> &'r str {
+    response.headers()[name].to_str().unwrap()
+}
+
+/// An error answer's message, in words for the guest or the owner.
+pub fn error_message(body: &Value) -> &str {
+    body["error"]["message"].as_str().unwrap_or_default()
+}
+
+/// The client order ids of a table's recent orders as a phone sees them, newest first.
+pub fn client_order_ids(seen: &Value) -> Vec<&str> {
+    let orders = seen["orders"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    orders
+        .iter()
+        .filter_map(|o| o["clientOrderId"].as_str())
+        .collect()
+}
+
+/// A page shaped as trunk builds it, into `dist`: a hashed stylesheet, the loader, the wasm's
+/// preload (the real build is served by the browser tests).
+pub fn write_built_page(dist: &std::path::Path) {
+    std::fs::write(
+        dist.join("index.html"),
+        concat!(
+            "<!doctype html><html lang=\"ko\"><head><title>widget</title>",
+            "<link rel=\"stylesheet\" href=\"/widget-0123456789abcdef.css\" integrity=\"sha384-x\"/>",
+            "<script type=\"module\">import init, * as bindings from '/w-0123456789abcdef.js';\n",
+            "const wasm = await init({ module_or_path: '/w-0123456789abcdef_bg.wasm' });</script>",
+            "<link rel=\"preload\" href=\"/w-0123456789abcdef_bg.wasm\" as=\"fetch\" type=\"application/wasm\">",
+            "</head><body><div id=\"tableorder\" data-tableorder></div></body></html>"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("widget-0123456789abcdef.css"),
+        ".to-store{font-weight:700}",
+    )
+    .unwrap();
 }
