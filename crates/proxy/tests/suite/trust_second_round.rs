@@ -5,9 +5,7 @@
 //! site cannot make, a staff call that is a fact of its record, and nothing of the demo
 //! where a real POS is.
 
-mod common;
-
-use common::{
+use crate::common::{
     assert_error, cash_order, error_message, header, order, run_cli_on, start_with, two_servers,
     Harness,
 };

@@ -1,10 +1,8 @@
 //! Table QR codes decode to exactly the table's signed link, and that link opens the table.
 
-mod common;
+use crate::common::{header, run_cli_on};
 
-use common::{header, run_cli_on};
-
-use common::start;
+use crate::common::start;
 use tableorder_proxy::qr::write_all;
 
 /// Rasterises the qrcode crate's SVG (a path of `M x y h w v h H x V y` squares) and reads

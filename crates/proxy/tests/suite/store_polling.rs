@@ -3,9 +3,7 @@
 //! (more orders than it keeps per table) is asked on its own, on every host the evidence
 //! allows.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pos_sim::Dialect;
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -88,46 +88,54 @@ async fn each_host_is_reported_where_it_differs_with_the_step_that_teaches_it() 
             "table_inquiry_limit = 5",
         ),
     ];
-    for (name, dialect) in Dialect::variants() {
-        let (addr, sim) = pos_sim::spawn(pos_sim::Fixture::demo(), pos_sim::Timing::default())
-            .await
-            .unwrap();
-        sim.pos().set_dialect(dialect);
-        let base = format!("http://{addr}");
-        busy(&base).await;
-        let record =
-            std::env::temp_dir().join(format!("tableorder-check-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&record);
-        let (code, report) = tokio::task::spawn_blocking({
-            let (base, record) = (base.clone(), record.clone());
-            move || check(&base, &record)
-        })
+    // Each host on a simulator of its own, all at once: the check follows each for seconds.
+    let hosts = Dialect::variants()
+        .into_iter()
+        .map(|(name, dialect)| one_host(name, dialect, expected));
+    futures_util::future::join_all(hosts).await;
+}
+
+/// The check against one host: the assumed one holds everywhere; any other differs where
+/// `expected` says, with the step that teaches it.
+async fn one_host(name: &'static str, dialect: Dialect, expected: &[(&str, &str, &str)]) {
+    let (addr, sim) = pos_sim::spawn(pos_sim::Fixture::demo(), pos_sim::Timing::default())
         .await
         .unwrap();
-        if name == "assumed" {
-            assert_eq!(
-                code, 0,
-                "every row holds against the assumed host:\n{report}"
-            );
-            assert!(
-                !report.contains("DIFFERS") && !report.contains("\nunknown"),
-                "{report}"
-            );
-        } else {
-            let (_, assumption, says) = expected
-                .iter()
-                .find(|(n, _, _)| *n == name)
-                .unwrap_or_else(|| panic!("no expectation for {name}"));
-            let line = row_of(&report, assumption);
-            assert!(
-                line.starts_with("DIFFERS") && line.contains(says),
-                "{name}: {line}\n{report}"
-            );
-            assert_eq!(code, 1, "{name}: not every row holds");
-        }
-        recorded_redacted_and_read_back(name, &record);
-        let _ = std::fs::remove_dir_all(&record);
+    sim.pos().set_dialect(dialect);
+    let base = format!("http://{addr}");
+    busy(&base).await;
+    let record =
+        std::env::temp_dir().join(format!("tableorder-check-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&record);
+    let (code, report) = tokio::task::spawn_blocking({
+        let (base, record) = (base.clone(), record.clone());
+        move || check(&base, &record)
+    })
+    .await
+    .unwrap();
+    if name == "assumed" {
+        assert_eq!(
+            code, 0,
+            "every row holds against the assumed host:\n{report}"
+        );
+        assert!(
+            !report.contains("DIFFERS") && !report.contains("\nunknown"),
+            "{report}"
+        );
+    } else {
+        let (_, assumption, says) = expected
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .unwrap_or_else(|| panic!("no expectation for {name}"));
+        let line = row_of(&report, assumption);
+        assert!(
+            line.starts_with("DIFFERS") && line.contains(says),
+            "{name}: {line}\n{report}"
+        );
+        assert_eq!(code, 1, "{name}: not every row holds");
     }
+    recorded_redacted_and_read_back(name, &record);
+    let _ = std::fs::remove_dir_all(&record);
 }
 
 /// Every answer was kept, redacted, and reads back through the adapter's readers.

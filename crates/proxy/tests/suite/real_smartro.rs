@@ -2,9 +2,7 @@
 //! JSON numbers, completed orders with an empty SUCCESS_FLAG, refusals in codes nobody
 //! published, no store name, and a service that never de-duplicates.
 
-mod common;
-
-use common::{assert_error, start, Harness};
+use crate::common::{assert_error, start, Harness};
 use serde_json::{json, Value};
 
 async fn refresh(h: &Harness) {
@@ -262,7 +260,9 @@ async fn a_staff_call_at_a_table_with_a_bill_is_added_onto_it() {
 
 #[tokio::test]
 async fn a_store_without_staff_call_reasons_offers_the_configured_ones() {
-    let h = common::start_with(|c| c.staff_call_reasons = vec!["물".into(), "계산서".into()]).await;
+    let h =
+        crate::common::start_with(|c| c.staff_call_reasons = vec!["물".into(), "계산서".into()])
+            .await;
     let mut fixture: Value = serde_json::from_str(pos_sim::fixture::DEMO_FIXTURE).unwrap();
     fixture["ITEM_GROUP_LIST"]
         .as_array_mut()
@@ -286,7 +286,7 @@ async fn a_store_without_staff_call_reasons_offers_the_configured_ones() {
 async fn a_terminals_approval_is_read_leniently_and_its_figures_reach_the_pos() {
     let h = start().await;
     let tablet = h.enrol_tablet("counter").await;
-    let now = common::approval_stamp_now();
+    let now = crate::common::approval_stamp_now();
     let body = json!({
         "clientOrderId": "prepaid-lenient-1", "kind": "new",
         "lines": [{"itemId": "I0201", "count": 2, "options": []}],

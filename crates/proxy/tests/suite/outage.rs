@@ -3,9 +3,7 @@
 //! it does not know makes it look again before it says no, and so does the POS refusing an
 //! item its menu showed.
 
-mod common;
-
-use common::{assert_error, start, start_with, Harness, TempDir};
+use crate::common::{assert_error, start, start_with, Harness, TempDir};
 use serde_json::json;
 
 /// A server on `upstream`, keeping its state in `data` (and `database`, when PostgreSQL).
@@ -34,7 +32,7 @@ fn nowhere() -> String {
 async fn a_server_started_with_the_host_down_serves_the_kept_menu_marked_stale() {
     let dir =
         TempDir(std::env::temp_dir().join(format!("tableorder-outage-{}", std::process::id())));
-    let database = common::fresh_database().await;
+    let database = crate::common::fresh_database().await;
     let (addr, _sim) = pos_sim::spawn(pos_sim::Fixture::demo(), pos_sim::Timing::default())
         .await
         .unwrap();

@@ -1,9 +1,7 @@
 //! What a stranger can do with nothing but the store's slug: not order from another site's
 //! page, not send forms, not run up a bill beyond what one table's order may cost.
 
-mod common;
-
-use common::{assert_error, error_message, order, start_with};
+use crate::common::{assert_error, error_message, order, start_with};
 use serde_json::json;
 
 const ORDERS: &str = "/api/v1/stores/demo/tables/0001-0001/orders";
@@ -180,7 +178,7 @@ async fn the_upstream_client_follows_no_redirect_and_reads_no_giant_answer() {
 #[tokio::test]
 async fn a_connection_that_never_finishes_its_request_does_not_hold_a_shutdown() {
     use tokio::io::AsyncWriteExt;
-    let dir = common::TempDir(
+    let dir = crate::common::TempDir(
         std::env::temp_dir().join(format!("tableorder-shutdown-{}", std::process::id())),
     );
     let mut config = tableorder_proxy::config::Config::load(None, std::iter::empty()).unwrap();

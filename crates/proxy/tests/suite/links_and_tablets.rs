@@ -1,9 +1,7 @@
 //! Only guests holding a table's printed link order there and see its party's orders; only
 //! the store's enrolled tablets take payment; the staff PIN cannot be guessed.
 
-mod common;
-
-use common::{
+use crate::common::{
     approval_stamp_now, assert_error, cash_order, error_message, order, start, start_with, Harness,
 };
 use serde_json::{json, Value};
@@ -186,7 +184,7 @@ async fn history_shows_the_party_at_the_table_not_the_one_before() {
     let (status, _) = h.post(&orders, order("order-dinner-1", "new", None)).await;
     assert_eq!(status, 202);
     let seen = h.wait_for("0001-0001", 3_000, on_pos).await;
-    assert_eq!(common::client_order_ids(&seen), ["order-dinner-1"]);
+    assert_eq!(crate::common::client_order_ids(&seen), ["order-dinner-1"]);
 }
 
 /// A card order of one 삼겹살 sent with `headers` to table 0001-0001.

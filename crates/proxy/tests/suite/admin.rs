@@ -2,9 +2,7 @@
 //! (and files that are not photos), what the store writes about items, and that none of it
 //! is lost when the POS's menu is fetched again.
 
-mod common;
-
-use common::{assert_error, cash_order, error_message, header, start, Harness};
+use crate::common::{assert_error, cash_order, error_message, header, start, Harness};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::io::Write;

@@ -2,9 +2,7 @@
 //! while orders flow and restored into a working server, HTTPS with a certificate read
 //! again on SIGHUP without dropping a connection, and the deployment files that watch it.
 
-mod common;
-
-use common::{order, run_cli_on, start_with, Harness, ON_SQLITE};
+use crate::common::{order, run_cli_on, start_with, Harness, ON_SQLITE};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -303,7 +301,7 @@ async fn a_build_the_server_cannot_find_its_way_in_is_refused_at_start() {
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.dist = Some(dir.clone());
     config.data_dir = dir.join("data");
-    config.database_url = common::fresh_database().await;
+    config.database_url = crate::common::fresh_database().await;
     let started = tableorder_proxy::server::start(config, std::future::pending()).await;
     let Err(e) = started else {
         panic!("a server started on a build it cannot serve");

@@ -1,8 +1,6 @@
 //! The server's logs as a log collector reads them: one JSON object a line, at every level,
 //! and no secret and no table link's token in any of them, whatever was asked of it.
 
-mod common;
-
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -99,7 +97,7 @@ fn logging_server(
 ) -> (Killed, std::thread::JoinHandle<Vec<String>>) {
     let dist = data.join("dist");
     std::fs::create_dir_all(&dist).unwrap();
-    common::write_built_page(&dist);
+    crate::common::write_built_page(&dist);
     let mut server = Killed(
         Command::new(bin)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])

@@ -2,9 +2,7 @@
 //! inquiry per table per interval, the last good menu when the upstream is down, limits,
 //! and plain errors for hostile input.
 
-mod common;
-
-use common::{assert_error, header, order, start, start_with};
+use crate::common::{assert_error, header, order, start, start_with};
 use serde_json::{json, Value};
 
 const ORDERS: &str = "/api/v1/stores/demo/tables/0001-0001/orders";

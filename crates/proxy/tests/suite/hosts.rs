@@ -4,9 +4,7 @@
 //! OBJ, refuses in codes of its own, or lists fewer orders per table. The server is taught
 //! only what `check-upstream` reports and a partner writes into `[upstream]`.
 
-mod common;
-
-use common::{assert_error, error_message, start_with, Harness};
+use crate::common::{assert_error, error_message, start_with, Harness};
 use pos_sim::Dialect;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -130,7 +128,7 @@ async fn an_order_in_doubt_pushed_off_the_list_is_unconfirmed_and_flagged_on_eve
 /// A prepaid order from the counter's tablet, with an approval of its own.
 fn paid(host: &str, n: usize) -> Value {
     let digits: u32 = host.bytes().map(u32::from).sum();
-    common::card_order(
+    crate::common::card_order(
         &format!("counter-{host}-{n:04}"),
         &format!("7{digits:03}{n:04}"),
     )

@@ -1,8 +1,6 @@
 //! The public API over real HTTP, against the simulated upstream.
 
-mod common;
-
-use common::{assert_error, header, order, start};
+use crate::common::{assert_error, header, order, start};
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -2,9 +2,7 @@
 //! `./run test` does; else one SQLite file) and one upstream: what one knows, the other
 //! knows, and one clientOrderId is one order whichever of them it reaches, however often.
 
-mod common;
-
-use common::{assert_error, cash_order, order, Harness};
+use crate::common::{assert_error, cash_order, order, Harness};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -15,7 +13,7 @@ async fn two_replicas() -> (Harness, Harness) {
 
 /// The same, with a staff PIN configured on both.
 async fn two_replicas_with(staff_pin: Option<&'static str>) -> (Harness, Harness) {
-    common::two_servers(move |c| c.staff_pin = staff_pin.map(String::from)).await
+    crate::common::two_servers(move |c| c.staff_pin = staff_pin.map(String::from)).await
 }
 
 async fn pos_orders(h: &Harness) -> Vec<Value> {

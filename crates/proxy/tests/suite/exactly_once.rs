@@ -2,9 +2,7 @@
 //! de-duplicates: through hang-ups, late answers, concurrent resends, a different order
 //! under the same id, and a restart with an order in doubt.
 
-mod common;
-
-use common::{assert_error, order, start_with, Harness, TempDir};
+use crate::common::{assert_error, order, start_with, Harness, TempDir};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -221,7 +219,7 @@ async fn an_order_in_doubt_that_never_arrived_is_sent_once_it_is_certain() {
 
 /// A prepaid order from the counter's tablet, with an approval of its own.
 fn paid(n: u32) -> Value {
-    common::card_order(&format!("order-other-{n:04}"), &format!("8000{n:04}"))
+    crate::common::card_order(&format!("order-other-{n:04}"), &format!("8000{n:04}"))
 }
 
 #[tokio::test]

@@ -4,9 +4,7 @@
 //! closed at the idle timeout, HTTP/1 and HTTP/2 alike; and no more than the configured
 //! number are open at once.
 
-mod common;
-
-use common::start_with;
+use crate::common::start_with;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

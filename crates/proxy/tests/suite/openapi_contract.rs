@@ -4,9 +4,7 @@
 //! of caller, no body, an empty one, one that is not JSON) and each answer's status must be
 //! one the document lists for it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// A request as a partner's generated client might send it.
