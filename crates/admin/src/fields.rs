@@ -104,6 +104,23 @@ pub fn loaded<T>(state: Loaded<T>, show: impl FnOnce(T) -> AnyView) -> AnyView {
     }
 }
 
+/// While a list is fetched, "loading"; when it failed, why; once it came, nothing (the list
+/// draws itself, keyed, beside this).
+pub fn fetch_state<T>(state: &Loaded<T>) -> Option<AnyView> {
+    match state {
+        None => Some(
+            view! {
+                <p class="ad-muted" role="status">
+                    "불러오는 중…"
+                </p>
+            }
+            .into_any(),
+        ),
+        Some(Err(e)) => Some(error_line(e.clone())),
+        Some(Ok(_)) => None,
+    }
+}
+
 /// A failure, read out at once.
 pub fn error_line(e: String) -> AnyView {
     view! {

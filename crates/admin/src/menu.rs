@@ -3,8 +3,8 @@
 //! POS keep what was written about them, shown as orphaned until removed.
 
 use crate::api::{self, store_path};
-use crate::fields::{loaded, outcome, TextField};
-use crate::session::{fetched, use_session, Session};
+use crate::fields::{fetch_state, outcome, TextField};
+use crate::session::{fetched, rows, use_session, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use order_core::owner::{ItemEdit, StoreItem, StoredPhoto};
@@ -31,6 +31,7 @@ fn item_path(store: &str, item: &str) -> String {
 #[component]
 pub fn MenuEditor(store: String) -> impl IntoView {
     let (items, again) = fetched::<Vec<StoreItem>>(store_path(&store, "/items"));
+    let list = rows(items);
     let editing = RwSignal::new(None::<String>);
     let store = StoredValue::new(store);
     view! {
@@ -39,37 +40,65 @@ pub fn MenuEditor(store: String) -> impl IntoView {
             <p class="ad-muted">
                 "사진·설명·외국어 이름·품절은 이 서버에 저장되어 손님 화면에 바로 보입니다. POS 메뉴를 새로 받아도 그대로 남습니다."
             </p>
-            {move || loaded(
-                items.get(),
-                |list| {
-                    let mut last_category = None::<Option<String>>;
-                    list.into_iter()
-                        .map(|item| {
-                            let heading = (last_category.as_ref() != Some(&item.category))
-                                .then(|| {
-                                    last_category = Some(item.category.clone());
-                                    let title = item
-                                        .category
-                                        .clone()
-                                        .unwrap_or_else(|| "POS에서 사라진 메뉴".into());
-                                    view! { <h3 class="ad-category">{title}</h3> }
-                                });
-                            view! {
-                                {heading}
-                                <ItemRow
-                                    item=item
-                                    store=store.get_value()
-                                    editing=editing
-                                    again=again
-                                />
-                            }
-                        })
-                        .collect_view()
-                        .into_any()
-                },
-            )}
+            {move || items.with(fetch_state)}
+            <For each=move || menu_rows(list.get()) key=MenuRow::key let:row>
+                {match row {
+                    MenuRow::Heading(title) => {
+                        view! { <h3 class="ad-category">{title}</h3> }.into_any()
+                    }
+                    MenuRow::Item(item) => {
+                        view! {
+                            <ItemRow
+                                item=item
+                                store=store.get_value()
+                                editing=editing
+                                again=again
+                            />
+                        }
+                            .into_any()
+                    }
+                }}
+            </For>
         </section>
     }
+}
+
+/// A line of the menu's list: a category's heading, or an item under it.
+#[derive(Clone)]
+enum MenuRow {
+    Heading(String),
+    Item(StoreItem),
+}
+
+impl MenuRow {
+    /// An item's row is kept while the item is as it was; a changed item is drawn anew.
+    fn key(&self) -> String {
+        match self {
+            MenuRow::Heading(title) => format!("heading {title}"),
+            MenuRow::Item(item) => {
+                format!("item {}", serde_json::to_string(item).unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// The list in the POS's order, a heading before each category's first item; items gone
+/// from the POS last, under a heading of their own.
+fn menu_rows(items: Vec<StoreItem>) -> Vec<MenuRow> {
+    let mut rows = Vec::with_capacity(items.len() + 16);
+    let mut last_category = None::<Option<String>>;
+    for item in items {
+        if last_category.as_ref() != Some(&item.category) {
+            last_category = Some(item.category.clone());
+            let title = item
+                .category
+                .clone()
+                .unwrap_or_else(|| "POS에서 사라진 메뉴".into());
+            rows.push(MenuRow::Heading(title));
+        }
+        rows.push(MenuRow::Item(item));
+    }
+    rows
 }
 
 /// One item of the list. It keeps its own copy of what was saved, so a save or an upload

@@ -69,3 +69,17 @@ where
     again();
     (value, again)
 }
+
+/// What a fetched list holds now (nothing until it comes, or when it failed): the source of
+/// a keyed list, so a fetch again redraws only the rows that changed.
+pub fn rows<T>(state: RwSignal<Loaded<Vec<T>>>) -> Memo<Vec<T>>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |_| {
+        state.with(|s| match s {
+            Some(Ok(list)) => list.clone(),
+            _ => Vec::new(),
+        })
+    })
+}

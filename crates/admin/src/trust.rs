@@ -3,8 +3,8 @@
 //! revoking a lost one).
 
 use crate::api::{self, store_path, when};
-use crate::fields::{error_line, loaded, BusyButton};
-use crate::session::{fetched, use_session};
+use crate::fields::{error_line, fetch_state, BusyButton};
+use crate::session::{fetched, rows, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use order_core::owner::{EnrolmentCode, LinkKey, RenewedLink, TableLink, Tablet, TabletBinding};
@@ -36,6 +36,7 @@ pub fn Tables(store: String) -> impl IntoView {
         &store,
         &format!("/links?baseUrl={}", encoded(&base)),
     ));
+    let link_rows = rows(links);
     let sheet = store_path(&store, &format!("/qr?baseUrl={}", encoded(&base)));
     let rotating = RwSignal::new(false);
     let said = RwSignal::new(None::<String>);
@@ -70,19 +71,12 @@ pub fn Tables(store: String) -> impl IntoView {
                 </a>
             </p>
             <p role="status">{move || said.get()}</p>
-            {move || loaded(
-                links.get(),
-                |links| {
-                    view! {
-                        <ul class="ad-list">
-                            <For each=move || links.clone() key=|l| l.url.clone() let:link>
-                                <TableRow store=store.get_value() link=link renewed=renewed />
-                            </For>
-                        </ul>
-                    }
-                        .into_any()
-                },
-            )}
+            {move || links.with(fetch_state)}
+            <ul class="ad-list">
+                <For each=move || link_rows.get() key=|l| l.url.clone() let:link>
+                    <TableRow store=store.get_value() link=link renewed=renewed />
+                </For>
+            </ul>
             <h3>"QR 코드 키 바꾸기"</h3>
             <p class="ad-muted">
                 "한 테이블의 QR 코드 사진이 퍼졌다면 그 테이블의 '이 QR만 새로'로 충분합니다. 어느 테이블인지 모를 때만 모든 QR 코드를 바꾸세요: 모두 다시 인쇄해야 합니다."
@@ -158,6 +152,7 @@ fn TableRow(store: String, link: TableLink, renewed: Callback<String>) -> impl I
 pub fn Tablets(store: String) -> impl IntoView {
     let session = use_session();
     let (devices, again) = fetched::<Vec<Tablet>>(store_path(&store, "/devices"));
+    let device_rows = rows(devices);
     // The tables a tablet may be bound to.
     let (tables, _) = fetched::<Vec<TableLink>>(store_path(
         &store,
@@ -203,33 +198,24 @@ pub fn Tablets(store: String) -> impl IntoView {
             />
             {move || code.get().map(|c| c.map_or_else(error_line, enrolment_code_view))}
             <h3>"등록된 태블릿"</h3>
-            {move || loaded(
-                devices.get(),
-                |devices| match devices {
-                    list if list.is_empty() => {
-                        view! { <p class="ad-muted">"아직 없습니다."</p> }.into_any()
-                    }
-                    list => {
-                        view! {
-                            <ul class="ad-list">
-                                <For
-                                    each=move || list.clone()
-                                    key=|d| d.device_id.clone()
-                                    let:device
-                                >
-                                    <TabletRow
-                                        store=store.get_value()
-                                        device=device
-                                        tables=table_choices
-                                        changed=changed
-                                    />
-                                </For>
-                            </ul>
-                        }
-                            .into_any()
-                    }
-                },
-            )}
+            {move || devices.with(fetch_state)}
+            <Show when=move || { devices.with(|d| matches!(d, Some(Ok(list)) if list.is_empty())) }>
+                <p class="ad-muted">"아직 없습니다."</p>
+            </Show>
+            <ul class="ad-list">
+                <For
+                    each=move || device_rows.get()
+                    key=|d| (d.device_id.clone(), d.revoked_at_ms, d.table.clone())
+                    let:device
+                >
+                    <TabletRow
+                        store=store.get_value()
+                        device=device
+                        tables=table_choices
+                        changed=changed
+                    />
+                </For>
+            </ul>
         </section>
     }
 }
