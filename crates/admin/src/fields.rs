@@ -3,6 +3,25 @@
 use crate::session::Loaded;
 use leptos::prelude::*;
 
+/// One section of the owner's page: its heading (named `{id}-title` for the screen reader),
+/// what it is for in a line, and what it holds.
+#[component]
+pub fn Card(
+    id: &'static str,
+    title: &'static str,
+    #[prop(optional)] note: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let heading = format!("{id}-title");
+    view! {
+        <section class="ad-card" aria-labelledby=heading.clone()>
+            <h2 id=heading.clone()>{title}</h2>
+            {note.map(|note| view! { <p class="ad-muted">{note}</p> })}
+            {children()}
+        </section>
+    }
+}
+
 /// A secret the owner types (the admin token, a PIN), never shown.
 #[component]
 pub fn SecretField(

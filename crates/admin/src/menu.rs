@@ -3,7 +3,7 @@
 //! POS keep what was written about them, shown as orphaned until removed.
 
 use crate::api::{self, store_path};
-use crate::fields::{fetch_state, outcome, TextField};
+use crate::fields::{fetch_state, outcome, Card, TextField};
 use crate::session::{fetched, rows, use_session, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,11 +35,11 @@ pub fn MenuEditor(store: String) -> impl IntoView {
     let editing = RwSignal::new(None::<String>);
     let store = StoredValue::new(store);
     view! {
-        <section class="ad-card" aria-labelledby="ad-menu-title">
-            <h2 id="ad-menu-title">"메뉴"</h2>
-            <p class="ad-muted">
-                "사진·설명·외국어 이름·품절은 이 서버에 저장되어 손님 화면에 바로 보입니다. POS 메뉴를 새로 받아도 그대로 남습니다."
-            </p>
+        <Card
+            id="ad-menu"
+            title="메뉴"
+            note="사진·설명·외국어 이름·품절은 이 서버에 저장되어 손님 화면에 바로 보입니다. POS 메뉴를 새로 받아도 그대로 남습니다."
+        >
             {move || items.with(fetch_state)}
             <For each=move || menu_rows(list.get()) key=MenuRow::key let:row>
                 {match row {
@@ -59,7 +59,7 @@ pub fn MenuEditor(store: String) -> impl IntoView {
                     }
                 }}
             </For>
-        </section>
+        </Card>
     }
 }
 

@@ -2,7 +2,7 @@
 //! and the staff PIN. Its tables' codes and its tablets are `trust`'s.
 
 use crate::api::{self, store_path, when};
-use crate::fields::{loaded, outcome, BusyButton, SecretField};
+use crate::fields::{loaded, outcome, BusyButton, Card, SecretField};
 use crate::host::{HostCodes, UnconfirmedOrders};
 use crate::session::{fetched, use_session};
 use leptos::prelude::*;
@@ -173,11 +173,11 @@ pub fn PinChange(store: String) -> impl IntoView {
         });
     };
     view! {
-        <section class="ad-card" aria-labelledby="ad-pin-title">
-            <h2 id="ad-pin-title">"직원 PIN"</h2>
-            <p class="ad-muted">
-                "태블릿에서 현금 주문을 확인할 때 직원이 입력하는 번호입니다 (숫자 6~12자리)."
-            </p>
+        <Card
+            id="ad-pin"
+            title="직원 PIN"
+            note="태블릿에서 현금 주문을 확인할 때 직원이 입력하는 번호입니다 (숫자 6~12자리)."
+        >
             <form on:submit=submit class="ad-form">
                 <SecretField label="새 PIN" value=pin autocomplete="new-password" digits=true />
                 <SecretField
@@ -189,6 +189,6 @@ pub fn PinChange(store: String) -> impl IntoView {
                 <BusyButton busy=busy label="PIN 바꾸기" working="저장 중…" />
             </form>
             {move || said.get().map(outcome)}
-        </section>
+        </Card>
     }
 }

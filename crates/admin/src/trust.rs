@@ -3,7 +3,7 @@
 //! revoking a lost one).
 
 use crate::api::{self, store_path, when};
-use crate::fields::{error_line, fetch_state, BusyButton};
+use crate::fields::{error_line, fetch_state, BusyButton, Card};
 use crate::session::{fetched, rows, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -185,11 +185,11 @@ pub fn Tablets(store: String) -> impl IntoView {
     });
     let changed = Callback::new(move |()| again());
     view! {
-        <section class="ad-card" aria-labelledby="ad-tablets-title">
-            <h2 id="ad-tablets-title">"태블릿"</h2>
-            <p class="ad-muted">
-                "결제(선결제·현금)는 매장에 등록된 태블릿에서만 받습니다. 일회용 코드는 15분 동안 한 대에 쓸 수 있습니다. 한동안 쓰지 않은 태블릿은 다시 등록해야 합니다."
-            </p>
+        <Card
+            id="ad-tablets"
+            title="태블릿"
+            note="결제(선결제·현금)는 매장에 등록된 태블릿에서만 받습니다. 일회용 코드는 15분 동안 한 대에 쓸 수 있습니다. 한동안 쓰지 않은 태블릿은 다시 등록해야 합니다."
+        >
             <BusyButton
                 busy=issuing
                 label="태블릿 등록 코드 만들기"
@@ -216,7 +216,7 @@ pub fn Tablets(store: String) -> impl IntoView {
                     />
                 </For>
             </ul>
-        </section>
+        </Card>
     }
 }
 
