@@ -215,13 +215,8 @@ impl Harness {
 
     /// With exactly these headers (no link token unless given).
     pub async fn get_with(&self, path: &str, headers: &[(&str, String)]) -> (u16, Value) {
-        let mut request = self.http.get(format!("{}{path}", self.base));
-        for (name, value) in headers {
-            request = request.header(*name, value);
-        }
-        let r = request.send().await.unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        let request = self.http.get(format!("{}{path}", self.base));
+        json_answer(sent_with(request, headers).await).await
     }
 
     pub async fn post_with(
@@ -230,27 +225,18 @@ impl Harness {
         body: Value,
         headers: &[(&str, String)],
     ) -> (u16, Value) {
-        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
-        for (name, value) in headers {
-            request = request.header(*name, value);
-        }
-        let r = request.send().await.unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        let request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        json_answer(sent_with(request, headers).await).await
     }
 
     pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> (u16, Value) {
-        let mut request = self
+        let request = self
             .http
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/json")
             .body(body);
-        for (name, value) in self.guest_headers(path).await {
-            request = request.header(name, value);
-        }
-        let r = request.send().await.unwrap();
-        let status = r.status().as_u16();
-        (status, r.json().await.unwrap_or(Value::Null))
+        let headers = self.guest_headers(path).await;
+        json_answer(sent_with(request, &headers).await).await
     }
 
     /// An owner's empty POST (a new code, a new key, a refresh).
@@ -265,11 +251,12 @@ impl Harness {
 
     /// A page the owner fetches (the QR sheet), as text.
     pub async fn owner_page(&self, path: &str) -> String {
-        let mut request = self.http.get(format!("{}{path}", self.base));
-        for (name, value) in Self::admin() {
-            request = request.header(name, value);
-        }
-        request.send().await.unwrap().text().await.unwrap()
+        let request = self.http.get(format!("{}{path}", self.base));
+        sent_with(request, &Self::admin())
+            .await
+            .text()
+            .await
+            .unwrap()
     }
 
     /// The owner's headers.
@@ -415,6 +402,23 @@ pub fn approval_stamp_now() -> String {
         .to_string()
 }
 
+/// `request` sent with these headers besides.
+async fn sent_with(
+    mut request: reqwest::RequestBuilder,
+    headers: &[(&str, String)],
+) -> reqwest::Response {
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    request.send().await.unwrap()
+}
+
+/// An answer's status and JSON body (null when it has none).
+async fn json_answer(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
 /// Asserts that an answer is the error `code` with `status`, showing its body when not.
 #[track_caller]
 pub fn assert_error(status: u16, body: &Value, want_status: u16, code: &str) {
@@ -430,20 +434,21 @@ pub fn header<'r>(response: &'r reqwest::Response, name: &str) -> &'r str {
     response.headers()[name].to_str().unwrap()
 }
 
-/// An error answer's message, in words for the guest or the owner.
+/// An error answer's message, in words for the guest or the owner (a test fails without one).
 pub fn error_message(body: &Value) -> &str {
-    body["error"]["message"].as_str().unwrap_or_default()
+    body["error"]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error message in {body}"))
 }
 
-/// The client order ids of a table's recent orders as a phone sees them, newest first.
+/// The client order ids of a table's recent orders as a phone sees them, newest first (a test
+/// fails on a list without its orders, or an order without its id).
 pub fn client_order_ids(seen: &Value) -> Vec<&str> {
-    let orders = seen["orders"]
+    seen["orders"]
         .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    orders
+        .unwrap_or_else(|| panic!("no orders in {seen}"))
         .iter()
-        .filter_map(|o| o["clientOrderId"].as_str())
+        .map(|o| o["clientOrderId"].as_str().unwrap())
         .collect()
 }
 
