@@ -112,14 +112,8 @@ pub fn outcome(said: Result<String, String>) -> AnyView {
 /// What was fetched: "loading" until it comes, the failure if it failed, else `show` of it.
 pub fn loaded<T>(state: Loaded<T>, show: impl FnOnce(T) -> AnyView) -> AnyView {
     match state {
-        None => view! {
-            <p class="ad-muted" role="status">
-                "불러오는 중…"
-            </p>
-        }
-        .into_any(),
-        Some(Err(e)) => error_line(e),
         Some(Ok(value)) => show(value),
+        waiting_or_failed => fetch_state(&waiting_or_failed).into_any(),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::api::store_path;
 use crate::fields::fetch_state;
-use crate::session::{fetched, rows};
+use crate::session::{came_empty, fetched, rows};
 use leptos::prelude::*;
 use order_core::owner::TableOrder;
 use order_core::OrderStatus;
@@ -40,7 +40,7 @@ pub fn TodaysOrders(store: String) -> impl IntoView {
                 </button>
             </div>
             {move || orders.with(fetch_state)}
-            <Show when=move || { orders.with(|o| matches!(o, Some(Ok(list)) if list.is_empty())) }>
+            <Show when=move || came_empty(orders)>
                 <p class="ad-muted">"오늘 들어온 주문이 없습니다."</p>
             </Show>
             <ul class="ad-list">

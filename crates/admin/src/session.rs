@@ -83,3 +83,11 @@ where
         })
     })
 }
+
+/// The list came, and holds nothing.
+pub fn came_empty<T>(state: RwSignal<Loaded<Vec<T>>>) -> bool
+where
+    T: Send + Sync + 'static,
+{
+    state.with(|s| matches!(s, Some(Ok(list)) if list.is_empty()))
+}

@@ -4,7 +4,7 @@
 
 use crate::api::{self, store_path, when};
 use crate::fields::{error_line, fetch_state, BusyButton, Card};
-use crate::session::{fetched, rows, use_session};
+use crate::session::{came_empty, fetched, rows, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use order_core::owner::{EnrolmentCode, LinkKey, RenewedLink, TableLink, Tablet, TabletBinding};
@@ -199,7 +199,7 @@ pub fn Tablets(store: String) -> impl IntoView {
             {move || code.get().map(|c| c.map_or_else(error_line, enrolment_code_view))}
             <h3>"등록된 태블릿"</h3>
             {move || devices.with(fetch_state)}
-            <Show when=move || { devices.with(|d| matches!(d, Some(Ok(list)) if list.is_empty())) }>
+            <Show when=move || came_empty(devices)>
                 <p class="ad-muted">"아직 없습니다."</p>
             </Show>
             <ul class="ad-list">
