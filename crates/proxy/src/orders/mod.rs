@@ -66,8 +66,9 @@ const INQUIRY_CELL_IDLE: Duration = Duration::from_secs(15 * 60);
 /// The store-wide inquiry, one fetch at a time per store, like a table's.
 type StoreInquiryCell = Arc<tokio::sync::Mutex<shared_view::StoreCell>>;
 
-/// Why the order desk did not take an order or a staff call, in its own terms; `error.rs`
-/// says what each is over HTTP.
+/// Why the order desk did not take an order or a staff call, in its own terms: its own
+/// refusals (`Declined`, which knows its code), or what any request can meet, which
+/// `error.rs` says over HTTP.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum OrderError {
     /// The desk's own refusals.
