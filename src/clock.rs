@@ -29,6 +29,12 @@ pub async fn sleep(ms: i32) {
 /// Runs `f` in the next task (after whatever the browser has queued meanwhile: a tap, a
 /// paint), so that a long piece of work is split where a phone can answer in between.
 pub fn in_next_task(f: impl FnOnce() + 'static) {
+    run_in_next_task(Box::new(f));
+}
+
+/// One waiting task for every caller: a generic one is its code again for each (bytes on
+/// the page's first load).
+fn run_in_next_task(f: Box<dyn FnOnce()>) {
     wasm_bindgen_futures::spawn_local(async move {
         sleep(0).await;
         f();

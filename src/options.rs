@@ -204,12 +204,9 @@ impl WidgetOptions {
     /// it without the token in the address, still has it; no other table ever sees it.
     pub fn with_kept_token(mut self) -> WidgetOptions {
         let key = crate::storage::key(&self.store, &self.table, "link");
-        let kept = crate::storage::load_string(&key);
         match &self.token {
-            // Written only when it changed: a write costs the page more than a read.
-            Some(token) if kept.as_ref() != Some(token) => crate::storage::save_string(&key, token),
-            Some(_) => {}
-            None => self.token = kept,
+            Some(token) => keep_token(key, token.clone()),
+            None => self.token = crate::storage::load_string(&key),
         }
         self
     }
@@ -224,6 +221,22 @@ impl WidgetOptions {
         )
     }
 }
+
+/// Keeps the link's token in a task of its own: the browser's storage is slow to open, and
+/// the page's first step (taking over the drawn page) does not wait for it.
+#[cfg(target_arch = "wasm32")]
+fn keep_token(key: String, token: String) {
+    crate::clock::in_next_task(move || {
+        // Written only when it changed: a write costs the page more than a read.
+        if crate::storage::load_string(&key).as_ref() != Some(&token) {
+            crate::storage::save_string(&key, &token);
+        }
+    });
+}
+
+/// Drawn on the server, the page keeps nothing.
+#[cfg(not(target_arch = "wasm32"))]
+fn keep_token(_key: String, _token: String) {}
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use order_core::flow::{PayMode, Stage};
 use order_core::ClientConfig;
 use tableorder_widget::api::Api;
 use tableorder_widget::components::{
-    CartSheet, Header, ItemSheet, Localized, MenuList, StatusBody,
+    CartSheet, CategoryHeading, Header, ItemSheet, Localized, MenuList, StatusBody,
 };
 use tableorder_widget::guest_cart::GuestCart;
 use tableorder_widget::options::Lang;
@@ -66,10 +66,14 @@ async fn mount<V: IntoView + 'static>(
 
 #[wasm_bindgen_test]
 async fn menu_list_shows_categories_items_and_won_prices() {
-    let el = mount(
-        "0001-0001",
-        || view! { <MenuList categories=menu().categories /> },
-    )
+    let el = mount("0001-0001", || {
+        let headings = menu()
+            .categories
+            .iter()
+            .map(CategoryHeading::from)
+            .collect();
+        view! { <MenuList categories=headings /> }
+    })
     .await;
     assert_eq!(
         el.query_selector_all("section.to-category")

@@ -48,8 +48,12 @@ pub fn FloatingLayer(place: Place, aside: NodeRef<html::Div>) -> impl IntoView {
             aside,
             place: place.clone(),
         };
-        draw_when_fetched(layer.spot.clone(), retrying, move || {
-            draw_layer(layer.clone())
+        // From a task of its own: the page's first step (which runs this effect) ends
+        // sooner, and the layer's code is not needed before the menu can be read.
+        crate::clock::in_next_task(move || {
+            draw_when_fetched(layer.spot.clone(), retrying, move || {
+                draw_layer(layer.clone())
+            });
         });
     });
     view! {

@@ -13,15 +13,17 @@ fn section_id(category: &Category) -> String {
     format!("to-cat-{}", category.id)
 }
 
-/// A category as its tab shows it: its name, and where its section is.
-pub struct CategoryTab {
+/// A category as the tabs and the list name it: its name, and where its section is. Its
+/// items stay in the shop's menu until its section is drawn.
+#[derive(Clone)]
+pub struct CategoryHeading {
     section_id: String,
     name: String,
 }
 
-impl From<&Category> for CategoryTab {
-    fn from(category: &Category) -> CategoryTab {
-        CategoryTab {
+impl From<&Category> for CategoryHeading {
+    fn from(category: &Category) -> CategoryHeading {
+        CategoryHeading {
             section_id: section_id(category),
             name: category.name.clone(),
         }
@@ -31,7 +33,7 @@ impl From<&Category> for CategoryTab {
 /// Category tabs that scroll the list to their section, and follow the scroll: the tab of
 /// the section under them is marked and kept in view.
 #[component]
-pub fn CategoryTabs(tabs: Vec<CategoryTab>) -> impl IntoView {
+pub fn CategoryTabs(tabs: Vec<CategoryHeading>) -> impl IntoView {
     let i18n = use_i18n();
     let active = RwSignal::new(0usize);
     let nav = NodeRef::<leptos::html::Nav>::new();
@@ -104,34 +106,38 @@ pub fn CategoryTabs(tabs: Vec<CategoryTab>) -> impl IntoView {
     )
 }
 
-/// The menu, one section per category.
+/// The menu, one section per category, in the shop's menu's order.
 #[component]
-pub fn MenuList(categories: Vec<Category>) -> impl IntoView {
+pub fn MenuList(categories: Vec<CategoryHeading>) -> impl IntoView {
     view! {
         <main class="to-menu">
             {categories
                 .into_iter()
-                .map(|c| view! { <CategorySection category=c /> })
+                .enumerate()
+                .map(|(index, heading)| view! { <CategorySection index=index heading=heading /> })
                 .collect_view()}
         </main>
     }
 }
 
-/// A category's items, drawn in the guest's language: a change of language draws them again
-/// (rows have no reactive parts of their own, so the page takes over a long menu without one
-/// effect per name and price). When the widget takes over the server's page, each section is
-/// taken over in a task of its own.
+/// The shop's `index`th category's items, drawn in the guest's language: a change of
+/// language draws them again (rows have no reactive parts of their own, so the page takes
+/// over a long menu without one effect per name and price). When the widget takes over the
+/// server's page, each section is taken over in a task of its own, and only then are its
+/// items read from the menu.
 #[component]
-fn CategorySection(category: Category) -> impl IntoView {
+fn CategorySection(index: usize, heading: CategoryHeading) -> impl IntoView {
     let shop = use_shop();
-    let id = section_id(&category);
-    let label = category.name.clone();
-    let category = StoredValue::new(category);
+    let CategoryHeading { section_id, name } = heading;
+    let label = name.clone();
     let items = move || {
         let locale = shop.locale.get();
-        let Category { name, items, .. } = category.get_value();
+        let items = shop
+            .menu
+            .with_value(|menu| menu.categories.get(index).map(|c| c.items.clone()))
+            .unwrap_or_default();
         view! {
-            <h2 class="to-category-name">{name}</h2>
+            <h2 class="to-category-name">{name.clone()}</h2>
             <ul class="to-items">
                 {items
                     .into_iter()
@@ -141,7 +147,7 @@ fn CategorySection(category: Category) -> impl IntoView {
         }
     };
     with_later(
-        view! { <section class="to-category" id=id aria-label=label></section> },
+        view! { <section class="to-category" id=section_id aria-label=label></section> },
         items,
     )
 }

@@ -24,7 +24,7 @@ pub use floating_layer::{FloatingLayer, Place};
 pub use header::Header;
 pub use history::HistorySheet;
 pub use item_sheet::{Counter, ItemSheet};
-pub use menu::{CategoryTab, CategoryTabs, ItemPhoto, MenuList};
+pub use menu::{CategoryHeading, CategoryTabs, ItemPhoto, MenuList};
 pub use notice::Notice;
 pub use sheet::Sheet;
 pub use skeleton::Skeleton;

@@ -1,6 +1,6 @@
 use super::floating_layer::{FloatingLayer, Place};
 use super::header::Header;
-use super::menu::{CategoryTab, CategoryTabs, MenuList};
+use super::menu::{CategoryHeading, CategoryTabs, MenuList};
 use crate::options::WidgetOptions;
 use crate::shop::Shop;
 use leptos::prelude::*;
@@ -17,7 +17,8 @@ pub fn Storefront(
 ) -> impl IntoView {
     let store_info = menu.store.clone();
     let stale = menu.stale;
-    let categories = menu.categories.clone();
+    let headings: Vec<CategoryHeading> =
+        menu.categories.iter().map(CategoryHeading::from).collect();
     let place = Place {
         store: options.store.clone(),
         table: options.table.clone(),
@@ -32,8 +33,8 @@ pub fn Storefront(
         <Header store=store_info.name open=store_info.open stale=stale table=table.name />
         <div class="to-body">
             <div class="to-main">
-                <CategoryTabs tabs=categories.iter().map(CategoryTab::from).collect() />
-                <MenuList categories=categories />
+                <CategoryTabs tabs=headings.clone() />
+                <MenuList categories=headings />
             </div>
             <div class="to-layer" node_ref=aside></div>
         </div>
